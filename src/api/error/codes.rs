@@ -1,0 +1,43 @@
+//! playgate's error-code registry: one number per failure, the same on every face.
+//!
+//! OPF renders it as `resultCode "<code>:<status>"`, ADM as `errorCode`, Rocket as
+//! `code`. Codes 200xx are the OPF reference's sign-in/playback codes; Rocket's
+//! code 1 (classification restricted) is reserved by the Rocket reference.
+
+/// Rocket: the item is classification restricted; use a Playback token.
+pub const CLASSIFICATION_RESTRICTED: u32 = 1;
+
+/// Body or query is not what the endpoint accepts (bad JSON, bad field).
+pub const BAD_REQUEST: u32 = 40000;
+/// No tenant header (`nv-tenant-id`, or `tenantId` on v2 / managed-device calls).
+pub const TENANT_MISSING: u32 = 40001;
+/// The body is not valid JSON or does not match the endpoint's shape.
+pub const MALFORMED_JSON: u32 = 40002;
+/// A query parameter is missing or malformed.
+pub const BAD_QUERY: u32 = 40003;
+/// A path parameter is malformed.
+pub const BAD_PATH: u32 = 40004;
+/// No or malformed credentials.
+pub const UNAUTHENTICATED: u32 = 40100;
+/// Credentials presented but not valid for this tenant.
+pub const BAD_CREDENTIALS: u32 = 40101;
+/// The tenant exists but is suspended.
+pub const TENANT_SUSPENDED: u32 = 40301;
+/// No route has this path.
+pub const ROUTE_NOT_FOUND: u32 = 40400;
+/// The tenant named by the request does not exist.
+pub const TENANT_UNKNOWN: u32 = 40401;
+/// The addressed resource does not exist in this tenant.
+pub const NOT_FOUND: u32 = 40402;
+/// The path exists but not with this method.
+pub const METHOD_NOT_ALLOWED: u32 = 40500;
+/// The write conflicts with existing data.
+pub const CONFLICT: u32 = 40900;
+/// The request body is larger than `server.max_body_bytes`.
+pub const BODY_TOO_LARGE: u32 = 41300;
+/// The request body is not `application/json`.
+pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41500;
+/// Unexpected failure (details are in the log under the request id).
+pub const INTERNAL: u32 = 50000;
+/// The store is unreachable or the request ran past its deadline; retry.
+pub const UNAVAILABLE: u32 = 50300;

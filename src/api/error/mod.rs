@@ -1,0 +1,114 @@
+//! Errors as clients see them: one [`ApiError`] value, mapped from the admin
+//! plane's error in one place, rendered by each face in its documented envelope.
+//!
+//! Must never: put internal error text (SQL, panics, file paths) in a response.
+
+pub mod codes;
+mod envelopes;
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub use envelopes::{Adm, Face, Opf, Rocket};
+
+use crate::plane::PlaneError;
+
+/// A client-facing error: HTTP status, registry code and a safe message.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: u32,
+    pub message: Cow<'static, str>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: u32, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(code: u32, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+impl From<PlaneError> for ApiError {
+    #[track_caller]
+    fn from(e: PlaneError) -> Self {
+        match e {
+            PlaneError::BadRequest(m) => Self::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, m),
+            PlaneError::NotFound(what) => Self::new(
+                StatusCode::NOT_FOUND,
+                codes::NOT_FOUND,
+                format!("{what} not found"),
+            ),
+            PlaneError::Conflict(m) => Self::new(StatusCode::CONFLICT, codes::CONFLICT, m),
+            PlaneError::Unavailable => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::UNAVAILABLE,
+                "service temporarily unavailable, retry later",
+            ),
+            PlaneError::Internal(detail) => {
+                let at = std::panic::Location::caller();
+                tracing::error!(error = %detail, at = %at, "internal error");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    codes::INTERNAL,
+                    "internal error",
+                )
+            }
+        }
+    }
+}
+
+/// An [`ApiError`] that renders in face `F`'s envelope.
+pub struct FaceError<F: Face>(pub ApiError, PhantomData<F>);
+
+impl<F: Face> FaceError<F> {
+    pub fn new(e: ApiError) -> Self {
+        Self(e, PhantomData)
+    }
+}
+
+impl<F: Face> std::fmt::Debug for FaceError<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<F: Face> From<ApiError> for FaceError<F> {
+    fn from(e: ApiError) -> Self {
+        Self::new(e)
+    }
+}
+
+impl<F: Face> From<PlaneError> for FaceError<F> {
+    #[track_caller]
+    fn from(e: PlaneError) -> Self {
+        Self::new(ApiError::from(e))
+    }
+}
+
+impl<F: Face> IntoResponse for FaceError<F> {
+    fn into_response(self) -> Response {
+        F::render(&self.0)
+    }
+}
+
+/// Which face a path belongs to, for errors raised before a handler is chosen
+/// (unknown route, wrong method, deadline).
+pub fn render_for_path(path: &str, err: &ApiError) -> Response {
+    if path == "/api" || path.starts_with("/api/") {
+        Rocket::render(err)
+    } else if path.starts_with("/adm/") {
+        Adm::render(err)
+    } else {
+        Opf::render(err)
+    }
+}

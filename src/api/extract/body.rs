@@ -1,0 +1,79 @@
+//! JSON request bodies: content type, size and shape checked, each failure a 4xx
+//! in the face's envelope.
+
+use std::marker::PhantomData;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::api::error::{codes, ApiError, Face, FaceError};
+
+/// A deserialised JSON body.
+pub struct JsonBody<T, F: Face>(pub T, pub PhantomData<F>);
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence.len() > 5
+            && essence[..essence.len() - 5].contains('/')
+            && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"))
+}
+
+impl<T, F, S> FromRequest<S> for JsonBody<T, F>
+where
+    T: DeserializeOwned,
+    F: Face,
+    S: Send + Sync,
+{
+    type Rejection = FaceError<F>;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !is_json(content_type) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                "request body must be application/json",
+            )
+            .into());
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::BODY_TOO_LARGE,
+                    "request body is too large",
+                )
+            } else {
+                ApiError::bad_request(codes::MALFORMED_JSON, "request body could not be read")
+            }
+        })?;
+        let value = serde_json::from_slice(&bytes).map_err(|e| {
+            // serde_json's messages name the field and position, never other data.
+            ApiError::bad_request(codes::MALFORMED_JSON, format!("invalid JSON body: {e}"))
+        })?;
+        Ok(JsonBody(value, PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("Application/JSON; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json(""));
+        assert!(!is_json("text/plain"));
+        assert!(!is_json("+json"));
+        assert!(!is_json("application/x-www-form-urlencoded"));
+    }
+}

@@ -1,0 +1,43 @@
+//! `x-correlation-id`: taken from the request when well-formed, generated
+//! otherwise, echoed on the response, and available to error envelopes and logs
+//! for the duration of the request.
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub const HEADER: HeaderName = HeaderName::from_static("x-correlation-id");
+
+tokio::task_local! {
+    static CURRENT: String;
+}
+
+/// The current request's correlation id, inside a request.
+pub fn current() -> Option<String> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
+/// 1-128 visible ASCII characters; anything else is replaced, not echoed.
+fn acceptable(v: &HeaderValue) -> Option<&str> {
+    let s = v.to_str().ok()?;
+    (!s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic())).then_some(s)
+}
+
+pub async fn layer(mut request: Request, next: Next) -> Response {
+    let id = match request.headers().get(&HEADER).and_then(acceptable) {
+        Some(s) => s.to_owned(),
+        None => {
+            let generated = uuid::Uuid::new_v4().to_string();
+            request.headers_mut().insert(
+                HEADER,
+                HeaderValue::from_str(&generated).expect("uuid is a valid header value"),
+            );
+            generated
+        }
+    };
+    let value = HeaderValue::from_str(&id).expect("checked above");
+    let mut response = CURRENT.scope(id, next.run(request)).await;
+    response.headers_mut().insert(HEADER, value);
+    response
+}

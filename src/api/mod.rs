@@ -1,0 +1,102 @@
+//! HTTP: the one route table, middleware, extractors, error envelopes and the
+//! listener loop. `opf/` and `rocket/` hold thin handlers over `core` and `plane`.
+//!
+//! Must never: hold business rules (they live in `core` and `plane`), read the
+//! environment, or return an error outside its face's envelope.
+
+pub mod error;
+pub mod extract;
+pub mod middleware;
+mod opf;
+mod ops;
+mod rocket;
+pub mod server;
+mod time_fmt;
+
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+use error::{codes, render_for_path, ApiError};
+
+/// Every route playgate serves.
+pub fn router(state: AppState) -> Router {
+    let admin_deadline = Duration::from_millis(state.config.server.admin_timeout_ms);
+
+    // Admin plane: store-backed, bounded by a per-request deadline.
+    let admin = Router::new()
+        // OPF ADM operator API
+        .route(
+            "/adm/v1/accounts",
+            post(opf::adm_accounts::create_account).get(opf::adm_accounts::list_accounts),
+        )
+        .route(
+            "/adm/v1/accounts/{account_id}",
+            get(opf::adm_accounts::get_account).put(opf::adm_accounts::update_account),
+        )
+        // OPF RMG operator API
+        .route(
+            "/rmg/v1/operator/entitlements",
+            post(opf::rmg_operator::create_entitlement),
+        )
+        .route(
+            "/rmg/v1/operator/entitlements/{entitlement_id}",
+            get(opf::rmg_operator::get_entitlement),
+        )
+        // Rocket face
+        .route("/api/config", get(rocket::config::get_app_config))
+        .route(
+            "/api/itv/items/downloadable",
+            post(rocket::items::get_item_downloadables),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            admin_deadline,
+            middleware::deadline::layer,
+        ));
+
+    // Operations
+    let ops = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics));
+
+    Router::new()
+        .merge(admin)
+        .merge(ops)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            middleware::metrics::layer,
+        ))
+        .layer(axum::middleware::from_fn(middleware::correlation::layer))
+        .with_state(state)
+}
+
+async fn unknown_route(request: Request) -> Response {
+    render_for_path(
+        request.uri().path(),
+        &ApiError::new(
+            StatusCode::NOT_FOUND,
+            codes::ROUTE_NOT_FOUND,
+            "no such route",
+        ),
+    )
+}
+
+async fn wrong_method(request: Request) -> Response {
+    render_for_path(
+        request.uri().path(),
+        &ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            codes::METHOD_NOT_ALLOWED,
+            "method not allowed on this route",
+        ),
+    )
+}

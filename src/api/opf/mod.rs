@@ -1,0 +1,5 @@
+//! The OPF face: thin handlers that turn OPF requests into plane / core calls and
+//! results into OPF's documented shapes.
+
+pub mod adm_accounts;
+pub mod rmg_operator;

@@ -1,0 +1,5 @@
+//! The Rocket face (`/api`): thin handlers in Rocket's shapes, errors as
+//! `ServiceError {message, code}`.
+
+pub mod config;
+pub mod items;

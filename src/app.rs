@@ -1,0 +1,167 @@
+//! Assembling a node: the [`AppState`] every handler receives, built by
+//! [`NodeBuilder`] so tests can swap the clock, the id source and the store.
+//!
+//! Owns: start-up order (store → migrations → sync loop → demo seed → keys →
+//! listener) and shutdown.
+//! Must never: hold mutable globals; everything a handler needs is in `AppState`.
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::api::middleware::metrics::Metrics;
+use crate::config::Config;
+use crate::core::clock::{Clock, SystemClock};
+use crate::core::ids::{IdSource, RandomIds};
+use crate::core::snapshot::SnapshotCell;
+use crate::plane::{Plane, SyncLink};
+use crate::store::{Store, StoreError};
+use crate::sync::Syncer;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub snapshot: Arc<SnapshotCell>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdSource>,
+    pub plane: Plane,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// Opens the configured store (creating the data directory for SQLite).
+pub async fn open_store(config: &Config) -> Result<Store, StoreError> {
+    if config.storage.database_url.is_empty() {
+        std::fs::create_dir_all(config.data_dir()).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create data dir {}: {e}",
+                config.data_dir().display()
+            ))
+        })?;
+    }
+    Store::connect(&config.database_url(), config.storage.max_connections).await
+}
+
+/// Builds a node; defaults are the production clock and id source.
+pub struct NodeBuilder {
+    config: Config,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+}
+
+impl NodeBuilder {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(RandomIds),
+        }
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn ids(mut self, ids: Arc<dyn IdSource>) -> Self {
+        self.ids = ids;
+        self
+    }
+
+    /// Opens the store, migrates, starts the sync loop, seeds the demo tenant on an
+    /// empty store (when configured) and makes sure every tenant has signing keys.
+    pub async fn start(self) -> anyhow::Result<Node> {
+        let store = open_store(&self.config).await?;
+        if self.config.storage.migrate_on_start {
+            store.migrate().await?;
+        }
+        let snapshot = Arc::new(SnapshotCell::new());
+        let (committed_tx, committed_rx) = watch::channel(0i64);
+        let (applied_tx, applied_rx) = watch::channel(0i64);
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let plane = Plane::new(
+            store.clone(),
+            self.clock.clone(),
+            self.ids.clone(),
+            Some(SyncLink::new(Arc::new(committed_tx), applied_rx)),
+        );
+        let syncer = Syncer::new(
+            store.clone(),
+            snapshot.clone(),
+            self.clock.clone(),
+            Duration::from_millis(self.config.sync.poll_interval_ms),
+            committed_rx,
+            applied_tx,
+        );
+        let sync_task = tokio::spawn(syncer.run(shutdown_rx));
+
+        if self.config.demo.seed_on_empty
+            && crate::store::tenants::list(store.pool()).await?.is_empty()
+        {
+            crate::store::demo::seed(&plane).await?;
+            tracing::info!(tenant = crate::store::demo::TENANT, "demo data seeded");
+        }
+        for tenant in crate::store::tenants::list(store.pool()).await? {
+            for key in plane.ensure_keys(&tenant.id).await? {
+                tracing::info!(
+                    tenant = tenant.id,
+                    kid = key.kid,
+                    purpose = key.purpose.as_str(),
+                    "signing key generated"
+                );
+            }
+        }
+
+        let state = AppState(Arc::new(App {
+            config: self.config,
+            store,
+            snapshot,
+            clock: self.clock,
+            ids: self.ids,
+            plane,
+            metrics: Arc::new(Metrics::new()),
+        }));
+        Ok(Node {
+            state,
+            shutdown_tx,
+            sync_task,
+        })
+    }
+}
+
+/// A started node (store open, snapshot syncing), ready to serve.
+pub struct Node {
+    pub state: AppState,
+    shutdown_tx: watch::Sender<bool>,
+    sync_task: JoinHandle<()>,
+}
+
+impl Node {
+    /// Serves HTTP on `listener` until `shutdown` resolves; then drains in-flight
+    /// requests, stops the sync loop and closes the store.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let router = crate::api::router(self.state.clone());
+        crate::api::server::serve(listener, router, &self.state.config.server, shutdown).await;
+        let _ = self.shutdown_tx.send(true);
+        let _ = self.sync_task.await;
+        self.state.store.close().await;
+    }
+}

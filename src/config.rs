@@ -1,0 +1,327 @@
+//! Layered, validated configuration.
+//!
+//! Owns: the settings structs, the layering (embedded `config/default.toml` →
+//! `--config` files in order → `PLAYGATE_<SECTION>__<KEY>` environment variables)
+//! and validation at start-up with errors that name the offending key.
+//!
+//! Must never: be read from handlers through the environment. Handlers see the
+//! validated [`Config`] (or values derived from it) through `AppState` only.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// The embedded defaults; also the reference documentation of every key.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub storage: StorageConfig,
+    pub sync: SyncConfig,
+    pub demo: DemoConfig,
+    pub rocket: RocketConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub workers: usize,
+    pub max_body_bytes: usize,
+    pub max_header_bytes: usize,
+    pub max_headers: usize,
+    pub admin_timeout_ms: u64,
+    pub shutdown_grace_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub max_connections: u32,
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    pub poll_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoConfig {
+    pub seed_on_empty: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RocketConfig {
+    pub default_tenant: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+/// A configuration problem, always naming the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(String),
+    #[error("configuration key `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+}
+
+impl Config {
+    /// Embedded defaults, then each file in `files` (in order), then the environment.
+    pub fn load(files: &[PathBuf]) -> Result<Config, ConfigError> {
+        Self::load_with_env(files, Env::prefixed("PLAYGATE_"))
+    }
+
+    /// Embedded defaults only (what tests start from).
+    pub fn embedded() -> Config {
+        Figment::from(Toml::string(DEFAULT_TOML))
+            .extract()
+            .expect("embedded default.toml is valid")
+    }
+
+    fn load_with_env(files: &[PathBuf], env: Env) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+        for file in files {
+            if !file.exists() {
+                return Err(ConfigError::Load(format!(
+                    "config file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        // Only PLAYGATE_<SECTION>__<KEY> variables configure the service; others
+        // with the prefix (e.g. PLAYGATE_TEST_DATABASE_URL) belong to tooling.
+        let env = env.filter(|k| k.as_str().contains("__")).split("__");
+        let config: Config = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| ConfigError::Load(describe_figment_error(e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value that serde's types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, problem: &str| ConfigError::Invalid {
+            key,
+            problem: problem.to_owned(),
+        };
+        self.server
+            .listen
+            .parse::<SocketAddr>()
+            .map_err(|_| invalid("server.listen", "must be an IP:port socket address"))?;
+        if self.server.max_body_bytes < 1024 || self.server.max_body_bytes > 16 << 20 {
+            return Err(invalid("server.max_body_bytes", "must be 1024..=16777216"));
+        }
+        if self.server.max_header_bytes < 8192 || self.server.max_header_bytes > 1 << 20 {
+            return Err(invalid("server.max_header_bytes", "must be 8192..=1048576"));
+        }
+        if self.server.max_headers == 0 || self.server.max_headers > 1024 {
+            return Err(invalid("server.max_headers", "must be 1..=1024"));
+        }
+        if self.server.admin_timeout_ms == 0 {
+            return Err(invalid("server.admin_timeout_ms", "must be positive"));
+        }
+        if self.storage.max_connections == 0 {
+            return Err(invalid("storage.max_connections", "must be positive"));
+        }
+        let url = self.storage.database_url.as_str();
+        if !(url.is_empty()
+            || url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "storage.database_url",
+                "must be empty (embedded SQLite), sqlite:PATH or postgres://...",
+            ));
+        }
+        if self.sync.poll_interval_ms == 0 || self.sync.poll_interval_ms > 60_000 {
+            return Err(invalid("sync.poll_interval_ms", "must be 1..=60000"));
+        }
+        if !crate::core::ids::is_valid_tenant_id(&self.rocket.default_tenant) {
+            return Err(invalid(
+                "rocket.default_tenant",
+                "must be 1-64 characters of [A-Za-z0-9_.-]",
+            ));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log.level)
+            .map_err(|e| invalid("log.level", &e.to_string()))?;
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> SocketAddr {
+        self.server.listen.parse().expect("validated at load")
+    }
+
+    /// The database URL in force: the configured one, or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        if self.storage.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.storage.data_dir.join("playgate.db").display()
+            )
+        } else {
+            self.storage.database_url.clone()
+        }
+    }
+
+    /// The effective configuration as TOML, with secrets replaced by `***`.
+    pub fn redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.storage.database_url = redact_url(&self.storage.database_url);
+        toml::to_string_pretty(&shown).expect("config serialises")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.storage.data_dir
+    }
+}
+
+/// Replaces the password part of `scheme://user:password@host/...` with `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &rest[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}://{}:***{}",
+            &url[..scheme_end],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+fn describe_figment_error(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            if key.is_empty() {
+                e.kind.to_string()
+            } else {
+                format!("key `{key}`: {}", e.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_from(pairs: &[(&str, &str)]) -> Env {
+        // figment's Env reads the process environment; use a unique prefix per
+        // test so parallel tests do not see each other's variables.
+        let prefix = format!("PGT{}_", uuid::Uuid::new_v4().simple());
+        for (k, v) in pairs {
+            std::env::set_var(format!("{prefix}{k}"), v);
+        }
+        Env::prefixed(&prefix)
+    }
+
+    #[test]
+    fn embedded_defaults_are_valid() {
+        let c = Config::embedded();
+        c.validate().unwrap();
+        assert_eq!(c.listen_addr().to_string(), "127.0.0.1:8080");
+        assert_eq!(c.storage.data_dir, PathBuf::from("./data"));
+        assert!(c.demo.seed_on_empty);
+    }
+
+    #[test]
+    fn environment_overrides_defaults_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(
+            &file,
+            "[server]\nlisten = \"127.0.0.1:9000\"\nworkers = 3\n",
+        )
+        .unwrap();
+        let env = env_from(&[("SERVER__LISTEN", "127.0.0.1:9100"), ("TEST_URL", "x")]);
+        let c = Config::load_with_env(&[file], env).unwrap();
+        assert_eq!(c.server.listen, "127.0.0.1:9100");
+        assert_eq!(c.server.workers, 3);
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_with_its_key() {
+        let env = env_from(&[("SERVER__LISTEN", "not-an-address")]);
+        let err = Config::load_with_env(&[], env).unwrap_err().to_string();
+        assert!(err.contains("server.listen"), "{err}");
+
+        let env = env_from(&[("SERVER__MAX_BODY_BYTES", "lots")]);
+        let err = Config::load_with_env(&[], env).unwrap_err().to_string();
+        assert!(err.contains("server.max_body_bytes"), "{err}");
+
+        let env = env_from(&[("STORAGE__DATABASE_URL", "mysql://x")]);
+        let err = Config::load_with_env(&[], env).unwrap_err().to_string();
+        assert!(err.contains("storage.database_url"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("b.toml");
+        std::fs::write(&file, "[server]\nlisten_port = 1\n").unwrap();
+        let err = Config::load_with_env(&[file], env_from(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("listen_port"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let err = Config::load_with_env(&[PathBuf::from("/nonexistent/p.toml")], env_from(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact_url("postgres://app@db/x"), "postgres://app@db/x");
+        let mut c = Config::embedded();
+        c.storage.database_url = "postgres://app:s3cret@db/x".into();
+        let shown = c.redacted_toml();
+        assert!(!shown.contains("s3cret"));
+        assert!(shown.contains("***"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The fast path: pure, synchronous decision-making over in-memory snapshots.
+//!
+//! Owns: the immutable snapshots readers `load()` per request, the injected clock
+//! and id source, and (as they land) the decision, tokens, network tables and CDN
+//! signers.
+//!
+//! Must never: perform I/O, await, or import the HTTP or SQL layers (`axum`,
+//! `hyper`, `sqlx`, `tokio::net`). A test in `tests/it/layout.rs` fails the build's
+//! tests if it does.
+
+pub mod clock;
+pub mod ids;
+pub mod keys;
+pub mod snapshot;
+pub mod status;

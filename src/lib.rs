@@ -1,0 +1,11 @@
+//! playgate: playback authorisation and CDN tokens for OTT/IPTV operators.
+//!
+//! See `ARCHITECTURE.md` for the map of these modules and their invariants.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod core;
+pub mod plane;
+pub mod store;
+pub mod sync;

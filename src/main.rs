@@ -1,0 +1,277 @@
+//! The `playgate` command: `serve` (default), `migrate`, `demo-data`, `config`, `keys`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use playgate::app::{open_store, NodeBuilder};
+use playgate::config::{Config, LogFormat};
+use playgate::core::clock::SystemClock;
+use playgate::core::ids::RandomIds;
+use playgate::core::keys::{KeyAlg, KeyPurpose};
+use playgate::plane::keys::default_verify_window_s;
+use playgate::plane::Plane;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "playgate",
+    version,
+    about = "Playback authorisation and CDN tokens for OTT/IPTV operators"
+)]
+struct Cli {
+    /// Extra config file(s), applied in order over the embedded defaults.
+    #[arg(long = "config", global = true, value_name = "FILE")]
+    config: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a node (the default command).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Seed the demo tenant, or generate a bulk dataset with --accounts.
+    DemoData(DemoArgs),
+    /// Print the effective configuration (secrets redacted).
+    Config,
+    /// List, generate or rotate a tenant's signing keys.
+    Keys(KeysArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct ServeArgs {
+    /// Listen address (overrides server.listen).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct DemoArgs {
+    /// Generate this many accounts (with devices and entitlements) instead of the
+    /// small demo tenant.
+    #[arg(long)]
+    accounts: Option<u64>,
+    /// Seed of the deterministic generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Tenant the bulk data goes into.
+    #[arg(long, default_value = "load")]
+    tenant: String,
+    /// Contents in the bulk catalogue (default: accounts / 10, 10..=100000).
+    #[arg(long)]
+    contents: Option<u64>,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct KeysArgs {
+    #[command(subcommand)]
+    action: KeysAction,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, value_name = "DIR", global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysAction {
+    /// List a tenant's keys (ids, algorithms, state; never secrets).
+    List {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Make a new key ACTIVE; the previous one keeps verifying until its tokens expire.
+    Rotate {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum)]
+        purpose: PurposeArg,
+        #[arg(long, value_enum, default_value = "hs256")]
+        alg: AlgArg,
+        /// Seconds the retired key keeps verifying (default: longest token lifetime).
+        #[arg(long)]
+        verify_for: Option<i64>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum PurposeArg {
+    Access,
+    Content,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum AlgArg {
+    Hs256,
+    Es256,
+    Eddsa,
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::new(&config.log.level);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Human => builder.init(),
+    }
+}
+
+fn with_data_dir(mut config: Config, dir: Option<PathBuf>) -> Config {
+    if let Some(dir) = dir {
+        config.storage.data_dir = dir;
+    }
+    config
+}
+
+/// A plane for one-shot commands: no sync loop to wait for.
+async fn cli_plane(config: &Config) -> anyhow::Result<Plane> {
+    let store = open_store(config).await?;
+    store.migrate().await?;
+    Ok(Plane::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(RandomIds),
+        None,
+    ))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutdown signal received; draining");
+}
+
+async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    if let Some(listen) = args.listen {
+        config.server.listen = listen;
+    }
+    config = with_data_dir(config, args.data_dir);
+    config.validate()?;
+    let addr = config.listen_addr();
+    let node = NodeBuilder::new(config).start().await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, "playgate listening");
+    node.serve(listener, shutdown_signal()).await;
+    Ok(())
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(config, args).await,
+        Command::Migrate => {
+            let store = open_store(&config).await?;
+            store.migrate().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", config.redacted_toml());
+            Ok(())
+        }
+        Command::DemoData(args) => {
+            let config = with_data_dir(config, args.data_dir);
+            let plane = cli_plane(&config).await?;
+            match args.accounts {
+                None => {
+                    playgate::store::demo::seed(&plane).await?;
+                    plane.ensure_keys(playgate::store::demo::TENANT).await?;
+                    println!("demo tenant {:?} seeded", playgate::store::demo::TENANT);
+                }
+                Some(n) => {
+                    let mut spec = playgate::store::demo::BulkSpec::new(&args.tenant, n, args.seed);
+                    spec.contents = args.contents;
+                    let report = playgate::store::demo::generate(&plane, &spec).await?;
+                    plane.ensure_keys(&args.tenant).await?;
+                    println!(
+                        "tenant {:?}: {} accounts, {} devices, {} entitlements, {} contents, {} products in {:.1} s",
+                        args.tenant, report.accounts, report.devices, report.entitlements,
+                        report.contents, report.products, report.seconds
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Keys(args) => {
+            let config = with_data_dir(config, args.data_dir);
+            let plane = cli_plane(&config).await?;
+            match args.action {
+                KeysAction::List { tenant } => {
+                    for k in plane.list_keys(&tenant).await? {
+                        println!(
+                            "{}\t{}\t{}\t{}\tverify_until={}",
+                            k.kid,
+                            k.purpose.as_str(),
+                            k.alg.as_str(),
+                            if k.active { "ACTIVE" } else { "RETIRED" },
+                            k.verify_until.map_or_else(|| "-".into(), |v| v.to_string())
+                        );
+                    }
+                }
+                KeysAction::Rotate {
+                    tenant,
+                    purpose,
+                    alg,
+                    verify_for,
+                } => {
+                    let purpose = match purpose {
+                        PurposeArg::Access => KeyPurpose::Access,
+                        PurposeArg::Content => KeyPurpose::Content,
+                    };
+                    let alg = match alg {
+                        AlgArg::Hs256 => KeyAlg::Hs256,
+                        AlgArg::Es256 => KeyAlg::Es256,
+                        AlgArg::Eddsa => KeyAlg::EdDsa,
+                    };
+                    let window = verify_for.unwrap_or_else(|| default_verify_window_s(purpose));
+                    let key = plane.rotate_key(&tenant, purpose, alg, window).await?;
+                    println!(
+                        "new ACTIVE key {} ({}); previous keys verify for {window} s",
+                        key.kid,
+                        key.alg.as_str()
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(&cli.config)?;
+    init_logging(&config);
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if config.server.workers > 0 {
+        runtime.worker_threads(config.server.workers);
+    }
+    runtime.build()?.block_on(run(cli, config))
+}

@@ -1,0 +1,270 @@
+//! Accounts as operators (CRMs) manage them: create, read, list, update.
+
+use std::collections::BTreeMap;
+
+use crate::core::status::AccountStatus;
+use crate::store::accounts::{self as account_store, Account, UserProfile};
+use crate::store::changes::ChangeKind;
+
+use super::credentials::hash_secret;
+use super::{validate, Plane, PlaneError};
+
+/// What an operator supplies to create an account.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    /// The CRM's account id; generated when absent.
+    pub id: Option<String>,
+    pub username: String,
+    pub password: Option<String>,
+    pub status: Option<AccountStatus>,
+    pub account_profile_id: Option<String>,
+    pub provider_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub home_ips: Vec<String>,
+    pub parental_thresholds: BTreeMap<String, Option<String>>,
+}
+
+/// An operator's partial update; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPatch {
+    pub status: Option<AccountStatus>,
+    pub account_profile_id: Option<String>,
+    pub password: Option<String>,
+    pub provider_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub home_ips: Option<Vec<String>>,
+    pub parental_thresholds: Option<BTreeMap<String, Option<String>>>,
+}
+
+pub const DEFAULT_ACCOUNT_PROFILE: &str = "default";
+
+fn check_password(password: &str) -> Result<(), PlaneError> {
+    let n = password.chars().count();
+    if !(8..=256).contains(&n) {
+        return Err(PlaneError::BadRequest(
+            "password must be 8-256 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_home_ips(ips: &[String]) -> Result<(), PlaneError> {
+    if ips.len() > 16 {
+        return Err(PlaneError::BadRequest(
+            "homeIps holds at most 16 entries".into(),
+        ));
+    }
+    for ip in ips {
+        let ok = ip.parse::<std::net::IpAddr>().is_ok() || ip.parse::<ipnet::IpNet>().is_ok();
+        if !ok {
+            return Err(PlaneError::BadRequest(format!(
+                "homeIps: {ip:?} is not an IP address or prefix"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_thresholds(t: &BTreeMap<String, Option<String>>) -> Result<(), PlaneError> {
+    for (body, rating) in t {
+        validate::text("ratings body", body, 64)?;
+        if let Some(r) = rating {
+            validate::text("rating threshold", r, 64)?;
+        }
+    }
+    Ok(())
+}
+
+impl Plane {
+    pub async fn create_account(
+        &self,
+        tenant: &str,
+        new: NewAccount,
+    ) -> Result<Account, PlaneError> {
+        let id = match new.id {
+            Some(id) => {
+                validate::entity_id("id", &id)?;
+                id
+            }
+            None => self.ids.new_id(),
+        };
+        validate::text("username", &new.username, 254)?;
+        if let Some(p) = &new.password {
+            check_password(p)?;
+        }
+        check_home_ips(&new.home_ips)?;
+        check_thresholds(&new.parental_thresholds)?;
+        let profile = new
+            .account_profile_id
+            .unwrap_or_else(|| DEFAULT_ACCOUNT_PROFILE.to_owned());
+        validate::entity_id("accountProfileId", &profile)?;
+        // Hash outside the transaction: argon2 takes tens of milliseconds.
+        let password_hash = new.password.as_deref().map(hash_secret);
+        let now = self.now_s();
+        let account = Account {
+            tenant_id: tenant.to_owned(),
+            id: id.clone(),
+            account_profile_id: profile.clone(),
+            status: new.status.unwrap_or(AccountStatus::Active),
+            username: new.username,
+            provider_id: new.provider_id,
+            first_name: new.first_name,
+            last_name: new.last_name,
+            billing_address: serde_json::json!([]),
+            home_ips: new.home_ips,
+            parental_thresholds: new.parental_thresholds,
+            min_rating_playback_guard: None,
+            credit_spent: 0,
+            created: now,
+            modified: now,
+        };
+        let mut tx = self.store.write().await?;
+        if account_store::get_profile(&mut *tx.conn(), tenant, &profile)
+            .await?
+            .is_none()
+        {
+            return Err(PlaneError::BadRequest(format!(
+                "accountProfileId {profile:?} does not exist"
+            )));
+        }
+        if account_store::get(&mut *tx.conn(), tenant, &id)
+            .await?
+            .is_some()
+        {
+            return Err(PlaneError::Conflict(format!(
+                "account {id:?} already exists"
+            )));
+        }
+        if account_store::get_by_username(&mut *tx.conn(), tenant, &account.username)
+            .await?
+            .is_some()
+        {
+            return Err(PlaneError::Conflict("username already in use".into()));
+        }
+        account_store::insert(tx.conn(), &account).await?;
+        if let Some(hash) = &password_hash {
+            account_store::set_password_hash(tx.conn(), tenant, &id, hash, now).await?;
+        }
+        let default_profile = UserProfile {
+            tenant_id: tenant.to_owned(),
+            id: self.ids.new_id(),
+            account_id: id.clone(),
+            name: account
+                .first_name
+                .clone()
+                .unwrap_or_else(|| "Default".into()),
+            is_default: true,
+            child_profile: false,
+            pin_prompt_required: false,
+            created: now,
+        };
+        account_store::insert_user_profile(tx.conn(), &default_profile).await?;
+        tx.record_change(tenant, ChangeKind::Account, &id, now)
+            .await?;
+        self.commit(tx).await?;
+        Ok(account)
+    }
+
+    pub async fn get_account(&self, tenant: &str, id: &str) -> Result<Account, PlaneError> {
+        validate::entity_id("accountId", id)?;
+        account_store::get(self.store.pool(), tenant, id)
+            .await?
+            .ok_or(PlaneError::NotFound("account"))
+    }
+
+    /// One page (1-based) of the tenant's accounts and the total count.
+    pub async fn list_accounts(
+        &self,
+        tenant: &str,
+        limit: i64,
+        page: i64,
+    ) -> Result<(i64, Vec<Account>), PlaneError> {
+        if !(0..=1000).contains(&limit) {
+            return Err(PlaneError::BadRequest("limit must be 0-1000".into()));
+        }
+        if page < 1 {
+            return Err(PlaneError::BadRequest("page must be 1 or more".into()));
+        }
+        let offset = (page - 1).saturating_mul(limit);
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(crate::store::StoreError::from)?;
+        Ok(account_store::list(&mut conn, tenant, limit, offset).await?)
+    }
+
+    /// Applies a patch; returns `(matched, modified)` as OPF's write results count them.
+    pub async fn update_account(
+        &self,
+        tenant: &str,
+        id: &str,
+        patch: AccountPatch,
+    ) -> Result<(u64, u64), PlaneError> {
+        validate::entity_id("accountId", id)?;
+        if let Some(p) = &patch.password {
+            check_password(p)?;
+        }
+        if let Some(ips) = &patch.home_ips {
+            check_home_ips(ips)?;
+        }
+        if let Some(t) = &patch.parental_thresholds {
+            check_thresholds(t)?;
+        }
+        let password_hash = patch.password.as_deref().map(hash_secret);
+        let now = self.now_s();
+        let mut tx = self.store.write().await?;
+        let Some(before) = account_store::get(&mut *tx.conn(), tenant, id).await? else {
+            return Ok((0, 0));
+        };
+        let mut after = before.clone();
+        if let Some(s) = patch.status {
+            after.status = s;
+        }
+        if let Some(p) = patch.account_profile_id {
+            validate::entity_id("accountProfileId", &p)?;
+            if account_store::get_profile(&mut *tx.conn(), tenant, &p)
+                .await?
+                .is_none()
+            {
+                return Err(PlaneError::BadRequest(format!(
+                    "accountProfileId {p:?} does not exist"
+                )));
+            }
+            after.account_profile_id = p;
+        }
+        if let Some(v) = patch.provider_id {
+            after.provider_id = Some(v);
+        }
+        if let Some(v) = patch.first_name {
+            after.first_name = Some(v);
+        }
+        if let Some(v) = patch.last_name {
+            after.last_name = Some(v);
+        }
+        if let Some(v) = patch.home_ips {
+            after.home_ips = v;
+        }
+        if let Some(v) = patch.parental_thresholds {
+            after.parental_thresholds = v;
+        }
+        let fields_changed = after != before;
+        if fields_changed {
+            after.modified = now;
+            account_store::update(tx.conn(), &after).await?;
+        }
+        if let Some(hash) = &password_hash {
+            account_store::set_password_hash(tx.conn(), tenant, id, hash, now).await?;
+        }
+        let modified = fields_changed || password_hash.is_some();
+        if modified {
+            tx.record_change(tenant, ChangeKind::Account, id, now)
+                .await?;
+        }
+        self.commit(tx).await?;
+        Ok((1, u64::from(modified)))
+    }
+}

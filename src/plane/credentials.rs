@@ -1,0 +1,75 @@
+//! Password and PIN hashing with argon2id, and operator API-key digests.
+//!
+//! Owns: the KDF parameters and constant-time comparison of secrets.
+//! Must never: log a secret, or compare one with `==`.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use ring::digest;
+use subtle::ConstantTimeEq;
+
+/// argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
+fn argon2() -> Argon2<'static> {
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("static argon2 params are valid"),
+    )
+}
+
+/// Hashes a password or PIN into a PHC string (`$argon2id$v=19$...`).
+pub fn hash_secret(secret: &str) -> String {
+    let mut salt = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut salt)
+        .expect("system random source");
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes is a valid salt");
+    argon2()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("argon2 hashing with valid params")
+        .to_string()
+}
+
+/// True if `secret` matches the PHC string (argon2 compares in constant time).
+pub fn verify_secret(secret: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => argon2().verify_password(secret.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// SHA-256 of an operator API key (keys are long random strings, so a fast hash
+/// is enough; the digest, not the key, is stored).
+pub fn api_key_digest(key: &str) -> [u8; 32] {
+    let d = digest::digest(&digest::SHA256, key.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Constant-time check of a presented API key against a stored digest.
+pub fn api_key_matches(presented: &str, stored_digest: &[u8; 32]) -> bool {
+    api_key_digest(presented).ct_eq(stored_digest).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let phc = hash_secret("correct horse");
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_secret("correct horse", &phc));
+        assert!(!verify_secret("correct horsE", &phc));
+        assert!(!verify_secret("correct horse", "not a phc string"));
+        assert_ne!(phc, hash_secret("correct horse"), "salted");
+    }
+
+    #[test]
+    fn api_keys_compare_by_digest() {
+        let stored = api_key_digest("k-123");
+        assert!(api_key_matches("k-123", &stored));
+        assert!(!api_key_matches("k-124", &stored));
+        assert!(!api_key_matches("", &stored));
+    }
+}

@@ -1,0 +1,32 @@
+//! The one admin-plane error type; the API maps it to each face's envelope in one place.
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlaneError {
+    /// Input that fails validation; `message` names the field.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The named thing does not exist (in this tenant).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    /// The store cannot be reached: retry later.
+    #[error("service temporarily unavailable")]
+    Unavailable,
+    /// A bug or corrupt data; details are logged, never returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for PlaneError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => PlaneError::NotFound("resource"),
+            StoreError::Conflict(what) => PlaneError::Conflict(what),
+            StoreError::Unavailable(_) => PlaneError::Unavailable,
+            other => PlaneError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The admin plane: domain services over the store (accounts, catalogue,
+//! entitlements, keys, tenants, ...), called by the faces' thin handlers.
+//!
+//! Owns: validation of admin input, the write transactions (with their change-feed
+//! entries), and the one admin-plane error type [`PlaneError`].
+//!
+//! Must never: render HTTP (faces do that), be called by the fast path, or return a
+//! store error's text to a client.
+
+pub mod accounts;
+pub mod catalogue;
+pub mod credentials;
+pub mod entitlements;
+mod error;
+pub mod keys;
+pub mod tenants;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use error::PlaneError;
+
+use crate::core::clock::Clock;
+use crate::core::ids::IdSource;
+use crate::store::{Store, WriteTx};
+
+/// How the plane tells this node's sync loop about its commits and waits for them
+/// to reach the snapshot (absent in one-shot CLI commands, which serve nothing).
+#[derive(Clone)]
+pub struct SyncLink {
+    /// Highest change id committed through this node (wakes the sync loop).
+    committed: Arc<watch::Sender<i64>>,
+    /// Highest change id folded into this node's snapshot.
+    applied: watch::Receiver<i64>,
+}
+
+impl SyncLink {
+    pub fn new(committed: Arc<watch::Sender<i64>>, applied: watch::Receiver<i64>) -> Self {
+        Self { committed, applied }
+    }
+}
+
+/// The admin-plane services and what they share. Cheap to clone.
+#[derive(Clone)]
+pub struct Plane {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdSource>,
+    sync: Option<SyncLink>,
+}
+
+impl Plane {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+        sync: Option<SyncLink>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            ids,
+            sync,
+        }
+    }
+
+    pub fn now_s(&self) -> i64 {
+        self.clock.now_s()
+    }
+
+    /// Commits `tx` and, if it changed fast-path data, waits (briefly) until this
+    /// node's snapshot includes the change, so the caller's next request sees it.
+    pub async fn commit(&self, tx: WriteTx) -> Result<(), PlaneError> {
+        let Some(change) = tx.commit().await? else {
+            return Ok(());
+        };
+        let Some(sync) = &self.sync else {
+            return Ok(());
+        };
+        sync.committed
+            .send_modify(|head| *head = (*head).max(change));
+        let mut applied = sync.applied.clone();
+        let waited = tokio::time::timeout(
+            Duration::from_secs(2),
+            applied.wait_for(|version| *version >= change),
+        )
+        .await;
+        if waited.is_err() {
+            tracing::warn!(
+                change.id = change,
+                "snapshot did not catch up within 2 s of a commit"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Shape checks shared by the services.
+pub(crate) mod validate {
+    use super::PlaneError;
+    use crate::core::ids::is_valid_entity_id;
+
+    pub fn entity_id(field: &str, id: &str) -> Result<(), PlaneError> {
+        if is_valid_entity_id(id) {
+            Ok(())
+        } else {
+            Err(PlaneError::BadRequest(format!(
+                "{field} must be 1-128 characters of [A-Za-z0-9_.:-]"
+            )))
+        }
+    }
+
+    pub fn text(field: &str, value: &str, max: usize) -> Result<(), PlaneError> {
+        if value.trim().is_empty()
+            || value.chars().count() > max
+            || value.chars().any(char::is_control)
+        {
+            Err(PlaneError::BadRequest(format!(
+                "{field} must be 1-{max} printable characters"
+            )))
+        } else {
+            Ok(())
+        }
+    }
+}

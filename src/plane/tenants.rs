@@ -1,0 +1,47 @@
+//! Tenants: creation with an operator API key, and their signing keys.
+
+use crate::core::snapshot::TenantStatus;
+use crate::store::changes::ChangeKind;
+use crate::store::tenants::{self, Tenant};
+
+use super::credentials::api_key_digest;
+use super::{validate, Plane, PlaneError};
+
+impl Plane {
+    /// Creates a tenant; `operator_key` (if any) is stored as its SHA-256 only.
+    pub async fn create_tenant(
+        &self,
+        id: &str,
+        name: &str,
+        operator_key: Option<&str>,
+    ) -> Result<Tenant, PlaneError> {
+        if !crate::core::ids::is_valid_tenant_id(id) {
+            return Err(PlaneError::BadRequest(
+                "tenant id must be 1-64 characters of [A-Za-z0-9_.-]".into(),
+            ));
+        }
+        validate::text("name", name, 200)?;
+        if let Some(key) = operator_key {
+            if key.len() < 16 {
+                return Err(PlaneError::BadRequest(
+                    "operator key must be at least 16 characters".into(),
+                ));
+            }
+        }
+        let now = self.now_s();
+        let tenant = Tenant {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            status: TenantStatus::Active,
+            operator_key_sha256: operator_key.map(|k| hex::encode(api_key_digest(k))),
+            settings: serde_json::json!({}),
+            created: now,
+            modified: now,
+        };
+        let mut tx = self.store.write().await?;
+        tenants::insert(tx.conn(), &tenant).await?;
+        tx.record_change(id, ChangeKind::Tenant, id, now).await?;
+        self.commit(tx).await?;
+        Ok(tenant)
+    }
+}

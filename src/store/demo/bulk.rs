@@ -1,0 +1,430 @@
+//! Deterministic bulk data for load tests: N accounts with devices and
+//! entitlements over a catalogue of products and contents, the same for the same
+//! seed. Rows go in as multi-row INSERTs in large transactions so a million
+//! accounts load in minutes.
+
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+use crate::plane::credentials::hash_secret;
+use crate::plane::{Plane, PlaneError};
+use crate::store::changes::ChangeKind;
+use crate::store::{tenants, StoreError, WriteTx};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct BulkSpec {
+    pub tenant: String,
+    pub accounts: u64,
+    pub seed: u64,
+    /// Contents in the catalogue (default: accounts / 10, at least 10, at most 100 000).
+    pub contents: Option<u64>,
+    /// Entitlements per account.
+    pub entitlements_per_account: u64,
+    /// Password every generated account signs on with.
+    pub password: String,
+}
+
+impl BulkSpec {
+    pub fn new(tenant: &str, accounts: u64, seed: u64) -> Self {
+        Self {
+            tenant: tenant.to_owned(),
+            accounts,
+            seed,
+            contents: None,
+            entitlements_per_account: 3,
+            password: "load-test-password".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkReport {
+    pub accounts: u64,
+    pub devices: u64,
+    pub entitlements: u64,
+    pub contents: u64,
+    pub products: u64,
+    pub seconds: f64,
+}
+
+const PRODUCTS: u64 = 50;
+/// Rows per INSERT statement and per transaction.
+const ROWS_PER_STATEMENT: usize = 500;
+const ROWS_PER_TX: usize = 50_000;
+
+#[derive(Clone)]
+enum V {
+    T(String),
+    I(i64),
+    B(bool),
+}
+
+/// Buffers rows of one table and writes them as multi-row INSERTs. Callers flush
+/// parents before children so foreign keys hold at every statement.
+struct Inserter {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<V>>,
+}
+
+impl Inserter {
+    fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
+        Self {
+            table,
+            columns,
+            rows: Vec::with_capacity(ROWS_PER_STATEMENT),
+        }
+    }
+
+    fn push(&mut self, row: Vec<V>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= ROWS_PER_STATEMENT
+    }
+
+    async fn flush(&mut self, tx: &mut WriteTx) -> Result<(), StoreError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let width = self.columns.len();
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            self.table,
+            self.columns.join(", ")
+        );
+        for r in 0..self.rows.len() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..width {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(r * width + c + 1).to_string());
+            }
+            sql.push(')');
+        }
+        let mut query: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
+        for row in self.rows.drain(..) {
+            for v in row {
+                query = match v {
+                    V::T(s) => query.bind(s),
+                    V::I(i) => query.bind(i),
+                    V::B(b) => query.bind(b),
+                };
+            }
+        }
+        query.execute(tx.conn()).await?;
+        Ok(())
+    }
+}
+
+fn t(s: impl Into<String>) -> V {
+    V::T(s.into())
+}
+
+/// Generates the dataset into `spec.tenant` (created if missing). Refuses a tenant
+/// that already has accounts, so a rerun cannot half-duplicate data.
+pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, PlaneError> {
+    let started = Instant::now();
+    if spec.accounts == 0 || spec.accounts > 50_000_000 {
+        return Err(PlaneError::BadRequest(
+            "accounts must be 1..=50000000".into(),
+        ));
+    }
+    if tenants::get(plane.store.pool(), &spec.tenant)
+        .await?
+        .is_none()
+    {
+        plane
+            .create_tenant(&spec.tenant, "load-test tenant", None)
+            .await?;
+    }
+    let existing: i64 = sqlx::Row::try_get(
+        &sqlx::query("SELECT COUNT(*) FROM accounts WHERE tenant_id = $1")
+            .bind(&spec.tenant)
+            .fetch_one(plane.store.pool())
+            .await
+            .map_err(StoreError::from)?,
+        0,
+    )
+    .map_err(StoreError::from)?;
+    if existing > 0 {
+        return Err(PlaneError::Conflict(format!(
+            "tenant {:?} already has {existing} accounts; use a new tenant",
+            spec.tenant
+        )));
+    }
+
+    let tenant = spec.tenant.as_str();
+    let now = plane.now_s();
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let contents = spec
+        .contents
+        .unwrap_or((spec.accounts / 10).clamp(10, 100_000));
+    let password_hash = hash_secret(&spec.password);
+    let mut report = BulkReport {
+        products: PRODUCTS,
+        contents,
+        ..BulkReport::default()
+    };
+
+    // Catalogue and account profile.
+    let mut tx = plane.store.write().await?;
+    sqlx::query(
+        "INSERT INTO account_profiles (tenant_id, id, name, enable_device_limit, max_devices, \
+         created, modified) VALUES ($1, 'default', 'Default', TRUE, 5, $2, $2)",
+    )
+    .bind(tenant)
+    .bind(now)
+    .execute(tx.conn())
+    .await
+    .map_err(StoreError::from)?;
+    let mut products = Inserter::new(
+        "products",
+        &[
+            "tenant_id",
+            "id",
+            "name",
+            "product_type",
+            "created",
+            "modified",
+        ],
+    );
+    for p in 0..PRODUCTS {
+        products.push(vec![
+            t(tenant),
+            t(format!("prod-{p:03}")),
+            t(format!("Product {p}")),
+            t("SUBSCRIPTION"),
+            V::I(now),
+            V::I(now),
+        ]);
+    }
+    products.flush(&mut tx).await?;
+    let mut content_rows = Inserter::new(
+        "contents",
+        &[
+            "tenant_id",
+            "id",
+            "editorial_id",
+            "drm_id",
+            "title",
+            "duration_s",
+            "playback_url",
+            "created",
+            "modified",
+        ],
+    );
+    let mut grants = Inserter::new(
+        "product_grants",
+        &["tenant_id", "product_id", "target_kind", "target_id"],
+    );
+    for c in 0..contents {
+        let id = format!("vod-{c:06}");
+        content_rows.push(vec![
+            t(tenant),
+            t(id.clone()),
+            t(format!("ed-{c:06}")),
+            t(format!("DRM_{id}_DASH")),
+            t(format!("Title {c}")),
+            V::I(rng.gen_range(1200..9000)),
+            t(format!("https://cdn.load.playgate/vod/{id}/manifest.mpd")),
+            V::I(now),
+            V::I(now),
+        ]);
+        grants.push(vec![
+            t(tenant),
+            t(format!("prod-{:03}", c % PRODUCTS)),
+            t("CONTENT"),
+            t(id),
+        ]);
+        if content_rows.is_full() || grants.is_full() {
+            content_rows.flush(&mut tx).await?;
+            grants.flush(&mut tx).await?;
+        }
+    }
+    content_rows.flush(&mut tx).await?;
+    grants.flush(&mut tx).await?;
+    tx.record_change(tenant, ChangeKind::Content, "*", now)
+        .await?;
+    plane.commit(tx).await?;
+
+    // Accounts with their credential, default profile, devices and entitlements.
+    let mut accounts = Inserter::new(
+        "accounts",
+        &[
+            "tenant_id",
+            "id",
+            "account_profile_id",
+            "status",
+            "username",
+            "created",
+            "modified",
+        ],
+    );
+    let mut credentials = Inserter::new(
+        "credentials",
+        &["tenant_id", "account_id", "kind", "secret_hash", "modified"],
+    );
+    let mut profiles = Inserter::new(
+        "user_profiles",
+        &[
+            "tenant_id",
+            "id",
+            "account_id",
+            "name",
+            "is_default",
+            "created",
+            "modified",
+        ],
+    );
+    let mut devices = Inserter::new(
+        "devices",
+        &[
+            "tenant_id",
+            "id",
+            "account_id",
+            "device_type",
+            "playout_device_class",
+            "approved",
+            "created",
+            "modified",
+        ],
+    );
+    let mut entitlements = Inserter::new(
+        "entitlements",
+        &[
+            "tenant_id",
+            "id",
+            "account_id",
+            "product_id",
+            "status",
+            "valid_from",
+            "expiry",
+            "created",
+            "modified",
+        ],
+    );
+    const CLASSES: &[&str] = &["SmartTV", "Mobile", "Tablet", "Browser", "STB"];
+    let mut tx = plane.store.write().await?;
+    let mut rows_in_tx = 0usize;
+    for i in 0..spec.accounts {
+        let id = format!("acc-{i:08}");
+        let status = match rng.gen_range(0..100) {
+            0..=89 => "ACTIVE",
+            90..=94 => "SUSPENDED",
+            _ => "CANCELLED",
+        };
+        accounts.push(vec![
+            t(tenant),
+            t(id.clone()),
+            t("default"),
+            t(status),
+            t(format!("user{i}@load.playgate")),
+            V::I(now),
+            V::I(now),
+        ]);
+        credentials.push(vec![
+            t(tenant),
+            t(id.clone()),
+            t("password"),
+            t(password_hash.clone()),
+            V::I(now),
+        ]);
+        profiles.push(vec![
+            t(tenant),
+            t(format!("{id}-main")),
+            t(id.clone()),
+            t("Main"),
+            V::B(true),
+            V::I(now),
+            V::I(now),
+        ]);
+        let device_count = if rng.gen_bool(0.5) { 1 } else { 2 };
+        for d in 0..device_count {
+            let class = CLASSES[rng.gen_range(0..CLASSES.len())];
+            devices.push(vec![
+                t(tenant),
+                t(format!("dev-{i:08}-{d}")),
+                t(id.clone()),
+                t("OPEN"),
+                t(class),
+                V::B(true),
+                V::I(now),
+                V::I(now),
+            ]);
+        }
+        report.devices += device_count;
+        let first = rng.gen_range(0..PRODUCTS);
+        for e in 0..spec.entitlements_per_account.min(PRODUCTS) {
+            let product = (first + e * 7) % PRODUCTS;
+            let expiry = if rng.gen_bool(0.05) {
+                now - 86400
+            } else {
+                now + 365 * 86400
+            };
+            entitlements.push(vec![
+                t(tenant),
+                t(format!("ent-{i:08}-{e}")),
+                t(id.clone()),
+                t(format!("prod-{product:03}")),
+                t("SUBSCRIBED"),
+                V::I(now - 30 * 86400),
+                V::I(expiry),
+                V::I(now),
+                V::I(now),
+            ]);
+            report.entitlements += 1;
+        }
+        rows_in_tx += 3 + device_count as usize + spec.entitlements_per_account as usize;
+        report.accounts += 1;
+        let any_full = [&accounts, &credentials, &profiles, &devices, &entitlements]
+            .iter()
+            .any(|ins| ins.is_full());
+        if any_full || rows_in_tx >= ROWS_PER_TX {
+            // Parents first, so every foreign key holds statement by statement.
+            for ins in [
+                &mut accounts,
+                &mut credentials,
+                &mut profiles,
+                &mut devices,
+                &mut entitlements,
+            ] {
+                ins.flush(&mut tx).await?;
+            }
+        }
+        if rows_in_tx >= ROWS_PER_TX {
+            tx.commit().await?;
+            tx = plane.store.write().await?;
+            rows_in_tx = 0;
+        }
+    }
+    for ins in [
+        &mut accounts,
+        &mut credentials,
+        &mut profiles,
+        &mut devices,
+        &mut entitlements,
+    ] {
+        ins.flush(&mut tx).await?;
+    }
+    tx.record_change(tenant, ChangeKind::Account, "*", now)
+        .await?;
+    tx.record_change(tenant, ChangeKind::Entitlement, "*", now)
+        .await?;
+    plane.commit(tx).await?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}

@@ -1,0 +1,11 @@
+//! Demo data: the small `demo` tenant the README's examples use, and the
+//! deterministic bulk generator for load tests.
+//!
+//! Must never: run against a store without being asked (`serve` seeds only an
+//! empty store, and only when `demo.seed_on_empty` is on).
+
+mod bulk;
+mod small;
+
+pub use bulk::{generate, BulkReport, BulkSpec};
+pub use small::{seed, TENANT};

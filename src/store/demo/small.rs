@@ -1,0 +1,417 @@
+//! The `demo` tenant: a handful of accounts, devices, products and contents that
+//! cover each case the README's curl examples show.
+
+use crate::core::status::{
+    AccountStatus, DeviceActivity, DeviceStatus, DeviceType, EntitlementStatus, GrantTarget,
+    ProductType,
+};
+use crate::plane::credentials::hash_secret;
+use crate::plane::{Plane, PlaneError};
+use crate::store::accounts::{self, Account, AccountProfile, UserProfile};
+use crate::store::catalogue::{self, Channel, Classification, Content, PpvEvent, Product};
+use crate::store::changes::ChangeKind;
+use crate::store::devices::{self, Device};
+use crate::store::entitlements::{self, Entitlement};
+use crate::store::pins::{self, PinType};
+use crate::store::WriteTx;
+
+pub const TENANT: &str = "demo";
+/// Demo operator API key (documented in the README; demo data only).
+pub const OPERATOR_KEY: &str = "demo-operator-key-0001";
+
+/// (account id, username, password, status, account profile)
+pub const ACCOUNTS: &[(&str, &str, &str, AccountStatus, &str)] = &[
+    (
+        "acc-active",
+        "alice@demo.playgate",
+        "alice-demo-pass",
+        AccountStatus::Active,
+        "default",
+    ),
+    (
+        "acc-suspended",
+        "sam@demo.playgate",
+        "sam-demo-pass",
+        AccountStatus::Suspended,
+        "default",
+    ),
+    (
+        "acc-full",
+        "fay@demo.playgate",
+        "fay-demo-pass",
+        AccountStatus::Active,
+        "two-devices",
+    ),
+];
+
+/// On-network (in-house) ranges of the demo operator.
+pub const ON_NET: &[&str] = &["192.0.2.0/24", "2001:db8::/32"];
+
+fn profile(id: &str, name: &str, now: i64) -> AccountProfile {
+    AccountProfile {
+        tenant_id: TENANT.into(),
+        id: id.into(),
+        name: name.into(),
+        enabled: true,
+        session_groups: serde_json::json!([]),
+        created: now,
+        modified: now,
+        ..AccountProfile::default()
+    }
+}
+
+fn device(
+    id: &str,
+    account: &str,
+    kind: DeviceType,
+    class: &str,
+    approved: bool,
+    now: i64,
+) -> Device {
+    Device {
+        tenant_id: TENANT.into(),
+        id: id.into(),
+        account_id: account.into(),
+        device_type: kind,
+        status: DeviceStatus::Enabled,
+        activity: DeviceActivity::Active,
+        deleted_at: None,
+        name: Some(id.into()),
+        playout_device_class: Some(class.into()),
+        casn: None,
+        smartcard_id: None,
+        tvkey_id: None,
+        device_information: serde_json::json!({}),
+        approved,
+        last_approved: approved.then_some(now),
+        created: now,
+        modified: now,
+    }
+}
+
+fn product(id: &str, name: &str, t: ProductType, now: i64) -> Product {
+    Product {
+        tenant_id: TENANT.into(),
+        id: id.into(),
+        name: name.into(),
+        product_type: Some(t),
+        created: now,
+        ..Product::default()
+    }
+}
+
+fn content(id: &str, title: &str, rating: &str, now: i64) -> Content {
+    Content {
+        tenant_id: TENANT.into(),
+        id: id.into(),
+        editorial_id: format!("ed-{id}"),
+        drm_id: format!("DRM_{id}_DASH"),
+        title: title.into(),
+        duration_s: Some(5400),
+        rating_code: Some(rating.into()),
+        playback_url: Some(format!("https://cdn.demo.playgate/vod/{id}/manifest.mpd")),
+        created: now,
+        ..Content::default()
+    }
+}
+
+async fn catalogue_rows(tx: &mut WriteTx, now: i64) -> Result<(), PlaneError> {
+    for (code, level) in [
+        ("fsk0", 0),
+        ("fsk6", 1),
+        ("fsk12", 2),
+        ("fsk16", 3),
+        ("fsk18", 4),
+    ] {
+        let c = Classification {
+            code: code.into(),
+            system: "FSK".into(),
+            name: format!("FSK {}", &code[3..]),
+            level,
+        };
+        catalogue::insert_classification(tx.conn(), TENANT, &c).await?;
+    }
+    let mut d2go = product(
+        "prod-d2go",
+        "Download to Go",
+        ProductType::Subscription,
+        now,
+    );
+    d2go.d2go_allowed = true;
+    d2go.storage_duration_s = Some(30 * 86400);
+    d2go.storage_start_period_s = Some(7 * 86400);
+    for p in [
+        product("prod-basic", "Basic VOD", ProductType::Subscription, now),
+        product(
+            "prod-premium",
+            "Premium VOD",
+            ProductType::Subscription,
+            now,
+        ),
+        product(
+            "prod-sports",
+            "Sports channels",
+            ProductType::Subscription,
+            now,
+        ),
+        product("prod-ppv-final", "Cup final (PPV)", ProductType::Ppv, now),
+        d2go,
+    ] {
+        catalogue::insert_product(tx.conn(), &p).await?;
+    }
+    for c in [
+        content("vod-entitled", "The Entitled Film", "fsk12", now),
+        content("vod-premium", "The Premium Film", "fsk16", now),
+        content("vod-d2go", "The Offline Film", "fsk6", now),
+    ] {
+        catalogue::insert_content(tx.conn(), &c).await?;
+    }
+    for (product, content) in [
+        ("prod-basic", "vod-entitled"),
+        ("prod-premium", "vod-premium"),
+        ("prod-d2go", "vod-d2go"),
+    ] {
+        catalogue::insert_grant(tx.conn(), TENANT, product, GrantTarget::Content, content).await?;
+    }
+    for (id, name, number) in [
+        ("ch-news", "Demo News (free-to-air)", 1),
+        ("ch-sports", "Demo Sports", 2),
+    ] {
+        let ch = Channel {
+            tenant_id: TENANT.into(),
+            id: id.into(),
+            editorial_id: format!("ed-{id}"),
+            drm_id: Some(format!("DRM_{id}_DASH")),
+            name: name.into(),
+            tv_channel: Some(number),
+            playback_url: Some(format!("https://cdn.demo.playgate/live/{id}/index.m3u8")),
+            created: now,
+            ..Channel::default()
+        };
+        catalogue::insert_channel(tx.conn(), &ch).await?;
+    }
+    catalogue::insert_grant(
+        tx.conn(),
+        TENANT,
+        "prod-sports",
+        GrantTarget::Channel,
+        "ch-sports",
+    )
+    .await?;
+    let final_start = now + 7 * 86400;
+    catalogue::insert_ppv_event(
+        tx.conn(),
+        &PpvEvent {
+            tenant_id: TENANT.into(),
+            id: "ppv-final".into(),
+            channel_id: "ch-sports".into(),
+            product_id: "prod-ppv-final".into(),
+            title: "Cup final".into(),
+            start_at: final_start,
+            end_at: final_start + 3 * 3600,
+            created: now,
+        },
+    )
+    .await?;
+    catalogue::insert_grant(
+        tx.conn(),
+        TENANT,
+        "prod-ppv-final",
+        GrantTarget::Event,
+        "ppv-final",
+    )
+    .await?;
+    for kind in [
+        ChangeKind::Classification,
+        ChangeKind::Product,
+        ChangeKind::Content,
+        ChangeKind::Channel,
+        ChangeKind::PpvEvent,
+    ] {
+        tx.record_change(TENANT, kind, "*", now).await?;
+    }
+    Ok(())
+}
+
+/// Seeds the `demo` tenant. Fails with a conflict if it exists already.
+pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
+    plane
+        .create_tenant(TENANT, "playgate demo operator", Some(OPERATOR_KEY))
+        .await?;
+    let now = plane.now_s();
+    // Hash before opening the write transaction: argon2 is deliberately slow.
+    let hashes: Vec<String> = ACCOUNTS.iter().map(|a| hash_secret(a.2)).collect();
+    let pin_hash = hash_secret("1234");
+
+    let mut tx = plane.store.write().await?;
+    let settings = serde_json::json!({ "network": { "onNet": ON_NET } });
+    sqlx::query("UPDATE tenants SET settings = $1 WHERE id = $2")
+        .bind(settings.to_string())
+        .bind(TENANT)
+        .execute(tx.conn())
+        .await
+        .map_err(crate::store::StoreError::from)?;
+    let mut default = profile("default", "Default", now);
+    default.enable_device_limit = true;
+    default.max_devices = 5;
+    default.enable_approval_limit = true;
+    default.max_approved_devices = 3;
+    default.approvals_allowed_in_period = 2;
+    default.approval_period_days = 30;
+    let mut two = profile("two-devices", "Two devices", now);
+    two.enable_device_limit = true;
+    two.max_devices = 2;
+    accounts::insert_profile(tx.conn(), &default).await?;
+    accounts::insert_profile(tx.conn(), &two).await?;
+    for t in [
+        ("ParentalPin", "Parental control PIN", true),
+        ("PurchasePin", "Purchase PIN", false),
+    ] {
+        pins::insert_type(
+            tx.conn(),
+            TENANT,
+            &PinType {
+                id: t.0.into(),
+                description: t.1.into(),
+                min_length: 4,
+                max_length: 4,
+                digits_only: true,
+                max_attempts: 3,
+                lock_seconds: 900,
+                mandatory: t.2,
+            },
+        )
+        .await?;
+    }
+    catalogue_rows(&mut tx, now).await?;
+
+    for ((id, username, _, status, profile_id), hash) in ACCOUNTS.iter().zip(&hashes) {
+        let account = Account {
+            tenant_id: TENANT.into(),
+            id: (*id).into(),
+            account_profile_id: (*profile_id).into(),
+            status: *status,
+            username: (*username).into(),
+            provider_id: None,
+            first_name: Some(username.split('@').next().unwrap_or("demo").into()),
+            last_name: Some("Demo".into()),
+            billing_address: serde_json::json!([]),
+            home_ips: if *id == "acc-active" {
+                vec!["192.0.2.10".into()]
+            } else {
+                vec![]
+            },
+            parental_thresholds: [("FSK".to_owned(), Some("fsk12".to_owned()))].into(),
+            min_rating_playback_guard: Some("fsk16".into()),
+            credit_spent: 0,
+            created: now,
+            modified: now,
+        };
+        accounts::insert(tx.conn(), &account).await?;
+        accounts::set_password_hash(tx.conn(), TENANT, id, hash, now).await?;
+        accounts::insert_user_profile(
+            tx.conn(),
+            &UserProfile {
+                tenant_id: TENANT.into(),
+                id: format!("{id}-main"),
+                account_id: (*id).into(),
+                name: account.first_name.clone().unwrap_or_default(),
+                is_default: true,
+                child_profile: false,
+                pin_prompt_required: false,
+                created: now,
+            },
+        )
+        .await?;
+        tx.record_change(TENANT, ChangeKind::Account, id, now)
+            .await?;
+    }
+    pins::set(
+        tx.conn(),
+        TENANT,
+        "acc-active",
+        "ParentalPin",
+        &pin_hash,
+        now,
+    )
+    .await?;
+
+    let mut stb = device(
+        "stb-alice",
+        "acc-active",
+        DeviceType::Managed,
+        "STB",
+        false,
+        now,
+    );
+    stb.casn = Some("CASN-0001".into());
+    stb.smartcard_id = Some("SC-0001".into());
+    for d in [
+        device(
+            "dev-alice-tv",
+            "acc-active",
+            DeviceType::Open,
+            "SmartTV",
+            true,
+            now,
+        ),
+        stb,
+        device(
+            "dev-sam-phone",
+            "acc-suspended",
+            DeviceType::Open,
+            "Mobile",
+            true,
+            now,
+        ),
+        device(
+            "dev-fay-1",
+            "acc-full",
+            DeviceType::Open,
+            "Mobile",
+            true,
+            now,
+        ),
+        device(
+            "dev-fay-2",
+            "acc-full",
+            DeviceType::Open,
+            "Tablet",
+            true,
+            now,
+        ),
+    ] {
+        devices::insert(tx.conn(), &d).await?;
+        tx.record_change(TENANT, ChangeKind::Device, &d.id, now)
+            .await?;
+    }
+
+    let grants = [
+        ("ent-alice-basic", "acc-active", "prod-basic"),
+        ("ent-alice-sports", "acc-active", "prod-sports"),
+        ("ent-alice-d2go", "acc-active", "prod-d2go"),
+        ("ent-sam-basic", "acc-suspended", "prod-basic"),
+        ("ent-fay-basic", "acc-full", "prod-basic"),
+    ];
+    for (id, account, product) in grants {
+        entitlements::insert(
+            tx.conn(),
+            &Entitlement {
+                tenant_id: TENANT.into(),
+                id: id.into(),
+                account_id: account.into(),
+                product_id: product.into(),
+                status: EntitlementStatus::Subscribed,
+                valid_from: now - 86400,
+                expiry: Some(now + 365 * 86400),
+                purchased_by_device_id: None,
+                created: now,
+                modified: now,
+            },
+        )
+        .await?;
+        tx.record_change(TENANT, ChangeKind::Entitlement, account, now)
+            .await?;
+    }
+    plane.commit(tx).await
+}

@@ -1,0 +1,95 @@
+//! Entitlements: which account holds which product, when (tenant-scoped).
+
+use sqlx::{AnyConnection, Executor, Row};
+
+use super::StoreError;
+use crate::core::status::EntitlementStatus;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entitlement {
+    pub tenant_id: String,
+    pub id: String,
+    pub account_id: String,
+    pub product_id: String,
+    pub status: EntitlementStatus,
+    pub valid_from: i64,
+    pub expiry: Option<i64>,
+    pub purchased_by_device_id: Option<String>,
+    pub created: i64,
+    pub modified: i64,
+}
+
+const COLUMNS: &str = "tenant_id, id, account_id, product_id, status, valid_from, expiry, \
+    purchased_by_device_id, created, modified";
+
+pub async fn insert(conn: &mut AnyConnection, e: &Entitlement) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO entitlements ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(&e.tenant_id)
+    .bind(&e.id)
+    .bind(&e.account_id)
+    .bind(&e.product_id)
+    .bind(e.status.as_str())
+    .bind(e.valid_from)
+    .bind(e.expiry)
+    .bind(e.purchased_by_device_id.as_deref())
+    .bind(e.created)
+    .bind(e.modified)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Entitlement, StoreError> {
+    let status: String = r.try_get("status")?;
+    Ok(Entitlement {
+        tenant_id: r.try_get("tenant_id")?,
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        product_id: r.try_get("product_id")?,
+        status: EntitlementStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("entitlement status {status}")))?,
+        valid_from: r.try_get("valid_from")?,
+        expiry: r.try_get("expiry")?,
+        purchased_by_device_id: r.try_get("purchased_by_device_id")?,
+        created: r.try_get("created")?,
+        modified: r.try_get("modified")?,
+    })
+}
+
+pub async fn get<'c, E>(
+    executor: E,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<Entitlement>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM entitlements WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tenant)
+    .bind(id)
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list_for_account<'c, E>(
+    executor: E,
+    tenant: &str,
+    account: &str,
+) -> Result<Vec<Entitlement>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM entitlements WHERE tenant_id = $1 AND account_id = $2 ORDER BY created, id"
+    ))
+    .bind(tenant)
+    .bind(account)
+    .fetch_all(executor)
+    .await?;
+    rows.iter().map(from_row).collect()
+}

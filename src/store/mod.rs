@@ -1,0 +1,178 @@
+//! Persistence: one schema, one code path, SQLite (embedded default) or PostgreSQL.
+//!
+//! Owns: the connection pool, migrations, the write transaction that appends to
+//! the change feed, and one file of tenant-scoped queries per table family.
+//!
+//! Must never: be called from the fast path (`core`) or from a request that the
+//! fast path answers; leak SQL errors to clients (they become [`StoreError`]s,
+//! which the API maps in one place); run a query without `tenant_id` in its
+//! `WHERE` clause (except the tenant table itself and the change feed).
+
+pub mod accounts;
+pub mod catalogue;
+pub mod changes;
+pub mod demo;
+pub mod devices;
+pub mod entitlements;
+mod error;
+pub mod keys;
+mod migrate;
+pub mod pins;
+pub mod tenants;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor as _, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use error::StoreError;
+
+/// Which SQL engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The shared store handle. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+    /// SQLite has one writer; serialising writers here turns lock contention
+    /// into a short queue instead of SQLITE_BUSY errors.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl Store {
+    /// Opens a pool on `url` (`sqlite://...` or `postgres://...`).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::Config(
+                "database url must start with sqlite: or postgres://".into(),
+            ));
+        };
+        let options: AnyConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| StoreError::Config(format!("database url: {e}")))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(StoreError::from)?;
+        Ok(Store {
+            pool,
+            dialect,
+            write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migrate::run(self).await
+    }
+
+    /// Starts a write transaction. Fast-path data changed inside it must be
+    /// recorded with [`WriteTx::record_change`] before [`WriteTx::commit`].
+    pub async fn write(&self) -> Result<WriteTx, StoreError> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            dialect: self.dialect,
+            _gate: gate,
+            change_lock_taken: false,
+            last_change: None,
+        })
+    }
+
+    /// True if the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        match self.pool.acquire().await {
+            Ok(mut conn) => conn.ping().await.is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A write transaction that knows how to append to the change feed.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    dialect: Dialect,
+    _gate: Option<OwnedMutexGuard<()>>,
+    change_lock_taken: bool,
+    last_change: Option<i64>,
+}
+
+impl WriteTx {
+    /// The connection to run queries on inside this transaction.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Appends one entry to the change feed, inside this transaction.
+    pub async fn record_change(
+        &mut self,
+        tenant: &str,
+        kind: changes::ChangeKind,
+        key: &str,
+        at_s: i64,
+    ) -> Result<i64, StoreError> {
+        if !self.change_lock_taken && self.dialect == Dialect::Postgres {
+            // Ids come from a sequence and would otherwise commit out of order;
+            // holding this lock until commit makes "id > N" a complete catch-up.
+            sqlx::query("SELECT pg_advisory_xact_lock(7461626)")
+                .execute(&mut *self.tx)
+                .await?;
+            self.change_lock_taken = true;
+        }
+        let id = changes::append(&mut self.tx, tenant, kind, key, at_s).await?;
+        self.last_change = Some(id);
+        Ok(id)
+    }
+
+    /// Commits; returns the highest change id recorded, if any.
+    pub async fn commit(self) -> Result<Option<i64>, StoreError> {
+        self.tx.commit().await?;
+        Ok(self.last_change)
+    }
+}

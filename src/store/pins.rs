@@ -1,0 +1,97 @@
+//! PIN types (operator-defined) and account PINs (tenant-scoped).
+
+use sqlx::{AnyConnection, Executor, Row};
+
+use super::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinType {
+    pub id: String,
+    pub description: String,
+    pub min_length: i64,
+    pub max_length: i64,
+    pub digits_only: bool,
+    pub max_attempts: i64,
+    pub lock_seconds: i64,
+    pub mandatory: bool,
+}
+
+pub async fn insert_type(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    t: &PinType,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO pin_types (tenant_id, id, description, min_length, max_length, charset, \
+         max_attempts, lock_seconds, mandatory) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(tenant)
+    .bind(&t.id)
+    .bind(&t.description)
+    .bind(t.min_length)
+    .bind(t.max_length)
+    .bind(if t.digits_only {
+        "DIGITS"
+    } else {
+        "ALPHANUMERIC"
+    })
+    .bind(t.max_attempts)
+    .bind(t.lock_seconds)
+    .bind(t.mandatory)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn types<'c, E>(executor: E, tenant: &str) -> Result<Vec<PinType>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT id, description, min_length, max_length, charset, max_attempts, lock_seconds, mandatory \
+         FROM pin_types WHERE tenant_id = $1 ORDER BY id",
+    )
+    .bind(tenant)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PinType {
+                id: r.try_get("id")?,
+                description: r.try_get("description")?,
+                min_length: r.try_get("min_length")?,
+                max_length: r.try_get("max_length")?,
+                digits_only: r.try_get::<String, _>("charset")? == "DIGITS",
+                max_attempts: r.try_get("max_attempts")?,
+                lock_seconds: r.try_get("lock_seconds")?,
+                mandatory: r.try_get("mandatory")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// Sets an account's PIN of one type to an argon2id hash.
+pub async fn set(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    pin_type: &str,
+    phc: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO pins (tenant_id, account_id, pin_type, pin_hash, failed_attempts, created, modified) \
+         VALUES ($1, $2, $3, $4, 0, $5, $5) \
+         ON CONFLICT (tenant_id, account_id, pin_type) DO UPDATE SET pin_hash = excluded.pin_hash, \
+         failed_attempts = 0, locked_until = NULL, modified = excluded.modified",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(pin_type)
+    .bind(phc)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

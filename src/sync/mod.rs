@@ -1,0 +1,142 @@
+//! Keeps this node's snapshot in step with the store.
+//!
+//! Owns: building the first snapshot at start, and the loop that reads the
+//! `changes` feed by id (woken at once by commits made through this node, and by a
+//! poll for commits made through other nodes) and publishes a new snapshot.
+//!
+//! Must never: publish a partially built snapshot, skip a change id, or stop the
+//! node serving when the store is unreachable (it keeps the last snapshot and
+//! retries on the next tick).
+
+mod build;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::core::clock::Clock;
+use crate::core::snapshot::{Snapshot, SnapshotCell};
+use crate::store::changes::{self, ChangeKind};
+use crate::store::{Store, StoreError};
+
+/// Most change entries folded into one new snapshot.
+const BATCH: i64 = 10_000;
+
+/// The snapshot maintainer of one node.
+pub struct Syncer {
+    store: Store,
+    cell: Arc<SnapshotCell>,
+    clock: Arc<dyn Clock>,
+    poll: Duration,
+    committed: watch::Receiver<i64>,
+    applied: watch::Sender<i64>,
+}
+
+impl Syncer {
+    pub fn new(
+        store: Store,
+        cell: Arc<SnapshotCell>,
+        clock: Arc<dyn Clock>,
+        poll: Duration,
+        committed: watch::Receiver<i64>,
+        applied: watch::Sender<i64>,
+    ) -> Self {
+        Self {
+            store,
+            cell,
+            clock,
+            poll,
+            committed,
+            applied,
+        }
+    }
+
+    /// Builds the whole snapshot from the store and publishes it.
+    pub async fn load_full(&self) -> Result<(), StoreError> {
+        // Read the feed head first: anything committed while we load is re-applied
+        // afterwards (applying a change twice is harmless; missing one is not).
+        let head = changes::head(self.store.pool()).await?;
+        let mut snapshot = build::full(&self.store).await?;
+        snapshot.version = head;
+        snapshot.built_at_ms = self.clock.now_ms();
+        self.publish(snapshot);
+        Ok(())
+    }
+
+    /// Folds every change after the current version into a new snapshot.
+    /// Returns how many changes were applied.
+    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        let current = self.cell.load();
+        let mut applied = 0;
+        let mut next: Option<Snapshot> = None;
+        loop {
+            let from = next.as_ref().map_or(current.version, |s| s.version);
+            let batch = changes::after(self.store.pool(), from, BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            let last_id = last.id;
+            let mut snapshot = match next.take() {
+                Some(s) => s,
+                None => (*current).clone(),
+            };
+            let tenants_changed = batch.iter().any(|c| c.kind == Some(ChangeKind::Tenant));
+            if tenants_changed {
+                snapshot.tenants = build::tenants(&self.store).await?;
+            }
+            // Other kinds are folded in by the parts of the snapshot that read them
+            // as those parts land; until then the version still advances past them.
+            applied += batch.len();
+            snapshot.version = last_id;
+            let full_batch = batch.len() as i64 == BATCH;
+            next = Some(snapshot);
+            if !full_batch {
+                break;
+            }
+        }
+        if let Some(mut snapshot) = next {
+            snapshot.built_at_ms = self.clock.now_ms();
+            self.publish(snapshot);
+        }
+        Ok(applied)
+    }
+
+    fn publish(&self, snapshot: Snapshot) {
+        let version = snapshot.version;
+        self.cell.store(snapshot);
+        self.applied.send_modify(|v| *v = (*v).max(version));
+    }
+
+    /// Runs until `shutdown` resolves: first the full load (retrying while the
+    /// store is unreachable), then catch-up on every commit and every poll tick.
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match self.load_full().await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "initial snapshot load failed; retrying");
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => return,
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        tracing::info!(version = self.cell.load().version, "snapshot loaded");
+        let mut ticker = tokio::time::interval(self.poll);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                changed = self.committed.changed() => {
+                    if changed.is_err() { return; }
+                }
+                _ = shutdown.changed() => return,
+            }
+            if let Err(e) = self.catch_up().await {
+                tracing::warn!(error = %e, "change feed catch-up failed; serving the last snapshot");
+            }
+        }
+    }
+}
