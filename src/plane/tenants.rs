@@ -1,9 +1,11 @@
 //! Tenants: creation with an operator API key, and their signing keys.
 
 use crate::core::snapshot::TenantStatus;
+use crate::store::accounts::{self as account_store, AccountProfile};
 use crate::store::changes::ChangeKind;
 use crate::store::tenants::{self, Tenant};
 
+use super::accounts::DEFAULT_ACCOUNT_PROFILE;
 use super::credentials::api_key_digest;
 use super::{validate, Plane, PlaneError};
 
@@ -40,6 +42,22 @@ impl Plane {
         };
         let mut tx = self.store.write().await?;
         tenants::insert(tx.conn(), &tenant).await?;
+        // Every tenant starts with a default account profile (all limits off),
+        // which accounts get unless the operator names another.
+        account_store::upsert_profile(
+            tx.conn(),
+            &AccountProfile {
+                tenant_id: id.to_owned(),
+                id: DEFAULT_ACCOUNT_PROFILE.to_owned(),
+                name: "Default".into(),
+                enabled: true,
+                session_groups: serde_json::json!([]),
+                created: now,
+                modified: now,
+                ..AccountProfile::default()
+            },
+        )
+        .await?;
         tx.record_change(id, ChangeKind::Tenant, id, now).await?;
         self.commit(tx).await?;
         Ok(tenant)

@@ -39,32 +39,41 @@ const PROFILE_COLUMNS: &str = "tenant_id, id, name, status, enable_device_limit,
     approvals_allowed_in_period, approval_period_days, in_home_restriction, in_home_detection, \
     session_groups, created, modified";
 
-pub async fn insert_profile(
+/// Inserts an account profile, or replaces every setting of an existing one.
+pub async fn upsert_profile(
     conn: &mut AnyConnection,
     p: &AccountProfile,
 ) -> Result<(), StoreError> {
+    let updates = PROFILE_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !matches!(*c, "tenant_id" | "id" | "created"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     sqlx::query(&format!(
         "INSERT INTO account_profiles ({PROFILE_COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+         ON CONFLICT (tenant_id, id) DO UPDATE SET {updates}"
     ))
     .bind(&p.tenant_id)
     .bind(&p.id)
     .bind(&p.name)
     .bind(if p.enabled { "ENABLED" } else { "DISABLED" })
-    .bind(p.enable_device_limit)
+    .bind(super::flag(p.enable_device_limit))
     .bind(p.max_devices)
-    .bind(p.enable_active_device_limit)
+    .bind(super::flag(p.enable_active_device_limit))
     .bind(p.max_active_devices)
-    .bind(p.enable_user_limit)
+    .bind(super::flag(p.enable_user_limit))
     .bind(p.max_users)
-    .bind(p.enable_session_limit)
+    .bind(super::flag(p.enable_session_limit))
     .bind(p.max_sessions_allowed)
-    .bind(p.enable_approval_limit)
+    .bind(super::flag(p.enable_approval_limit))
     .bind(p.max_approved_devices)
     .bind(p.approvals_allowed_in_period)
     .bind(p.approval_period_days)
-    .bind(p.in_home_restriction)
-    .bind(p.in_home_detection)
+    .bind(super::flag(p.in_home_restriction))
+    .bind(super::flag(p.in_home_detection))
     .bind(p.session_groups.to_string())
     .bind(p.created)
     .bind(p.modified)
@@ -95,20 +104,20 @@ where
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         enabled: r.try_get::<String, _>("status")? == "ENABLED",
-        enable_device_limit: r.try_get("enable_device_limit")?,
+        enable_device_limit: super::flag_of(&r, "enable_device_limit")?,
         max_devices: r.try_get("max_devices")?,
-        enable_active_device_limit: r.try_get("enable_active_device_limit")?,
+        enable_active_device_limit: super::flag_of(&r, "enable_active_device_limit")?,
         max_active_devices: r.try_get("max_active_devices")?,
-        enable_user_limit: r.try_get("enable_user_limit")?,
+        enable_user_limit: super::flag_of(&r, "enable_user_limit")?,
         max_users: r.try_get("max_users")?,
-        enable_session_limit: r.try_get("enable_session_limit")?,
+        enable_session_limit: super::flag_of(&r, "enable_session_limit")?,
         max_sessions_allowed: r.try_get("max_sessions_allowed")?,
-        enable_approval_limit: r.try_get("enable_approval_limit")?,
+        enable_approval_limit: super::flag_of(&r, "enable_approval_limit")?,
         max_approved_devices: r.try_get("max_approved_devices")?,
         approvals_allowed_in_period: r.try_get("approvals_allowed_in_period")?,
         approval_period_days: r.try_get("approval_period_days")?,
-        in_home_restriction: r.try_get("in_home_restriction")?,
-        in_home_detection: r.try_get("in_home_detection")?,
+        in_home_restriction: super::flag_of(&r, "in_home_restriction")?,
+        in_home_detection: super::flag_of(&r, "in_home_detection")?,
         session_groups: serde_json::from_str(&groups)
             .map_err(|e| StoreError::Corrupt(format!("session_groups: {e}")))?,
         created: r.try_get("created")?,
@@ -342,9 +351,9 @@ pub async fn insert_user_profile(
     .bind(&p.id)
     .bind(&p.account_id)
     .bind(&p.name)
-    .bind(p.is_default)
-    .bind(p.child_profile)
-    .bind(p.pin_prompt_required)
+    .bind(super::flag(p.is_default))
+    .bind(super::flag(p.child_profile))
+    .bind(super::flag(p.pin_prompt_required))
     .bind(p.created)
     .execute(conn)
     .await?;
@@ -374,9 +383,9 @@ where
                 id: r.try_get("id")?,
                 account_id: r.try_get("account_id")?,
                 name: r.try_get("name")?,
-                is_default: r.try_get("is_default")?,
-                child_profile: r.try_get("child_profile")?,
-                pin_prompt_required: r.try_get("pin_prompt_required")?,
+                is_default: super::flag_of(r, "is_default")?,
+                child_profile: super::flag_of(r, "child_profile")?,
+                pin_prompt_required: super::flag_of(r, "pin_prompt_required")?,
                 created: r.try_get("created")?,
             })
         })

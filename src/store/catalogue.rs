@@ -46,7 +46,7 @@ pub async fn insert_product(conn: &mut AnyConnection, p: &Product) -> Result<(),
     .bind(p.rental_period_s)
     .bind(p.play_period_s)
     .bind(p.max_plays)
-    .bind(p.d2go_allowed)
+    .bind(super::flag(p.d2go_allowed))
     .bind(p.storage_duration_s)
     .bind(p.storage_start_period_s)
     .bind(p.created)
@@ -126,12 +126,12 @@ pub async fn insert_channel(conn: &mut AnyConnection, c: &Channel) -> Result<(),
     .bind(c.drm_id.as_deref())
     .bind(&c.name)
     .bind(c.tv_channel)
-    .bind(c.protection_mandatory)
-    .bind(c.in_home_only)
-    .bind(c.block_if_off_net)
+    .bind(super::flag(c.protection_mandatory))
+    .bind(super::flag(c.in_home_only))
+    .bind(super::flag(c.block_if_off_net))
     .bind(c.rating_code.as_deref())
     .bind(c.playback_url.as_deref())
-    .bind(c.cdn_token_required)
+    .bind(super::flag(c.cdn_token_required))
     .bind(c.cdn_id.as_deref())
     .bind(c.created)
     .execute(conn)
@@ -174,10 +174,10 @@ pub async fn insert_content(conn: &mut AnyConnection, c: &Content) -> Result<(),
     .bind(c.rating_code.as_deref())
     .bind(c.start_at)
     .bind(c.end_at)
-    .bind(c.in_home_only)
-    .bind(c.block_if_off_net)
+    .bind(super::flag(c.in_home_only))
+    .bind(super::flag(c.block_if_off_net))
     .bind(c.playback_url.as_deref())
-    .bind(c.cdn_token_required)
+    .bind(super::flag(c.cdn_token_required))
     .bind(c.cdn_id.as_deref())
     .bind(c.created)
     .execute(conn)
@@ -203,7 +203,7 @@ where
     let list = placeholders.join(", ");
     let sql = format!(
         "SELECT c.id AS item_id, \
-           CAST(MAX(CASE WHEN p.d2go_allowed THEN 1 ELSE 0 END) AS BIGINT) AS d2go \
+           CAST(MAX(CASE WHEN p.d2go_allowed = 1 THEN 1 ELSE 0 END) AS BIGINT) AS d2go \
          FROM contents c \
          LEFT JOIN product_grants g ON g.tenant_id = c.tenant_id AND \
            ((g.target_kind = 'CONTENT' AND g.target_id = c.id) OR \

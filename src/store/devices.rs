@@ -49,7 +49,7 @@ pub async fn insert(conn: &mut AnyConnection, d: &Device) -> Result<(), StoreErr
     .bind(d.smartcard_id.as_deref())
     .bind(d.tvkey_id.as_deref())
     .bind(d.device_information.to_string())
-    .bind(d.approved)
+    .bind(super::flag(d.approved))
     .bind(d.last_approved)
     .bind(d.created)
     .bind(d.modified)
@@ -80,7 +80,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Device, StoreError> {
         tvkey_id: r.try_get("tvkey_id")?,
         device_information: serde_json::from_str(&info)
             .map_err(|e| StoreError::Corrupt(format!("device_information: {e}")))?,
-        approved: r.try_get("approved")?,
+        approved: super::flag_of(r, "approved")?,
         last_approved: r.try_get("last_approved")?,
         created: r.try_get("created")?,
         modified: r.try_get("modified")?,

@@ -24,7 +24,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, Connection as _, Executor as _, Transaction};
+use sqlx::{
+    Any, AnyConnection, AnyPool, ConnectOptions as _, Connection as _, Executor as _, Transaction,
+};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use error::StoreError;
@@ -60,8 +62,11 @@ impl Store {
             ));
         };
         let options: AnyConnectOptions = url
-            .parse()
-            .map_err(|e: sqlx::Error| StoreError::Config(format!("database url: {e}")))?;
+            .parse::<AnyConnectOptions>()
+            .map_err(|e: sqlx::Error| StoreError::Config(format!("database url: {e}")))?
+            // Statement text can be long (bulk inserts); keep it out of normal logs.
+            .log_statements(log::LevelFilter::Trace)
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(5))
@@ -175,4 +180,14 @@ impl WriteTx {
         self.tx.commit().await?;
         Ok(self.last_change)
     }
+}
+
+/// Flags are stored as BIGINT 0/1 on both engines.
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+pub(crate) fn flag_of(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row as _;
+    Ok(row.try_get::<i64, _>(column)? != 0)
 }

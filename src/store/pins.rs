@@ -37,7 +37,7 @@ pub async fn insert_type(
     })
     .bind(t.max_attempts)
     .bind(t.lock_seconds)
-    .bind(t.mandatory)
+    .bind(super::flag(t.mandatory))
     .execute(conn)
     .await?;
     Ok(())
@@ -64,7 +64,7 @@ where
                 digits_only: r.try_get::<String, _>("charset")? == "DIGITS",
                 max_attempts: r.try_get("max_attempts")?,
                 lock_seconds: r.try_get("lock_seconds")?,
-                mandatory: r.try_get("mandatory")?,
+                mandatory: super::flag_of(r, "mandatory")?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

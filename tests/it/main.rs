@@ -1,1 +1,16 @@
-fn main() {}
+//! One integration-test binary: real servers on 127.0.0.1:0, real HTTP, real
+//! stores (SQLite always; PostgreSQL when PLAYGATE_TEST_DATABASE_URL is set).
+
+mod harness;
+
+mod accounts;
+mod cli;
+mod demo;
+mod entitlements;
+mod envelopes;
+mod layout;
+mod ops;
+mod rocket;
+mod server;
+mod storage;
+mod sync;

@@ -11,6 +11,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
 
+use crate::plane::accounts::DEFAULT_ACCOUNT_PROFILE;
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::changes::ChangeKind;
@@ -121,7 +122,7 @@ impl Inserter {
                 query = match v {
                     V::T(s) => query.bind(s),
                     V::I(i) => query.bind(i),
-                    V::B(b) => query.bind(b),
+                    V::B(b) => query.bind(super::super::flag(b)),
                 };
             }
         }
@@ -182,15 +183,19 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
 
     // Catalogue and account profile.
     let mut tx = plane.store.write().await?;
-    sqlx::query(
-        "INSERT INTO account_profiles (tenant_id, id, name, enable_device_limit, max_devices, \
-         created, modified) VALUES ($1, 'default', 'Default', TRUE, 5, $2, $2)",
-    )
-    .bind(tenant)
-    .bind(now)
-    .execute(tx.conn())
-    .await
-    .map_err(StoreError::from)?;
+    let profile = crate::store::accounts::AccountProfile {
+        tenant_id: tenant.to_owned(),
+        id: DEFAULT_ACCOUNT_PROFILE.into(),
+        name: "Default".into(),
+        enabled: true,
+        enable_device_limit: true,
+        max_devices: 5,
+        session_groups: serde_json::json!([]),
+        created: now,
+        modified: now,
+        ..Default::default()
+    };
+    crate::store::accounts::upsert_profile(tx.conn(), &profile).await?;
     let mut products = Inserter::new(
         "products",
         &[

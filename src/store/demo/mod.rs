@@ -8,4 +8,4 @@ mod bulk;
 mod small;
 
 pub use bulk::{generate, BulkReport, BulkSpec};
-pub use small::{seed, TENANT};
+pub use small::{seed, ACCOUNTS, ON_NET, OPERATOR_KEY, TENANT};

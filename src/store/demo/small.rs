@@ -261,8 +261,10 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     let mut two = profile("two-devices", "Two devices", now);
     two.enable_device_limit = true;
     two.max_devices = 2;
-    accounts::insert_profile(tx.conn(), &default).await?;
-    accounts::insert_profile(tx.conn(), &two).await?;
+    accounts::upsert_profile(tx.conn(), &default).await?;
+    accounts::upsert_profile(tx.conn(), &two).await?;
+    tx.record_change(TENANT, ChangeKind::AccountProfile, "*", now)
+        .await?;
     for t in [
         ("ParentalPin", "Parental control PIN", true),
         ("PurchasePin", "Purchase PIN", false),

@@ -1,7 +1,8 @@
 -- playgate domain schema, written once for SQLite and PostgreSQL.
 -- Placeholders rendered per dialect by store/migrate.rs:
 --   {{SERIAL_PK}}  monotonic integer primary key.
--- Conventions: times are BIGINT seconds since the Unix epoch (UTC); ids are TEXT;
+-- Conventions: times are BIGINT seconds since the Unix epoch (UTC); flags are BIGINT
+-- 0/1 (one representation both engines read the same way); ids are TEXT;
 -- structured extras are JSON in TEXT; every row is scoped by tenant_id, and every
 -- lookup index starts with tenant_id.
 
@@ -23,21 +24,21 @@ CREATE TABLE account_profiles (
     id                           TEXT NOT NULL,
     name                         TEXT NOT NULL,
     status                       TEXT NOT NULL DEFAULT 'ENABLED' CHECK (status IN ('ENABLED', 'DISABLED')),
-    enable_device_limit          BOOLEAN NOT NULL DEFAULT FALSE,
+    enable_device_limit          BIGINT NOT NULL DEFAULT 0,
     max_devices                  BIGINT NOT NULL DEFAULT 0,
-    enable_active_device_limit   BOOLEAN NOT NULL DEFAULT FALSE,
+    enable_active_device_limit   BIGINT NOT NULL DEFAULT 0,
     max_active_devices           BIGINT NOT NULL DEFAULT 0,
-    enable_user_limit            BOOLEAN NOT NULL DEFAULT FALSE,
+    enable_user_limit            BIGINT NOT NULL DEFAULT 0,
     max_users                    BIGINT NOT NULL DEFAULT 0,
-    enable_session_limit         BOOLEAN NOT NULL DEFAULT FALSE,
+    enable_session_limit         BIGINT NOT NULL DEFAULT 0,
     max_sessions_allowed         BIGINT NOT NULL DEFAULT 0,
     -- Device approval (approved-devices list) limits and cool-off window.
-    enable_approval_limit        BOOLEAN NOT NULL DEFAULT FALSE,
+    enable_approval_limit        BIGINT NOT NULL DEFAULT 0,
     max_approved_devices         BIGINT NOT NULL DEFAULT 0,
     approvals_allowed_in_period  BIGINT NOT NULL DEFAULT 0,
     approval_period_days         BIGINT NOT NULL DEFAULT 0,
-    in_home_restriction          BOOLEAN NOT NULL DEFAULT FALSE,
-    in_home_detection            BOOLEAN NOT NULL DEFAULT FALSE,
+    in_home_restriction          BIGINT NOT NULL DEFAULT 0,
+    in_home_detection            BIGINT NOT NULL DEFAULT 0,
     -- Per device-group session limits: JSON [{"groupId":..,"maxSessions":..}].
     session_groups               TEXT NOT NULL DEFAULT '[]',
     created                      BIGINT NOT NULL,
@@ -91,9 +92,9 @@ CREATE TABLE user_profiles (
     id                          TEXT NOT NULL,
     account_id                  TEXT NOT NULL,
     name                        TEXT NOT NULL,
-    is_default                  BOOLEAN NOT NULL DEFAULT FALSE,
-    child_profile               BOOLEAN NOT NULL DEFAULT FALSE,
-    pin_prompt_required         BOOLEAN NOT NULL DEFAULT FALSE,
+    is_default                  BIGINT NOT NULL DEFAULT 0,
+    child_profile               BIGINT NOT NULL DEFAULT 0,
+    pin_prompt_required         BIGINT NOT NULL DEFAULT 0,
     preferred_audio_language    TEXT,
     preferred_subtitle_language TEXT,
     -- JSON [{"ratingsBody":..,"ratingsThreshold":..}].
@@ -125,7 +126,7 @@ CREATE TABLE devices (
     tvkey_id             TEXT,
     -- JSON deviceInformation as sent at first sign-on.
     device_information   TEXT NOT NULL DEFAULT '{}',
-    approved             BOOLEAN NOT NULL DEFAULT FALSE,
+    approved             BIGINT NOT NULL DEFAULT 0,
     last_approved        BIGINT,
     last_unapproved      BIGINT,
     last_seen            BIGINT,
@@ -161,7 +162,7 @@ CREATE TABLE pin_types (
     charset       TEXT NOT NULL DEFAULT 'DIGITS' CHECK (charset IN ('DIGITS', 'ALPHANUMERIC')),
     max_attempts  BIGINT NOT NULL DEFAULT 3,
     lock_seconds  BIGINT NOT NULL DEFAULT 900,
-    mandatory     BOOLEAN NOT NULL DEFAULT FALSE,
+    mandatory     BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (tenant_id, id)
 );
 
@@ -197,7 +198,7 @@ CREATE TABLE products (
     name                   TEXT NOT NULL,
     product_type           TEXT NOT NULL CHECK (product_type IN ('SUBSCRIPTION', 'CAPABILITY', 'PPV', 'RENTAL', 'PURCHASE')),
     capability_type        TEXT,
-    is_freemium            BOOLEAN NOT NULL DEFAULT FALSE,
+    is_freemium            BIGINT NOT NULL DEFAULT 0,
     -- JSON array of playout device classes allowed; [] = every class.
     device_classes         TEXT NOT NULL DEFAULT '[]',
     usage_rules_profile_id TEXT,
@@ -210,7 +211,7 @@ CREATE TABLE products (
     play_period_s          BIGINT,
     max_plays              BIGINT,
     -- Download to Go: allowed, storage duration and storage start period (seconds).
-    d2go_allowed           BOOLEAN NOT NULL DEFAULT FALSE,
+    d2go_allowed           BIGINT NOT NULL DEFAULT 0,
     storage_duration_s     BIGINT,
     storage_start_period_s BIGINT,
     -- JSON {"amount":..,"currency":..}.
@@ -228,13 +229,13 @@ CREATE TABLE channels (
     drm_id               TEXT,
     name                 TEXT NOT NULL,
     tv_channel           BIGINT,
-    protection_mandatory BOOLEAN NOT NULL DEFAULT FALSE,
-    in_home_only         BOOLEAN NOT NULL DEFAULT FALSE,
-    block_if_off_net     BOOLEAN NOT NULL DEFAULT FALSE,
-    block_vpn            BOOLEAN NOT NULL DEFAULT FALSE,
+    protection_mandatory BIGINT NOT NULL DEFAULT 0,
+    in_home_only         BIGINT NOT NULL DEFAULT 0,
+    block_if_off_net     BIGINT NOT NULL DEFAULT 0,
+    block_vpn            BIGINT NOT NULL DEFAULT 0,
     rating_code          TEXT,
     playback_url         TEXT,
-    cdn_token_required   BOOLEAN NOT NULL DEFAULT FALSE,
+    cdn_token_required   BIGINT NOT NULL DEFAULT 0,
     cdn_id               TEXT,
     created              BIGINT NOT NULL,
     modified             BIGINT NOT NULL,
@@ -257,15 +258,15 @@ CREATE TABLE contents (
     end_at               BIGINT,
     technical_start_at   BIGINT,
     technical_end_at     BIGINT,
-    in_home_only         BOOLEAN NOT NULL DEFAULT FALSE,
-    block_if_off_net     BOOLEAN NOT NULL DEFAULT FALSE,
-    block_vpn            BOOLEAN NOT NULL DEFAULT FALSE,
+    in_home_only         BIGINT NOT NULL DEFAULT 0,
+    block_if_off_net     BIGINT NOT NULL DEFAULT 0,
+    block_vpn            BIGINT NOT NULL DEFAULT 0,
     -- JSON arrays of country codes.
     filtering_list       TEXT NOT NULL DEFAULT '[]',
-    filtering_is_allow   BOOLEAN NOT NULL DEFAULT FALSE,
+    filtering_is_allow   BIGINT NOT NULL DEFAULT 0,
     blocking_list        TEXT NOT NULL DEFAULT '[]',
     playback_url         TEXT,
-    cdn_token_required   BOOLEAN NOT NULL DEFAULT FALSE,
+    cdn_token_required   BIGINT NOT NULL DEFAULT 0,
     cdn_id               TEXT,
     created              BIGINT NOT NULL,
     modified             BIGINT NOT NULL,
@@ -315,7 +316,7 @@ CREATE TABLE entitlements (
     purchased_by_device_id TEXT,
     plays_used             BIGINT NOT NULL DEFAULT 0,
     first_play_at          BIGINT,
-    is_archivable          BOOLEAN NOT NULL DEFAULT FALSE,
+    is_archivable          BIGINT NOT NULL DEFAULT 0,
     created                BIGINT NOT NULL,
     modified               BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, id),
