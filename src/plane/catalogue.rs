@@ -2,10 +2,11 @@
 
 use crate::store::catalogue::{self, Classification};
 
-use super::{validate, Plane, PlaneError};
+use super::{Plane, PlaneError};
+use crate::core::ids::is_valid_entity_id;
 
 /// Most ids one downloadable-items request may ask about.
-pub const MAX_ITEMS_PER_REQUEST: usize = 100;
+pub const MAX_ITEMS_PER_REQUEST: usize = 500;
 
 impl Plane {
     pub async fn classifications(
@@ -13,37 +14,34 @@ impl Plane {
         tenant: &str,
         system: Option<&str>,
     ) -> Result<Vec<Classification>, PlaneError> {
-        if let Some(s) = system {
-            validate::entity_id("system", s)?;
-        }
+        // Any string is a valid system name to ask for (it is bound, never
+        // spliced); one that does not exist simply has no classifications.
         Ok(catalogue::classifications(self.store.pool(), tenant, system).await?)
     }
 
     /// Whether each item may be downloaded (some product granting it allows
-    /// Download to Go), in request order; unknown ids are left out.
+    /// Download to Go), in request order. Ids that are unknown — including strings
+    /// that cannot be item ids at all — are left out of the answer.
     pub async fn downloadable_items(
         &self,
         tenant: &str,
         csv_ids: &str,
     ) -> Result<Vec<(String, bool)>, PlaneError> {
-        let ids: Vec<String> = csv_ids
+        let requested: Vec<&str> = csv_ids
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
             .collect();
-        if ids.is_empty() {
-            return Err(PlaneError::BadRequest(
-                "ids must list at least one item id".into(),
-            ));
-        }
-        if ids.len() > MAX_ITEMS_PER_REQUEST {
+        if requested.len() > MAX_ITEMS_PER_REQUEST {
             return Err(PlaneError::BadRequest(format!(
                 "ids lists at most {MAX_ITEMS_PER_REQUEST} items"
             )));
         }
-        for id in &ids {
-            validate::entity_id("ids", id)?;
+        let mut ids: Vec<String> = Vec::with_capacity(requested.len());
+        for id in requested {
+            if is_valid_entity_id(id) && !ids.iter().any(|seen| seen == id) {
+                ids.push(id.to_owned());
+            }
         }
         let found = catalogue::downloadable(self.store.pool(), tenant, &ids).await?;
         Ok(ids

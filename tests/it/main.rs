@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod cli;
+mod contract;
 mod demo;
 mod entitlements;
 mod envelopes;

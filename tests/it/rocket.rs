@@ -37,6 +37,24 @@ async fn app_config_lists_classifications(b: Backend) {
     )
     .await;
     assert_eq!(other_system, json!({ "classification": {} }));
+    for odd in ["", "%7Bf%20x", "FSK%27%20OR%201%3D1"] {
+        let r = app
+            .http
+            .get(app.url(&format!("/api/config?system={odd}")))
+            .send()
+            .await
+            .unwrap();
+        let body = json_of(r, 200).await;
+        let n = body["classification"].as_object().unwrap().len();
+        assert_eq!(n, if odd.is_empty() { 5 } else { 0 }, "system={odd}");
+    }
+    let r = app
+        .http
+        .get(app.url("/api/config?include=classification,bogus"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, 400).await["code"], 40003);
     app.stop().await;
 }
 
@@ -56,7 +74,12 @@ async fn downloadable_items(b: Backend) {
             { "id": "vod-d2go", "downloadable": true }
         ] })
     );
-    for (ids, why) in [("", "empty"), (" , ", "only separators"), ("a b", "bad id")] {
+    // Any string is a schema-valid `ids`: what cannot be an item is simply unknown.
+    for (ids, why) in [
+        ("", "empty"),
+        (" , ", "only separators"),
+        ("a b,\u{1b}x", "not ids"),
+    ] {
         let r = app
             .http
             .post(app.url("/api/itv/items/downloadable"))
@@ -64,9 +87,21 @@ async fn downloadable_items(b: Backend) {
             .send()
             .await
             .unwrap();
-        assert_eq!(json_of(r, 400).await["code"], 40000, "{why}");
+        assert_eq!(json_of(r, 200).await, json!({ "items": [] }), "{why}");
     }
-    let many = (0..101)
+    let r = app
+        .http
+        .post(app.url("/api/itv/items/downloadable"))
+        .json(&json!({ "ids": "vod-d2go,vod-d2go" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json_of(r, 200).await["items"].as_array().unwrap().len(),
+        1,
+        "duplicates once"
+    );
+    let many = (0..501)
         .map(|i| format!("i{i}"))
         .collect::<Vec<_>>()
         .join(",");
@@ -78,6 +113,16 @@ async fn downloadable_items(b: Backend) {
         .await
         .unwrap();
     assert_eq!(json_of(r, 400).await["code"], 40000);
+    for bad_ff in ["nope", "idp,,hb", "IDP"] {
+        let r = app
+            .http
+            .post(app.url(&format!("/api/itv/items/downloadable?ff={bad_ff}")))
+            .json(&json!({ "ids": "vod-d2go" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(json_of(r, 400).await["code"], 40003, "ff={bad_ff}");
+    }
     app.stop().await;
 }
 

@@ -8,27 +8,32 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::params::{csv_of, Common};
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{QueryParams, RocketTenant};
 use crate::app::AppState;
+
+/// Config parts the Rocket document defines for `include`.
+const CONFIG_PARTS: &[&str] = &[
+    "classification",
+    "playback",
+    "sitemap",
+    "navigation",
+    "subscription",
+    "general",
+    "display",
+    "i18n",
+    "linear",
+];
 
 #[derive(Debug, Deserialize)]
 pub struct ConfigQuery {
     /// CSV of config parts; absent = all parts this service provides.
     include: Option<String>,
-    /// Limit classifications to one rating system.
+    /// Limit classifications to one rating system; empty = all systems.
     system: Option<String>,
-    // Common Rocket query parameters, accepted and (for config) not used.
-    #[allow(dead_code)]
-    device: Option<String>,
-    #[allow(dead_code)]
-    sub: Option<String>,
-    #[allow(dead_code)]
-    segments: Option<String>,
-    #[allow(dead_code)]
-    ff: Option<String>,
-    #[allow(dead_code)]
-    lang: Option<String>,
+    #[serde(flatten)]
+    common: Common,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,15 +56,12 @@ pub async fn get_app_config(
     tenant: RocketTenant,
     QueryParams(q, ..): QueryParams<ConfigQuery, Rocket>,
 ) -> Result<Json<AppConfig>, FaceError<Rocket>> {
-    let wants_classification = q
-        .include
-        .as_deref()
-        .is_none_or(|csv| csv.split(',').any(|p| p.trim() == "classification"));
+    q.common.validate()?;
+    let parts = csv_of("include", q.include.as_deref(), CONFIG_PARTS)?;
+    let wants_classification = parts.is_empty() || parts.contains(&"classification");
     let classification = if wants_classification {
-        let rows = state
-            .plane
-            .classifications(tenant.id(), q.system.as_deref())
-            .await?;
+        let system = q.system.as_deref().filter(|s| !s.is_empty());
+        let rows = state.plane.classifications(tenant.id(), system).await?;
         Some(
             rows.into_iter()
                 .map(|c| {

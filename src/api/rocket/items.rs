@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::params::Common;
 use crate::api::error::{FaceError, Rocket};
-use crate::api::extract::{JsonBody, RocketTenant};
+use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::app::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -30,8 +31,10 @@ pub struct ItemDownloadableList {
 pub async fn get_item_downloadables(
     State(state): State<AppState>,
     tenant: RocketTenant,
+    QueryParams(common, ..): QueryParams<Common, Rocket>,
     JsonBody(body, ..): JsonBody<ItemDownloadableRequest, Rocket>,
 ) -> Result<Json<ItemDownloadableList>, FaceError<Rocket>> {
+    common.validate()?;
     let found = state
         .plane
         .downloadable_items(tenant.id(), &body.ids)
