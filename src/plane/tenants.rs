@@ -4,6 +4,7 @@ use crate::core::snapshot::TenantStatus;
 use crate::store::accounts::{self as account_store, AccountProfile};
 use crate::store::changes::ChangeKind;
 use crate::store::tenants::{self, Tenant};
+use crate::store::WriteTx;
 
 use super::accounts::DEFAULT_ACCOUNT_PROFILE;
 use super::credentials::api_key_digest;
@@ -13,6 +14,22 @@ impl Plane {
     /// Creates a tenant; `operator_key` (if any) is stored as its SHA-256 only.
     pub async fn create_tenant(
         &self,
+        id: &str,
+        name: &str,
+        operator_key: Option<&str>,
+    ) -> Result<Tenant, PlaneError> {
+        let mut tx = self.store.write().await?;
+        let tenant = self
+            .create_tenant_in(&mut tx, id, name, operator_key)
+            .await?;
+        self.commit(tx).await?;
+        Ok(tenant)
+    }
+
+    /// [`Plane::create_tenant`] inside a caller's transaction (which commits it).
+    pub async fn create_tenant_in(
+        &self,
+        tx: &mut WriteTx,
         id: &str,
         name: &str,
         operator_key: Option<&str>,
@@ -40,7 +57,6 @@ impl Plane {
             created: now,
             modified: now,
         };
-        let mut tx = self.store.write().await?;
         tenants::insert(tx.conn(), &tenant).await?;
         // Every tenant starts with a default account profile (all limits off),
         // which accounts get unless the operator names another.
@@ -59,7 +75,6 @@ impl Plane {
         )
         .await?;
         tx.record_change(id, ChangeKind::Tenant, id, now).await?;
-        self.commit(tx).await?;
         Ok(tenant)
     }
 }
