@@ -8,8 +8,10 @@
 //! `hyper`, `sqlx`, `tokio::net`). A test in `tests/it/layout.rs` fails the build's
 //! tests if it does.
 
+pub mod claims;
 pub mod clock;
 pub mod ids;
+pub mod jwt;
 pub mod keys;
 pub mod snapshot;
 pub mod status;

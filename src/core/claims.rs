@@ -1,0 +1,200 @@
+//! Sign-on token claims (OPF `DevAuthN` access and `RefreshAuthN` refresh tokens)
+//! and their validation against time, tenant and type.
+//!
+//! Must never: accept a token whose `typ` is not the one the call expects, or
+//! compare times without the configured leeway.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::jwt::TokenError;
+
+pub const ACCESS_TYP: &str = "DevAuthN";
+pub const REFRESH_TYP: &str = "RefreshAuthN";
+pub const VERSION: &str = "1.0";
+
+/// Concurrent-stream settings carried in tokens (`sessionControl`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionControl {
+    #[serde(default)]
+    pub groups: Vec<SessionGroup>,
+    pub group_id: Option<String>,
+    pub session_control_enabled: bool,
+    pub max_sessions: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionGroup {
+    pub group_id: String,
+    pub max_sessions: i64,
+}
+
+/// `parentalControl.ratingThreshold`: ratings body → threshold (or null).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParentalControl {
+    pub rating_threshold: BTreeMap<String, Option<String>>,
+}
+
+/// The claims of both sign-on token types; `typ` tells them apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOnClaims {
+    pub typ: String,
+    pub ver: String,
+    pub iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    pub exp: i64,
+    /// Absolute cap of the sign-on chain: no refresh extends past it.
+    #[serde(rename = "fixed_exp")]
+    pub fixed_exp: i64,
+    pub tenant_id: String,
+    pub account_id: String,
+    pub account_profile_id: String,
+    pub user_id: String,
+    pub device_id: String,
+    pub playout_device_class: Option<String>,
+    pub jti: String,
+    /// The refresh family: every token of one sign-on chain shares it, so signing
+    /// out revokes the whole chain.
+    pub sid: String,
+    #[serde(default)]
+    pub session_control: SessionControl,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parental_control: Option<ParentalControl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_home: Option<bool>,
+}
+
+/// What a caller expects of a token.
+#[derive(Debug, Clone, Copy)]
+pub struct Expect<'a> {
+    pub typ: &'a str,
+    pub tenant: &'a str,
+    pub now_s: i64,
+    pub leeway_s: i64,
+}
+
+impl SignOnClaims {
+    /// Time, tenant and type checks, in that order of precedence.
+    pub fn check(&self, expect: Expect<'_>) -> Result<(), TokenError> {
+        if self.typ != expect.typ {
+            return Err(TokenError::WrongType);
+        }
+        if self.tenant_id != expect.tenant {
+            return Err(TokenError::WrongTenant);
+        }
+        if self
+            .nbf
+            .is_some_and(|nbf| expect.now_s + expect.leeway_s < nbf)
+            || expect.now_s + expect.leeway_s < self.iat
+        {
+            return Err(TokenError::NotYetValid);
+        }
+        if expect.now_s - expect.leeway_s >= self.fixed_exp {
+            return Err(TokenError::PastFixedExpiry);
+        }
+        if expect.now_s - expect.leeway_s >= self.exp {
+            return Err(TokenError::Expired);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims() -> SignOnClaims {
+        SignOnClaims {
+            typ: ACCESS_TYP.into(),
+            ver: VERSION.into(),
+            iat: 1000,
+            nbf: None,
+            exp: 4600,
+            fixed_exp: 10_000,
+            tenant_id: "demo".into(),
+            account_id: "a".into(),
+            account_profile_id: "default".into(),
+            user_id: "u".into(),
+            device_id: "d".into(),
+            playout_device_class: None,
+            jti: "j".into(),
+            sid: "s".into(),
+            session_control: SessionControl::default(),
+            parental_control: None,
+            in_home: None,
+        }
+    }
+
+    fn at(now_s: i64) -> Expect<'static> {
+        Expect {
+            typ: ACCESS_TYP,
+            tenant: "demo",
+            now_s,
+            leeway_s: 30,
+        }
+    }
+
+    #[test]
+    fn time_tenant_and_type_rules() {
+        let c = claims();
+        assert_eq!(c.check(at(2000)), Ok(()));
+        assert_eq!(c.check(at(4600 + 29)), Ok(()), "inside the leeway");
+        assert_eq!(c.check(at(4600 + 30)), Err(TokenError::Expired));
+        assert_eq!(c.check(at(1000 - 31)), Err(TokenError::NotYetValid));
+        assert_eq!(
+            c.check(Expect {
+                tenant: "other",
+                ..at(2000)
+            }),
+            Err(TokenError::WrongTenant)
+        );
+        assert_eq!(
+            c.check(Expect {
+                typ: REFRESH_TYP,
+                ..at(2000)
+            }),
+            Err(TokenError::WrongType)
+        );
+        let capped = SignOnClaims {
+            exp: 20_000,
+            ..claims()
+        };
+        assert_eq!(
+            capped.check(at(10_000 + 30)),
+            Err(TokenError::PastFixedExpiry)
+        );
+        let later = SignOnClaims {
+            nbf: Some(3000),
+            ..claims()
+        };
+        assert_eq!(later.check(at(2000)), Err(TokenError::NotYetValid));
+    }
+
+    #[test]
+    fn wire_names_follow_opf() {
+        let json = serde_json::to_value(claims()).unwrap();
+        for key in [
+            "typ",
+            "ver",
+            "exp",
+            "fixed_exp",
+            "tenantId",
+            "accountId",
+            "userId",
+            "deviceId",
+            "playoutDeviceClass",
+            "jti",
+            "accountProfileId",
+            "sessionControl",
+        ] {
+            assert!(json.get(key).is_some(), "{key} missing from {json}");
+        }
+        assert_eq!(json["sessionControl"]["sessionControlEnabled"], false);
+    }
+}

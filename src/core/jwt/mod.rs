@@ -1,0 +1,23 @@
+//! Compact JWS (JWT) signing and verification with keys parsed once.
+//!
+//! Owns: the per-tenant [`KeyRing`] (signing keys with pre-serialised headers,
+//! verification keys by `kid`, the public JWKS), [`sign`] and [`verify`].
+//! Verification refuses `alg: none`, a header `alg` that differs from the key's
+//! (HS/RS and HS/ES confusion), unknown `kid`s, keys past their verification
+//! window and bad signatures, each as its own [`TokenError`].
+//!
+//! Must never: trust the header to choose the algorithm, compare MACs with `==`
+//! (ring verifies in constant time), or allocate errors as strings.
+
+mod error;
+mod keyring;
+mod sign;
+mod verify;
+
+pub use error::TokenError;
+pub use keyring::{KeyRing, RingKey};
+pub use sign::sign;
+pub use verify::{verify, Verified};
+
+#[cfg(test)]
+mod tests;
