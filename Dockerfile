@@ -10,7 +10,7 @@ COPY Cargo.toml Cargo.lock ./
 COPY loadtest/Cargo.toml loadtest/Cargo.toml
 RUN mkdir -p src benches loadtest/src tests/it \
  && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
- && echo 'fn main() {}' > benches/snapshot.rs && echo 'fn main() {}' > tests/it/main.rs \
+ && echo 'fn main() {}' > benches/snapshot.rs && echo 'fn main() {}' > benches/tokens.rs && echo 'fn main() {}' > tests/it/main.rs \
  && echo 'fn main() {}' > loadtest/src/floor.rs \
  && cargo build --release --locked -p playgate \
  && rm -rf src

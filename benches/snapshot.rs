@@ -15,12 +15,7 @@ fn snapshot_with_tenants(n: usize) -> Snapshot {
         let id = format!("tenant-{i}");
         tenants.insert(
             id.clone().into_boxed_str(),
-            Arc::new(TenantView {
-                id: id.clone().into_boxed_str(),
-                name: id.into_boxed_str(),
-                status: TenantStatus::Active,
-                operator_key_sha256: None,
-            }),
+            Arc::new(TenantView::without_keys(&id, TenantStatus::Active)),
         );
     }
     Snapshot {

@@ -23,6 +23,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub storage: StorageConfig,
     pub sync: SyncConfig,
+    pub tokens: TokensConfig,
     pub demo: DemoConfig,
     pub rocket: RocketConfig,
     pub log: LogConfig,
@@ -53,6 +54,15 @@ pub struct StorageConfig {
 #[serde(deny_unknown_fields)]
 pub struct SyncConfig {
     pub poll_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokensConfig {
+    pub leeway_s: i64,
+    pub access_ttl_s: i64,
+    pub refresh_ttl_s: i64,
+    pub fixed_ttl_s: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -163,6 +173,22 @@ impl Config {
         }
         if self.sync.poll_interval_ms == 0 || self.sync.poll_interval_ms > 60_000 {
             return Err(invalid("sync.poll_interval_ms", "must be 1..=60000"));
+        }
+        let t = &self.tokens;
+        if !(0..=300).contains(&t.leeway_s) {
+            return Err(invalid("tokens.leeway_s", "must be 0..=300"));
+        }
+        if t.access_ttl_s < 60 || t.access_ttl_s > t.refresh_ttl_s {
+            return Err(invalid(
+                "tokens.access_ttl_s",
+                "must be at least 60 and at most tokens.refresh_ttl_s",
+            ));
+        }
+        if t.refresh_ttl_s > t.fixed_ttl_s {
+            return Err(invalid(
+                "tokens.refresh_ttl_s",
+                "must be at most tokens.fixed_ttl_s",
+            ));
         }
         if !crate::core::ids::is_valid_tenant_id(&self.rocket.default_tenant) {
             return Err(invalid(

@@ -59,6 +59,14 @@ pub fn router(state: AppState) -> Router {
             middleware::deadline::layer,
         ));
 
+    // Fast path: answered from the snapshot, no store access.
+    let fast = Router::new()
+        .route(
+            "/tvs/v1/token/actions/validate",
+            post(opf::tokens::validate_token),
+        )
+        .route("/ias/v3/jwks/{tenant_id}", get(opf::tokens::jwks));
+
     // Operations
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
@@ -67,6 +75,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(admin)
+        .merge(fast)
         .merge(ops)
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)

@@ -70,18 +70,37 @@ pub async fn retire_active(
     Ok(done.rows_affected())
 }
 
+const COLUMNS: &str =
+    "tenant_id, kid, purpose, alg, secret, public_jwk, status, verify_until, created";
+
 /// All of a tenant's keys, newest first.
 pub async fn list<'c, E>(executor: E, tenant: &str) -> Result<Vec<SigningKey>, StoreError>
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let rows = sqlx::query(
-        "SELECT tenant_id, kid, purpose, alg, secret, public_jwk, status, verify_until, created \
-         FROM signing_keys WHERE tenant_id = $1 ORDER BY created DESC, kid",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM signing_keys WHERE tenant_id = $1 ORDER BY created DESC, kid"
+    ))
     .bind(tenant)
     .fetch_all(executor)
     .await?;
+    from_rows(&rows)
+}
+
+/// Every tenant's keys (for building snapshots), newest first within a tenant.
+pub async fn list_all<'c, E>(executor: E) -> Result<Vec<SigningKey>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM signing_keys ORDER BY tenant_id, created DESC, kid"
+    ))
+    .fetch_all(executor)
+    .await?;
+    from_rows(&rows)
+}
+
+fn from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Vec<SigningKey>, StoreError> {
     rows.iter()
         .map(|r| {
             let purpose: String = r.try_get("purpose")?;

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::core::jwt::{KeyRing, RingKey};
+use crate::core::keys::KeyPurpose;
 use crate::core::snapshot::{Snapshot, TenantView};
+use crate::store::keys::{self as key_store, SigningKey};
 use crate::store::{tenants, Store, StoreError};
 
 /// Every part of the snapshot, read from the store.
@@ -15,10 +18,46 @@ pub(super) async fn full(store: &Store) -> Result<Snapshot, StoreError> {
     })
 }
 
+/// One purpose's ring from a tenant's stored keys. A key whose material does not
+/// parse is left out (and logged) rather than failing the whole snapshot.
+fn ring(keys: &[&SigningKey], purpose: KeyPurpose) -> KeyRing {
+    let mut parsed = Vec::new();
+    let mut active = None;
+    for k in keys.iter().filter(|k| k.purpose == purpose) {
+        match RingKey::from_material(
+            &k.kid,
+            k.alg,
+            &k.secret_b64,
+            if k.active { None } else { k.verify_until },
+        ) {
+            Ok(key) => {
+                if k.active && active.is_none() {
+                    active = Some(k.kid.clone());
+                }
+                parsed.push(Arc::new(key));
+            }
+            Err(e) => {
+                tracing::error!(tenant = k.tenant_id, kid = k.kid, error = %e, "signing key left out of the snapshot")
+            }
+        }
+    }
+    KeyRing::new(parsed, active.as_deref())
+}
+
+fn jwks(keys: &[&SigningKey]) -> Arc<str> {
+    let public: Vec<serde_json::Value> = keys
+        .iter()
+        .filter_map(|k| k.public_jwk.as_deref())
+        .filter_map(|jwk| serde_json::from_str(jwk).ok())
+        .collect();
+    Arc::from(serde_json::json!({ "keys": public }).to_string())
+}
+
 pub(super) async fn tenants(
     store: &Store,
 ) -> Result<HashMap<Box<str>, Arc<TenantView>>, StoreError> {
     let rows = tenants::list(store.pool()).await?;
+    let all_keys = key_store::list_all(store.pool()).await?;
     let mut map = HashMap::with_capacity(rows.len());
     for t in rows {
         let operator_key_sha256 = match t.operator_key_sha256.as_deref() {
@@ -31,6 +70,7 @@ pub(super) async fn tenants(
                 Some(digest)
             }
         };
+        let keys: Vec<&SigningKey> = all_keys.iter().filter(|k| k.tenant_id == t.id).collect();
         map.insert(
             t.id.clone().into_boxed_str(),
             Arc::new(TenantView {
@@ -38,6 +78,9 @@ pub(super) async fn tenants(
                 name: t.name.into_boxed_str(),
                 status: t.status,
                 operator_key_sha256,
+                access_keys: Arc::new(ring(&keys, KeyPurpose::Access)),
+                content_keys: Arc::new(ring(&keys, KeyPurpose::Content)),
+                jwks: jwks(&keys),
             }),
         );
     }

@@ -79,7 +79,10 @@ impl Syncer {
                 Some(s) => s,
                 None => (*current).clone(),
             };
-            let tenants_changed = batch.iter().any(|c| c.kind == Some(ChangeKind::Tenant));
+            // Tenants carry their key rings: either kind rebuilds that part.
+            let tenants_changed = batch
+                .iter()
+                .any(|c| matches!(c.kind, Some(ChangeKind::Tenant | ChangeKind::SigningKey)));
             if tenants_changed {
                 snapshot.tenants = build::tenants(&self.store).await?;
             }

@@ -15,3 +15,4 @@ mod rocket;
 mod server;
 mod storage;
 mod sync;
+mod tokens;

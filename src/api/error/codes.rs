@@ -37,6 +37,8 @@ pub const CONFLICT: u32 = 40900;
 pub const BODY_TOO_LARGE: u32 = 41300;
 /// The request body is not `application/json`.
 pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41500;
+/// A token failed verification or validation (OPF edge token error, HTTP 403).
+pub const TOKEN_INVALID: u32 = 99999;
 /// Unexpected failure (details are in the log under the request id).
 pub const INTERNAL: u32 = 50000;
 /// The store is unreachable or the request ran past its deadline; retry.

@@ -62,6 +62,34 @@ where
     }
 }
 
+/// A JSON body that may be absent: an empty body is `None`; a non-empty one is
+/// checked exactly as [`JsonBody`] checks it.
+pub struct OptionalJsonBody<T, F: Face>(pub Option<T>, pub PhantomData<F>);
+
+impl<T, F, S> FromRequest<S> for OptionalJsonBody<T, F>
+where
+    T: DeserializeOwned,
+    F: Face,
+    S: Send + Sync,
+{
+    type Rejection = FaceError<F>;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let declared_empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() == b"0");
+        let no_body = declared_empty
+            || (req.headers().get(header::CONTENT_LENGTH).is_none()
+                && req.headers().get(header::TRANSFER_ENCODING).is_none());
+        if no_body {
+            return Ok(OptionalJsonBody(None, PhantomData));
+        }
+        let JsonBody(value, _) = JsonBody::<T, F>::from_request(req, state).await?;
+        Ok(OptionalJsonBody(Some(value), PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_json;

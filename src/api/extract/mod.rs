@@ -6,7 +6,8 @@ mod operator;
 mod params;
 mod tenant;
 
-pub use body::JsonBody;
+pub use body::{JsonBody, OptionalJsonBody};
 pub use operator::Operator;
 pub use params::{PathParam, QueryParams};
+pub(crate) use tenant::resolve as resolve_tenant;
 pub use tenant::{RocketTenant, Tenant};

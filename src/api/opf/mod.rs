@@ -3,3 +3,4 @@
 
 pub mod adm_accounts;
 pub mod rmg_operator;
+pub mod tokens;

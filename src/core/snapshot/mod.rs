@@ -80,12 +80,7 @@ mod tests {
     use super::*;
 
     fn tenant(id: &str) -> Arc<TenantView> {
-        Arc::new(TenantView {
-            id: id.into(),
-            name: id.into(),
-            status: TenantStatus::Active,
-            operator_key_sha256: None,
-        })
+        Arc::new(TenantView::without_keys(id, TenantStatus::Active))
     }
 
     #[test]

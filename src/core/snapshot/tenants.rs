@@ -1,4 +1,9 @@
-//! The tenant part of the snapshot: which tenants exist and may be served.
+//! The tenant part of the snapshot: which tenants exist and may be served, and
+//! their token key rings.
+
+use std::sync::Arc;
+
+use crate::core::jwt::KeyRing;
 
 /// Whether a tenant's requests are served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +30,33 @@ impl TenantStatus {
 }
 
 /// What the fast path knows about a tenant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct TenantView {
     pub id: Box<str>,
     pub name: Box<str>,
     pub status: TenantStatus,
     /// SHA-256 of the operator API key, if one is set. The key itself is never stored.
     pub operator_key_sha256: Option<[u8; 32]>,
+    /// Keys that sign and verify sign-on (access and refresh) tokens.
+    pub access_keys: Arc<KeyRing>,
+    /// Keys that sign content (ContentAuthZ) tokens.
+    pub content_keys: Arc<KeyRing>,
+    /// The tenant's public keys as a JWKS document (asymmetric keys only: HMAC
+    /// secrets are never published).
+    pub jwks: Arc<str>,
+}
+
+impl TenantView {
+    /// A tenant with no keys (tests and tenants created before their keys).
+    pub fn without_keys(id: &str, status: TenantStatus) -> TenantView {
+        TenantView {
+            id: id.into(),
+            name: id.into(),
+            status,
+            operator_key_sha256: None,
+            access_keys: Arc::default(),
+            content_keys: Arc::default(),
+            jwks: Arc::from(r#"{"keys":[]}"#),
+        }
+    }
 }

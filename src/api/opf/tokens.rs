@@ -1,0 +1,85 @@
+//! Token services outside sign-on: the Token Validation Service
+//! (`POST /tvs/v1/token/actions/validate`, proposed path) and each tenant's public
+//! keys (`GET /ias/v3/jwks/{tenantId}`, proposed path).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::extract::{OptionalJsonBody, PathParam, Tenant};
+use crate::app::AppState;
+use crate::core::claims::{Expect, SignOnClaims, ACCESS_TYP, REFRESH_TYP};
+use crate::core::jwt::{verify, TokenError};
+
+/// A token problem as OPF's edge reports it: 403 with `resultCode "99999:403"`.
+pub fn token_error(e: TokenError) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, codes::TOKEN_INVALID, e.reason())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateBody {
+    token: Option<String>,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Validates a sign-on token (access or refresh) of the request's tenant and
+/// returns its decoded claims. The token comes from `Authorization: Bearer` or,
+/// failing that, a JSON body `{"token": "..."}`.
+pub async fn validate_token(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    headers: HeaderMap,
+    OptionalJsonBody(body, ..): OptionalJsonBody<ValidateBody, Opf>,
+) -> Result<Response, FaceError<Opf>> {
+    let from_body = body.and_then(|b| b.token);
+    let token = bearer(&headers).or(from_body.as_deref()).ok_or_else(|| {
+        ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
+    })?;
+    let now_s = state.clock.now_s();
+    let verified = verify(&tenant.view.access_keys, token, now_s).map_err(token_error)?;
+    let claims: SignOnClaims = serde_json::from_slice(&verified.payload)
+        .map_err(|_| token_error(TokenError::Malformed))?;
+    let typ = if claims.typ == REFRESH_TYP {
+        REFRESH_TYP
+    } else {
+        ACCESS_TYP
+    };
+    claims
+        .check(Expect {
+            typ,
+            tenant: tenant.id(),
+            now_s,
+            leeway_s: state.config.tokens.leeway_s,
+        })
+        .map_err(token_error)?;
+    let decoded: serde_json::Value = serde_json::from_slice(&verified.payload)
+        .map_err(|_| token_error(TokenError::Malformed))?;
+    Ok(axum::Json(decoded).into_response())
+}
+
+/// The tenant's public signing keys (ES256 / EdDSA) as a JWKS document.
+pub async fn jwks(
+    State(state): State<AppState>,
+    PathParam(tenant_id, ..): PathParam<String, Opf>,
+) -> Result<Response, FaceError<Opf>> {
+    let view = crate::api::extract::resolve_tenant(&state, &tenant_id)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/jwk-set+json"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        view.jwks.to_string(),
+    )
+        .into_response())
+}
