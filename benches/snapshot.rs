@@ -22,6 +22,7 @@ fn snapshot_with_tenants(n: usize) -> Snapshot {
         version: 1,
         built_at_ms: 0,
         tenants,
+        ..Snapshot::default()
     }
 }
 

@@ -63,6 +63,10 @@ pub struct TokensConfig {
     pub access_ttl_s: i64,
     pub refresh_ttl_s: i64,
     pub fixed_ttl_s: i64,
+    /// Failed password attempts before an account's sign-on is locked.
+    pub max_failed_signons: i64,
+    /// How long a locked account's sign-on stays locked, seconds.
+    pub signon_lockout_s: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -183,6 +187,12 @@ impl Config {
                 "tokens.access_ttl_s",
                 "must be at least 60 and at most tokens.refresh_ttl_s",
             ));
+        }
+        if t.max_failed_signons < 1 {
+            return Err(invalid("tokens.max_failed_signons", "must be at least 1"));
+        }
+        if t.signon_lockout_s < 1 {
+            return Err(invalid("tokens.signon_lockout_s", "must be at least 1"));
         }
         if t.refresh_ttl_s > t.fixed_ttl_s {
             return Err(invalid(

@@ -54,6 +54,13 @@ pub fn router(state: AppState) -> Router {
             "/api/itv/items/downloadable",
             post(rocket::items::get_item_downloadables),
         )
+        // IAS v3 sign-on (store-backed: credentials, devices, revocations)
+        .route(
+            "/ias/v3/token/actions/signOnByUserNamePassword",
+            post(opf::ias::sign_on_by_username_password),
+        )
+        .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
+        .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route_layer(axum::middleware::from_fn_with_state(
             admin_deadline,
             middleware::deadline::layer,

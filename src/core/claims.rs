@@ -198,3 +198,107 @@ mod tests {
         assert_eq!(json["sessionControl"]["sessionControlEnabled"], false);
     }
 }
+
+/// Sign-on token lifetimes, seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    pub access_s: i64,
+    pub refresh_s: i64,
+    pub fixed_s: i64,
+}
+
+/// Who a sign-on chain is for (everything but times and ids).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub tenant_id: String,
+    pub account_id: String,
+    pub account_profile_id: String,
+    pub user_id: String,
+    pub device_id: String,
+    pub playout_device_class: Option<String>,
+    pub session_control: SessionControl,
+    pub parental_control: Option<ParentalControl>,
+    pub in_home: Option<bool>,
+}
+
+/// The access and refresh claims of one issue (sign-on or refresh). Neither token
+/// outlives `fixed_exp`, the cap set when the chain began.
+pub fn pair(
+    subject: &Subject,
+    sid: &str,
+    access_jti: String,
+    refresh_jti: String,
+    now_s: i64,
+    fixed_exp: i64,
+    lifetimes: Lifetimes,
+) -> (SignOnClaims, SignOnClaims) {
+    let base = SignOnClaims {
+        typ: ACCESS_TYP.into(),
+        ver: VERSION.into(),
+        iat: now_s,
+        nbf: None,
+        exp: (now_s + lifetimes.access_s).min(fixed_exp),
+        fixed_exp,
+        tenant_id: subject.tenant_id.clone(),
+        account_id: subject.account_id.clone(),
+        account_profile_id: subject.account_profile_id.clone(),
+        user_id: subject.user_id.clone(),
+        device_id: subject.device_id.clone(),
+        playout_device_class: subject.playout_device_class.clone(),
+        jti: access_jti,
+        sid: sid.to_owned(),
+        session_control: subject.session_control.clone(),
+        parental_control: subject.parental_control.clone(),
+        in_home: subject.in_home,
+    };
+    let refresh = SignOnClaims {
+        typ: REFRESH_TYP.into(),
+        exp: (now_s + lifetimes.refresh_s).min(fixed_exp),
+        jti: refresh_jti,
+        parental_control: None,
+        in_home: None,
+        ..base.clone()
+    };
+    (base, refresh)
+}
+
+#[cfg(test)]
+mod pair_tests {
+    use super::*;
+
+    #[test]
+    fn no_token_outlives_the_chain_cap() {
+        let subject = Subject {
+            tenant_id: "t".into(),
+            account_id: "a".into(),
+            account_profile_id: "p".into(),
+            user_id: "u".into(),
+            device_id: "d".into(),
+            playout_device_class: None,
+            session_control: SessionControl::default(),
+            parental_control: None,
+            in_home: Some(true),
+        };
+        let l = Lifetimes {
+            access_s: 3600,
+            refresh_s: 172_800,
+            fixed_s: 7_776_000,
+        };
+        let (a, r) = pair(
+            &subject,
+            "s",
+            "j1".into(),
+            "j2".into(),
+            1000,
+            1000 + l.fixed_s,
+            l,
+        );
+        assert_eq!((a.typ.as_str(), a.exp), (ACCESS_TYP, 4600));
+        assert_eq!((r.typ.as_str(), r.exp), (REFRESH_TYP, 173_800));
+        assert_eq!(a.sid, r.sid);
+        assert_eq!(a.in_home, Some(true));
+        assert_eq!(r.in_home, None, "refresh tokens carry no in-home state");
+        let (a, r) = pair(&subject, "s", "j3".into(), "j4".into(), 1000, 2000, l);
+        assert_eq!((a.exp, r.exp), (2000, 2000));
+    }
+}

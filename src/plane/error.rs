@@ -12,6 +12,15 @@ pub enum PlaneError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    /// Credentials missing or wrong (401).
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// A rule refuses the request (403) with a documented code (e.g. 20001).
+    #[error("{message}")]
+    Refused { code: u32, message: &'static str },
+    /// Too many failed attempts; retry after this many seconds (429).
+    #[error("too many failed attempts")]
+    Throttled { retry_after_s: i64 },
     /// The store cannot be reached: retry later.
     #[error("service temporarily unavailable")]
     Unavailable,

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod entitlements;
 mod error;
 pub mod keys;
+pub mod signon;
 pub mod tenants;
 
 use std::sync::Arc;

@@ -392,3 +392,51 @@ where
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StoreError::from)
 }
+
+/// Failed sign-on attempts and lockout of an account's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailureState {
+    pub failed_attempts: i64,
+    pub locked_until: Option<i64>,
+}
+
+pub async fn password_failures(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<FailureState, StoreError> {
+    let row = sqlx::query(
+        "SELECT failed_attempts, locked_until FROM credentials \
+         WHERE tenant_id = $1 AND account_id = $2 AND kind = 'password'",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        None => FailureState::default(),
+        Some(r) => FailureState {
+            failed_attempts: r.try_get("failed_attempts")?,
+            locked_until: r.try_get("locked_until")?,
+        },
+    })
+}
+
+pub async fn set_password_failures(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    state: FailureState,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE credentials SET failed_attempts = $1, locked_until = $2 \
+         WHERE tenant_id = $3 AND account_id = $4 AND kind = 'password'",
+    )
+    .bind(state.failed_attempts)
+    .bind(state.locked_until)
+    .bind(tenant)
+    .bind(account)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

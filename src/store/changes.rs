@@ -19,6 +19,7 @@ pub enum ChangeKind {
     SigningKey,
     PinType,
     Classification,
+    Revocation,
 }
 
 impl ChangeKind {
@@ -36,6 +37,7 @@ impl ChangeKind {
             Self::SigningKey => "signing_key",
             Self::PinType => "pin_type",
             Self::Classification => "classification",
+            Self::Revocation => "revocation",
         }
     }
 
@@ -53,6 +55,7 @@ impl ChangeKind {
             "signing_key" => Self::SigningKey,
             "pin_type" => Self::PinType,
             "classification" => Self::Classification,
+            "revocation" => Self::Revocation,
             _ => return None,
         })
     }
@@ -144,6 +147,7 @@ mod tests {
             ChangeKind::SigningKey,
             ChangeKind::PinType,
             ChangeKind::Classification,
+            ChangeKind::Revocation,
         ] {
             assert_eq!(ChangeKind::parse(k.as_str()), Some(k));
         }

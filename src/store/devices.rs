@@ -120,3 +120,99 @@ where
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Devices that count toward the account's device limit: not deleted, ENABLED
+/// and ACTIVE (§2.6: disabled or inactive devices do not count).
+pub async fn count_counted(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM devices WHERE tenant_id = $1 AND account_id = $2 \
+         AND deleted_at IS NULL AND status = 'ENABLED' AND activity = 'ACTIVE'",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// OPEN, not deleted devices currently on the approved list.
+pub async fn count_approved(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM devices WHERE tenant_id = $1 AND account_id = $2 \
+         AND deleted_at IS NULL AND device_type = 'OPEN' AND approved = 1",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Approvals of the account's devices at or after `since`.
+pub async fn approvals_since(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    since: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) FROM device_approvals WHERE tenant_id = $1 AND account_id = $2 \
+         AND action = 'APPROVE' AND at >= $3",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Appends to the approval history (`action` APPROVE/UNAPPROVE, `actor`
+/// AUTO/USER/OPERATOR).
+pub async fn record_approval(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    device: &str,
+    action: &str,
+    actor: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO device_approvals (tenant_id, account_id, device_id, action, actor, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(device)
+    .bind(action)
+    .bind(actor)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks a device as seen now (sign-on, refresh).
+pub async fn touch(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE devices SET last_seen = $1 WHERE tenant_id = $2 AND id = $3")
+        .bind(now)
+        .bind(tenant)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -9,8 +9,14 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use super::{Dialect, Store, StoreError};
 
 /// (version, description, SQL with dialect placeholders)
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "domain", include_str!("migrations/0001_domain.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "domain", include_str!("migrations/0001_domain.sql")),
+    (
+        2,
+        "revocations",
+        include_str!("migrations/0002_revocations.sql"),
+    ),
+];
 
 /// Renders the dialect placeholders of one migration.
 pub(crate) fn render(sql: &str, dialect: Dialect) -> String {

@@ -18,6 +18,7 @@ mod error;
 pub mod keys;
 mod migrate;
 pub mod pins;
+pub mod revocations;
 pub mod tenants;
 
 use std::sync::Arc;

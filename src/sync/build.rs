@@ -5,17 +5,31 @@ use std::sync::Arc;
 
 use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
-use crate::core::snapshot::{Snapshot, TenantView};
+use crate::core::snapshot::{Revoked, Snapshot, TenantView};
 use crate::store::keys::{self as key_store, SigningKey};
+use crate::store::revocations::{self, RevocationKind};
 use crate::store::{tenants, Store, StoreError};
 
 /// Every part of the snapshot, read from the store.
-pub(super) async fn full(store: &Store) -> Result<Snapshot, StoreError> {
+pub(super) async fn full(store: &Store, now_s: i64) -> Result<Snapshot, StoreError> {
     Ok(Snapshot {
         version: 0,
         built_at_ms: 0,
         tenants: self::tenants(store).await?,
+        revoked: Arc::new(revoked(store, now_s).await?),
     })
+}
+
+/// Revocations still in force at `now_s`.
+pub(super) async fn revoked(store: &Store, now_s: i64) -> Result<Revoked, StoreError> {
+    let mut set = Revoked::default();
+    for r in revocations::unexpired(store.pool(), now_s).await? {
+        match r.kind {
+            RevocationKind::Sid => set.insert_sid(&r.tenant_id, &r.value),
+            RevocationKind::Jti => set.insert_jti(&r.tenant_id, &r.value),
+        }
+    }
+    Ok(set)
 }
 
 /// One purpose's ring from a tenant's stored keys. A key whose material does not

@@ -57,7 +57,7 @@ impl Syncer {
         // Read the feed head first: anything committed while we load is re-applied
         // afterwards (applying a change twice is harmless; missing one is not).
         let head = changes::head(self.store.pool()).await?;
-        let mut snapshot = build::full(&self.store).await?;
+        let mut snapshot = build::full(&self.store, self.clock.now_s()).await?;
         snapshot.version = head;
         snapshot.built_at_ms = self.clock.now_ms();
         self.publish(snapshot);
@@ -85,6 +85,9 @@ impl Syncer {
                 .any(|c| matches!(c.kind, Some(ChangeKind::Tenant | ChangeKind::SigningKey)));
             if tenants_changed {
                 snapshot.tenants = build::tenants(&self.store).await?;
+            }
+            if batch.iter().any(|c| c.kind == Some(ChangeKind::Revocation)) {
+                snapshot.revoked = Arc::new(build::revoked(&self.store, self.clock.now_s()).await?);
             }
             // Other kinds are folded in by the parts of the snapshot that read them
             // as those parts land; until then the version still advances past them.

@@ -13,6 +13,7 @@ mod layout;
 mod ops;
 mod rocket;
 mod server;
+mod signon;
 mod storage;
 mod sync;
 mod tokens;

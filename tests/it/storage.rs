@@ -46,6 +46,7 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "entitlements",
         "purchases",
         "signing_keys",
+        "revocations",
         "changes",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))

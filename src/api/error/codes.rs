@@ -33,6 +33,11 @@ pub const NOT_FOUND: u32 = 40402;
 pub const METHOD_NOT_ALLOWED: u32 = 40500;
 /// The write conflicts with existing data.
 pub const CONFLICT: u32 = 40900;
+/// Too many failed sign-on attempts for the account; see `Retry-After`.
+pub const THROTTLED: u32 = 42900;
+/// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
+/// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
+pub use crate::plane::signon::refusal::*;
 /// The request body is larger than `server.max_body_bytes`.
 pub const BODY_TOO_LARGE: u32 = 41300;
 /// The request body is not `application/json`.

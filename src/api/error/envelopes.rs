@@ -23,12 +23,18 @@ pub struct Rocket;
 
 fn json_response(err: &ApiError, body: impl Serialize) -> Response {
     let bytes = serde_json::to_vec(&body).expect("error envelopes serialise");
-    (
+    let mut response = (
         err.status,
         [(header::CONTENT_TYPE, "application/json")],
         bytes,
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = err.retry_after_s {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
 }
 
 #[derive(Serialize)]

@@ -22,6 +22,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: u32,
     pub message: Cow<'static, str>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after_s: Option<i64>,
 }
 
 impl ApiError {
@@ -30,6 +32,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after_s: None,
         }
     }
 
@@ -49,6 +52,20 @@ impl From<PlaneError> for ApiError {
                 format!("{what} not found"),
             ),
             PlaneError::Conflict(m) => Self::new(StatusCode::CONFLICT, codes::CONFLICT, m),
+            PlaneError::Unauthorized(m) => {
+                Self::new(StatusCode::UNAUTHORIZED, codes::BAD_CREDENTIALS, m)
+            }
+            PlaneError::Refused { code, message } => {
+                Self::new(StatusCode::FORBIDDEN, code, message)
+            }
+            PlaneError::Throttled { retry_after_s } => Self {
+                retry_after_s: Some(retry_after_s.max(1)),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    codes::THROTTLED,
+                    "too many failed attempts, retry later",
+                )
+            },
             PlaneError::Unavailable => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 codes::UNAVAILABLE,

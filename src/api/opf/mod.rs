@@ -2,5 +2,6 @@
 //! results into OPF's documented shapes.
 
 pub mod adm_accounts;
+pub mod ias;
 pub mod rmg_operator;
 pub mod tokens;

@@ -63,6 +63,10 @@ pub async fn validate_token(
             leeway_s: state.config.tokens.leeway_s,
         })
         .map_err(token_error)?;
+    let revoked = state.snapshot.load().revoked.clone();
+    if revoked.is_revoked(tenant.id(), &claims.sid, &claims.jti) {
+        return Err(token_error(TokenError::Revoked).into());
+    }
     let decoded: serde_json::Value = serde_json::from_slice(&verified.payload)
         .map_err(|_| token_error(TokenError::Malformed))?;
     Ok(axum::Json(decoded).into_response())

@@ -8,6 +8,7 @@
 //! Must never: be mutated in place, do I/O, or hand out references that outlive the
 //! `Arc` a reader loaded.
 
+mod revoked;
 mod tenants;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+pub use revoked::Revoked;
 pub use tenants::{TenantStatus, TenantView};
 
 /// One consistent view of fast-path data at one point of the change feed.
@@ -27,6 +29,8 @@ pub struct Snapshot {
     pub built_at_ms: i64,
     /// Tenants by id.
     pub tenants: HashMap<Box<str>, Arc<TenantView>>,
+    /// Revoked sign-on chains and tokens still in force.
+    pub revoked: Arc<Revoked>,
 }
 
 impl Snapshot {

@@ -1,0 +1,520 @@
+//! Sign-on, refresh and sign-out (IAS v3): credentials against the store, account
+//! and device rules (§2.6 of the OPF reference), token issue with the tenant's
+//! key ring, and revocation through the change feed.
+//!
+//! Must never: tell a caller whether a username exists (unknown user and wrong
+//! password are the same 401, at the same cost), or issue a token past its chain's
+//! `fixed_exp`.
+
+use std::sync::OnceLock;
+
+use crate::config::TokensConfig;
+use crate::core::claims::{self, Expect, Lifetimes, SignOnClaims, Subject, REFRESH_TYP};
+use crate::core::jwt::{self, TokenError};
+use crate::core::snapshot::{Revoked, TenantView};
+use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
+use crate::store::accounts::{self as account_store, Account, FailureState};
+use crate::store::changes::ChangeKind;
+use crate::store::devices::{self as device_store, Device};
+use crate::store::revocations::{self, Revocation, RevocationKind};
+use crate::store::WriteTx;
+
+use super::credentials::{hash_secret, verify_secret};
+use super::{Plane, PlaneError};
+
+/// OPF sign-in and playback refusal codes (HTTP 403), part of the error registry.
+pub mod refusal {
+    /// Account cancelled.
+    pub const ACCOUNT_CANCELLED: u32 = 20001;
+    /// Account suspended (or otherwise not active).
+    pub const ACCOUNT_SUSPENDED: u32 = 20002;
+    /// Device deleted.
+    pub const DEVICE_DELETED: u32 = 20003;
+    /// Device disabled (or inactive).
+    pub const DEVICE_DISABLED: u32 = 20004;
+    /// Maximum number of devices reached.
+    pub const MAX_DEVICES: u32 = 20007;
+}
+
+/// The sign-on settings, from `[tokens]`.
+#[derive(Debug, Clone, Copy)]
+pub struct SignOnPolicy {
+    pub lifetimes: Lifetimes,
+    pub leeway_s: i64,
+    pub max_failed_signons: i64,
+    pub lockout_s: i64,
+}
+
+impl SignOnPolicy {
+    pub fn from_config(t: &TokensConfig) -> Self {
+        Self {
+            lifetimes: Lifetimes {
+                access_s: t.access_ttl_s,
+                refresh_s: t.refresh_ttl_s,
+                fixed_s: t.fixed_ttl_s,
+            },
+            leeway_s: t.leeway_s,
+            max_failed_signons: t.max_failed_signons,
+            lockout_s: t.signon_lockout_s,
+        }
+    }
+}
+
+/// A username/password sign-on request.
+#[derive(Debug, Clone)]
+pub struct PasswordSignOn {
+    pub username: String,
+    pub password: String,
+    /// First-time sign-on: the device's description; a new device is created.
+    pub device_information: Option<serde_json::Value>,
+    /// Nth-time sign-on: the device id (client id) issued the first time.
+    pub client_id: Option<String>,
+}
+
+/// Tokens issued by a sign-on or refresh.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access: SignOnClaims,
+    pub refresh: SignOnClaims,
+}
+
+/// The hash of a random password, verified against when the username is unknown
+/// so that both failures cost one argon2 verification.
+fn decoy_phc() -> String {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY
+        .get_or_init(|| hash_secret(&uuid::Uuid::new_v4().to_string()))
+        .clone()
+}
+
+fn account_refusal(status: AccountStatus) -> Option<PlaneError> {
+    match status {
+        AccountStatus::Active => None,
+        AccountStatus::Cancelled => Some(PlaneError::Refused {
+            code: refusal::ACCOUNT_CANCELLED,
+            message: "account is cancelled",
+        }),
+        AccountStatus::Suspended | AccountStatus::Inactive => Some(PlaneError::Refused {
+            code: refusal::ACCOUNT_SUSPENDED,
+            message: "account is suspended",
+        }),
+    }
+}
+
+fn device_refusal(device: &Device) -> Option<PlaneError> {
+    if device.deleted_at.is_some() {
+        return Some(PlaneError::Refused {
+            code: refusal::DEVICE_DELETED,
+            message: "device has been deleted",
+        });
+    }
+    if device.status == DeviceStatus::Disabled || device.activity == DeviceActivity::Inactive {
+        return Some(PlaneError::Refused {
+            code: refusal::DEVICE_DISABLED,
+            message: "device is disabled",
+        });
+    }
+    None
+}
+
+fn token_refusal(e: TokenError) -> PlaneError {
+    PlaneError::Unauthorized(e.reason())
+}
+
+impl Plane {
+    /// `signOnByUserNamePassword`.
+    pub async fn sign_on_with_password(
+        &self,
+        tenant: &TenantView,
+        request: PasswordSignOn,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
+        if request.username.is_empty() || request.password.is_empty() {
+            return Err(PlaneError::BadRequest(
+                "username and password are required".into(),
+            ));
+        }
+        if request.device_information.is_none() && request.client_id.is_none() {
+            return Err(PlaneError::BadRequest(
+                "deviceInformation (first sign-on) or clientId (later sign-ons) is required".into(),
+            ));
+        }
+        if let Some(info) = &request.device_information {
+            if !info.is_object() {
+                return Err(PlaneError::BadRequest(
+                    "deviceInformation must be an object".into(),
+                ));
+            }
+        }
+        let now = self.now_s();
+        let tenant_id: &str = &tenant.id;
+        let account =
+            account_store::get_by_username(self.store.pool(), tenant_id, &request.username).await?;
+        let phc = match &account {
+            Some(a) => account_store::password_hash(self.store.pool(), tenant_id, &a.id).await?,
+            None => None,
+        };
+        if let Some(a) = &account {
+            let mut conn = self
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(crate::store::StoreError::from)?;
+            let failures = account_store::password_failures(&mut conn, tenant_id, &a.id).await?;
+            if let Some(until) = failures.locked_until.filter(|until| *until > now) {
+                return Err(PlaneError::Throttled {
+                    retry_after_s: until - now,
+                });
+            }
+        }
+        let password = request.password.clone();
+        let has_password = phc.is_some();
+        let against = phc.unwrap_or_else(decoy_phc);
+        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &against))
+            .await
+            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
+        let account = match account {
+            Some(a) if matches && has_password => a,
+            Some(a) => {
+                self.record_password_failure(tenant_id, &a.id, now, policy)
+                    .await?;
+                return Err(PlaneError::Unauthorized("invalid credentials"));
+            }
+            None => return Err(PlaneError::Unauthorized("invalid credentials")),
+        };
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+
+        let mut tx = self.store.write().await?;
+        account_store::set_password_failures(
+            tx.conn(),
+            tenant_id,
+            &account.id,
+            FailureState::default(),
+        )
+        .await?;
+        let device = match &request.client_id {
+            Some(client_id) => {
+                let device = device_store::get(&mut *tx.conn(), tenant_id, client_id)
+                    .await?
+                    .filter(|d| d.account_id == account.id)
+                    .ok_or(PlaneError::NotFound("device"))?;
+                if let Some(refusal) = device_refusal(&device) {
+                    return Err(refusal);
+                }
+                device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+                device
+            }
+            None => {
+                let info = request.device_information.clone().unwrap_or_default();
+                self.create_device_on_first_sign_on(&mut tx, &account, info, now)
+                    .await?
+            }
+        };
+        let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
+        self.commit(tx).await?;
+        Ok(issued)
+    }
+
+    async fn record_password_failure(
+        &self,
+        tenant: &str,
+        account: &str,
+        now: i64,
+        policy: SignOnPolicy,
+    ) -> Result<(), PlaneError> {
+        let mut tx = self.store.write().await?;
+        let mut state = account_store::password_failures(tx.conn(), tenant, account).await?;
+        state.failed_attempts += 1;
+        if state.failed_attempts >= policy.max_failed_signons {
+            state = FailureState {
+                failed_attempts: 0,
+                locked_until: Some(now + policy.lockout_s),
+            };
+        }
+        account_store::set_password_failures(tx.conn(), tenant, account, state).await?;
+        self.commit(tx).await
+    }
+
+    /// Creates the device of a first sign-on, within the account's device limit,
+    /// auto-approving it when the approval rules allow (§2.6).
+    async fn create_device_on_first_sign_on(
+        &self,
+        tx: &mut WriteTx,
+        account: &Account,
+        info: serde_json::Value,
+        now: i64,
+    ) -> Result<Device, PlaneError> {
+        let tenant = account.tenant_id.as_str();
+        let profile =
+            account_store::get_profile(&mut *tx.conn(), tenant, &account.account_profile_id)
+                .await?
+                .ok_or_else(|| {
+                    PlaneError::Internal(format!(
+                        "account profile {} missing",
+                        account.account_profile_id
+                    ))
+                })?;
+        if profile.enable_device_limit {
+            let counted = device_store::count_counted(tx.conn(), tenant, &account.id).await?;
+            if counted >= profile.max_devices {
+                return Err(PlaneError::Refused {
+                    code: refusal::MAX_DEVICES,
+                    message: "maximum number of devices reached",
+                });
+            }
+        }
+        let device_type = match info.get("deviceType").and_then(|v| v.as_str()) {
+            Some("MANAGED") => DeviceType::Managed,
+            _ => DeviceType::Open,
+        };
+        let class = info
+            .get("playoutDeviceClass")
+            .and_then(|v| v.as_str())
+            .filter(|c| crate::core::ids::is_valid_entity_id(c))
+            .map(str::to_owned);
+        // Auto-approval on first sign-on: OPEN devices only, when the approved list
+        // is not full and the rolling window allows another approval.
+        let approve = if profile.enable_approval_limit && device_type == DeviceType::Open {
+            let approved = device_store::count_approved(tx.conn(), tenant, &account.id).await?;
+            let since = now - profile.approval_period_days * 86_400;
+            let recent =
+                device_store::approvals_since(tx.conn(), tenant, &account.id, since).await?;
+            approved < profile.max_approved_devices && recent < profile.approvals_allowed_in_period
+        } else {
+            false
+        };
+        let device = Device {
+            tenant_id: tenant.to_owned(),
+            id: self.ids.new_id(),
+            account_id: account.id.clone(),
+            device_type,
+            status: DeviceStatus::Enabled,
+            activity: DeviceActivity::Active,
+            deleted_at: None,
+            name: info
+                .pointer("/device/hardware/model")
+                .and_then(|v| v.as_str())
+                .map(|s| s.chars().take(100).collect()),
+            playout_device_class: class,
+            casn: None,
+            smartcard_id: None,
+            tvkey_id: None,
+            device_information: info,
+            approved: approve,
+            last_approved: approve.then_some(now),
+            created: now,
+            modified: now,
+        };
+        device_store::insert(tx.conn(), &device).await?;
+        if approve {
+            device_store::record_approval(
+                tx.conn(),
+                tenant,
+                &account.id,
+                &device.id,
+                "APPROVE",
+                "AUTO",
+                now,
+            )
+            .await?;
+        }
+        tx.record_change(tenant, ChangeKind::Device, &device.id, now)
+            .await?;
+        Ok(device)
+    }
+
+    /// Signs a new pair; `chain` continues an existing sign-on chain (sid, fixed_exp).
+    #[allow(clippy::too_many_arguments)]
+    fn issue(
+        &self,
+        tenant: &TenantView,
+        account: &Account,
+        device: &Device,
+        chain: Option<(&str, i64)>,
+        user_id: Option<&str>,
+        now: i64,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
+        let key = tenant.access_keys.active.clone().ok_or_else(|| {
+            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
+        })?;
+        let new_sid;
+        let (sid, fixed_exp) = match chain {
+            Some(c) => c,
+            None => {
+                new_sid = self.ids.new_id();
+                (new_sid.as_str(), now + policy.lifetimes.fixed_s)
+            }
+        };
+        let subject = Subject {
+            tenant_id: account.tenant_id.clone(),
+            account_id: account.id.clone(),
+            account_profile_id: account.account_profile_id.clone(),
+            user_id: user_id.map_or_else(|| format!("{}-main", account.id), str::to_owned),
+            device_id: device.id.clone(),
+            playout_device_class: device.playout_device_class.clone(),
+            session_control: Default::default(),
+            parental_control: Some(claims::ParentalControl {
+                rating_threshold: account.parental_thresholds.clone(),
+            }),
+            in_home: None,
+        };
+        let (access, refresh) = claims::pair(
+            &subject,
+            sid,
+            self.ids.new_id(),
+            self.ids.new_id(),
+            now,
+            fixed_exp,
+            policy.lifetimes,
+        );
+        let sign =
+            |c: &SignOnClaims| jwt::sign(&key, &serde_json::to_vec(c).expect("claims serialise"));
+        Ok(Issued {
+            access_token: sign(&access),
+            refresh_token: sign(&refresh),
+            access,
+            refresh,
+        })
+    }
+
+    /// Verifies a sign-on token of `typ` for `tenant`, including revocation.
+    pub fn check_token(
+        tenant: &TenantView,
+        revoked: &Revoked,
+        token: &str,
+        typ: &str,
+        now_s: i64,
+        leeway_s: i64,
+    ) -> Result<SignOnClaims, TokenError> {
+        let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
+        let claims: SignOnClaims =
+            serde_json::from_slice(&verified.payload).map_err(|_| TokenError::Malformed)?;
+        claims.check(Expect {
+            typ,
+            tenant: &tenant.id,
+            now_s,
+            leeway_s,
+        })?;
+        if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
+            return Err(TokenError::Revoked);
+        }
+        Ok(claims)
+    }
+
+    /// `refresh`: re-checks the account and device, then re-issues both tokens in
+    /// the same chain. The presented refresh token is used up; presenting it again
+    /// revokes the whole chain (refresh-token reuse means it was stolen).
+    pub async fn refresh(
+        &self,
+        tenant: &TenantView,
+        revoked: &Revoked,
+        refresh_token: &str,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
+        let now = self.now_s();
+        let verified =
+            jwt::verify(&tenant.access_keys, refresh_token, now).map_err(token_refusal)?;
+        let claims: SignOnClaims = serde_json::from_slice(&verified.payload)
+            .map_err(|_| token_refusal(TokenError::Malformed))?;
+        claims
+            .check(Expect {
+                typ: REFRESH_TYP,
+                tenant: &tenant.id,
+                now_s: now,
+                leeway_s: policy.leeway_s,
+            })
+            .map_err(token_refusal)?;
+        if revoked.is_jti_revoked(&tenant.id, &claims.jti) {
+            // Reuse of a spent refresh token: end the chain for everyone holding it.
+            self.revoke(
+                &tenant.id,
+                RevocationKind::Sid,
+                &claims.sid,
+                claims.fixed_exp,
+            )
+            .await?;
+            return Err(token_refusal(TokenError::Revoked));
+        }
+        if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
+            return Err(token_refusal(TokenError::Revoked));
+        }
+        let tenant_id: &str = &tenant.id;
+        let account = account_store::get(self.store.pool(), tenant_id, &claims.account_id)
+            .await?
+            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        let device = device_store::get(self.store.pool(), tenant_id, &claims.device_id)
+            .await?
+            .filter(|d| d.account_id == account.id)
+            .ok_or(PlaneError::Refused {
+                code: refusal::DEVICE_DELETED,
+                message: "device has been deleted",
+            })?;
+        if let Some(refusal) = device_refusal(&device) {
+            return Err(refusal);
+        }
+        let mut tx = self.store.write().await?;
+        let spent = Revocation {
+            tenant_id: tenant_id.to_owned(),
+            kind: RevocationKind::Jti,
+            value: claims.jti.clone(),
+            expires_at: claims.exp,
+        };
+        revocations::insert(tx.conn(), &spent, now).await?;
+        tx.record_change(tenant_id, ChangeKind::Revocation, &claims.jti, now)
+            .await?;
+        device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+        let issued = self.issue(
+            tenant,
+            &account,
+            &device,
+            Some((&claims.sid, claims.fixed_exp)),
+            Some(&claims.user_id),
+            now,
+            policy,
+        )?;
+        self.commit(tx).await?;
+        Ok(issued)
+    }
+
+    /// `signOut`: ends the (already verified) access token's whole sign-on chain:
+    /// its access and refresh tokens stop working at once.
+    pub async fn sign_out(&self, claims: &SignOnClaims) -> Result<(), PlaneError> {
+        self.revoke(
+            &claims.tenant_id,
+            RevocationKind::Sid,
+            &claims.sid,
+            claims.fixed_exp,
+        )
+        .await
+    }
+
+    async fn revoke(
+        &self,
+        tenant: &str,
+        kind: RevocationKind,
+        value: &str,
+        expires_at: i64,
+    ) -> Result<(), PlaneError> {
+        let now = self.now_s();
+        let mut tx = self.store.write().await?;
+        let r = Revocation {
+            tenant_id: tenant.to_owned(),
+            kind,
+            value: value.to_owned(),
+            expires_at,
+        };
+        revocations::insert(tx.conn(), &r, now).await?;
+        tx.record_change(tenant, ChangeKind::Revocation, value, now)
+            .await?;
+        self.commit(tx).await
+    }
+}

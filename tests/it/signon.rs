@@ -1,0 +1,369 @@
+//! IAS v3 sign-on, refresh and sign-out over real HTTP: every documented refusal,
+//! device creation and auto-approval, lockout, refresh rotation and sign-out.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use crate::harness::{json_of, Backend, TestApp};
+
+const SIGN_ON: &str = "/ias/v3/token/actions/signOnByUserNamePassword";
+
+fn device_info(model: &str) -> Value {
+    json!({ "deviceType": "OPEN", "playoutDeviceClass": "Mobile",
+            "device": { "hardware": { "manufacturer": "Acme", "model": model, "type": "phone" } } })
+}
+
+async fn sign_on(app: &TestApp, body: Value) -> reqwest::Response {
+    app.http
+        .post(app.url(SIGN_ON))
+        .header("nv-tenant-id", "demo")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn with_bearer(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    app.http
+        .post(app.url(path))
+        .header("nv-tenant-id", "demo")
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn tvs(app: &TestApp, token: &str) -> reqwest::Response {
+    with_bearer(app, "/tvs/v1/token/actions/validate", token).await
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(app.state.store.pool())
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap()
+}
+
+async fn first_and_nth_time_sign_on(b: Backend) {
+    let app = TestApp::start(b).await;
+    let r = sign_on(
+        &app,
+        json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass",
+                                  "deviceInformation": device_info("Phone 1") }),
+    )
+    .await;
+    let body = json_of(r, 200).await;
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["refresh_expires_in"], 172_800);
+    assert_eq!(body["fixed_refresh_expires_in"], 7_776_000);
+    assert_eq!(body["accountId"], "acc-active");
+    let device = body["client_id"].as_str().unwrap().to_owned();
+    let claims = json_of(tvs(&app, body["access_token"].as_str().unwrap()).await, 200).await;
+    assert_eq!(claims["typ"], "DevAuthN");
+    assert_eq!(claims["deviceId"], device.as_str());
+    assert_eq!(claims["playoutDeviceClass"], "Mobile");
+    assert_eq!(claims["parentalControl"]["ratingThreshold"]["FSK"], "fsk12");
+    assert_eq!(
+        json_of(
+            tvs(&app, body["refresh_token"].as_str().unwrap()).await,
+            200
+        )
+        .await["typ"],
+        "RefreshAuthN"
+    );
+    // The device exists, OPEN, auto-approved (list not full, window allows it).
+    assert_eq!(
+        scalar(&app, &format!("SELECT approved FROM devices WHERE tenant_id='demo' AND id='{device}' AND device_type='OPEN'")).await,
+        1
+    );
+    // Nth time: the same device by client id, no new device.
+    let devices_before = scalar(
+        &app,
+        "SELECT COUNT(*) FROM devices WHERE account_id='acc-active'",
+    )
+    .await;
+    let r = sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": device })).await;
+    assert_eq!(json_of(r, 200).await["client_id"], device.as_str());
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM devices WHERE account_id='acc-active'"
+        )
+        .await,
+        devices_before
+    );
+    // Auto-approval stops at the window's allowance (2 per 30 days in the demo profile).
+    let second = json_of(
+        sign_on(
+            &app,
+            json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass",
+                                               "deviceInformation": device_info("Phone 2") }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let third = json_of(
+        sign_on(
+            &app,
+            json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass",
+                                              "deviceInformation": device_info("Phone 3") }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let approved =
+        |id: &str| format!("SELECT approved FROM devices WHERE tenant_id='demo' AND id='{id}'");
+    assert_eq!(
+        scalar(&app, &approved(second["client_id"].as_str().unwrap())).await,
+        1
+    );
+    assert_eq!(
+        scalar(&app, &approved(third["client_id"].as_str().unwrap())).await,
+        0,
+        "window used up"
+    );
+    app.stop().await;
+}
+
+async fn documented_refusals(b: Backend) {
+    let app = TestApp::start(b).await;
+    let alice = |password: &str| json!({ "username": "alice@demo.playgate", "password": password, "deviceInformation": device_info("X") });
+    let wrong = json_of(sign_on(&app, alice("nope-nope-nope")).await, 401).await;
+    assert_eq!(wrong["resultCode"], "40101:401");
+    let unknown = json_of(
+        sign_on(
+            &app,
+            json!({ "username": "ghost@demo.playgate", "password": "x", "clientId": "d" }),
+        )
+        .await,
+        401,
+    )
+    .await;
+    assert_eq!(
+        unknown["result"], wrong["result"],
+        "unknown user and wrong password look the same"
+    );
+
+    let sam = json!({ "username": "sam@demo.playgate", "password": "sam-demo-pass", "clientId": "dev-sam-phone" });
+    assert_eq!(
+        json_of(sign_on(&app, sam).await, 403).await["resultCode"],
+        "20002:403"
+    );
+
+    let r = app
+        .operator(Method::PUT, "/adm/v1/accounts/acc-suspended")
+        .json(&json!({ "status": "CANCELLED" }))
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await;
+    let sam = json!({ "username": "sam@demo.playgate", "password": "sam-demo-pass", "clientId": "dev-sam-phone" });
+    assert_eq!(
+        json_of(sign_on(&app, sam).await, 403).await["resultCode"],
+        "20001:403"
+    );
+
+    let fay = json!({ "username": "fay@demo.playgate", "password": "fay-demo-pass", "deviceInformation": device_info("Third") });
+    assert_eq!(
+        json_of(sign_on(&app, fay).await, 403).await["resultCode"],
+        "20007:403"
+    );
+
+    sqlx::query(
+        "UPDATE devices SET status = 'DISABLED' WHERE tenant_id = 'demo' AND id = 'dev-fay-1'",
+    )
+    .execute(app.state.store.pool())
+    .await
+    .unwrap();
+    let fay1 = json!({ "username": "fay@demo.playgate", "password": "fay-demo-pass", "clientId": "dev-fay-1" });
+    assert_eq!(
+        json_of(sign_on(&app, fay1).await, 403).await["resultCode"],
+        "20004:403"
+    );
+    sqlx::query("UPDATE devices SET deleted_at = 1 WHERE tenant_id = 'demo' AND id = 'dev-fay-2'")
+        .execute(app.state.store.pool())
+        .await
+        .unwrap();
+    let fay2 = json!({ "username": "fay@demo.playgate", "password": "fay-demo-pass", "clientId": "dev-fay-2" });
+    assert_eq!(
+        json_of(sign_on(&app, fay2).await, 403).await["resultCode"],
+        "20003:403"
+    );
+    // Disabled and deleted devices no longer count toward the limit.
+    let fay = json!({ "username": "fay@demo.playgate", "password": "fay-demo-pass", "deviceInformation": device_info("Third") });
+    json_of(sign_on(&app, fay).await, 200).await;
+
+    // Someone else's device id is not yours.
+    let r = sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-sam-phone" })).await;
+    assert_eq!(json_of(r, 404).await["resultCode"], "40402:404");
+    // Bad input
+    let r = sign_on(
+        &app,
+        json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass" }),
+    )
+    .await;
+    assert_eq!(json_of(r, 400).await["resultCode"], "40000:400");
+    let r = sign_on(&app, json!({ "username": "alice@demo.playgate" })).await;
+    assert_eq!(json_of(r, 400).await["resultCode"], "40002:400");
+    let r = sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "deviceInformation": "tv" })).await;
+    assert_eq!(json_of(r, 400).await["resultCode"], "40000:400");
+    app.stop().await;
+}
+
+async fn repeated_failures_lock_the_account(b: Backend) {
+    let app = TestApp::start(b).await;
+    let attempt = |password: &'static str| json!({ "username": "alice@demo.playgate", "password": password, "clientId": "dev-alice-tv" });
+    for _ in 0..5 {
+        json_of(sign_on(&app, attempt("wrong-password")).await, 401).await;
+    }
+    let r = sign_on(&app, attempt("alice-demo-pass")).await;
+    assert_eq!(r.status(), 429, "locked even with the right password");
+    assert_eq!(r.headers()["retry-after"], "300");
+    assert_eq!(json_of(r, 429).await["resultCode"], "42900:429");
+    // The lock is stored, not held in this process's memory.
+    assert!(
+        scalar(
+            &app,
+            "SELECT locked_until FROM credentials WHERE account_id = 'acc-active'"
+        )
+        .await
+            > 0
+    );
+    app.clock.advance_ms(301_000);
+    json_of(sign_on(&app, attempt("alice-demo-pass")).await, 200).await;
+    // Success resets the counter: four more failures do not lock.
+    for _ in 0..4 {
+        json_of(sign_on(&app, attempt("wrong-password")).await, 401).await;
+    }
+    json_of(sign_on(&app, attempt("alice-demo-pass")).await, 200).await;
+    app.stop().await;
+}
+
+async fn refresh_rotates_and_sign_out_revokes(b: Backend) {
+    let app = TestApp::start(b).await;
+    let first = json_of(sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" })).await, 200).await;
+    let refresh1 = first["refresh_token"].as_str().unwrap().to_owned();
+    let access1 = first["access_token"].as_str().unwrap().to_owned();
+
+    app.clock.advance_ms(3_000_000);
+    let second = json_of(
+        with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh1).await,
+        200,
+    )
+    .await;
+    let access2 = second["access_token"].as_str().unwrap().to_owned();
+    let refresh2 = second["refresh_token"].as_str().unwrap().to_owned();
+    let c1 = json_of(tvs(&app, &access1).await, 200).await;
+    let c2 = json_of(tvs(&app, &access2).await, 200).await;
+    assert_eq!(c1["sid"], c2["sid"], "same sign-on chain");
+    assert_eq!(
+        c1["fixed_exp"], c2["fixed_exp"],
+        "the absolute cap does not move"
+    );
+    assert_ne!(c1["jti"], c2["jti"]);
+    assert_eq!(second["fixed_refresh_expires_in"], 7_776_000 - 3_000);
+
+    // An access token is not a refresh token, and vice versa.
+    let r = with_bearer(&app, "/ias/v3/token/actions/refresh", &access2).await;
+    assert_eq!(
+        json_of(r, 401).await["result"],
+        "token is of the wrong type for this call"
+    );
+    let r = with_bearer(&app, "/ias/v3/token/actions/signOut", &refresh2).await;
+    assert_eq!(
+        json_of(r, 403).await["result"],
+        "token is of the wrong type for this call"
+    );
+
+    // Refresh re-checks the account.
+    let r = app
+        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
+        .json(&json!({ "status": "SUSPENDED" }))
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await;
+    assert_eq!(
+        json_of(
+            with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh2).await,
+            403
+        )
+        .await["resultCode"],
+        "20002:403"
+    );
+    let r = app
+        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
+        .json(&json!({ "status": "ACTIVE" }))
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await;
+
+    // Sign-out ends the whole chain at once.
+    let r = with_bearer(&app, "/ias/v3/token/actions/signOut", &access2).await;
+    assert_eq!(r.status(), 204);
+    for token in [&access1, &access2] {
+        assert_eq!(
+            json_of(tvs(&app, token).await, 403).await["result"],
+            "token has been revoked"
+        );
+    }
+    let r = with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh2).await;
+    assert_eq!(json_of(r, 401).await["result"], "token has been revoked");
+    let r = with_bearer(&app, "/ias/v3/token/actions/signOut", &access2).await;
+    assert_eq!(json_of(r, 403).await["resultCode"], "99999:403");
+    let r = app
+        .http
+        .post(app.url("/ias/v3/token/actions/signOut"))
+        .header("nv-tenant-id", "demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, 401).await["resultCode"], "40100:401");
+    app.stop().await;
+}
+
+async fn a_reused_refresh_token_ends_the_chain(b: Backend) {
+    let app = TestApp::start(b).await;
+    let first = json_of(sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" })).await, 200).await;
+    let refresh1 = first["refresh_token"].as_str().unwrap().to_owned();
+    let second = json_of(
+        with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh1).await,
+        200,
+    )
+    .await;
+    // Someone replays the spent refresh token: refused, and the chain is revoked,
+    // so the legitimate holder's newer tokens stop working too.
+    let r = with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh1).await;
+    assert_eq!(json_of(r, 401).await["result"], "token has been revoked");
+    let r = with_bearer(
+        &app,
+        "/ias/v3/token/actions/refresh",
+        second["refresh_token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(json_of(r, 401).await["result"], "token has been revoked");
+    assert_eq!(
+        json_of(
+            tvs(&app, second["access_token"].as_str().unwrap()).await,
+            403
+        )
+        .await["result"],
+        "token has been revoked"
+    );
+    app.stop().await;
+}
+
+crate::on_both_backends!(
+    first_and_nth_time_sign_on,
+    documented_refusals,
+    repeated_failures_lock_the_account,
+    refresh_rotates_and_sign_out_revokes,
+    a_reused_refresh_token_ends_the_chain
+);
