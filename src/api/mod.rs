@@ -59,6 +59,18 @@ pub fn router(state: AppState) -> Router {
             "/ias/v3/token/actions/signOnByUserNamePassword",
             post(opf::ias::sign_on_by_username_password),
         )
+        .route(
+            "/ias/v3/token/actions/signOnByCasn",
+            post(opf::ias::sign_on_by_casn),
+        )
+        .route(
+            "/ias/v3/token/actions/signOnBySmartCardId",
+            post(opf::ias::sign_on_by_smart_card_id),
+        )
+        .route(
+            "/ias/v3/token/actions/changeUserProfile",
+            post(opf::ias::change_user_profile),
+        )
         .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route_layer(axum::middleware::from_fn_with_state(

@@ -15,7 +15,7 @@ use crate::core::snapshot::{Revoked, TenantView};
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::accounts::{self as account_store, Account, FailureState};
 use crate::store::changes::ChangeKind;
-use crate::store::devices::{self as device_store, Device};
+use crate::store::devices::{self as device_store, Device, ManagedId};
 use crate::store::revocations::{self, Revocation, RevocationKind};
 use crate::store::WriteTx;
 
@@ -381,6 +381,85 @@ impl Plane {
             access,
             refresh,
         })
+    }
+
+    /// `signOnByCasn` / `signOnBySmartCardId`: a pre-provisioned MANAGED device
+    /// signs on by its identifier; no credentials, no device creation.
+    pub async fn sign_on_managed(
+        &self,
+        tenant: &TenantView,
+        id_kind: ManagedId,
+        value: &str,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
+        if value.is_empty() || value.len() > 128 {
+            return Err(PlaneError::BadRequest(
+                "device identifier must be 1-128 characters".into(),
+            ));
+        }
+        let now = self.now_s();
+        let tenant_id: &str = &tenant.id;
+        let device = device_store::get_by_managed_id(self.store.pool(), tenant_id, id_kind, value)
+            .await?
+            .filter(|d| d.device_type == DeviceType::Managed)
+            .ok_or(PlaneError::Unauthorized("unknown managed device"))?;
+        if let Some(refusal) = device_refusal(&device) {
+            return Err(refusal);
+        }
+        let account = account_store::get(self.store.pool(), tenant_id, &device.account_id)
+            .await?
+            .ok_or_else(|| PlaneError::Internal(format!("device {} has no account", device.id)))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        let mut tx = self.store.write().await?;
+        device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+        let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
+        self.commit(tx).await?;
+        Ok(issued)
+    }
+
+    /// `changeUserProfile`: a new access token for another user profile of the
+    /// same account, in the same sign-on chain.
+    pub async fn change_user_profile(
+        &self,
+        tenant: &TenantView,
+        current: &SignOnClaims,
+        new_profile_id: &str,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
+        super::validate::entity_id("newUserProfileId", new_profile_id)?;
+        let now = self.now_s();
+        let tenant_id: &str = &tenant.id;
+        let profiles =
+            account_store::user_profiles(self.store.pool(), tenant_id, &current.account_id).await?;
+        if !profiles.iter().any(|p| p.id == new_profile_id) {
+            return Err(PlaneError::NotFound("user profile"));
+        }
+        let account = account_store::get(self.store.pool(), tenant_id, &current.account_id)
+            .await?
+            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        let device = device_store::get(self.store.pool(), tenant_id, &current.device_id)
+            .await?
+            .ok_or(PlaneError::Refused {
+                code: refusal::DEVICE_DELETED,
+                message: "device has been deleted",
+            })?;
+        if let Some(refusal) = device_refusal(&device) {
+            return Err(refusal);
+        }
+        self.issue(
+            tenant,
+            &account,
+            &device,
+            Some((&current.sid, current.fixed_exp)),
+            Some(new_profile_id),
+            now,
+            policy,
+        )
     }
 
     /// Verifies a sign-on token of `typ` for `tenant`, including revocation.

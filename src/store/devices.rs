@@ -216,3 +216,36 @@ pub async fn touch(
         .await?;
     Ok(())
 }
+
+/// A provisioned managed device by its CASN or smartcard id.
+pub async fn get_by_managed_id<'c, E>(
+    executor: E,
+    tenant: &str,
+    id_kind: ManagedId,
+    value: &str,
+) -> Result<Option<Device>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let column = match id_kind {
+        ManagedId::Casn => "casn",
+        ManagedId::SmartCard => "smartcard_id",
+        ManagedId::TvKey => "tvkey_id",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM devices WHERE tenant_id = $1 AND {column} = $2"
+    ))
+    .bind(tenant)
+    .bind(value)
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The identifiers a managed device is provisioned under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManagedId {
+    Casn,
+    SmartCard,
+    TvKey,
+}

@@ -360,10 +360,168 @@ async fn a_reused_refresh_token_ends_the_chain(b: Backend) {
     app.stop().await;
 }
 
+async fn managed_devices_sign_on_by_identifier(b: Backend) {
+    let app = TestApp::start(b).await;
+    let managed = |path: &str, body: Value| {
+        app.http
+            .post(app.url(path))
+            .header("tenantId", "demo")
+            .json(&body)
+            .send()
+    };
+    let r = managed(
+        "/ias/v3/token/actions/signOnByCasn",
+        json!({ "casn": "CASN-0001" }),
+    )
+    .await
+    .unwrap();
+    let body = json_of(r, 200).await;
+    assert_eq!(body["client_id"], "stb-alice");
+    assert_eq!(body["accountId"], "acc-active");
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["expires_in"], 3600);
+    let claims = json_of(tvs(&app, body["access_token"].as_str().unwrap()).await, 200).await;
+    assert_eq!(claims["deviceId"], "stb-alice");
+    let r = managed(
+        "/ias/v3/token/actions/signOnBySmartCardId",
+        json!({ "smartCardId": "SC-0001" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 200).await["client_id"], "stb-alice");
+    let r = managed(
+        "/ias/v3/token/actions/signOnByCasn",
+        json!({ "casn": "CASN-9999" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 401).await["resultCode"], "40101:401");
+    let r = managed(
+        "/ias/v3/token/actions/signOnByCasn",
+        json!({ "smartCardId": "SC-0001" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 400).await["resultCode"], "40002:400");
+    sqlx::query(
+        "UPDATE devices SET activity = 'INACTIVE' WHERE tenant_id = 'demo' AND id = 'stb-alice'",
+    )
+    .execute(app.state.store.pool())
+    .await
+    .unwrap();
+    let r = managed(
+        "/ias/v3/token/actions/signOnByCasn",
+        json!({ "casn": "CASN-0001" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 403).await["resultCode"], "20004:403");
+    app.stop().await;
+}
+
+async fn switching_user_profile(b: Backend) {
+    let app = TestApp::start(b).await;
+    let kid_profile = playgate::store::accounts::UserProfile {
+        tenant_id: "demo".into(),
+        id: "alice-kids".into(),
+        account_id: "acc-active".into(),
+        name: "Kids".into(),
+        is_default: false,
+        child_profile: true,
+        pin_prompt_required: false,
+        created: 0,
+    };
+    let mut conn = app.state.store.pool().acquire().await.unwrap();
+    playgate::store::accounts::insert_user_profile(&mut conn, &kid_profile)
+        .await
+        .unwrap();
+    drop(conn);
+    let signed = json_of(sign_on(&app, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" })).await, 200).await;
+    let access = signed["access_token"].as_str().unwrap();
+    let change = |token: String, body: Value| {
+        app.http
+            .post(app.url("/ias/v3/token/actions/changeUserProfile"))
+            .header("nv-tenant-id", "demo")
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let r = change(
+        access.to_owned(),
+        json!({ "newUserProfileId": "alice-kids" }),
+    )
+    .await
+    .unwrap();
+    let body = json_of(r, 200).await;
+    let new_access = body["access_token"].as_str().unwrap();
+    let before = json_of(tvs(&app, access).await, 200).await;
+    let after = json_of(tvs(&app, new_access).await, 200).await;
+    assert_eq!(before["userId"], "acc-active-main");
+    assert_eq!(after["userId"], "alice-kids");
+    assert_eq!(after["sid"], before["sid"], "same sign-on chain");
+    let r = change(
+        access.to_owned(),
+        json!({ "newUserProfileId": "acc-full-main" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        json_of(r, 404).await["resultCode"],
+        "40402:404",
+        "another account's profile"
+    );
+    let r = change(
+        signed["refresh_token"].as_str().unwrap().to_owned(),
+        json!({ "newUserProfileId": "alice-kids" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 403).await["resultCode"], "99999:403");
+    app.stop().await;
+}
+
 crate::on_both_backends!(
     first_and_nth_time_sign_on,
     documented_refusals,
     repeated_failures_lock_the_account,
     refresh_rotates_and_sign_out_revokes,
-    a_reused_refresh_token_ends_the_chain
+    a_reused_refresh_token_ends_the_chain,
+    managed_devices_sign_on_by_identifier,
+    switching_user_profile,
 );
+
+/// Sign-out through node A stops the token on node B (PostgreSQL, two nodes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_reaches_every_node() {
+    if crate::harness::postgres_url().is_none() {
+        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+        return;
+    }
+    let db = std::sync::Arc::new(crate::harness::TestDb::new(Backend::Postgres).await);
+    let a = TestApp::start_with(db.clone(), crate::harness::test_config(&db)).await;
+    let b = TestApp::start_with(db.clone(), crate::harness::test_config(&db)).await;
+    drop(db);
+    let signed = json_of(sign_on(&a, json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" })).await, 200).await;
+    let access = signed["access_token"].as_str().unwrap();
+    json_of(tvs(&b, access).await, 200).await;
+    assert_eq!(
+        with_bearer(&a, "/ias/v3/token/actions/signOut", access)
+            .await
+            .status(),
+        204
+    );
+    let started = std::time::Instant::now();
+    loop {
+        if tvs(&b, access).await.status() == 403 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "node B still accepts the token"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    eprintln!("revocation reached node B in {:?}", started.elapsed());
+    a.stop().await;
+    b.stop().await;
+}

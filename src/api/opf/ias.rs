@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::core::claims::ACCESS_TYP;
 use crate::plane::signon::{Issued, PasswordSignOn, SignOnPolicy};
 use crate::plane::Plane;
+use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -129,4 +130,94 @@ pub async fn sign_out(
     .map_err(token_error)?;
     state.plane.sign_out(&claims).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CasnIn {
+    casn: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmartCardIn {
+    smart_card_id: String,
+}
+
+/// `POST /ias/v3/token/actions/signOnByCasn` (header `tenantId`).
+pub async fn sign_on_by_casn(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    JsonBody(body, ..): JsonBody<CasnIn, Opf>,
+) -> OpfResult<Json<TokenResponse>> {
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let issued = state
+        .plane
+        .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, policy)
+        .await?;
+    Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
+}
+
+/// `POST /ias/v3/token/actions/signOnBySmartCardId` (header `tenantId`).
+pub async fn sign_on_by_smart_card_id(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    JsonBody(body, ..): JsonBody<SmartCardIn, Opf>,
+) -> OpfResult<Json<TokenResponse>> {
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let issued = state
+        .plane
+        .sign_on_managed(
+            &tenant.view,
+            ManagedId::SmartCard,
+            &body.smart_card_id,
+            policy,
+        )
+        .await?;
+    Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeUserProfileIn {
+    new_user_profile_id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccessTokenOnly {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+}
+
+/// `POST /ias/v3/token/actions/changeUserProfile`: a new access token whose
+/// `userId` is the new profile; the client uses it from now on.
+pub async fn change_user_profile(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    headers: HeaderMap,
+    JsonBody(body, ..): JsonBody<ChangeUserProfileIn, Opf>,
+) -> OpfResult<Json<AccessTokenOnly>> {
+    let token = bearer(&headers)?;
+    let snapshot = state.snapshot.load();
+    let now = state.clock.now_s();
+    let claims = Plane::check_token(
+        &tenant.view,
+        &snapshot.revoked,
+        token,
+        ACCESS_TYP,
+        now,
+        state.config.tokens.leeway_s,
+    )
+    .map_err(token_error)?;
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let issued = state
+        .plane
+        .change_user_profile(&tenant.view, &claims, &body.new_user_profile_id, policy)
+        .await?;
+    Ok(Json(AccessTokenOnly {
+        expires_in: issued.access.exp - now,
+        access_token: issued.access_token,
+        token_type: "bearer",
+    }))
 }
