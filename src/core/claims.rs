@@ -88,17 +88,16 @@ impl SignOnClaims {
         if self.tenant_id != expect.tenant {
             return Err(TokenError::WrongTenant);
         }
-        if self
-            .nbf
-            .is_some_and(|nbf| expect.now_s + expect.leeway_s < nbf)
-            || expect.now_s + expect.leeway_s < self.iat
-        {
+        // Saturating: claim values are attacker-chosen numbers (found by fuzzing).
+        let latest = expect.now_s.saturating_add(expect.leeway_s);
+        let earliest = expect.now_s.saturating_sub(expect.leeway_s);
+        if self.nbf.is_some_and(|nbf| latest < nbf) || latest < self.iat {
             return Err(TokenError::NotYetValid);
         }
-        if expect.now_s - expect.leeway_s >= self.fixed_exp {
+        if earliest >= self.fixed_exp {
             return Err(TokenError::PastFixedExpiry);
         }
-        if expect.now_s - expect.leeway_s >= self.exp {
+        if earliest >= self.exp {
             return Err(TokenError::Expired);
         }
         Ok(())
@@ -174,6 +173,18 @@ mod tests {
             ..claims()
         };
         assert_eq!(later.check(at(2000)), Err(TokenError::NotYetValid));
+        let extreme = SignOnClaims {
+            iat: i64::MIN,
+            exp: i64::MAX,
+            fixed_exp: i64::MAX,
+            ..claims()
+        };
+        assert_eq!(
+            extreme.check(at(i64::MAX)),
+            Ok(()),
+            "no overflow at the extremes"
+        );
+        assert_eq!(extreme.check(at(i64::MIN)), Ok(()));
     }
 
     #[test]
