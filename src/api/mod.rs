@@ -72,6 +72,8 @@ pub fn router(state: AppState) -> Router {
             post(opf::ias::change_user_profile),
         )
         .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
+        .route("/ias/v2/token", post(opf::ias_v2::token))
+        .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route_layer(axum::middleware::from_fn_with_state(
             admin_deadline,

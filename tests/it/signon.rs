@@ -480,6 +480,94 @@ async fn switching_user_profile(b: Backend) {
     app.stop().await;
 }
 
+async fn ias_v2_grants_and_sign_out(b: Backend) {
+    let app = TestApp::start(b).await;
+    let v2 = |query: &str| {
+        app.http
+            .post(app.url(&format!("/ias/v2/token?{query}")))
+            .header("tenantId", "demo")
+            .send()
+    };
+    let first = json_of(
+        v2("grant_type=password&username=alice%40demo.playgate&password=alice-demo-pass")
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let device = first["client_id"].as_str().unwrap().to_owned();
+    assert_eq!(first["token_type"], "bearer");
+    assert_eq!(first["expires_in"], 3600);
+    assert_eq!(first["refresh_expires_in"], 172_800);
+    assert_eq!(first["fixed_refresh_expires_in"], 7_776_000);
+    let again = json_of(v2(&format!("grant_type=password&username=alice%40demo.playgate&password=alice-demo-pass&client_id={device}")).await.unwrap(), 200).await;
+    assert_eq!(
+        again["client_id"],
+        device.as_str(),
+        "the known device signs on again"
+    );
+    let refreshed = json_of(
+        v2(&format!(
+            "grant_type=refresh_token&refresh_token={}",
+            first["refresh_token"].as_str().unwrap()
+        ))
+        .await
+        .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(refreshed["client_id"], device.as_str());
+    let managed = json_of(
+        v2("grant_type=client_credentials&casn=CASN-0001")
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(managed["client_id"], "stb-alice");
+    for (query, code) in [
+        (
+            "grant_type=password&username=alice%40demo.playgate&password=wrong",
+            "40101:401",
+        ),
+        (
+            "grant_type=password&username=alice%40demo.playgate",
+            "40003:400",
+        ),
+        ("grant_type=implicit", "40003:400"),
+        ("", "40003:400"),
+        ("grant_type=refresh_token&refresh_token=x.y.z", "40101:401"),
+    ] {
+        let r = v2(query).await.unwrap();
+        let status = r.status().as_u16();
+        assert_eq!(json_of(r, status).await["resultCode"], code, "{query}");
+    }
+    // v2 sign-out takes the access token in header `token`.
+    let access = refreshed["access_token"].as_str().unwrap();
+    let r = app
+        .http
+        .post(app.url("/ias/v2/signout"))
+        .header("tenantId", "demo")
+        .header("token", access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        json_of(tvs(&app, access).await, 403).await["result"],
+        "token has been revoked"
+    );
+    let r = app
+        .http
+        .post(app.url("/ias/v2/signout"))
+        .header("tenantId", "demo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, 400).await["resultCode"], "40000:400");
+    app.stop().await;
+}
+
 crate::on_both_backends!(
     first_and_nth_time_sign_on,
     documented_refusals,
@@ -488,6 +576,7 @@ crate::on_both_backends!(
     a_reused_refresh_token_ends_the_chain,
     managed_devices_sign_on_by_identifier,
     switching_user_profile,
+    ias_v2_grants_and_sign_out,
 );
 
 /// Sign-out through node A stops the token on node B (PostgreSQL, two nodes).

@@ -41,7 +41,7 @@ pub struct TokenResponse {
 }
 
 impl TokenResponse {
-    fn new(issued: Issued, now_s: i64) -> Self {
+    pub fn new(issued: Issued, now_s: i64) -> Self {
         Self {
             expires_in: issued.access.exp - now_s,
             refresh_expires_in: issued.refresh.exp - now_s,

@@ -3,5 +3,6 @@
 
 pub mod adm_accounts;
 pub mod ias;
+pub mod ias_v2;
 pub mod rmg_operator;
 pub mod tokens;

@@ -1,0 +1,118 @@
+//! IAS v2 (deprecated but served): `POST /ias/v2/token?grant_type=...` and
+//! `POST /ias/v2/signout`.
+//!
+//! Grants: `password` (`username`, `password`, optional `client_id` of a device
+//! signed on before; without it a new device is created, as v3's first sign-on
+//! does), `refresh_token` (`refresh_token`), and — proposed, as the reference
+//! leaves it open — `client_credentials` with `casn` for managed devices.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+
+use super::ias::TokenResponse;
+use super::tokens::token_error;
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::extract::{QueryParams, Tenant};
+use crate::app::AppState;
+use crate::core::claims::ACCESS_TYP;
+use crate::plane::signon::{PasswordSignOn, SignOnPolicy};
+use crate::plane::Plane;
+use crate::store::devices::ManagedId;
+
+type OpfResult<T> = Result<T, FaceError<Opf>>;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    grant_type: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    client_id: Option<String>,
+    refresh_token: Option<String>,
+    casn: Option<String>,
+}
+
+fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ApiError> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| {
+        ApiError::bad_request(
+            codes::BAD_QUERY,
+            format!("{name} is required for this grant_type"),
+        )
+    })
+}
+
+/// `POST /ias/v2/token?grant_type=...`.
+pub async fn token(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    QueryParams(q, ..): QueryParams<TokenQuery, Opf>,
+) -> OpfResult<Json<TokenResponse>> {
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let issued = match q.grant_type.as_deref() {
+        Some("password") => {
+            let request = PasswordSignOn {
+                username: required(&q.username, "username")?.to_owned(),
+                password: required(&q.password, "password")?.to_owned(),
+                device_information: q
+                    .client_id
+                    .is_none()
+                    .then(|| serde_json::json!({ "deviceType": "OPEN" })),
+                client_id: q.client_id.clone(),
+            };
+            state
+                .plane
+                .sign_on_with_password(&tenant.view, request, policy)
+                .await?
+        }
+        Some("refresh_token") => {
+            let token = required(&q.refresh_token, "refresh_token")?;
+            let snapshot = state.snapshot.load();
+            state
+                .plane
+                .refresh(&tenant.view, &snapshot.revoked, token, policy)
+                .await?
+        }
+        Some("client_credentials") => {
+            let casn = required(&q.casn, "casn")?;
+            state
+                .plane
+                .sign_on_managed(&tenant.view, ManagedId::Casn, casn, policy)
+                .await?
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                codes::BAD_QUERY,
+                "grant_type must be password, refresh_token or client_credentials",
+            )
+            .into())
+        }
+    };
+    Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
+}
+
+/// `POST /ias/v2/signout` with the access token in header `token`: 200, and the
+/// whole sign-on chain is revoked.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    headers: HeaderMap,
+) -> OpfResult<StatusCode> {
+    let token = headers
+        .get("token")
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::bad_request(codes::BAD_REQUEST, "header token is required"))?;
+    let snapshot = state.snapshot.load();
+    let claims = Plane::check_token(
+        &tenant.view,
+        &snapshot.revoked,
+        token,
+        ACCESS_TYP,
+        state.clock.now_s(),
+        state.config.tokens.leeway_s,
+    )
+    .map_err(token_error)?;
+    state.plane.sign_out(&claims).await?;
+    Ok(StatusCode::OK)
+}
