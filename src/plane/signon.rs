@@ -250,6 +250,10 @@ impl Plane {
         now: i64,
     ) -> Result<Device, PlaneError> {
         let tenant = account.tenant_id.as_str();
+        // Limits are check-then-write: hold the account's lock so concurrent first
+        // sign-ons (on any node) cannot both take the last free slot.
+        tx.lock_key(&format!("devices/{tenant}/{}", account.id))
+            .await?;
         let profile =
             account_store::get_profile(&mut *tx.conn(), tenant, &account.account_profile_id)
                 .await?

@@ -176,6 +176,19 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// Serialises writers that check-then-write the same `key` (e.g. an
+    /// account's device limit) until this transaction ends. PostgreSQL: a
+    /// transaction-scoped advisory lock; SQLite: already one writer at a time.
+    pub async fn lock_key(&mut self, key: &str) -> Result<(), StoreError> {
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Commits; returns the highest change id recorded, if any.
     pub async fn commit(self) -> Result<Option<i64>, StoreError> {
         self.tx.commit().await?;

@@ -568,6 +568,44 @@ async fn ias_v2_grants_and_sign_out(b: Backend) {
     app.stop().await;
 }
 
+async fn the_device_limit_holds_under_concurrency(b: Backend) {
+    let app = TestApp::start(b).await;
+    // alice: limit 5, two devices counted (dev-alice-tv, stb-alice): three free slots.
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let http = app.http.clone();
+        let url = app.url(SIGN_ON);
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .header("nv-tenant-id", "demo")
+                .json(
+                    &json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass",
+                               "deviceInformation": device_info(&format!("Racer {n}")) }),
+                )
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 403, 403, 403, 403, 403],
+        "{statuses:?}"
+    );
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM devices WHERE tenant_id='demo' AND account_id='acc-active' AND deleted_at IS NULL").await,
+        5
+    );
+    app.stop().await;
+}
+
 crate::on_both_backends!(
     first_and_nth_time_sign_on,
     documented_refusals,
@@ -577,6 +615,7 @@ crate::on_both_backends!(
     managed_devices_sign_on_by_identifier,
     switching_user_profile,
     ias_v2_grants_and_sign_out,
+    the_device_limit_holds_under_concurrency,
 );
 
 /// Sign-out through node A stops the token on node B (PostgreSQL, two nodes).
