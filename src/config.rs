@@ -67,6 +67,12 @@ pub struct TokensConfig {
     pub max_failed_signons: i64,
     /// How long a locked account's sign-on stays locked, seconds.
     pub signon_lockout_s: i64,
+    /// DSRA registration code lifetime, seconds.
+    pub dsra_code_ttl_s: i64,
+    /// How often a registering device should poll, seconds.
+    pub dsra_polling_period_s: i64,
+    /// Lifetime of a single-use sign-on activation token, seconds.
+    pub activation_token_ttl_s: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -190,6 +196,18 @@ impl Config {
         }
         if t.max_failed_signons < 1 {
             return Err(invalid("tokens.max_failed_signons", "must be at least 1"));
+        }
+        if !(30..=86_400).contains(&t.dsra_code_ttl_s) {
+            return Err(invalid("tokens.dsra_code_ttl_s", "must be 30..=86400"));
+        }
+        if !(1..=60).contains(&t.dsra_polling_period_s) {
+            return Err(invalid("tokens.dsra_polling_period_s", "must be 1..=60"));
+        }
+        if !(10..=3600).contains(&t.activation_token_ttl_s) {
+            return Err(invalid(
+                "tokens.activation_token_ttl_s",
+                "must be 10..=3600",
+            ));
         }
         if t.signon_lockout_s < 1 {
             return Err(invalid("tokens.signon_lockout_s", "must be at least 1"));

@@ -72,6 +72,27 @@ pub fn router(state: AppState) -> Router {
             post(opf::ias::change_user_profile),
         )
         .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
+        .route(
+            "/ias/v3/token/actions/signOnBySignOnActivationToken",
+            post(opf::dsra::sign_on_by_activation_token),
+        )
+        // DSRA device-code registration
+        .route(
+            "/dsra/v1/user/deviceRegistrationCode",
+            get(opf::dsra::registration_code),
+        )
+        .route(
+            "/dsra/v1/user/signOnActivationToken",
+            axum::routing::put(opf::dsra::poll),
+        )
+        .route(
+            "/dsra/v1/user/deviceRegistrationCode/actions/approve",
+            axum::routing::put(opf::dsra::approve_by_user),
+        )
+        .route(
+            "/dsra/v1/operator/deviceRegistrationCode/actions/approve",
+            axum::routing::put(opf::dsra::approve_by_operator),
+        )
         .route("/ias/v2/token", post(opf::ias_v2::token))
         .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))

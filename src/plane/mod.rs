@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod credentials;
+pub mod dsra;
 pub mod entitlements;
 mod error;
 pub mod keys;

@@ -89,7 +89,7 @@ fn decoy_phc() -> String {
         .clone()
 }
 
-fn account_refusal(status: AccountStatus) -> Option<PlaneError> {
+pub(crate) fn account_refusal(status: AccountStatus) -> Option<PlaneError> {
     match status {
         AccountStatus::Active => None,
         AccountStatus::Cancelled => Some(PlaneError::Refused {
@@ -103,7 +103,7 @@ fn account_refusal(status: AccountStatus) -> Option<PlaneError> {
     }
 }
 
-fn device_refusal(device: &Device) -> Option<PlaneError> {
+pub(crate) fn device_refusal(device: &Device) -> Option<PlaneError> {
     if device.deleted_at.is_some() {
         return Some(PlaneError::Refused {
             code: refusal::DEVICE_DELETED,
@@ -211,7 +211,7 @@ impl Plane {
             }
             None => {
                 let info = request.device_information.clone().unwrap_or_default();
-                self.create_device_on_first_sign_on(&mut tx, &account, info, now)
+                self.create_device_on_first_sign_on(&mut tx, &account, info, now, true)
                     .await?
             }
         };
@@ -242,12 +242,13 @@ impl Plane {
 
     /// Creates the device of a first sign-on, within the account's device limit,
     /// auto-approving it when the approval rules allow (§2.6).
-    async fn create_device_on_first_sign_on(
+    pub(crate) async fn create_device_on_first_sign_on(
         &self,
         tx: &mut WriteTx,
         account: &Account,
         info: serde_json::Value,
         now: i64,
+        auto_approve: bool,
     ) -> Result<Device, PlaneError> {
         let tenant = account.tenant_id.as_str();
         // Limits are check-then-write: hold the account's lock so concurrent first
@@ -283,15 +284,17 @@ impl Plane {
             .map(str::to_owned);
         // Auto-approval on first sign-on: OPEN devices only, when the approved list
         // is not full and the rolling window allows another approval.
-        let approve = if profile.enable_approval_limit && device_type == DeviceType::Open {
-            let approved = device_store::count_approved(tx.conn(), tenant, &account.id).await?;
-            let since = now - profile.approval_period_days * 86_400;
-            let recent =
-                device_store::approvals_since(tx.conn(), tenant, &account.id, since).await?;
-            approved < profile.max_approved_devices && recent < profile.approvals_allowed_in_period
-        } else {
-            false
-        };
+        let approve =
+            if auto_approve && profile.enable_approval_limit && device_type == DeviceType::Open {
+                let approved = device_store::count_approved(tx.conn(), tenant, &account.id).await?;
+                let since = now - profile.approval_period_days * 86_400;
+                let recent =
+                    device_store::approvals_since(tx.conn(), tenant, &account.id, since).await?;
+                approved < profile.max_approved_devices
+                    && recent < profile.approvals_allowed_in_period
+            } else {
+                false
+            };
         let device = Device {
             tenant_id: tenant.to_owned(),
             id: self.ids.new_id(),
@@ -334,7 +337,7 @@ impl Plane {
 
     /// Signs a new pair; `chain` continues an existing sign-on chain (sid, fixed_exp).
     #[allow(clippy::too_many_arguments)]
-    fn issue(
+    pub(crate) fn issue(
         &self,
         tenant: &TenantView,
         account: &Account,

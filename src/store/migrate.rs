@@ -16,6 +16,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "revocations",
         include_str!("migrations/0002_revocations.sql"),
     ),
+    (
+        3,
+        "device_registrations",
+        include_str!("migrations/0003_device_registrations.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

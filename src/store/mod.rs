@@ -18,6 +18,7 @@ mod error;
 pub mod keys;
 mod migrate;
 pub mod pins;
+pub mod registrations;
 pub mod revocations;
 pub mod tenants;
 

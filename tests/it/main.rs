@@ -7,6 +7,7 @@ mod accounts;
 mod cli;
 mod contract;
 mod demo;
+mod dsra;
 mod entitlements;
 mod envelopes;
 mod layout;

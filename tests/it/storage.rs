@@ -47,6 +47,7 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "purchases",
         "signing_keys",
         "revocations",
+        "device_registrations",
         "changes",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))

@@ -35,6 +35,9 @@ pub const METHOD_NOT_ALLOWED: u32 = 40500;
 pub const CONFLICT: u32 = 40900;
 /// Too many failed sign-on attempts for the account; see `Retry-After`.
 pub const THROTTLED: u32 = 42900;
+/// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
+/// approved), 40312 (activation token used or expired): HTTP 403.
+pub use crate::plane::dsra::refusal::*;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
 /// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
 pub use crate::plane::signon::refusal::*;
