@@ -150,53 +150,14 @@ impl Plane {
         }
         let now = self.now_s();
         let tenant_id: &str = &tenant.id;
-        let account =
-            account_store::get_by_username(self.store.pool(), tenant_id, &request.username).await?;
-        let phc = match &account {
-            Some(a) => account_store::password_hash(self.store.pool(), tenant_id, &a.id).await?,
-            None => None,
-        };
-        if let Some(a) = &account {
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(crate::store::StoreError::from)?;
-            let failures = account_store::password_failures(&mut conn, tenant_id, &a.id).await?;
-            if let Some(until) = failures.locked_until.filter(|until| *until > now) {
-                return Err(PlaneError::Throttled {
-                    retry_after_s: until - now,
-                });
-            }
-        }
-        let password = request.password.clone();
-        let has_password = phc.is_some();
-        let against = phc.unwrap_or_else(decoy_phc);
-        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &against))
-            .await
-            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
-        let account = match account {
-            Some(a) if matches && has_password => a,
-            Some(a) => {
-                self.record_password_failure(tenant_id, &a.id, now, policy)
-                    .await?;
-                return Err(PlaneError::Unauthorized("invalid credentials"));
-            }
-            None => return Err(PlaneError::Unauthorized("invalid credentials")),
-        };
+        let account = self
+            .authenticate_password(tenant_id, &request.username, &request.password, policy)
+            .await?;
         if let Some(refusal) = account_refusal(account.status) {
             return Err(refusal);
         }
 
         let mut tx = self.store.write().await?;
-        account_store::set_password_failures(
-            tx.conn(),
-            tenant_id,
-            &account.id,
-            FailureState::default(),
-        )
-        .await?;
         let device = match &request.client_id {
             Some(client_id) => {
                 let device = device_store::get(&mut *tx.conn(), tenant_id, client_id)
@@ -218,6 +179,69 @@ impl Plane {
         let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
         self.commit(tx).await?;
         Ok(issued)
+    }
+
+    /// Checks a username and password: lockout first, then one argon2
+    /// verification whether or not the user exists, counting failures. Does not
+    /// look at the account's status.
+    pub(crate) async fn authenticate_password(
+        &self,
+        tenant_id: &str,
+        username: &str,
+        password: &str,
+        policy: SignOnPolicy,
+    ) -> Result<Account, PlaneError> {
+        let now = self.now_s();
+        let account =
+            account_store::get_by_username(self.store.pool(), tenant_id, username).await?;
+        let phc = match &account {
+            Some(a) => account_store::password_hash(self.store.pool(), tenant_id, &a.id).await?,
+            None => None,
+        };
+        let mut failures = FailureState::default();
+        if let Some(a) = &account {
+            let mut conn = self
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(crate::store::StoreError::from)?;
+            failures = account_store::password_failures(&mut conn, tenant_id, &a.id).await?;
+            if let Some(until) = failures.locked_until.filter(|until| *until > now) {
+                return Err(PlaneError::Throttled {
+                    retry_after_s: until - now,
+                });
+            }
+        }
+        let password = password.to_owned();
+        let has_password = phc.is_some();
+        let against = phc.unwrap_or_else(decoy_phc);
+        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &against))
+            .await
+            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
+        match account {
+            Some(a) if matches && has_password => {
+                if failures == FailureState::default() {
+                    return Ok(a);
+                }
+                let mut tx = self.store.write().await?;
+                account_store::set_password_failures(
+                    tx.conn(),
+                    tenant_id,
+                    &a.id,
+                    FailureState::default(),
+                )
+                .await?;
+                self.commit(tx).await?;
+                Ok(a)
+            }
+            Some(a) => {
+                self.record_password_failure(tenant_id, &a.id, now, policy)
+                    .await?;
+                Err(PlaneError::Unauthorized("invalid credentials"))
+            }
+            None => Err(PlaneError::Unauthorized("invalid credentials")),
+        }
     }
 
     async fn record_password_failure(
