@@ -51,6 +51,14 @@ pub fn router(state: AppState) -> Router {
         // Rocket face
         .route("/api/config", get(rocket::config::get_app_config))
         .route(
+            "/api/authorization",
+            post(rocket::authorization::get_account_token).delete(rocket::authorization::sign_out),
+        )
+        .route(
+            "/api/authorization/refresh",
+            post(rocket::authorization::refresh_token),
+        )
+        .route(
             "/api/itv/items/downloadable",
             post(rocket::items::get_item_downloadables),
         )

@@ -13,5 +13,6 @@ pub mod clock;
 pub mod ids;
 pub mod jwt;
 pub mod keys;
+pub mod rocket_claims;
 pub mod snapshot;
 pub mod status;

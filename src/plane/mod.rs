@@ -14,6 +14,7 @@ pub mod dsra;
 pub mod entitlements;
 mod error;
 pub mod keys;
+pub mod rocket_auth;
 pub mod signon;
 pub mod tenants;
 

@@ -12,7 +12,13 @@ use std::process::Command;
 use crate::harness::{repo_path, Backend, TestApp};
 
 /// Rocket operations playgate serves; each new Rocket route joins this list.
-const SERVED: &[&str] = &["getAppConfig", "getItemDownloadables"];
+const SERVED: &[&str] = &[
+    "getAppConfig",
+    "getItemDownloadables",
+    "getAccountToken",
+    "refreshToken",
+    "signOut",
+];
 
 fn schemathesis_available() -> bool {
     Command::new("st")

@@ -13,6 +13,7 @@ mod envelopes;
 mod layout;
 mod ops;
 mod rocket;
+mod rocket_auth;
 mod server;
 mod signon;
 mod storage;

@@ -38,6 +38,8 @@ pub const THROTTLED: u32 = 42900;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;
+/// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).
+pub use crate::plane::rocket_auth::PLAYBACK_NEEDS_PIN;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
 /// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
 pub use crate::plane::signon::refusal::*;
