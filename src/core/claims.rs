@@ -88,20 +88,40 @@ impl SignOnClaims {
         if self.tenant_id != expect.tenant {
             return Err(TokenError::WrongTenant);
         }
-        // Saturating: claim values are attacker-chosen numbers (found by fuzzing).
-        let latest = expect.now_s.saturating_add(expect.leeway_s);
-        let earliest = expect.now_s.saturating_sub(expect.leeway_s);
-        if self.nbf.is_some_and(|nbf| latest < nbf) || latest < self.iat {
-            return Err(TokenError::NotYetValid);
-        }
-        if earliest >= self.fixed_exp {
-            return Err(TokenError::PastFixedExpiry);
-        }
-        if earliest >= self.exp {
-            return Err(TokenError::Expired);
-        }
-        Ok(())
+        check_times(
+            self.iat,
+            self.nbf,
+            self.exp,
+            self.fixed_exp,
+            expect.now_s,
+            expect.leeway_s,
+        )
     }
+}
+
+/// The time rules every token shares: not before `iat` / `nbf`, not at or after
+/// `fixed_exp` (the chain's cap) or `exp`, with `leeway_s` of clock skew.
+pub fn check_times(
+    iat: i64,
+    nbf: Option<i64>,
+    exp: i64,
+    fixed_exp: i64,
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<(), TokenError> {
+    // Saturating: claim values are attacker-chosen numbers (found by fuzzing).
+    let latest = now_s.saturating_add(leeway_s);
+    let earliest = now_s.saturating_sub(leeway_s);
+    if nbf.is_some_and(|nbf| latest < nbf) || latest < iat {
+        return Err(TokenError::NotYetValid);
+    }
+    if earliest >= fixed_exp {
+        return Err(TokenError::PastFixedExpiry);
+    }
+    if earliest >= exp {
+        return Err(TokenError::Expired);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -50,17 +50,7 @@ impl RocketClaims {
         if self.tenant_id != tenant {
             return Err(TokenError::WrongTenant);
         }
-        if now_s.saturating_add(leeway_s) < self.iat {
-            return Err(TokenError::NotYetValid);
-        }
-        let earliest = now_s.saturating_sub(leeway_s);
-        if earliest >= self.fixed_exp {
-            return Err(TokenError::PastFixedExpiry);
-        }
-        if earliest >= self.exp {
-            return Err(TokenError::Expired);
-        }
-        Ok(())
+        super::claims::check_times(self.iat, None, self.exp, self.fixed_exp, now_s, leeway_s)
     }
 }
 

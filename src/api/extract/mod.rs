@@ -1,11 +1,13 @@
 //! Request extractors whose rejections render in the face's own envelope:
 //! tenant, operator credential, JSON body, query and path.
 
+mod bearer;
 mod body;
 mod operator;
 mod params;
 mod tenant;
 
+pub use bearer::{bearer_token, require_bearer, verify_access, SignedOn};
 pub use body::{JsonBody, OptionalJsonBody};
 pub use operator::Operator;
 pub use params::{PathParam, QueryParams};

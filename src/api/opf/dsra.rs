@@ -1,38 +1,19 @@
 //! DSRA (device sign-on registration) and `signOnBySignOnActivationToken`.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::ias::TokenResponse;
-use super::tokens::token_error;
-use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{JsonBody, Operator, OptionalJsonBody, Tenant};
+use crate::api::error::{FaceError, Opf};
+use crate::api::extract::{require_bearer, JsonBody, Operator, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
-use crate::core::claims::ACCESS_TYP;
 use crate::plane::dsra::{PollDevice, PollOutcome};
 use crate::plane::signon::SignOnPolicy;
-use crate::plane::Plane;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
-
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                codes::UNAUTHENTICATED,
-                "Bearer token required",
-            )
-        })
-}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,7 +72,7 @@ pub async fn poll(
     headers: HeaderMap,
     OptionalJsonBody(body, ..): OptionalJsonBody<PollIn, Opf>,
 ) -> OpfResult<Response> {
-    let token = bearer(&headers)?;
+    let token = require_bearer(&headers)?;
     let body = body.unwrap_or_default();
     let device = PollDevice {
         client_id: body.client_id,
@@ -133,27 +114,15 @@ pub struct ApproveIn {
 /// companion app for its own account: 202.
 pub async fn approve_by_user(
     State(state): State<AppState>,
-    tenant: Tenant<Opf>,
-    headers: HeaderMap,
+    signed_on: SignedOn,
     JsonBody(body, ..): JsonBody<ApproveIn, Opf>,
 ) -> OpfResult<StatusCode> {
-    let token = bearer(&headers)?;
-    let snapshot = state.snapshot.load();
-    let claims = Plane::check_token(
-        &tenant.view,
-        &snapshot.revoked,
-        token,
-        ACCESS_TYP,
-        state.clock.now_s(),
-        state.config.tokens.leeway_s,
-    )
-    .map_err(token_error)?;
     state
         .plane
         .approve_registration(
-            tenant.id(),
+            signed_on.tenant.id(),
             &body.device_registration_code,
-            &claims.account_id,
+            &signed_on.claims.account_id,
             false,
         )
         .await?;
@@ -193,7 +162,7 @@ pub async fn sign_on_by_activation_token(
     tenant: Tenant<Opf>,
     headers: HeaderMap,
 ) -> OpfResult<(StatusCode, Json<TokenResponse>)> {
-    let token = bearer(&headers)?;
+    let token = require_bearer(&headers)?;
     let policy = SignOnPolicy::from_config(&state.config.tokens);
     let issued = state
         .plane

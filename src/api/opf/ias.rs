@@ -2,17 +2,14 @@
 //! `signOut` (proposed path).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::tokens::token_error;
-use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{JsonBody, Tenant};
+use crate::api::error::{FaceError, Opf};
+use crate::api::extract::{require_bearer, JsonBody, SignedOn, Tenant};
 use crate::app::AppState;
-use crate::core::claims::ACCESS_TYP;
 use crate::plane::signon::{Issued, PasswordSignOn, SignOnPolicy};
-use crate::plane::Plane;
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -55,22 +52,6 @@ impl TokenResponse {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                codes::UNAUTHENTICATED,
-                "Bearer token required",
-            )
-        })
-}
-
 /// `POST /ias/v3/token/actions/signOnByUserNamePassword`.
 pub async fn sign_on_by_username_password(
     State(state): State<AppState>,
@@ -100,7 +81,7 @@ pub async fn refresh(
     tenant: Tenant<Opf>,
     headers: HeaderMap,
 ) -> OpfResult<Json<TokenResponse>> {
-    let token = bearer(&headers)?;
+    let token = require_bearer(&headers)?;
     let policy = SignOnPolicy::from_config(&state.config.tokens);
     let snapshot = state.snapshot.load();
     let issued = state
@@ -112,23 +93,8 @@ pub async fn refresh(
 
 /// `POST /ias/v3/token/actions/signOut` with the access token: 204, and every
 /// token of that sign-on stops working at once.
-pub async fn sign_out(
-    State(state): State<AppState>,
-    tenant: Tenant<Opf>,
-    headers: HeaderMap,
-) -> OpfResult<StatusCode> {
-    let token = bearer(&headers)?;
-    let snapshot = state.snapshot.load();
-    let claims = Plane::check_token(
-        &tenant.view,
-        &snapshot.revoked,
-        token,
-        ACCESS_TYP,
-        state.clock.now_s(),
-        state.config.tokens.leeway_s,
-    )
-    .map_err(token_error)?;
-    state.plane.sign_out(&claims).await?;
+pub async fn sign_out(State(state): State<AppState>, signed_on: SignedOn) -> OpfResult<StatusCode> {
+    state.plane.sign_out(&signed_on.claims).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -194,29 +160,21 @@ pub struct AccessTokenOnly {
 /// `userId` is the new profile; the client uses it from now on.
 pub async fn change_user_profile(
     State(state): State<AppState>,
-    tenant: Tenant<Opf>,
-    headers: HeaderMap,
+    signed_on: SignedOn,
     JsonBody(body, ..): JsonBody<ChangeUserProfileIn, Opf>,
 ) -> OpfResult<Json<AccessTokenOnly>> {
-    let token = bearer(&headers)?;
-    let snapshot = state.snapshot.load();
-    let now = state.clock.now_s();
-    let claims = Plane::check_token(
-        &tenant.view,
-        &snapshot.revoked,
-        token,
-        ACCESS_TYP,
-        now,
-        state.config.tokens.leeway_s,
-    )
-    .map_err(token_error)?;
     let policy = SignOnPolicy::from_config(&state.config.tokens);
     let issued = state
         .plane
-        .change_user_profile(&tenant.view, &claims, &body.new_user_profile_id, policy)
+        .change_user_profile(
+            &signed_on.tenant.view,
+            &signed_on.claims,
+            &body.new_user_profile_id,
+            policy,
+        )
         .await?;
     Ok(Json(AccessTokenOnly {
-        expires_in: issued.access.exp - now,
+        expires_in: issued.access.exp - state.clock.now_s(),
         access_token: issued.access_token,
         token_type: "bearer",
     }))

@@ -12,13 +12,10 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::ias::TokenResponse;
-use super::tokens::token_error;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{QueryParams, Tenant};
+use crate::api::extract::{verify_access, QueryParams, Tenant};
 use crate::app::AppState;
-use crate::core::claims::ACCESS_TYP;
 use crate::plane::signon::{PasswordSignOn, SignOnPolicy};
-use crate::plane::Plane;
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -103,16 +100,7 @@ pub async fn sign_out(
         .and_then(|v| v.to_str().ok())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::bad_request(codes::BAD_REQUEST, "header token is required"))?;
-    let snapshot = state.snapshot.load();
-    let claims = Plane::check_token(
-        &tenant.view,
-        &snapshot.revoked,
-        token,
-        ACCESS_TYP,
-        state.clock.now_s(),
-        state.config.tokens.leeway_s,
-    )
-    .map_err(token_error)?;
+    let claims = verify_access(&state, &tenant, token)?;
     state.plane.sign_out(&claims).await?;
     Ok(StatusCode::OK)
 }

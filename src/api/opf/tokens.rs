@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{OptionalJsonBody, PathParam, Tenant};
+use crate::api::extract::{bearer_token, OptionalJsonBody, PathParam, Tenant};
 use crate::app::AppState;
 use crate::core::claims::{Expect, SignOnClaims, ACCESS_TYP, REFRESH_TYP};
 use crate::core::jwt::{verify, TokenError};
@@ -24,15 +24,6 @@ pub struct ValidateBody {
     token: Option<String>,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-}
-
 /// Validates a sign-on token (access or refresh) of the request's tenant and
 /// returns its decoded claims. The token comes from `Authorization: Bearer` or,
 /// failing that, a JSON body `{"token": "..."}`.
@@ -43,9 +34,11 @@ pub async fn validate_token(
     OptionalJsonBody(body, ..): OptionalJsonBody<ValidateBody, Opf>,
 ) -> Result<Response, FaceError<Opf>> {
     let from_body = body.and_then(|b| b.token);
-    let token = bearer(&headers).or(from_body.as_deref()).ok_or_else(|| {
-        ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
-    })?;
+    let token = bearer_token(&headers)
+        .or(from_body.as_deref())
+        .ok_or_else(|| {
+            ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
+        })?;
     let now_s = state.clock.now_s();
     let verified = verify(&tenant.view.access_keys, token, now_s).map_err(token_error)?;
     let claims: SignOnClaims = serde_json::from_slice(&verified.payload)

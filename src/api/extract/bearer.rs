@@ -1,0 +1,73 @@
+//! Bearer credentials: the token from `Authorization: Bearer`, and the verified
+//! sign-on (access token) behind it.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+
+use super::Tenant;
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::opf::tokens::token_error;
+use crate::app::AppState;
+use crate::core::claims::{SignOnClaims, ACCESS_TYP};
+use crate::plane::Plane;
+
+/// The token of `Authorization: Bearer <token>`, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The bearer token, or 401 `40100`.
+pub fn require_bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    bearer_token(headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            codes::UNAUTHENTICATED,
+            "Bearer token required",
+        )
+    })
+}
+
+/// Verifies an OPF access token of the request's tenant from memory (signature,
+/// type, time, revocation); a problem is 403 `99999:403` with the reason.
+pub fn verify_access(
+    state: &AppState,
+    tenant: &Tenant<Opf>,
+    token: &str,
+) -> Result<SignOnClaims, ApiError> {
+    let snapshot = state.snapshot.load();
+    Plane::check_token(
+        &tenant.view,
+        &snapshot.revoked,
+        token,
+        ACCESS_TYP,
+        state.clock.now_s(),
+        state.config.tokens.leeway_s,
+    )
+    .map_err(token_error)
+}
+
+/// A request signed on with an OPF access token (`Authorization: Bearer`).
+pub struct SignedOn {
+    pub tenant: Tenant<Opf>,
+    pub claims: SignOnClaims,
+}
+
+impl FromRequestParts<AppState> for SignedOn {
+    type Rejection = FaceError<Opf>;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let tenant = Tenant::<Opf>::from_request_parts(parts, state).await?;
+        let token = require_bearer(&parts.headers)?;
+        let claims = verify_access(state, &tenant, token)?;
+        Ok(SignedOn { tenant, claims })
+    }
+}
