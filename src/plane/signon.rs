@@ -467,21 +467,9 @@ impl Plane {
         if !profiles.iter().any(|p| p.id == new_profile_id) {
             return Err(PlaneError::NotFound("user profile"));
         }
-        let account = account_store::get(self.store.pool(), tenant_id, &current.account_id)
-            .await?
-            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
-        let device = device_store::get(self.store.pool(), tenant_id, &current.device_id)
-            .await?
-            .ok_or(PlaneError::Refused {
-                code: refusal::DEVICE_DELETED,
-                message: "device has been deleted",
-            })?;
-        if let Some(refusal) = device_refusal(&device) {
-            return Err(refusal);
-        }
+        let (account, device) = self
+            .recheck_chain(tenant_id, &current.account_id, &current.device_id)
+            .await?;
         self.issue(
             tenant,
             &account,
@@ -555,22 +543,9 @@ impl Plane {
             return Err(token_refusal(TokenError::Revoked));
         }
         let tenant_id: &str = &tenant.id;
-        let account = account_store::get(self.store.pool(), tenant_id, &claims.account_id)
-            .await?
-            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
-        let device = device_store::get(self.store.pool(), tenant_id, &claims.device_id)
-            .await?
-            .filter(|d| d.account_id == account.id)
-            .ok_or(PlaneError::Refused {
-                code: refusal::DEVICE_DELETED,
-                message: "device has been deleted",
-            })?;
-        if let Some(refusal) = device_refusal(&device) {
-            return Err(refusal);
-        }
+        let (account, device) = self
+            .recheck_chain(tenant_id, &claims.account_id, &claims.device_id)
+            .await?;
         let mut tx = self.store.write().await?;
         let spent = Revocation {
             tenant_id: tenant_id.to_owned(),
@@ -593,6 +568,33 @@ impl Plane {
         )?;
         self.commit(tx).await?;
         Ok(issued)
+    }
+
+    /// For a chain being continued (refresh, profile switch): the account must
+    /// still be active and the device still its own, not deleted, not disabled.
+    async fn recheck_chain(
+        &self,
+        tenant_id: &str,
+        account_id: &str,
+        device_id: &str,
+    ) -> Result<(Account, Device), PlaneError> {
+        let account = account_store::get(self.store.pool(), tenant_id, account_id)
+            .await?
+            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        let device = device_store::get(self.store.pool(), tenant_id, device_id)
+            .await?
+            .filter(|d| d.account_id == account.id)
+            .ok_or(PlaneError::Refused {
+                code: refusal::DEVICE_DELETED,
+                message: "device has been deleted",
+            })?;
+        if let Some(refusal) = device_refusal(&device) {
+            return Err(refusal);
+        }
+        Ok((account, device))
     }
 
     /// `signOut`: ends the (already verified) access token's whole sign-on chain:

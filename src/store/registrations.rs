@@ -73,6 +73,38 @@ pub async fn purge_expired(
     Ok(())
 }
 
+/// The column a registration is looked up by; fixed names, never caller text.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Code,
+    DsraToken,
+    ActivationToken,
+}
+
+async fn find<'c, E>(
+    executor: E,
+    tenant: &str,
+    key: Key,
+    value: &str,
+) -> Result<Option<Registration>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let column = match key {
+        Key::Code => "code",
+        Key::DsraToken => "dsra_token_sha256",
+        Key::ActivationToken => "activation_token_sha256",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM device_registrations WHERE tenant_id = $1 AND {column} = $2"
+    ))
+    .bind(tenant)
+    .bind(value)
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn by_code<'c, E>(
     executor: E,
     tenant: &str,
@@ -81,16 +113,10 @@ pub async fn by_code<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM device_registrations WHERE tenant_id = $1 AND code = $2"
-    ))
-    .bind(tenant)
-    .bind(code)
-    .fetch_optional(executor)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    find(executor, tenant, Key::Code, code).await
 }
 
+/// By the SHA-256 (hex) of a DSRA token.
 pub async fn by_dsra_token<'c, E>(
     executor: E,
     tenant: &str,
@@ -99,16 +125,10 @@ pub async fn by_dsra_token<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM device_registrations WHERE tenant_id = $1 AND dsra_token_sha256 = $2"
-    ))
-    .bind(tenant)
-    .bind(digest)
-    .fetch_optional(executor)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    find(executor, tenant, Key::DsraToken, digest).await
 }
 
+/// By the SHA-256 (hex) of a sign-on activation token.
 pub async fn by_activation_token<'c, E>(
     executor: E,
     tenant: &str,
@@ -117,14 +137,7 @@ pub async fn by_activation_token<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM device_registrations WHERE tenant_id = $1 AND activation_token_sha256 = $2"
-    ))
-    .bind(tenant)
-    .bind(digest)
-    .fetch_optional(executor)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    find(executor, tenant, Key::ActivationToken, digest).await
 }
 
 /// PENDING → APPROVED for an account; false if it was not PENDING.

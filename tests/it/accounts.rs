@@ -5,16 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::harness::{json_of, Backend, TestApp, DEMO_KEY};
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(app.state.store.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
-}
+use crate::harness::{json_of, scalar, Backend, TestApp, DEMO_KEY};
 
 async fn create_read_list_update(b: Backend) {
     let app = TestApp::start(b).await;
@@ -63,7 +54,7 @@ async fn create_read_list_update(b: Backend) {
     ));
     // A default user profile comes with the account.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM user_profiles WHERE tenant_id = 'demo' AND account_id = 'crm-42' AND is_default = 1").await,
+        scalar(&app, "SELECT COUNT(*) FROM user_profiles WHERE tenant_id = 'demo' AND account_id = 'crm-42' AND is_default = 1").await,
         1
     );
 
@@ -244,8 +235,8 @@ async fn tenants_are_isolated(b: Backend) {
 
 async fn bad_input_is_refused_without_partial_writes(b: Backend) {
     let app = TestApp::start(b).await;
-    let accounts_before = count(&app, "SELECT COUNT(*) FROM accounts").await;
-    let changes_before = count(&app, "SELECT COUNT(*) FROM changes").await;
+    let accounts_before = scalar(&app, "SELECT COUNT(*) FROM accounts").await;
+    let changes_before = scalar(&app, "SELECT COUNT(*) FROM changes").await;
     let cases = [
         (json!({ "username": "" }), 400, 40000),
         (
@@ -283,15 +274,15 @@ async fn bad_input_is_refused_without_partial_writes(b: Backend) {
         assert_eq!(got["errorCode"], code, "{body} -> {got}");
     }
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM accounts").await,
+        scalar(&app, "SELECT COUNT(*) FROM accounts").await,
         accounts_before
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM changes").await,
+        scalar(&app, "SELECT COUNT(*) FROM changes").await,
         changes_before
     );
     assert_eq!(
-        count(
+        scalar(
             &app,
             "SELECT COUNT(*) FROM user_profiles WHERE account_id NOT LIKE 'acc-%'"
         )

@@ -10,16 +10,7 @@ use playgate::store::Store;
 use reqwest::Method;
 use sqlx::Row;
 
-use crate::harness::{json_of, Backend, TestApp, TestDb, T0_MS};
-
-async fn scalar(store: &Store, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
-}
+use crate::harness::{json_of, scalar_in, Backend, TestApp, TestDb, T0_MS};
 
 async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     let app = TestApp::start(b).await;
@@ -39,12 +30,12 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     let full = json_of(get("acc-full").await.unwrap(), 200).await;
     assert_eq!(full["accountProfileId"], "two-devices");
     assert_eq!(
-        scalar(
+        scalar_in(
             s,
             "SELECT max_devices FROM account_profiles WHERE tenant_id='demo' AND id='two-devices'"
         )
         .await,
-        scalar(
+        scalar_in(
             s,
             "SELECT COUNT(*) FROM devices WHERE tenant_id='demo' AND account_id='acc-full'"
         )
@@ -52,23 +43,23 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
         "acc-full is at its device limit"
     );
     assert_eq!(
-        scalar(s, "SELECT COUNT(*) FROM devices WHERE tenant_id='demo' AND id='dev-alice-tv' AND approved = 1 AND device_type='OPEN'").await,
+        scalar_in(s, "SELECT COUNT(*) FROM devices WHERE tenant_id='demo' AND id='dev-alice-tv' AND approved = 1 AND device_type='OPEN'").await,
         1
     );
     assert_eq!(
-        scalar(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
+        scalar_in(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
                    WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='vod-entitled'").await,
         1,
         "vod-entitled is in alice's subscription"
     );
     assert_eq!(
-        scalar(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
+        scalar_in(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
                    WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='vod-premium'").await,
         0,
         "vod-premium is outside it"
     );
     assert_eq!(
-        scalar(
+        scalar_in(
             s,
             "SELECT COUNT(*) FROM product_grants WHERE tenant_id='demo' AND target_id='ch-news'"
         )
@@ -77,7 +68,7 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
         "free-to-air"
     );
     assert_eq!(
-        scalar(
+        scalar_in(
             s,
             "SELECT COUNT(*) FROM product_grants WHERE tenant_id='demo' AND target_id='ch-sports'"
         )
@@ -86,16 +77,16 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
         "pay channel"
     );
     assert_eq!(
-        scalar(
+        scalar_in(
             s,
             "SELECT COUNT(*) FROM ppv_events WHERE tenant_id='demo' AND id='ppv-final'"
         )
         .await,
         1
     );
-    assert_eq!(scalar(s, "SELECT COUNT(*) FROM products WHERE tenant_id='demo' AND id='prod-d2go' AND d2go_allowed = 1").await, 1);
+    assert_eq!(scalar_in(s, "SELECT COUNT(*) FROM products WHERE tenant_id='demo' AND id='prod-d2go' AND d2go_allowed = 1").await, 1);
     assert_eq!(
-        scalar(
+        scalar_in(
             s,
             "SELECT COUNT(*) FROM signing_keys WHERE tenant_id='demo' AND status='ACTIVE'"
         )
@@ -136,7 +127,7 @@ async fn bulk_data_is_deterministic(b: Backend) {
         assert_eq!(report.entitlements, 3_600);
         assert_eq!(report.contents, 40);
         assert_eq!(
-            scalar(
+            scalar_in(
                 &store,
                 "SELECT COUNT(*) FROM accounts WHERE tenant_id='load'"
             )
@@ -144,7 +135,7 @@ async fn bulk_data_is_deterministic(b: Backend) {
             1_200
         );
         assert_eq!(
-            scalar(
+            scalar_in(
                 &store,
                 "SELECT COUNT(*) FROM entitlements WHERE tenant_id='load'"
             )
@@ -152,7 +143,7 @@ async fn bulk_data_is_deterministic(b: Backend) {
             3_600
         );
         assert_eq!(
-            scalar(
+            scalar_in(
                 &store,
                 "SELECT COUNT(*) FROM devices WHERE tenant_id='load'"
             )
@@ -160,14 +151,14 @@ async fn bulk_data_is_deterministic(b: Backend) {
             report.devices as i64
         );
         assert_eq!(
-            scalar(
+            scalar_in(
                 &store,
                 "SELECT COUNT(*) FROM credentials WHERE tenant_id='load'"
             )
             .await,
             1_200
         );
-        let active = scalar(
+        let active = scalar_in(
             &store,
             "SELECT COUNT(*) FROM accounts WHERE tenant_id='load' AND status='ACTIVE'",
         )

@@ -233,6 +233,22 @@ impl TestApp {
     }
 }
 
+/// The single integer a query returns (counts, flags) from a store.
+pub async fn scalar_in(store: &Store, sql: &str) -> i64 {
+    use sqlx::Row as _;
+    sqlx::query(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .try_get::<i64, _>(0)
+        .unwrap()
+}
+
+/// The single integer a query returns from a running node's store.
+pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    scalar_in(&app.state.store, sql).await
+}
+
 /// The body as JSON, asserting the status first.
 pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
     let got = response.status().as_u16();

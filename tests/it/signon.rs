@@ -3,9 +3,8 @@
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use sqlx::Row;
 
-use crate::harness::{json_of, Backend, TestApp};
+use crate::harness::{json_of, scalar, Backend, TestApp};
 
 const SIGN_ON: &str = "/ias/v3/token/actions/signOnByUserNamePassword";
 
@@ -36,15 +35,6 @@ async fn with_bearer(app: &TestApp, path: &str, token: &str) -> reqwest::Respons
 
 async fn tvs(app: &TestApp, token: &str) -> reqwest::Response {
     with_bearer(app, "/tvs/v1/token/actions/validate", token).await
-}
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(app.state.store.pool())
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
 }
 
 async fn first_and_nth_time_sign_on(b: Backend) {
