@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::jwt::TokenError;
+use super::jwt::{self, TokenError};
+use super::snapshot::{Revoked, TenantView};
 
 pub const ACCESS_TYP: &str = "DevAuthN";
 pub const REFRESH_TYP: &str = "RefreshAuthN";
@@ -97,6 +98,49 @@ impl SignOnClaims {
             expect.leeway_s,
         )
     }
+}
+
+/// Verifies a sign-on token of `tenant` whose `typ` is one of `typs`: signature
+/// with the tenant's key ring, then type, tenant and time. Revocation is not
+/// looked at (see [`check_sign_on`]).
+pub fn verify_sign_on(
+    tenant: &TenantView,
+    token: &str,
+    typs: &[&str],
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<SignOnClaims, TokenError> {
+    let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
+    let claims: SignOnClaims =
+        serde_json::from_slice(&verified.payload).map_err(|_| TokenError::Malformed)?;
+    let typ = typs
+        .iter()
+        .copied()
+        .find(|t| *t == claims.typ)
+        .ok_or(TokenError::WrongType)?;
+    claims.check(Expect {
+        typ,
+        tenant: &tenant.id,
+        now_s,
+        leeway_s,
+    })?;
+    Ok(claims)
+}
+
+/// [`verify_sign_on`], and the token's chain and id must not be revoked.
+pub fn check_sign_on(
+    tenant: &TenantView,
+    revoked: &Revoked,
+    token: &str,
+    typs: &[&str],
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<SignOnClaims, TokenError> {
+    let claims = verify_sign_on(tenant, token, typs, now_s, leeway_s)?;
+    if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
+        return Err(TokenError::Revoked);
+    }
+    Ok(claims)
 }
 
 /// The time rules every token shares: not before `iat` / `nbf`, not at or after

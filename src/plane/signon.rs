@@ -9,7 +9,7 @@
 use std::sync::OnceLock;
 
 use crate::config::TokensConfig;
-use crate::core::claims::{self, Expect, Lifetimes, SignOnClaims, Subject, REFRESH_TYP};
+use crate::core::claims::{self, Lifetimes, SignOnClaims, Subject, REFRESH_TYP};
 use crate::core::jwt::{self, TokenError};
 use crate::core::snapshot::{Revoked, TenantView};
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
@@ -481,30 +481,6 @@ impl Plane {
         )
     }
 
-    /// Verifies a sign-on token of `typ` for `tenant`, including revocation.
-    pub fn check_token(
-        tenant: &TenantView,
-        revoked: &Revoked,
-        token: &str,
-        typ: &str,
-        now_s: i64,
-        leeway_s: i64,
-    ) -> Result<SignOnClaims, TokenError> {
-        let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
-        let claims: SignOnClaims =
-            serde_json::from_slice(&verified.payload).map_err(|_| TokenError::Malformed)?;
-        claims.check(Expect {
-            typ,
-            tenant: &tenant.id,
-            now_s,
-            leeway_s,
-        })?;
-        if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
-            return Err(TokenError::Revoked);
-        }
-        Ok(claims)
-    }
-
     /// `refresh`: re-checks the account and device, then re-issues both tokens in
     /// the same chain. The presented refresh token is used up; presenting it again
     /// revokes the whole chain (refresh-token reuse means it was stolen).
@@ -516,18 +492,9 @@ impl Plane {
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
         let now = self.now_s();
-        let verified =
-            jwt::verify(&tenant.access_keys, refresh_token, now).map_err(token_refusal)?;
-        let claims: SignOnClaims = serde_json::from_slice(&verified.payload)
-            .map_err(|_| token_refusal(TokenError::Malformed))?;
-        claims
-            .check(Expect {
-                typ: REFRESH_TYP,
-                tenant: &tenant.id,
-                now_s: now,
-                leeway_s: policy.leeway_s,
-            })
-            .map_err(token_refusal)?;
+        let claims =
+            claims::verify_sign_on(tenant, refresh_token, &[REFRESH_TYP], now, policy.leeway_s)
+                .map_err(token_refusal)?;
         if revoked.is_jti_revoked(&tenant.id, &claims.jti) {
             // Reuse of a spent refresh token: end the chain for everyone holding it.
             self.revoke(

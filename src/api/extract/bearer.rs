@@ -9,8 +9,7 @@ use super::Tenant;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::opf::tokens::token_error;
 use crate::app::AppState;
-use crate::core::claims::{SignOnClaims, ACCESS_TYP};
-use crate::plane::Plane;
+use crate::core::claims::{check_sign_on, SignOnClaims, ACCESS_TYP};
 
 /// The token of `Authorization: Bearer <token>`, if there is one.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -40,12 +39,11 @@ pub fn verify_access(
     tenant: &Tenant<Opf>,
     token: &str,
 ) -> Result<SignOnClaims, ApiError> {
-    let snapshot = state.snapshot.load();
-    Plane::check_token(
+    check_sign_on(
         &tenant.view,
-        &snapshot.revoked,
+        &tenant.snapshot.revoked,
         token,
-        ACCESS_TYP,
+        &[ACCESS_TYP],
         state.clock.now_s(),
         state.config.tokens.leeway_s,
     )

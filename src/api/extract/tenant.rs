@@ -10,11 +10,14 @@ use axum::http::StatusCode;
 use crate::api::error::{codes, ApiError, Face, FaceError};
 use crate::app::AppState;
 use crate::core::ids::is_valid_tenant_id;
-use crate::core::snapshot::{TenantStatus, TenantView};
+use crate::core::snapshot::{Snapshot, TenantStatus, TenantView};
 
 /// OPF tenant: header `nv-tenant-id`, or `tenantId` (v2 and managed-device calls).
+/// Holds the snapshot it was resolved from: the request reads everything else
+/// (revocations, ...) from that same snapshot.
 pub struct Tenant<F: Face> {
     pub view: Arc<TenantView>,
+    pub snapshot: Arc<Snapshot>,
     _face: PhantomData<F>,
 }
 
@@ -24,8 +27,11 @@ impl<F: Face> Tenant<F> {
     }
 }
 
-/// Looks a tenant id up in the current snapshot.
-pub(crate) fn resolve(state: &AppState, id: &str) -> Result<Arc<TenantView>, ApiError> {
+/// Looks a tenant id up in the current snapshot; returns the snapshot too.
+pub(crate) fn resolve(
+    state: &AppState,
+    id: &str,
+) -> Result<(Arc<Snapshot>, Arc<TenantView>), ApiError> {
     if !is_valid_tenant_id(id) {
         return Err(ApiError::bad_request(
             codes::TENANT_MISSING,
@@ -47,7 +53,8 @@ pub(crate) fn resolve(state: &AppState, id: &str) -> Result<Arc<TenantView>, Api
             "tenant is suspended",
         ));
     }
-    Ok(view.clone())
+    let view = view.clone();
+    Ok((snapshot, view))
 }
 
 fn header<'a>(parts: &'a Parts, name: &str) -> Result<Option<&'a str>, ApiError> {
@@ -73,8 +80,10 @@ impl<F: Face> FromRequestParts<AppState> for Tenant<F> {
                 ApiError::bad_request(codes::TENANT_MISSING, "nv-tenant-id header is required")
             })?,
         };
+        let (snapshot, view) = resolve(state, id)?;
         Ok(Tenant {
-            view: resolve(state, id)?,
+            view,
+            snapshot,
             _face: PhantomData,
         })
     }
@@ -83,6 +92,8 @@ impl<F: Face> FromRequestParts<AppState> for Tenant<F> {
 /// Rocket tenant: `nv-tenant-id` if sent, else the configured `rocket.default_tenant`.
 pub struct RocketTenant {
     pub view: Arc<TenantView>,
+    /// The snapshot the tenant was resolved from (see [`Tenant`]).
+    pub snapshot: Arc<Snapshot>,
 }
 
 impl RocketTenant {
@@ -101,8 +112,7 @@ impl FromRequestParts<AppState> for RocketTenant {
         let id = header(parts, "nv-tenant-id")?
             .map(str::to_owned)
             .unwrap_or_else(|| state.config.rocket.default_tenant.clone());
-        Ok(RocketTenant {
-            view: resolve(state, &id)?,
-        })
+        let (snapshot, view) = resolve(state, &id)?;
+        Ok(RocketTenant { view, snapshot })
     }
 }

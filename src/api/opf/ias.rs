@@ -83,10 +83,9 @@ pub async fn refresh(
 ) -> OpfResult<Json<TokenResponse>> {
     let token = require_bearer(&headers)?;
     let policy = SignOnPolicy::from_config(&state.config.tokens);
-    let snapshot = state.snapshot.load();
     let issued = state
         .plane
-        .refresh(&tenant.view, &snapshot.revoked, token, policy)
+        .refresh(&tenant.view, &tenant.snapshot.revoked, token, policy)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }

@@ -64,10 +64,9 @@ pub async fn token(
         }
         Some("refresh_token") => {
             let token = required(&q.refresh_token, "refresh_token")?;
-            let snapshot = state.snapshot.load();
             state
                 .plane
-                .refresh(&tenant.view, &snapshot.revoked, token, policy)
+                .refresh(&tenant.view, &tenant.snapshot.revoked, token, policy)
                 .await?
         }
         Some("client_credentials") => {

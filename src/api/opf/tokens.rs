@@ -10,8 +10,8 @@ use serde::Deserialize;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{bearer_token, OptionalJsonBody, PathParam, Tenant};
 use crate::app::AppState;
-use crate::core::claims::{Expect, SignOnClaims, ACCESS_TYP, REFRESH_TYP};
-use crate::core::jwt::{verify, TokenError};
+use crate::core::claims::{check_sign_on, ACCESS_TYP, REFRESH_TYP};
+use crate::core::jwt::TokenError;
 
 /// A token problem as OPF's edge reports it: 403 with `resultCode "99999:403"`.
 pub fn token_error(e: TokenError) -> ApiError {
@@ -39,30 +39,16 @@ pub async fn validate_token(
         .ok_or_else(|| {
             ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
         })?;
-    let now_s = state.clock.now_s();
-    let verified = verify(&tenant.view.access_keys, token, now_s).map_err(token_error)?;
-    let claims: SignOnClaims = serde_json::from_slice(&verified.payload)
-        .map_err(|_| token_error(TokenError::Malformed))?;
-    let typ = if claims.typ == REFRESH_TYP {
-        REFRESH_TYP
-    } else {
-        ACCESS_TYP
-    };
-    claims
-        .check(Expect {
-            typ,
-            tenant: tenant.id(),
-            now_s,
-            leeway_s: state.config.tokens.leeway_s,
-        })
-        .map_err(token_error)?;
-    let revoked = state.snapshot.load().revoked.clone();
-    if revoked.is_revoked(tenant.id(), &claims.sid, &claims.jti) {
-        return Err(token_error(TokenError::Revoked).into());
-    }
-    let decoded: serde_json::Value = serde_json::from_slice(&verified.payload)
-        .map_err(|_| token_error(TokenError::Malformed))?;
-    Ok(axum::Json(decoded).into_response())
+    let claims = check_sign_on(
+        &tenant.view,
+        &tenant.snapshot.revoked,
+        token,
+        &[ACCESS_TYP, REFRESH_TYP],
+        state.clock.now_s(),
+        state.config.tokens.leeway_s,
+    )
+    .map_err(token_error)?;
+    Ok(axum::Json(claims).into_response())
 }
 
 /// The tenant's public signing keys (ES256 / EdDSA) as a JWKS document.
@@ -70,7 +56,7 @@ pub async fn jwks(
     State(state): State<AppState>,
     PathParam(tenant_id, ..): PathParam<String, Opf>,
 ) -> Result<Response, FaceError<Opf>> {
-    let view = crate::api::extract::resolve_tenant(&state, &tenant_id)?;
+    let (_, view) = crate::api::extract::resolve_tenant(&state, &tenant_id)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/jwk-set+json"),

@@ -102,10 +102,9 @@ pub async fn refresh_token(
 ) -> RocketResult<Json<AccessToken>> {
     common.validate()?;
     let policy = SignOnPolicy::from_config(&state.config.tokens);
-    let snapshot = state.snapshot.load();
     let token = state
         .plane
-        .rocket_refresh(&tenant.view, &snapshot.revoked, &body.token, policy)
+        .rocket_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token, policy)
         .await?;
     Ok(Json(token.into()))
 }
