@@ -73,6 +73,10 @@ pub struct TokensConfig {
     pub dsra_polling_period_s: i64,
     /// Lifetime of a single-use sign-on activation token, seconds.
     pub activation_token_ttl_s: i64,
+    /// Lifetime of the AGS `userAccountToken` (300 answer), seconds.
+    pub ags_user_token_ttl_s: i64,
+    /// Lifetime of an AGS `sessionToken` (QR-code sign-in), seconds.
+    pub ags_session_token_ttl_s: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,6 +206,14 @@ impl Config {
         }
         if !(1..=60).contains(&t.dsra_polling_period_s) {
             return Err(invalid("tokens.dsra_polling_period_s", "must be 1..=60"));
+        }
+        for (key, value) in [
+            ("tokens.ags_user_token_ttl_s", t.ags_user_token_ttl_s),
+            ("tokens.ags_session_token_ttl_s", t.ags_session_token_ttl_s),
+        ] {
+            if !(10..=3600).contains(&value) {
+                return Err(invalid(key, "must be 10..=3600"));
+            }
         }
         if !(10..=3600).contains(&t.activation_token_ttl_s) {
             return Err(invalid(

@@ -101,6 +101,37 @@ pub fn router(state: AppState) -> Router {
             "/dsra/v1/operator/deviceRegistrationCode/actions/approve",
             axum::routing::put(opf::dsra::approve_by_operator),
         )
+        .route(
+            "/ias/v3/token/actions/signOnByTVKeyActivation",
+            post(opf::ias::sign_on_by_tvkey_activation),
+        )
+        // AGS authentication gateway
+        .route("/ags/servicediscovery", get(opf::ags::service_discovery))
+        .route("/ags/signOn", post(opf::ags::sign_on))
+        .route("/ags/subsequentSignOn", post(opf::ags::subsequent_sign_on))
+        .route("/ags/refresh", post(opf::ags::refresh))
+        .route("/ags/signOut", post(opf::ags::sign_out))
+        .route("/ags/getSessionToken", post(opf::ags::get_session_token))
+        .route(
+            "/ags/signOnWithSessionToken",
+            post(opf::ags::sign_on_with_session_token),
+        )
+        .route(
+            "/ags/register/{registration_type}",
+            post(opf::ags::register),
+        )
+        .route(
+            "/ags/subsequentRegister",
+            post(opf::ags::subsequent_register),
+        )
+        .route(
+            "/ags/operator/authServices/{auth_service}",
+            axum::routing::put(opf::ags::put_auth_service),
+        )
+        .route(
+            "/ags/operator/authServices/{auth_service}/identities/{login}",
+            axum::routing::put(opf::ags::put_identity),
+        )
         .route("/ias/v2/token", post(opf::ias_v2::token))
         .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))

@@ -8,6 +8,7 @@
 //! `hyper`, `sqlx`, `tokio::net`). A test in `tests/it/layout.rs` fails the build's
 //! tests if it does.
 
+pub mod ags_claims;
 pub mod claims;
 pub mod clock;
 pub mod ids;

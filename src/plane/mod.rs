@@ -8,6 +8,7 @@
 //! store error's text to a client.
 
 pub mod accounts;
+pub mod ags;
 pub mod catalogue;
 pub mod credentials;
 pub mod dsra;

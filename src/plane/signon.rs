@@ -71,6 +71,87 @@ pub struct PasswordSignOn {
     pub client_id: Option<String>,
 }
 
+/// Which device a sign-on is for: a new one described by `deviceInformation`
+/// (first sign-on) or a known one by `clientId` (nth sign-on).
+#[derive(Debug, Clone)]
+pub enum DeviceChoice {
+    New(serde_json::Value),
+    Known(String),
+}
+
+impl DeviceChoice {
+    /// From a request's `deviceInformation` / `clientId`; `clientId` wins when
+    /// both are sent (the device exists already).
+    pub fn from_request(
+        device_information: Option<serde_json::Value>,
+        client_id: Option<String>,
+    ) -> Result<Self, PlaneError> {
+        match (client_id, device_information) {
+            (Some(id), _) => Ok(Self::Known(id)),
+            (None, Some(info)) if info.is_object() => Ok(Self::New(info)),
+            (None, Some(_)) => Err(PlaneError::BadRequest(
+                "deviceInformation must be an object".into(),
+            )),
+            (None, None) => Err(PlaneError::BadRequest(
+                "deviceInformation (first sign-on) or clientId (later sign-ons) is required".into(),
+            )),
+        }
+    }
+}
+
+/// Where a password (or other sign-on secret) and its failure counter live.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SecretSlot<'a> {
+    /// An account's own password (IAS).
+    Account { tenant: &'a str, account: &'a str },
+    /// An AGS identity's password.
+    Identity {
+        tenant: &'a str,
+        service: &'a str,
+        login: &'a str,
+    },
+}
+
+impl SecretSlot<'_> {
+    async fn failures(self, conn: &mut sqlx::AnyConnection) -> Result<FailureState, PlaneError> {
+        Ok(match self {
+            Self::Account { tenant, account } => {
+                account_store::password_failures(conn, tenant, account).await?
+            }
+            Self::Identity {
+                tenant,
+                service,
+                login,
+            } => {
+                crate::store::auth_services::identity_failures(conn, tenant, service, login).await?
+            }
+        })
+    }
+
+    async fn set_failures(
+        self,
+        conn: &mut sqlx::AnyConnection,
+        state: FailureState,
+    ) -> Result<(), PlaneError> {
+        match self {
+            Self::Account { tenant, account } => {
+                account_store::set_password_failures(conn, tenant, account, state).await?
+            }
+            Self::Identity {
+                tenant,
+                service,
+                login,
+            } => {
+                crate::store::auth_services::set_identity_failures(
+                    conn, tenant, service, login, state,
+                )
+                .await?
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Tokens issued by a sign-on or refresh.
 #[derive(Debug, Clone)]
 pub struct Issued {
@@ -136,31 +217,40 @@ impl Plane {
                 "username and password are required".into(),
             ));
         }
-        if request.device_information.is_none() && request.client_id.is_none() {
-            return Err(PlaneError::BadRequest(
-                "deviceInformation (first sign-on) or clientId (later sign-ons) is required".into(),
-            ));
-        }
-        if let Some(info) = &request.device_information {
-            if !info.is_object() {
-                return Err(PlaneError::BadRequest(
-                    "deviceInformation must be an object".into(),
-                ));
-            }
-        }
-        let now = self.now_s();
-        let tenant_id: &str = &tenant.id;
+        let device = DeviceChoice::from_request(request.device_information, request.client_id)?;
         let account = self
-            .authenticate_password(tenant_id, &request.username, &request.password, policy)
+            .authenticate_password(&tenant.id, &request.username, &request.password, policy)
             .await?;
+        self.sign_on_account(tenant, &account, device, true, None, policy)
+            .await
+    }
+
+    /// Signs an authenticated account on from a device: the account must be
+    /// active; a known device must be the account's own and usable, a new one is
+    /// created within the device limit (auto-approved only if `auto_approve` and
+    /// the approval rules allow). `spend` is a single-use token the sign-on
+    /// uses up, in the same transaction (refused if it was spent already).
+    pub(crate) async fn sign_on_account(
+        &self,
+        tenant: &TenantView,
+        account: &Account,
+        device: DeviceChoice,
+        auto_approve: bool,
+        spend: Option<Revocation>,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
         if let Some(refusal) = account_refusal(account.status) {
             return Err(refusal);
         }
-
+        let now = self.now_s();
+        let tenant_id: &str = &tenant.id;
         let mut tx = self.store.write().await?;
-        let device = match &request.client_id {
-            Some(client_id) => {
-                let device = device_store::get(&mut *tx.conn(), tenant_id, client_id)
+        if let Some(spent) = &spend {
+            self.spend(&mut tx, spent, now).await?;
+        }
+        let device = match device {
+            DeviceChoice::Known(client_id) => {
+                let device = device_store::get(&mut *tx.conn(), tenant_id, &client_id)
                     .await?
                     .filter(|d| d.account_id == account.id)
                     .ok_or(PlaneError::NotFound("device"))?;
@@ -170,13 +260,12 @@ impl Plane {
                 device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
                 device
             }
-            None => {
-                let info = request.device_information.clone().unwrap_or_default();
-                self.create_device_on_first_sign_on(&mut tx, &account, info, now, true)
+            DeviceChoice::New(info) => {
+                self.create_device_on_first_sign_on(&mut tx, account, info, now, auto_approve)
                     .await?
             }
         };
-        let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
+        let issued = self.issue(tenant, account, &device, None, None, now, policy)?;
         self.commit(tx).await?;
         Ok(issued)
     }
@@ -191,22 +280,49 @@ impl Plane {
         password: &str,
         policy: SignOnPolicy,
     ) -> Result<Account, PlaneError> {
-        let now = self.now_s();
         let account =
             account_store::get_by_username(self.store.pool(), tenant_id, username).await?;
-        let phc = match &account {
-            Some(a) => account_store::password_hash(self.store.pool(), tenant_id, &a.id).await?,
+        let stored = match &account {
+            Some(a) => {
+                match account_store::password_hash(self.store.pool(), tenant_id, &a.id).await? {
+                    Some(phc) => {
+                        let slot = SecretSlot::Account {
+                            tenant: tenant_id,
+                            account: &a.id,
+                        };
+                        let mut conn = self
+                            .store
+                            .pool()
+                            .acquire()
+                            .await
+                            .map_err(crate::store::StoreError::from)?;
+                        let failures = slot.failures(&mut conn).await?;
+                        Some((slot, phc, failures))
+                    }
+                    None => None,
+                }
+            }
             None => None,
         };
-        let mut failures = FailureState::default();
-        if let Some(a) = &account {
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(crate::store::StoreError::from)?;
-            failures = account_store::password_failures(&mut conn, tenant_id, &a.id).await?;
+        if self.check_secret(stored, password, policy).await? {
+            Ok(account.expect("a matching secret belongs to an account"))
+        } else {
+            Err(PlaneError::Unauthorized("invalid credentials"))
+        }
+    }
+
+    /// One password check against a stored argon2 hash, or against a decoy when
+    /// nothing is stored (same cost), with the slot's lockout: refused with 429
+    /// while locked; a failure is counted and locks the slot at the limit; a
+    /// success clears the counter (written only when it changes).
+    pub(crate) async fn check_secret(
+        &self,
+        stored: Option<(SecretSlot<'_>, String, FailureState)>,
+        password: &str,
+        policy: SignOnPolicy,
+    ) -> Result<bool, PlaneError> {
+        let now = self.now_s();
+        if let Some((_, _, failures)) = &stored {
             if let Some(until) = failures.locked_until.filter(|until| *until > now) {
                 return Err(PlaneError::Throttled {
                     retry_after_s: until - now,
@@ -214,45 +330,26 @@ impl Plane {
             }
         }
         let password = password.to_owned();
-        let has_password = phc.is_some();
-        let against = phc.unwrap_or_else(decoy_phc);
+        let against = stored
+            .as_ref()
+            .map_or_else(decoy_phc, |(_, phc, _)| phc.clone());
         let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &against))
             .await
             .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
-        match account {
-            Some(a) if matches && has_password => {
-                if failures == FailureState::default() {
-                    return Ok(a);
-                }
+        let Some((slot, _, failures)) = stored else {
+            return Ok(false);
+        };
+        if matches {
+            if failures != FailureState::default() {
                 let mut tx = self.store.write().await?;
-                account_store::set_password_failures(
-                    tx.conn(),
-                    tenant_id,
-                    &a.id,
-                    FailureState::default(),
-                )
-                .await?;
-                self.commit(tx).await?;
-                Ok(a)
-            }
-            Some(a) => {
-                self.record_password_failure(tenant_id, &a.id, now, policy)
+                slot.set_failures(tx.conn(), FailureState::default())
                     .await?;
-                Err(PlaneError::Unauthorized("invalid credentials"))
+                self.commit(tx).await?;
             }
-            None => Err(PlaneError::Unauthorized("invalid credentials")),
+            return Ok(true);
         }
-    }
-
-    async fn record_password_failure(
-        &self,
-        tenant: &str,
-        account: &str,
-        now: i64,
-        policy: SignOnPolicy,
-    ) -> Result<(), PlaneError> {
         let mut tx = self.store.write().await?;
-        let mut state = account_store::password_failures(tx.conn(), tenant, account).await?;
+        let mut state = slot.failures(tx.conn()).await?;
         state.failed_attempts += 1;
         if state.failed_attempts >= policy.max_failed_signons {
             state = FailureState {
@@ -260,8 +357,9 @@ impl Plane {
                 locked_until: Some(now + policy.lockout_s),
             };
         }
-        account_store::set_password_failures(tx.conn(), tenant, account, state).await?;
-        self.commit(tx).await
+        slot.set_failures(tx.conn(), state).await?;
+        self.commit(tx).await?;
+        Ok(false)
     }
 
     /// Creates the device of a first sign-on, within the account's device limit,
@@ -271,6 +369,22 @@ impl Plane {
         tx: &mut WriteTx,
         account: &Account,
         info: serde_json::Value,
+        now: i64,
+        auto_approve: bool,
+    ) -> Result<Device, PlaneError> {
+        self.create_device(tx, account, info, None, now, auto_approve)
+            .await
+    }
+
+    /// Creates a device of `account` within its device limit: an OPEN device
+    /// (or MANAGED if `deviceInformation.deviceType` says so), or a MANAGED one
+    /// provisioned under `tvkey_id`.
+    pub(crate) async fn create_device(
+        &self,
+        tx: &mut WriteTx,
+        account: &Account,
+        info: serde_json::Value,
+        tvkey_id: Option<String>,
         now: i64,
         auto_approve: bool,
     ) -> Result<Device, PlaneError> {
@@ -298,6 +412,7 @@ impl Plane {
             }
         }
         let device_type = match info.get("deviceType").and_then(|v| v.as_str()) {
+            _ if tvkey_id.is_some() => DeviceType::Managed,
             Some("MANAGED") => DeviceType::Managed,
             _ => DeviceType::Open,
         };
@@ -334,7 +449,7 @@ impl Plane {
             playout_device_class: class,
             casn: None,
             smartcard_id: None,
-            tvkey_id: None,
+            tvkey_id,
             device_information: info,
             approved: approve,
             last_approved: approve.then_some(now),
@@ -414,15 +529,24 @@ impl Plane {
         })
     }
 
-    /// `signOnByCasn` / `signOnBySmartCardId`: a pre-provisioned MANAGED device
-    /// signs on by its identifier; no credentials, no device creation.
+    /// `signOnByCasn` / `signOnBySmartCardId` / `signOnByTVKeyActivation`: a
+    /// pre-provisioned MANAGED device signs on by its identifier; no credentials,
+    /// no device creation.
+    /// `signOnByTVKeyActivation` may send the device's description, which then
+    /// replaces the stored one.
     pub async fn sign_on_managed(
         &self,
         tenant: &TenantView,
         id_kind: ManagedId,
         value: &str,
+        device_information: Option<serde_json::Value>,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        if device_information.as_ref().is_some_and(|i| !i.is_object()) {
+            return Err(PlaneError::BadRequest(
+                "deviceInformation must be an object".into(),
+            ));
+        }
         if value.is_empty() || value.len() > 128 {
             return Err(PlaneError::BadRequest(
                 "device identifier must be 1-128 characters".into(),
@@ -445,6 +569,10 @@ impl Plane {
         }
         let mut tx = self.store.write().await?;
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+        if let Some(info) = &device_information {
+            device_store::set_device_information(tx.conn(), tenant_id, &device.id, info, now)
+                .await?;
+        }
         let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
         self.commit(tx).await?;
         Ok(issued)
@@ -574,6 +702,21 @@ impl Plane {
             claims.fixed_exp,
         )
         .await
+    }
+
+    /// Uses up a single-use token inside `tx`: 401 if it was used already.
+    pub(crate) async fn spend(
+        &self,
+        tx: &mut WriteTx,
+        token: &Revocation,
+        now: i64,
+    ) -> Result<(), PlaneError> {
+        if !revocations::consume(tx.conn(), token, now).await? {
+            return Err(PlaneError::Unauthorized("token has already been used"));
+        }
+        tx.record_change(&token.tenant_id, ChangeKind::Revocation, &token.value, now)
+            .await?;
+        Ok(())
     }
 
     async fn revoke(

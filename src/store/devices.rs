@@ -217,7 +217,27 @@ pub async fn touch(
     Ok(())
 }
 
-/// A provisioned managed device by its CASN or smartcard id.
+/// Replaces the device description a device sent (e.g. at TVKey activation).
+pub async fn set_device_information(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    info: &serde_json::Value,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE devices SET device_information = $1, modified = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(info.to_string())
+    .bind(now)
+    .bind(tenant)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A provisioned managed device by its CASN, smartcard id or TVKey id.
 pub async fn get_by_managed_id<'c, E>(
     executor: E,
     tenant: &str,

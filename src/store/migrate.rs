@@ -21,6 +21,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "device_registrations",
         include_str!("migrations/0003_device_registrations.sql"),
     ),
+    (
+        4,
+        "auth_services",
+        include_str!("migrations/0004_auth_services.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

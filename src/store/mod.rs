@@ -9,6 +9,7 @@
 //! `WHERE` clause (except the tenant table itself and the change feed).
 
 pub mod accounts;
+pub mod auth_services;
 pub mod catalogue;
 pub mod changes;
 pub mod demo;

@@ -46,6 +46,28 @@ pub async fn insert(conn: &mut AnyConnection, r: &Revocation, now: i64) -> Resul
     Ok(())
 }
 
+/// Spends a single-use token: records its revocation and tells whether this call
+/// did (false: it was spent already). The database decides, so two concurrent
+/// uses of one token cannot both succeed.
+pub async fn consume(
+    conn: &mut AnyConnection,
+    r: &Revocation,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO revocations (tenant_id, kind, value, expires_at, created) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (tenant_id, kind, value) DO NOTHING",
+    )
+    .bind(&r.tenant_id)
+    .bind(r.kind.as_str())
+    .bind(&r.value)
+    .bind(r.expires_at)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Every revocation still in force at `now` (all tenants: for the snapshot).
 pub async fn unexpired<'c, E>(executor: E, now: i64) -> Result<Vec<Revocation>, StoreError>
 where

@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod ags;
 mod cli;
 mod contract;
 mod demo;

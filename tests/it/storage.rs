@@ -48,6 +48,9 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "signing_keys",
         "revocations",
         "device_registrations",
+        "auth_services",
+        "sso_identities",
+        "sso_identity_accounts",
         "changes",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))

@@ -32,6 +32,23 @@ pub fn require_bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     })
 }
 
+/// The token of an `Authorization` header that carries it bare (AGS sends
+/// `Authorization: <token>`) or as `Bearer <token>`; 401 `40100` if absent.
+pub fn require_authorization_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                codes::UNAUTHENTICATED,
+                "Authorization header with a token is required",
+            )
+        })
+}
+
 /// Verifies an OPF access token of the request's tenant from memory (signature,
 /// type, time, revocation); a problem is 403 `99999:403` with the reason.
 pub fn verify_access(

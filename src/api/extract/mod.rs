@@ -7,7 +7,9 @@ mod operator;
 mod params;
 mod tenant;
 
-pub use bearer::{bearer_token, require_bearer, verify_access, SignedOn};
+pub use bearer::{
+    bearer_token, require_authorization_token, require_bearer, verify_access, SignedOn,
+};
 pub use body::{JsonBody, OptionalJsonBody};
 pub use operator::Operator;
 pub use params::{PathParam, QueryParams};

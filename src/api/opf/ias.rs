@@ -118,7 +118,7 @@ pub async fn sign_on_by_casn(
     let policy = SignOnPolicy::from_config(&state.config.tokens);
     let issued = state
         .plane
-        .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, policy)
+        .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, None, policy)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -136,6 +136,37 @@ pub async fn sign_on_by_smart_card_id(
             &tenant.view,
             ManagedId::SmartCard,
             &body.smart_card_id,
+            None,
+            policy,
+        )
+        .await?;
+    Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TvKeyActivationIn {
+    tv_key_id: String,
+    device_information: Option<serde_json::Value>,
+}
+
+/// `POST /ias/v3/token/actions/signOnByTVKeyActivation` (header `tenantId`): a
+/// TVKey device registered to an account (operator provisioning or AGS
+/// `register/tvkey`) signs on by its TVKey id, optionally updating its
+/// description.
+pub async fn sign_on_by_tvkey_activation(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    JsonBody(body, ..): JsonBody<TvKeyActivationIn, Opf>,
+) -> OpfResult<Json<TokenResponse>> {
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let issued = state
+        .plane
+        .sign_on_managed(
+            &tenant.view,
+            ManagedId::TvKey,
+            &body.tv_key_id,
+            body.device_information,
             policy,
         )
         .await?;

@@ -73,7 +73,7 @@ pub async fn token(
             let casn = required(&q.casn, "casn")?;
             state
                 .plane
-                .sign_on_managed(&tenant.view, ManagedId::Casn, casn, policy)
+                .sign_on_managed(&tenant.view, ManagedId::Casn, casn, None, policy)
                 .await?
         }
         _ => {

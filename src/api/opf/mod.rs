@@ -2,6 +2,7 @@
 //! results into OPF's documented shapes.
 
 pub mod adm_accounts;
+pub mod ags;
 pub mod dsra;
 pub mod ias;
 pub mod ias_v2;

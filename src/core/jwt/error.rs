@@ -24,6 +24,8 @@ pub enum TokenError {
     WrongType,
     /// Signed out: the token's `jti` (or its refresh family) was revoked.
     Revoked,
+    /// `aud` (or the auth service a token was issued for) is not this use's.
+    WrongAudience,
 }
 
 impl TokenError {
@@ -42,6 +44,7 @@ impl TokenError {
             Self::WrongTenant => "token belongs to another tenant",
             Self::WrongType => "token is of the wrong type for this call",
             Self::Revoked => "token has been revoked",
+            Self::WrongAudience => "token is not for this service",
         }
     }
 }

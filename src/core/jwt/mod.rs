@@ -17,7 +17,7 @@ mod verify;
 pub use error::TokenError;
 pub use keyring::{KeyRing, RingKey};
 pub use sign::sign;
-pub use verify::{verify, Verified};
+pub use verify::{verify, verify_with_key, Verified};
 
 #[cfg(test)]
 mod tests;

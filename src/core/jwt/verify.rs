@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Deserialize;
 
-use super::keyring::{KeyRing, Verifier};
+use super::keyring::{KeyRing, RingKey, Verifier};
 use super::TokenError;
 
 /// A token whose signature checked out: its key id and decoded payload.
@@ -29,52 +29,94 @@ pub const MAX_TOKEN_LEN: usize = 8192;
 /// Verifies `token`'s signature with the key its `kid` names in `ring`, at time
 /// `now_s` (for key retirement). Does not look at the claims.
 pub fn verify(ring: &KeyRing, token: &str, now_s: i64) -> Result<Verified, TokenError> {
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(TokenError::Malformed);
-    }
-    let mut parts = token.splitn(3, '.');
-    let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
-        (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(TokenError::Malformed);
-    };
-    if signature_b64.contains('.') {
-        return Err(TokenError::Malformed);
-    }
-    let header_json = URL_SAFE_NO_PAD
-        .decode(header_b64)
-        .map_err(|_| TokenError::Malformed)?;
-    let header: Header<'_> =
-        serde_json::from_slice(&header_json).map_err(|_| TokenError::Malformed)?;
-    let alg = match header.alg {
-        None => return Err(TokenError::Unsigned),
-        Some(a) if a.eq_ignore_ascii_case("none") => return Err(TokenError::Unsigned),
-        Some(a) => a,
-    };
+    let parsed = Parsed::split(token)?;
+    let header = parsed.header()?;
+    let alg = signed_alg(&header)?;
     let kid = header.kid.ok_or(TokenError::UnknownKey)?;
     let key = ring.get(kid).ok_or(TokenError::UnknownKey)?;
-    if alg != key.alg.as_str() {
-        return Err(TokenError::AlgorithmMismatch);
+    parsed.check(alg, key, now_s)
+}
+
+/// Verifies `token` with one known key whatever `kid` its header names (for
+/// tokens from a peer that shares exactly one secret with us and may send no
+/// `kid`). The header's `alg` must still be the key's.
+pub fn verify_with_key(key: &RingKey, token: &str, now_s: i64) -> Result<Verified, TokenError> {
+    let parsed = Parsed::split(token)?;
+    let header = parsed.header()?;
+    let alg = signed_alg(&header)?;
+    parsed.check(alg, key, now_s)
+}
+
+/// The header's `alg`, refusing unsigned tokens.
+fn signed_alg<'h>(header: &Header<'h>) -> Result<&'h str, TokenError> {
+    match header.alg {
+        None => Err(TokenError::Unsigned),
+        Some(a) if a.eq_ignore_ascii_case("none") => Err(TokenError::Unsigned),
+        Some(a) => Ok(a),
     }
-    if key.verify_until.is_some_and(|until| now_s > until) {
-        return Err(TokenError::KeyRetired);
+}
+
+/// A token split into its three parts, header decoded from base64.
+struct Parsed<'a> {
+    header_json: Vec<u8>,
+    signed: &'a [u8],
+    payload_b64: &'a str,
+    signature_b64: &'a str,
+}
+
+impl<'a> Parsed<'a> {
+    fn split(token: &'a str) -> Result<Parsed<'a>, TokenError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(TokenError::Malformed);
+        }
+        let mut parts = token.splitn(3, '.');
+        let (Some(header_b64), Some(payload_b64), Some(signature_b64)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(TokenError::Malformed);
+        };
+        if signature_b64.contains('.') {
+            return Err(TokenError::Malformed);
+        }
+        let header_json = URL_SAFE_NO_PAD
+            .decode(header_b64)
+            .map_err(|_| TokenError::Malformed)?;
+        Ok(Parsed {
+            header_json,
+            signed: &token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()],
+            payload_b64,
+            signature_b64,
+        })
     }
-    let signature = URL_SAFE_NO_PAD
-        .decode(signature_b64)
-        .map_err(|_| TokenError::Malformed)?;
-    let signed = &token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()];
-    let ok = match &key.verifier {
-        Verifier::Hmac(k) => ring::hmac::verify(k, signed, &signature).is_ok(),
-        Verifier::Es256(pk) | Verifier::EdDsa(pk) => pk.verify(signed, &signature).is_ok(),
-    };
-    if !ok {
-        return Err(TokenError::BadSignature);
+
+    fn header(&self) -> Result<Header<'_>, TokenError> {
+        serde_json::from_slice(&self.header_json).map_err(|_| TokenError::Malformed)
     }
-    let payload = URL_SAFE_NO_PAD
-        .decode(payload_b64)
-        .map_err(|_| TokenError::Malformed)?;
-    Ok(Verified {
-        kid: key.kid.clone(),
-        payload,
-    })
+
+    /// Algorithm, key window and signature; then the payload.
+    fn check(&self, alg: &str, key: &RingKey, now_s: i64) -> Result<Verified, TokenError> {
+        if alg != key.alg.as_str() {
+            return Err(TokenError::AlgorithmMismatch);
+        }
+        if key.verify_until.is_some_and(|until| now_s > until) {
+            return Err(TokenError::KeyRetired);
+        }
+        let signature = URL_SAFE_NO_PAD
+            .decode(self.signature_b64)
+            .map_err(|_| TokenError::Malformed)?;
+        let ok = match &key.verifier {
+            Verifier::Hmac(k) => ring::hmac::verify(k, self.signed, &signature).is_ok(),
+            Verifier::Es256(pk) | Verifier::EdDsa(pk) => pk.verify(self.signed, &signature).is_ok(),
+        };
+        if !ok {
+            return Err(TokenError::BadSignature);
+        }
+        let payload = URL_SAFE_NO_PAD
+            .decode(self.payload_b64)
+            .map_err(|_| TokenError::Malformed)?;
+        Ok(Verified {
+            kid: key.kid.clone(),
+            payload,
+        })
+    }
 }

@@ -1,6 +1,9 @@
 //! The `demo` tenant: a handful of accounts, devices, products and contents that
 //! cover each case the README's curl examples show.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
 use crate::core::status::{
     AccountStatus, DeviceActivity, DeviceStatus, DeviceType, EntitlementStatus, GrantTarget,
     ProductType,
@@ -8,6 +11,7 @@ use crate::core::status::{
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::accounts::{self, Account, AccountProfile, UserProfile};
+use crate::store::auth_services::{self, AuthService};
 use crate::store::catalogue::{self, Channel, Classification, Content, PpvEvent, Product};
 use crate::store::changes::ChangeKind;
 use crate::store::devices::{self, Device};
@@ -41,6 +45,20 @@ pub const ACCOUNTS: &[(&str, &str, &str, AccountStatus, &str)] = &[
         "fay-demo-pass",
         AccountStatus::Active,
         "two-devices",
+    ),
+];
+
+/// The demo AGS auth service, its head-end shared secret (demo data only) and
+/// its identities: (login, password, accounts). `family@sso.demo` reaches two
+/// accounts, so its sign-on answers 300.
+pub const AUTH_SERVICE: &str = "demo-sso";
+pub const AUTH_SERVICE_SECRET: &str = "demo-ags-shared-secret-0123456789abcdef";
+pub const IDENTITIES: &[(&str, &str, &[&str])] = &[
+    ("alice@sso.demo", "alice-sso-pass", &["acc-active"]),
+    (
+        "family@sso.demo",
+        "family-sso-pass",
+        &["acc-active", "acc-full"],
     ),
 ];
 
@@ -242,6 +260,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     // Hash before opening the write transaction: argon2 is deliberately slow.
     let hashes: Vec<String> = ACCOUNTS.iter().map(|a| hash_secret(a.2)).collect();
     let pin_hash = hash_secret("1234");
+    let identity_hashes: Vec<String> = IDENTITIES.iter().map(|i| hash_secret(i.1)).collect();
 
     let mut tx = plane.store.write().await?;
     let settings = serde_json::json!({ "network": { "onNet": ON_NET } });
@@ -413,6 +432,26 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         )
         .await?;
         tx.record_change(TENANT, ChangeKind::Entitlement, account, now)
+            .await?;
+    }
+    auth_services::upsert(
+        tx.conn(),
+        &AuthService {
+            tenant_id: TENANT.into(),
+            name: AUTH_SERVICE.into(),
+            display_name: "Demo operator login".into(),
+            logo: None,
+            registration_types: vec!["tvkey".into()],
+            session_secret: Some(STANDARD.encode(AUTH_SERVICE_SECRET)),
+            enabled: true,
+            created: now,
+            modified: now,
+        },
+    )
+    .await?;
+    for ((login, _, accounts), hash) in IDENTITIES.iter().zip(&identity_hashes) {
+        let accounts: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
+        auth_services::put_identity(tx.conn(), TENANT, AUTH_SERVICE, login, hash, &accounts, now)
             .await?;
     }
     plane.commit(tx).await
