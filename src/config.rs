@@ -89,6 +89,8 @@ pub struct DemoConfig {
 #[serde(deny_unknown_fields)]
 pub struct RocketConfig {
     pub default_tenant: String,
+    /// The account PIN type `/itv/pinauthorization` checks and `/register` sets.
+    pub pin_type: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -59,6 +59,31 @@ pub fn router(state: AppState) -> Router {
             post(rocket::authorization::refresh_token),
         )
         .route(
+            "/api/authorization/profile",
+            post(rocket::authorization::get_profile_token),
+        )
+        .route(
+            "/api/authorization/sso",
+            post(rocket::authorization::single_sign_on),
+        )
+        .route(
+            "/api/authorization/device/code",
+            post(rocket::pairing::generate_code),
+        )
+        .route(
+            "/api/account/devices/authorization",
+            post(rocket::pairing::authorize_device),
+        )
+        .route(
+            "/api/authorization/device",
+            post(rocket::pairing::token_by_code),
+        )
+        .route(
+            "/api/itv/pinauthorization",
+            post(rocket::pin_authorization::get_account_token_with_pin),
+        )
+        .route("/api/register", post(rocket::register::register))
+        .route(
             "/api/itv/items/downloadable",
             post(rocket::items::get_item_downloadables),
         )

@@ -23,6 +23,9 @@ pub struct NewAccount {
     pub last_name: Option<String>,
     pub home_ips: Vec<String>,
     pub parental_thresholds: BTreeMap<String, Option<String>>,
+    /// An account PIN to set with the account: (PIN type, PIN), checked against
+    /// the type's format.
+    pub pin: Option<(String, String)>,
 }
 
 /// An operator's partial update; `None` leaves a field as it is.
@@ -77,6 +80,33 @@ fn check_thresholds(t: &BTreeMap<String, Option<String>>) -> Result<(), PlaneErr
     Ok(())
 }
 
+/// A PIN must match its type's format (length, digits only).
+pub(crate) fn check_pin_format(
+    t: &crate::store::pins::PinType,
+    pin: &str,
+) -> Result<(), PlaneError> {
+    let n = i64::try_from(pin.chars().count()).unwrap_or(i64::MAX);
+    let charset_ok = if t.digits_only {
+        pin.bytes().all(|b| b.is_ascii_digit())
+    } else {
+        pin.chars().all(char::is_alphanumeric)
+    };
+    if n < t.min_length || n > t.max_length || !charset_ok {
+        return Err(PlaneError::BadRequest(format!(
+            "{} must be {}-{} {}",
+            t.id,
+            t.min_length,
+            t.max_length,
+            if t.digits_only {
+                "digits"
+            } else {
+                "letters or digits"
+            }
+        )));
+    }
+    Ok(())
+}
+
 impl Plane {
     pub async fn create_account(
         &self,
@@ -102,6 +132,10 @@ impl Plane {
         validate::entity_id("accountProfileId", &profile)?;
         // Hash outside the transaction: argon2 takes tens of milliseconds.
         let password_hash = new.password.as_deref().map(hash_secret);
+        let pin_hash = new
+            .pin
+            .as_ref()
+            .map(|(pin_type, pin)| (pin_type.clone(), hash_secret(pin)));
         let now = self.now_s();
         let account = Account {
             tenant_id: tenant.to_owned(),
@@ -161,6 +195,15 @@ impl Plane {
             created: now,
         };
         account_store::insert_user_profile(tx.conn(), &default_profile).await?;
+        if let (Some((pin_type, pin)), Some((_, phc))) = (&new.pin, &pin_hash) {
+            let t = crate::store::pins::get_type(tx.conn(), tenant, pin_type)
+                .await?
+                .ok_or_else(|| {
+                    PlaneError::BadRequest(format!("PIN type {pin_type:?} does not exist"))
+                })?;
+            check_pin_format(&t, pin)?;
+            crate::store::pins::set(tx.conn(), tenant, &id, pin_type, phc, now).await?;
+        }
         tx.record_change(tenant, ChangeKind::Account, &id, now)
             .await?;
         self.commit(tx).await?;

@@ -27,7 +27,7 @@ use crate::store::revocations::{Revocation, RevocationKind};
 
 use super::credentials::hash_secret;
 use super::signon::{
-    account_refusal, device_refusal, DeviceChoice, Issued, SecretSlot, SignOnPolicy,
+    account_refusal, device_refusal, DeviceChoice, Issued, NewDevice, SecretSlot, SignOnPolicy,
 };
 use super::{validate, Plane, PlaneError};
 
@@ -587,10 +587,12 @@ impl Plane {
                 self.create_device(
                     &mut tx,
                     account,
-                    info,
-                    Some(tvkey_id.to_owned()),
+                    NewDevice {
+                        info,
+                        tvkey_id: Some(tvkey_id.to_owned()),
+                        ..NewDevice::default()
+                    },
                     now,
-                    false,
                 )
                 .await?
             }

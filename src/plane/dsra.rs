@@ -69,7 +69,9 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], PlaneError> {
     Ok(out)
 }
 
-fn new_code() -> Result<String, PlaneError> {
+/// A short code from an alphabet without look-alike characters (also used by
+/// Rocket device pairing).
+pub(crate) fn new_code() -> Result<String, PlaneError> {
     let bytes = random_bytes::<CODE_LEN>()?;
     Ok(bytes
         .iter()

@@ -16,6 +16,7 @@ pub mod entitlements;
 mod error;
 pub mod keys;
 pub mod rocket_auth;
+pub mod rocket_pairing;
 pub mod signon;
 pub mod tenants;
 

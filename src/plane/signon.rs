@@ -99,6 +99,20 @@ impl DeviceChoice {
     }
 }
 
+/// A device to create for an account.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NewDevice {
+    /// The device's id; generated when absent (a device that names itself, e.g.
+    /// by serial number, keeps its name).
+    pub id: Option<String>,
+    /// `deviceInformation` as the device described itself.
+    pub info: serde_json::Value,
+    /// Provisions a MANAGED device under this TVKey id.
+    pub tvkey_id: Option<String>,
+    /// Auto-approve when the approval rules allow (first IAS sign-on only).
+    pub auto_approve: bool,
+}
+
 /// Where a password (or other sign-on secret) and its failure counter live.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SecretSlot<'a> {
@@ -110,10 +124,19 @@ pub(crate) enum SecretSlot<'a> {
         service: &'a str,
         login: &'a str,
     },
+    /// A user profile's own PIN.
+    Profile { tenant: &'a str, profile: &'a str },
+    /// An account PIN of one type.
+    Pin {
+        tenant: &'a str,
+        account: &'a str,
+        pin_type: &'a str,
+    },
 }
 
 impl SecretSlot<'_> {
     async fn failures(self, conn: &mut sqlx::AnyConnection) -> Result<FailureState, PlaneError> {
+        use crate::store::{auth_services, pins};
         Ok(match self {
             Self::Account { tenant, account } => {
                 account_store::password_failures(conn, tenant, account).await?
@@ -122,9 +145,19 @@ impl SecretSlot<'_> {
                 tenant,
                 service,
                 login,
-            } => {
-                crate::store::auth_services::identity_failures(conn, tenant, service, login).await?
-            }
+            } => auth_services::identity_failures(conn, tenant, service, login).await?,
+            Self::Profile { tenant, profile } => account_store::profile_pin(conn, tenant, profile)
+                .await?
+                .map(|(_, _, f)| f)
+                .unwrap_or_default(),
+            Self::Pin {
+                tenant,
+                account,
+                pin_type,
+            } => pins::get(conn, tenant, account, pin_type)
+                .await?
+                .map(|(_, f)| f)
+                .unwrap_or_default(),
         })
     }
 
@@ -133,6 +166,7 @@ impl SecretSlot<'_> {
         conn: &mut sqlx::AnyConnection,
         state: FailureState,
     ) -> Result<(), PlaneError> {
+        use crate::store::{auth_services, pins};
         match self {
             Self::Account { tenant, account } => {
                 account_store::set_password_failures(conn, tenant, account, state).await?
@@ -141,12 +175,15 @@ impl SecretSlot<'_> {
                 tenant,
                 service,
                 login,
-            } => {
-                crate::store::auth_services::set_identity_failures(
-                    conn, tenant, service, login, state,
-                )
-                .await?
+            } => auth_services::set_identity_failures(conn, tenant, service, login, state).await?,
+            Self::Profile { tenant, profile } => {
+                account_store::set_profile_pin_failures(conn, tenant, profile, state).await?
             }
+            Self::Pin {
+                tenant,
+                account,
+                pin_type,
+            } => pins::set_failures(conn, tenant, account, pin_type, state).await?,
         }
         Ok(())
     }
@@ -372,8 +409,17 @@ impl Plane {
         now: i64,
         auto_approve: bool,
     ) -> Result<Device, PlaneError> {
-        self.create_device(tx, account, info, None, now, auto_approve)
-            .await
+        self.create_device(
+            tx,
+            account,
+            NewDevice {
+                info,
+                auto_approve,
+                ..NewDevice::default()
+            },
+            now,
+        )
+        .await
     }
 
     /// Creates a device of `account` within its device limit: an OPEN device
@@ -383,10 +429,8 @@ impl Plane {
         &self,
         tx: &mut WriteTx,
         account: &Account,
-        info: serde_json::Value,
-        tvkey_id: Option<String>,
+        new: NewDevice,
         now: i64,
-        auto_approve: bool,
     ) -> Result<Device, PlaneError> {
         let tenant = account.tenant_id.as_str();
         // Limits are check-then-write: hold the account's lock so concurrent first
@@ -411,6 +455,12 @@ impl Plane {
                 });
             }
         }
+        let NewDevice {
+            id,
+            info,
+            tvkey_id,
+            auto_approve,
+        } = new;
         let device_type = match info.get("deviceType").and_then(|v| v.as_str()) {
             _ if tvkey_id.is_some() => DeviceType::Managed,
             Some("MANAGED") => DeviceType::Managed,
@@ -436,7 +486,7 @@ impl Plane {
             };
         let device = Device {
             tenant_id: tenant.to_owned(),
-            id: self.ids.new_id(),
+            id: id.unwrap_or_else(|| self.ids.new_id()),
             account_id: account.id.clone(),
             device_type,
             status: DeviceStatus::Enabled,

@@ -440,3 +440,70 @@ pub async fn set_password_failures(
     .await?;
     Ok(())
 }
+
+/// A user profile's own PIN: (owning account, PIN hash if one is set, failures).
+pub async fn profile_pin(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    profile: &str,
+) -> Result<Option<(String, Option<String>, FailureState)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT account_id, pin_hash, pin_failed_attempts, pin_locked_until FROM user_profiles \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant)
+    .bind(profile)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("account_id")?,
+            r.try_get("pin_hash")?,
+            FailureState {
+                failed_attempts: r.try_get("pin_failed_attempts")?,
+                locked_until: r.try_get("pin_locked_until")?,
+            },
+        ))
+    })
+    .transpose()
+}
+
+/// Sets (or clears, with `None`) a profile's PIN hash and clears its failures.
+pub async fn set_profile_pin(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    profile: &str,
+    phc: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE user_profiles SET pin_hash = $1, pin_failed_attempts = 0, pin_locked_until = NULL, \
+         modified = $2 WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(phc)
+    .bind(now)
+    .bind(tenant)
+    .bind(profile)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_profile_pin_failures(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    profile: &str,
+    state: FailureState,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE user_profiles SET pin_failed_attempts = $1, pin_locked_until = $2 \
+         WHERE tenant_id = $3 AND id = $4",
+    )
+    .bind(state.failed_attempts)
+    .bind(state.locked_until)
+    .bind(tenant)
+    .bind(profile)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "auth_services",
         include_str!("migrations/0004_auth_services.sql"),
     ),
+    (
+        5,
+        "rocket_pairing",
+        include_str!("migrations/0005_rocket_pairing.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

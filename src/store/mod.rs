@@ -13,6 +13,7 @@ pub mod auth_services;
 pub mod catalogue;
 pub mod changes;
 pub mod demo;
+pub mod device_codes;
 pub mod devices;
 pub mod entitlements;
 mod error;

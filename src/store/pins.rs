@@ -95,3 +95,61 @@ pub async fn set(
     .await?;
     Ok(())
 }
+
+/// An account's PIN of one type: its hash and failure state, if it is set.
+pub async fn get(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    pin_type: &str,
+) -> Result<Option<(String, super::accounts::FailureState)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT pin_hash, failed_attempts, locked_until FROM pins \
+         WHERE tenant_id = $1 AND account_id = $2 AND pin_type = $3",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(pin_type)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("pin_hash")?,
+            super::accounts::FailureState {
+                failed_attempts: r.try_get("failed_attempts")?,
+                locked_until: r.try_get("locked_until")?,
+            },
+        ))
+    })
+    .transpose()
+}
+
+pub async fn set_failures(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    pin_type: &str,
+    state: super::accounts::FailureState,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE pins SET failed_attempts = $1, locked_until = $2 \
+         WHERE tenant_id = $3 AND account_id = $4 AND pin_type = $5",
+    )
+    .bind(state.failed_attempts)
+    .bind(state.locked_until)
+    .bind(tenant)
+    .bind(account)
+    .bind(pin_type)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One PIN type by id.
+pub async fn get_type(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<PinType>, StoreError> {
+    Ok(types(conn, tenant).await?.into_iter().find(|t| t.id == id))
+}

@@ -15,6 +15,7 @@ mod layout;
 mod ops;
 mod rocket;
 mod rocket_auth;
+mod rocket_pairing;
 mod server;
 mod signon;
 mod storage;

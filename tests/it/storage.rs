@@ -51,6 +51,7 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "auth_services",
         "sso_identities",
         "sso_identity_accounts",
+        "device_codes",
         "changes",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))

@@ -38,8 +38,16 @@ pub const THROTTLED: u32 = 42900;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;
+/// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
+pub use crate::plane::rocket_auth::NO_ACCOUNT_PIN;
 /// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).
 pub use crate::plane::rocket_auth::PLAYBACK_NEEDS_PIN;
+/// Rocket: the pairing code is not authorized yet; keep polling (403).
+pub use crate::plane::rocket_pairing::CODE_NOT_AUTHORIZED;
+/// Rocket: the token is valid but of the wrong type or scope for the operation (403).
+pub const WRONG_TOKEN_SCOPE: u32 = 40303;
+/// Rocket: single sign-on with a third-party provider is not configured (401).
+pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
 /// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
 pub use crate::plane::signon::refusal::*;

@@ -5,6 +5,7 @@ mod bearer;
 mod body;
 mod operator;
 mod params;
+pub mod rocket_auth;
 mod tenant;
 
 pub use bearer::{

@@ -124,6 +124,7 @@ pub async fn create_account(
         last_name: body.last_name,
         home_ips: body.home_ips,
         parental_thresholds: body.parental_control.unwrap_or_default().rating_threshold,
+        pin: None,
     };
     let account = state
         .plane

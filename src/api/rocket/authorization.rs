@@ -1,5 +1,6 @@
 //! Rocket authorization (`/api/authorization...`): sign in for Account and
-//! Profile tokens per scope, refresh, sign out.
+//! Profile tokens per scope, Profile tokens for another profile, refresh, sign
+//! out, and single sign-on (no third-party provider is configured: 401/6000).
 //!
 //! `cookieType` is accepted as the document defines it; the content-filter cookie
 //! it asks for carries subscription codes, which arrive with the catalogue work,
@@ -12,7 +13,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::params::Common;
-use crate::api::error::{FaceError, Rocket};
+use crate::api::error::{codes, ApiError, FaceError, Rocket};
+use crate::api::extract::rocket_auth::{AccountAuth, Catalog};
 use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
@@ -46,6 +48,51 @@ pub struct AccountTokenRequest {
 pub struct TokenRefreshRequest {
     token: String,
     #[allow(dead_code)]
+    cookie_type: Option<CookieType>,
+}
+
+/// Scopes a Profile token may have (no Playback).
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub enum ProfileScope {
+    Catalog,
+    Commerce,
+    Settings,
+}
+
+impl From<ProfileScope> for Scope {
+    fn from(s: ProfileScope) -> Self {
+        match s {
+            ProfileScope::Catalog => Scope::Catalog,
+            ProfileScope::Commerce => Scope::Commerce,
+            ProfileScope::Settings => Scope::Settings,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileTokenRequest {
+    profile_id: String,
+    scopes: Vec<ProfileScope>,
+    pin: Option<String>,
+    #[allow(dead_code)]
+    cookie_type: Option<CookieType>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub enum SsoProvider {
+    Facebook,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct SingleSignOnRequest {
+    provider: SsoProvider,
+    token: String,
+    #[serde(default)]
+    scopes: Vec<Scope>,
+    link_accounts: Option<bool>,
     cookie_type: Option<CookieType>,
 }
 
@@ -122,4 +169,50 @@ pub async fn sign_out(
         )],
     )
         .into_response())
+}
+
+/// `POST /api/authorization/profile` (getProfileToken, Account Catalog token):
+/// Profile tokens for one of the account's profiles, after its PIN if it has one.
+pub async fn get_profile_token(
+    State(state): State<AppState>,
+    auth: AccountAuth<Catalog>,
+    QueryParams(common, ..): QueryParams<Common, Rocket>,
+    JsonBody(body, ..): JsonBody<ProfileTokenRequest, Rocket>,
+) -> RocketResult<Json<Vec<AccessToken>>> {
+    common.validate()?;
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let scopes: Vec<Scope> = body.scopes.into_iter().map(Scope::from).collect();
+    let tokens = state
+        .plane
+        .rocket_profile_tokens(
+            &auth.tenant.view,
+            &auth.claims,
+            &body.profile_id,
+            body.pin.as_deref(),
+            &scopes,
+            policy,
+        )
+        .await?;
+    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+}
+
+/// `POST /api/authorization/sso` (singleSignOn): no third-party identity
+/// provider is configured, so every attempt is 401 with code 6000 (after the
+/// body is checked).
+///
+/// The body is read as raw bytes: this operation documents no 415, so a missing
+/// or non-JSON body is a 400 like any other malformed one.
+pub async fn single_sign_on(
+    QueryParams(common, ..): QueryParams<Common, Rocket>,
+    body: axum::body::Bytes,
+) -> RocketResult<Json<Vec<AccessToken>>> {
+    common.validate()?;
+    serde_json::from_slice::<SingleSignOnRequest>(&body)
+        .map_err(|e| ApiError::bad_request(codes::MALFORMED_JSON, format!("invalid body: {e}")))?;
+    Err(ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        codes::SSO_UNAVAILABLE,
+        "single sign-on with this provider is not available",
+    )
+    .into())
 }

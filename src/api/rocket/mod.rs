@@ -4,4 +4,7 @@
 pub mod authorization;
 pub mod config;
 pub mod items;
+pub mod pairing;
 mod params;
+pub mod pin_authorization;
+pub mod register;

@@ -62,6 +62,10 @@ pub const IDENTITIES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// The PIN of alice's "Kids" profile (`acc-active-kids`); her account
+/// ParentalPin is 1234.
+pub const KIDS_PROFILE_PIN: &str = "4321";
+
 /// On-network (in-house) ranges of the demo operator.
 pub const ON_NET: &[&str] = &["192.0.2.0/24", "2001:db8::/32"];
 
@@ -260,6 +264,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     // Hash before opening the write transaction: argon2 is deliberately slow.
     let hashes: Vec<String> = ACCOUNTS.iter().map(|a| hash_secret(a.2)).collect();
     let pin_hash = hash_secret("1234");
+    let kids_pin_hash = hash_secret(KIDS_PROFILE_PIN);
     let identity_hashes: Vec<String> = IDENTITIES.iter().map(|i| hash_secret(i.1)).collect();
 
     let mut tx = plane.store.write().await?;
@@ -347,6 +352,29 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         tx.record_change(TENANT, ChangeKind::Account, id, now)
             .await?;
     }
+    // alice's second profile, entered with its own PIN.
+    accounts::insert_user_profile(
+        tx.conn(),
+        &UserProfile {
+            tenant_id: TENANT.into(),
+            id: "acc-active-kids".into(),
+            account_id: "acc-active".into(),
+            name: "Kids".into(),
+            is_default: false,
+            child_profile: true,
+            pin_prompt_required: true,
+            created: now,
+        },
+    )
+    .await?;
+    accounts::set_profile_pin(
+        tx.conn(),
+        TENANT,
+        "acc-active-kids",
+        Some(&kids_pin_hash),
+        now,
+    )
+    .await?;
     pins::set(
         tx.conn(),
         TENANT,

@@ -1,0 +1,181 @@
+//! Rocket pin-code device pairing: a device without a keyboard asks for a code
+//! (`/authorization/device/code`), the user authorizes it in a signed-in app
+//! (`/account/devices/authorization`), and the device exchanges its id and the
+//! code for tokens (`/authorization/device`), once. The device is registered to
+//! the account under its own id, within the account's device limit.
+//!
+//! Must never: hand tokens to a caller that does not present the id the code
+//! was issued for, or let one code register two devices.
+
+use crate::core::rocket_claims::{RocketClaims, Scope};
+use crate::core::snapshot::TenantView;
+use crate::store::device_codes::{self, DeviceCode};
+use crate::store::devices as device_store;
+
+use super::dsra::new_code;
+use super::rocket_auth::{RocketToken, PLAYBACK_NEEDS_PIN};
+use super::signon::{account_refusal, device_refusal, NewDevice, SignOnPolicy};
+use super::{validate, Plane, PlaneError};
+
+/// Refusal code (403) while the code waits for the user's authorization: the
+/// device keeps polling.
+pub const CODE_NOT_AUTHORIZED: u32 = 40322;
+
+/// A device as it describes itself.
+#[derive(Debug, Clone)]
+pub struct PairingDevice {
+    pub id: String,
+    pub name: String,
+    pub device_type: String,
+}
+
+impl Plane {
+    /// `POST /authorization/device/code`: a new code for this device.
+    pub async fn rocket_device_code(
+        &self,
+        tenant: &str,
+        device: PairingDevice,
+        code_ttl_s: i64,
+    ) -> Result<String, PlaneError> {
+        validate::entity_id("id", &device.id)?;
+        validate::text("name", &device.name, 100)?;
+        validate::text("type", &device.device_type, 64)?;
+        let now = self.now_s();
+        let mut tx = self.store.write().await?;
+        device_codes::purge_expired(tx.conn(), tenant, now).await?;
+        for _ in 0..5 {
+            let code = new_code()?;
+            if device_codes::get(&mut *tx.conn(), tenant, &code)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            device_codes::insert(
+                tx.conn(),
+                &DeviceCode {
+                    tenant_id: tenant.to_owned(),
+                    code: code.clone(),
+                    device_id: device.id,
+                    device_name: device.name,
+                    device_type: device.device_type,
+                    status: "PENDING".into(),
+                    account_id: None,
+                    expires_at: now + code_ttl_s,
+                },
+                now,
+            )
+            .await?;
+            self.commit(tx).await?;
+            return Ok(code);
+        }
+        Err(PlaneError::Conflict(
+            "could not generate a unique code".into(),
+        ))
+    }
+
+    /// `POST /account/devices/authorization`: the signed-in account takes the
+    /// code. Unknown or expired: 404; already authorized or used: 409.
+    pub async fn rocket_authorize_device(
+        &self,
+        tenant: &str,
+        account: &RocketClaims,
+        code: &str,
+    ) -> Result<(), PlaneError> {
+        let code = code.trim().to_ascii_uppercase();
+        let now = self.now_s();
+        self.active_account(tenant, &account.account_id).await?;
+        let mut tx = self.store.write().await?;
+        let found = device_codes::get(&mut *tx.conn(), tenant, &code)
+            .await?
+            .filter(|c| c.expires_at > now)
+            .ok_or(PlaneError::NotFound("device code"))?;
+        if !device_codes::authorize(tx.conn(), tenant, &found.code, &account.account_id, now)
+            .await?
+        {
+            return Err(PlaneError::Conflict(
+                "this code has already been authorized".into(),
+            ));
+        }
+        self.commit(tx).await
+    }
+
+    /// `POST /authorization/device`: the device presents its id and the code; once
+    /// authorized, it is registered to the account and gets an Account token per
+    /// scope (and the default profile's Catalog token). Pending: 403
+    /// [`CODE_NOT_AUTHORIZED`]; unknown, expired, used or another device's id: 404.
+    pub async fn rocket_token_by_code(
+        &self,
+        tenant: &TenantView,
+        device_id: &str,
+        code: &str,
+        scopes: &[Scope],
+        policy: SignOnPolicy,
+    ) -> Result<Vec<RocketToken>, PlaneError> {
+        if scopes.contains(&Scope::Playback) {
+            return Err(PlaneError::Refused {
+                code: PLAYBACK_NEEDS_PIN,
+                message: "Playback scope is granted by /itv/pinauthorization only",
+            });
+        }
+        let code = code.trim().to_ascii_uppercase();
+        let tenant_id: &str = &tenant.id;
+        let now = self.now_s();
+        let found = device_codes::get(self.store.pool(), tenant_id, &code)
+            .await?
+            .filter(|c| c.expires_at > now && c.device_id == device_id && c.status != "USED")
+            .ok_or(PlaneError::NotFound("device code"))?;
+        let Some(account_id) = found
+            .account_id
+            .clone()
+            .filter(|_| found.status == "AUTHORIZED")
+        else {
+            return Err(PlaneError::Refused {
+                code: CODE_NOT_AUTHORIZED,
+                message: "the code has not been authorized yet",
+            });
+        };
+        let account = self.active_account(tenant_id, &account_id).await?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        let mut tx = self.store.write().await?;
+        if !device_codes::use_up(tx.conn(), tenant_id, &code, now).await? {
+            return Err(PlaneError::NotFound("device code"));
+        }
+        match device_store::get(&mut *tx.conn(), tenant_id, device_id).await? {
+            Some(d) if d.account_id != account.id => {
+                return Err(PlaneError::Conflict(
+                    "a device with the provided id already exists".into(),
+                ))
+            }
+            Some(d) => {
+                if let Some(refusal) = device_refusal(&d) {
+                    return Err(refusal);
+                }
+                device_store::touch(tx.conn(), tenant_id, &d.id, now).await?;
+            }
+            None => {
+                let info = serde_json::json!({
+                    "deviceType": "OPEN",
+                    "type": found.device_type,
+                    "device": { "hardware": { "model": found.device_name } },
+                });
+                self.create_device(
+                    &mut tx,
+                    &account,
+                    NewDevice {
+                        id: Some(device_id.to_owned()),
+                        info,
+                        ..NewDevice::default()
+                    },
+                    now,
+                )
+                .await?;
+            }
+        }
+        self.commit(tx).await?;
+        self.account_and_profile_tokens(tenant, &account.id, scopes, &[Scope::Catalog], policy)
+            .await
+    }
+}
