@@ -34,6 +34,8 @@ pub struct App {
     pub ids: Arc<dyn IdSource>,
     pub plane: Plane,
     pub metrics: Arc<Metrics>,
+    /// Failed credential attempts per client address (credential routes only).
+    pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
 }
 
 impl Deref for AppState {
@@ -126,6 +128,10 @@ impl NodeBuilder {
             }
         }
 
+        let signon_throttle = crate::api::middleware::signon_throttle::IpThrottle::new(
+            self.config.tokens.max_failed_signons_per_ip,
+            self.config.tokens.signon_ip_window_s,
+        );
         let state = AppState(Arc::new(App {
             config: self.config,
             store,
@@ -134,6 +140,7 @@ impl NodeBuilder {
             ids: self.ids,
             plane,
             metrics: Arc::new(Metrics::new()),
+            signon_throttle,
         }));
         Ok(Node {
             state,

@@ -73,6 +73,10 @@ pub struct TokensConfig {
     pub dsra_polling_period_s: i64,
     /// Lifetime of a single-use sign-on activation token, seconds.
     pub activation_token_ttl_s: i64,
+    /// Failed credential attempts one client address (IPv6: one /64) may make
+    /// inside `signon_ip_window_s` before it gets 429.
+    pub max_failed_signons_per_ip: u32,
+    pub signon_ip_window_s: i64,
     /// Lifetime of the AGS `userAccountToken` (300 answer), seconds.
     pub ags_user_token_ttl_s: i64,
     /// Lifetime of an AGS `sessionToken` (QR-code sign-in), seconds.
@@ -208,6 +212,15 @@ impl Config {
         }
         if !(1..=60).contains(&t.dsra_polling_period_s) {
             return Err(invalid("tokens.dsra_polling_period_s", "must be 1..=60"));
+        }
+        if t.max_failed_signons_per_ip < 1 {
+            return Err(invalid(
+                "tokens.max_failed_signons_per_ip",
+                "must be at least 1",
+            ));
+        }
+        if !(1..=86_400).contains(&t.signon_ip_window_s) {
+            return Err(invalid("tokens.signon_ip_window_s", "must be 1..=86400"));
         }
         for (key, value) in [
             ("tokens.ags_user_token_ttl_s", t.ags_user_token_ttl_s),

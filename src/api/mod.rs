@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::app::AppState;
@@ -28,8 +28,75 @@ use error::{codes, render_for_path, ApiError};
 pub fn router(state: AppState) -> Router {
     let admin_deadline = Duration::from_millis(state.config.server.admin_timeout_ms);
 
+    // Credential endpoints (passwords, PINs, device codes, managed-device ids,
+    // single-use tokens): store-backed, and every 401 they answer counts against
+    // the caller's address.
+    let credentials = Router::new()
+        // IAS sign-on
+        .route(
+            "/ias/v3/token/actions/signOnByUserNamePassword",
+            post(opf::ias::sign_on_by_username_password),
+        )
+        .route(
+            "/ias/v3/token/actions/signOnByCasn",
+            post(opf::ias::sign_on_by_casn),
+        )
+        .route(
+            "/ias/v3/token/actions/signOnBySmartCardId",
+            post(opf::ias::sign_on_by_smart_card_id),
+        )
+        .route(
+            "/ias/v3/token/actions/signOnByTVKeyActivation",
+            post(opf::ias::sign_on_by_tvkey_activation),
+        )
+        .route(
+            "/ias/v3/token/actions/signOnBySignOnActivationToken",
+            post(opf::dsra::sign_on_by_activation_token),
+        )
+        .route("/ias/v2/token", post(opf::ias_v2::token))
+        // DSRA polling (DSRA token)
+        .route("/dsra/v1/user/signOnActivationToken", put(opf::dsra::poll))
+        // AGS
+        .route("/ags/signOn", post(opf::ags::sign_on))
+        .route("/ags/subsequentSignOn", post(opf::ags::subsequent_sign_on))
+        .route("/ags/getSessionToken", post(opf::ags::get_session_token))
+        .route(
+            "/ags/signOnWithSessionToken",
+            post(opf::ags::sign_on_with_session_token),
+        )
+        .route(
+            "/ags/register/{registration_type}",
+            post(opf::ags::register),
+        )
+        .route(
+            "/ags/subsequentRegister",
+            post(opf::ags::subsequent_register),
+        )
+        // Rocket
+        .route(
+            "/api/authorization",
+            post(rocket::authorization::get_account_token).delete(rocket::authorization::sign_out),
+        )
+        .route(
+            "/api/authorization/profile",
+            post(rocket::authorization::get_profile_token),
+        )
+        .route(
+            "/api/authorization/device",
+            post(rocket::pairing::token_by_code),
+        )
+        .route(
+            "/api/itv/pinauthorization",
+            post(rocket::pin_authorization::get_account_token_with_pin),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::signon_throttle::layer,
+        ));
+
     // Admin plane: store-backed, bounded by a per-request deadline.
     let admin = Router::new()
+        .merge(credentials)
         // OPF ADM operator API
         .route(
             "/adm/v1/accounts",
@@ -51,16 +118,8 @@ pub fn router(state: AppState) -> Router {
         // Rocket face
         .route("/api/config", get(rocket::config::get_app_config))
         .route(
-            "/api/authorization",
-            post(rocket::authorization::get_account_token).delete(rocket::authorization::sign_out),
-        )
-        .route(
             "/api/authorization/refresh",
             post(rocket::authorization::refresh_token),
-        )
-        .route(
-            "/api/authorization/profile",
-            post(rocket::authorization::get_profile_token),
         )
         .route(
             "/api/authorization/sso",
@@ -74,92 +133,44 @@ pub fn router(state: AppState) -> Router {
             "/api/account/devices/authorization",
             post(rocket::pairing::authorize_device),
         )
-        .route(
-            "/api/authorization/device",
-            post(rocket::pairing::token_by_code),
-        )
-        .route(
-            "/api/itv/pinauthorization",
-            post(rocket::pin_authorization::get_account_token_with_pin),
-        )
         .route("/api/register", post(rocket::register::register))
         .route(
             "/api/itv/items/downloadable",
             post(rocket::items::get_item_downloadables),
         )
-        // IAS v3 sign-on (store-backed: credentials, devices, revocations)
-        .route(
-            "/ias/v3/token/actions/signOnByUserNamePassword",
-            post(opf::ias::sign_on_by_username_password),
-        )
-        .route(
-            "/ias/v3/token/actions/signOnByCasn",
-            post(opf::ias::sign_on_by_casn),
-        )
-        .route(
-            "/ias/v3/token/actions/signOnBySmartCardId",
-            post(opf::ias::sign_on_by_smart_card_id),
-        )
+        // IAS v3 token actions on an existing sign-on
         .route(
             "/ias/v3/token/actions/changeUserProfile",
             post(opf::ias::change_user_profile),
         )
         .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
-        .route(
-            "/ias/v3/token/actions/signOnBySignOnActivationToken",
-            post(opf::dsra::sign_on_by_activation_token),
-        )
+        .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
+        .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
         // DSRA device-code registration
         .route(
             "/dsra/v1/user/deviceRegistrationCode",
             get(opf::dsra::registration_code),
         )
         .route(
-            "/dsra/v1/user/signOnActivationToken",
-            axum::routing::put(opf::dsra::poll),
-        )
-        .route(
             "/dsra/v1/user/deviceRegistrationCode/actions/approve",
-            axum::routing::put(opf::dsra::approve_by_user),
+            put(opf::dsra::approve_by_user),
         )
         .route(
             "/dsra/v1/operator/deviceRegistrationCode/actions/approve",
-            axum::routing::put(opf::dsra::approve_by_operator),
-        )
-        .route(
-            "/ias/v3/token/actions/signOnByTVKeyActivation",
-            post(opf::ias::sign_on_by_tvkey_activation),
+            put(opf::dsra::approve_by_operator),
         )
         // AGS authentication gateway
         .route("/ags/servicediscovery", get(opf::ags::service_discovery))
-        .route("/ags/signOn", post(opf::ags::sign_on))
-        .route("/ags/subsequentSignOn", post(opf::ags::subsequent_sign_on))
         .route("/ags/refresh", post(opf::ags::refresh))
         .route("/ags/signOut", post(opf::ags::sign_out))
-        .route("/ags/getSessionToken", post(opf::ags::get_session_token))
-        .route(
-            "/ags/signOnWithSessionToken",
-            post(opf::ags::sign_on_with_session_token),
-        )
-        .route(
-            "/ags/register/{registration_type}",
-            post(opf::ags::register),
-        )
-        .route(
-            "/ags/subsequentRegister",
-            post(opf::ags::subsequent_register),
-        )
         .route(
             "/ags/operator/authServices/{auth_service}",
-            axum::routing::put(opf::ags::put_auth_service),
+            put(opf::ags::put_auth_service),
         )
         .route(
             "/ags/operator/authServices/{auth_service}/identities/{login}",
-            axum::routing::put(opf::ags::put_identity),
+            put(opf::ags::put_identity),
         )
-        .route("/ias/v2/token", post(opf::ias_v2::token))
-        .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
-        .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route_layer(axum::middleware::from_fn_with_state(
             admin_deadline,
             middleware::deadline::layer,

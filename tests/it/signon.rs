@@ -596,7 +596,74 @@ async fn the_device_limit_holds_under_concurrency(b: Backend) {
     app.stop().await;
 }
 
+/// One address guessing across accounts is stopped by the per-address throttle
+/// (which no per-account lockout would notice), on every credential route.
+async fn one_address_guessing_across_accounts_is_throttled(b: Backend) {
+    let db = std::sync::Arc::new(crate::harness::TestDb::new(b).await);
+    let mut config = crate::harness::test_config(&db);
+    config.tokens.max_failed_signons_per_ip = 4;
+    config.tokens.signon_ip_window_s = 120;
+    let app = TestApp::start_with(db, config).await;
+    let good = json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" });
+    // Successes do not count.
+    for _ in 0..5 {
+        assert_eq!(sign_on(&app, good.clone()).await.status(), 200);
+    }
+    // Four failures, each on a different (unknown or real) account or route.
+    for body in [
+        json!({ "username": "u1@demo.playgate", "password": "x", "clientId": "d" }),
+        json!({ "username": "u2@demo.playgate", "password": "x", "clientId": "d" }),
+        json!({ "username": "fay@demo.playgate", "password": "wrong", "clientId": "d" }),
+    ] {
+        assert_eq!(sign_on(&app, body).await.status(), 401);
+    }
+    let r = app
+        .http
+        .post(app.url("/ias/v3/token/actions/signOnByCasn"))
+        .header("tenantId", "demo")
+        .json(&json!({ "casn": "CASN-GUESS" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // Now even the right password on another face is refused, with Retry-After.
+    let r = sign_on(&app, good.clone()).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "120");
+    let body = json_of(r, 429).await;
+    assert_eq!(body["resultCode"], "42900:429");
+    let r = app
+        .http
+        .post(app.url("/api/authorization"))
+        .json(&json!({ "email": "alice@demo.playgate", "password": "alice-demo-pass", "scopes": ["Catalog"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(json_of(r, 429).await["code"], 42900, "Rocket envelope");
+    // Routes that take no credentials are not throttled.
+    let r = app
+        .operator(Method::GET, "/adm/v1/accounts/acc-active")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // The per-account counters were not what stopped it: fay's has one failure.
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT failed_attempts FROM credentials WHERE account_id='acc-full'"
+        )
+        .await,
+        1
+    );
+    app.clock.advance_ms(121_000);
+    assert_eq!(sign_on(&app, good).await.status(), 200);
+    app.stop().await;
+}
+
 crate::on_both_backends!(
+    one_address_guessing_across_accounts_is_throttled,
     first_and_nth_time_sign_on,
     documented_refusals,
     repeated_failures_lock_the_account,
