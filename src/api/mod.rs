@@ -144,6 +144,14 @@ pub fn router(state: AppState) -> Router {
             post(opf::ias::change_user_profile),
         )
         .route("/ias/v3/token/actions/refresh", post(opf::ias::refresh))
+        .route(
+            "/ias/v3/token/actions/generateUpdateInHomeToken",
+            get(opf::ias::generate_update_in_home_token),
+        )
+        .route(
+            "/ias/v3/token/actions/updateInHomeStatus",
+            post(opf::ias::update_in_home_status),
+        )
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
         // DSRA device-code registration

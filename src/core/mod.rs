@@ -12,6 +12,7 @@ pub mod ags_claims;
 pub mod claims;
 pub mod clock;
 pub mod ids;
+pub mod inhome;
 pub mod jwt;
 pub mod keys;
 pub mod rocket_claims;

@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod dsra;
 pub mod entitlements;
 mod error;
+pub mod in_home;
 pub mod keys;
 pub mod rocket_auth;
 pub mod rocket_pairing;

@@ -536,6 +536,22 @@ impl Plane {
         now: i64,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        self.issue_with_in_home(tenant, account, device, chain, user_id, None, now, policy)
+    }
+
+    /// [`Self::issue`], with the access token's `inHome` claim.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn issue_with_in_home(
+        &self,
+        tenant: &TenantView,
+        account: &Account,
+        device: &Device,
+        chain: Option<(&str, i64)>,
+        user_id: Option<&str>,
+        in_home: Option<bool>,
+        now: i64,
+        policy: SignOnPolicy,
+    ) -> Result<Issued, PlaneError> {
         let key = tenant.access_keys.active.clone().ok_or_else(|| {
             PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
         })?;
@@ -558,7 +574,7 @@ impl Plane {
             parental_control: Some(claims::ParentalControl {
                 rating_threshold: account.parental_thresholds.clone(),
             }),
-            in_home: None,
+            in_home,
         };
         let (access, refresh) = claims::pair(
             &subject,
@@ -717,7 +733,7 @@ impl Plane {
 
     /// For a chain being continued (refresh, profile switch): the account must
     /// still be active and the device still its own, not deleted, not disabled.
-    async fn recheck_chain(
+    pub(crate) async fn recheck_chain(
         &self,
         tenant_id: &str,
         account_id: &str,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::core::inhome::{InHomeKey, InHomeRing};
 use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
 use crate::core::snapshot::{Revoked, Snapshot, TenantView};
@@ -58,6 +59,24 @@ fn ring(keys: &[&SigningKey], purpose: KeyPurpose) -> KeyRing {
     KeyRing::new(parsed, active.as_deref())
 }
 
+/// The in-home keys, one derived from each access key's material.
+fn in_home_ring(keys: &[&SigningKey]) -> InHomeRing {
+    use base64::Engine as _;
+    let mut derived = Vec::new();
+    let mut active = None;
+    for k in keys.iter().filter(|k| k.purpose == KeyPurpose::Access) {
+        let Ok(material) = base64::engine::general_purpose::STANDARD.decode(&k.secret_b64) else {
+            continue;
+        };
+        if k.active && active.is_none() {
+            active = Some(k.kid.clone());
+        }
+        let until = if k.active { None } else { k.verify_until };
+        derived.push(Arc::new(InHomeKey::derive(&k.kid, &material, until)));
+    }
+    InHomeRing::new(derived, active.as_deref())
+}
+
 fn jwks(keys: &[&SigningKey]) -> Arc<str> {
     let public: Vec<serde_json::Value> = keys
         .iter()
@@ -95,6 +114,7 @@ pub(super) async fn tenants(
                 access_keys: Arc::new(ring(&keys, KeyPurpose::Access)),
                 content_keys: Arc::new(ring(&keys, KeyPurpose::Content)),
                 jwks: jwks(&keys),
+                in_home_keys: Arc::new(in_home_ring(&keys)),
             }),
         );
     }

@@ -11,6 +11,7 @@ mod demo;
 mod dsra;
 mod entitlements;
 mod envelopes;
+mod in_home;
 mod layout;
 mod ops;
 mod rocket;

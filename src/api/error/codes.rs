@@ -38,6 +38,8 @@ pub const THROTTLED: u32 = 42900;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;
+/// OPF: the in-home string is issued to managed devices (STBs) only (403).
+pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
 /// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
 pub use crate::plane::rocket_auth::NO_ACCOUNT_PIN;
 /// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{FaceError, Opf};
-use crate::api::extract::{require_bearer, JsonBody, SignedOn, Tenant};
+use crate::api::extract::{require_bearer, JsonBody, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
 use crate::plane::signon::{Issued, PasswordSignOn, SignOnPolicy};
 use crate::store::devices::ManagedId;
@@ -207,5 +207,75 @@ pub async fn change_user_profile(
         expires_in: issued.access.exp - state.clock.now_s(),
         access_token: issued.access_token,
         token_type: "bearer",
+    }))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InHomeTokenOut {
+    in_home_token: String,
+    #[serde(rename = "expires_in")]
+    expires_in: i64,
+}
+
+/// `GET /ias/v3/token/actions/generateUpdateInHomeToken` (managed STB, access
+/// token): the encrypted string to broadcast on the home network.
+pub async fn generate_update_in_home_token(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+) -> OpfResult<Json<InHomeTokenOut>> {
+    let s = state
+        .plane
+        .generate_in_home_token(
+            &signed_on.tenant.view,
+            &signed_on.claims,
+            state.config.tokens.in_home_token_ttl_s,
+        )
+        .await?;
+    Ok(Json(InHomeTokenOut {
+        in_home_token: s.token,
+        expires_in: s.expires_in,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInHomeIn {
+    in_home_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InHomeStatusOut {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    #[serde(rename = "inHome")]
+    in_home: bool,
+}
+
+/// `POST /ias/v3/token/actions/updateInHomeStatus` (open device, access token;
+/// body `{inHomeToken}` heard on the network, or none): a new access token
+/// carrying `inHome`, which the client uses from now on.
+pub async fn update_in_home_status(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+    OptionalJsonBody(body, ..): OptionalJsonBody<UpdateInHomeIn, Opf>,
+) -> OpfResult<Json<InHomeStatusOut>> {
+    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let body = body.unwrap_or_default();
+    let (issued, in_home) = state
+        .plane
+        .update_in_home_status(
+            &signed_on.tenant.view,
+            &signed_on.claims,
+            body.in_home_token.as_deref(),
+            policy,
+        )
+        .await?;
+    Ok(Json(InHomeStatusOut {
+        expires_in: issued.access.exp - state.clock.now_s(),
+        access_token: issued.access_token,
+        token_type: "bearer",
+        in_home,
     }))
 }

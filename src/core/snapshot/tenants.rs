@@ -44,6 +44,8 @@ pub struct TenantView {
     /// The tenant's public keys as a JWKS document (asymmetric keys only: HMAC
     /// secrets are never published).
     pub jwks: Arc<str>,
+    /// In-home string keys, derived from the access keys (see [`crate::core::inhome`]).
+    pub in_home_keys: Arc<crate::core::inhome::InHomeRing>,
 }
 
 impl TenantView {
@@ -57,6 +59,7 @@ impl TenantView {
             access_keys: Arc::default(),
             content_keys: Arc::default(),
             jwks: Arc::from(r#"{"keys":[]}"#),
+            in_home_keys: Arc::default(),
         }
     }
 }
