@@ -77,6 +77,8 @@ pub struct TokensConfig {
     /// inside `signon_ip_window_s` before it gets 429.
     pub max_failed_signons_per_ip: u32,
     pub signon_ip_window_s: i64,
+    /// Lifetime of a self-service (web portal) token, seconds.
+    pub self_service_ttl_s: i64,
     /// Lifetime of the in-home string an STB broadcasts, seconds.
     pub in_home_token_ttl_s: i64,
     /// Lifetime of the AGS `userAccountToken` (300 answer), seconds.
@@ -228,6 +230,7 @@ impl Config {
             ("tokens.ags_user_token_ttl_s", t.ags_user_token_ttl_s),
             ("tokens.ags_session_token_ttl_s", t.ags_session_token_ttl_s),
             ("tokens.in_home_token_ttl_s", t.in_home_token_ttl_s),
+            ("tokens.self_service_ttl_s", t.self_service_ttl_s),
         ] {
             if !(10..=3600).contains(&value) {
                 return Err(invalid(key, "must be 10..=3600"));

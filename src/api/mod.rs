@@ -54,6 +54,14 @@ pub fn router(state: AppState) -> Router {
             post(opf::dsra::sign_on_by_activation_token),
         )
         .route("/ias/v2/token", post(opf::ias_v2::token))
+        .route(
+            "/ias/v3/token/actions/selfServiceToken",
+            post(opf::limited_tokens::self_service_v3),
+        )
+        .route(
+            "/ias/v2/self_service_token",
+            post(opf::limited_tokens::self_service_v2),
+        )
         // DSRA polling (DSRA token)
         .route("/dsra/v1/user/signOnActivationToken", put(opf::dsra::poll))
         // AGS
@@ -154,6 +162,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/ias/v3/token/actions/signOut", post(opf::ias::sign_out))
         .route("/ias/v2/signout", post(opf::ias_v2::sign_out))
+        .route(
+            "/ias/v2/anonymoustoken",
+            post(opf::limited_tokens::anonymous_token),
+        )
         // DSRA device-code registration
         .route(
             "/dsra/v1/user/deviceRegistrationCode",

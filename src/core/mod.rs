@@ -15,6 +15,7 @@ pub mod ids;
 pub mod inhome;
 pub mod jwt;
 pub mod keys;
+pub mod limited_claims;
 pub mod rocket_claims;
 pub mod snapshot;
 pub mod status;

@@ -16,6 +16,7 @@ pub mod entitlements;
 mod error;
 pub mod in_home;
 pub mod keys;
+pub mod limited_tokens;
 pub mod rocket_auth;
 pub mod rocket_pairing;
 pub mod signon;

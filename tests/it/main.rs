@@ -13,6 +13,7 @@ mod entitlements;
 mod envelopes;
 mod in_home;
 mod layout;
+mod limited_tokens;
 mod ops;
 mod rocket;
 mod rocket_auth;

@@ -40,6 +40,8 @@ pub const THROTTLED: u32 = 42900;
 pub use crate::plane::dsra::refusal::*;
 /// OPF: the in-home string is issued to managed devices (STBs) only (403).
 pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
+/// OPF: guest access is not offered in the caller's country (403).
+pub use crate::plane::limited_tokens::RESTRICTED_COUNTRY;
 /// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
 pub use crate::plane::rocket_auth::NO_ACCOUNT_PIN;
 /// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).

@@ -6,5 +6,6 @@ pub mod ags;
 pub mod dsra;
 pub mod ias;
 pub mod ias_v2;
+pub mod limited_tokens;
 pub mod rmg_operator;
 pub mod tokens;

@@ -12,6 +12,7 @@ use crate::api::extract::{bearer_token, OptionalJsonBody, PathParam, Tenant};
 use crate::app::AppState;
 use crate::core::claims::{check_sign_on, ACCESS_TYP, REFRESH_TYP};
 use crate::core::jwt::TokenError;
+use crate::core::limited_claims::{check_limited, GUEST_TYP, SELF_SERVICE_TYP};
 
 /// A token problem as OPF's edge reports it: 403 with `resultCode "99999:403"`.
 pub fn token_error(e: TokenError) -> ApiError {
@@ -24,8 +25,8 @@ pub struct ValidateBody {
     token: Option<String>,
 }
 
-/// Validates a sign-on token (access or refresh) of the request's tenant and
-/// returns its decoded claims. The token comes from `Authorization: Bearer` or,
+/// Validates a token of the request's tenant (sign-on access or refresh,
+/// self-service or guest) and returns its decoded claims. The token comes from `Authorization: Bearer` or,
 /// failing that, a JSON body `{"token": "..."}`.
 pub async fn validate_token(
     State(state): State<AppState>,
@@ -39,16 +40,35 @@ pub async fn validate_token(
         .ok_or_else(|| {
             ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
         })?;
-    let claims = check_sign_on(
+    let (now, leeway) = (state.clock.now_s(), state.config.tokens.leeway_s);
+    let revoked = &tenant.snapshot.revoked;
+    match check_sign_on(
         &tenant.view,
-        &tenant.snapshot.revoked,
+        revoked,
         token,
         &[ACCESS_TYP, REFRESH_TYP],
-        state.clock.now_s(),
-        state.config.tokens.leeway_s,
-    )
-    .map_err(token_error)?;
-    Ok(axum::Json(claims).into_response())
+        now,
+        leeway,
+    ) {
+        Ok(claims) => Ok(axum::Json(claims).into_response()),
+        // Not shaped like a sign-on token: perhaps a self-service or guest one.
+        Err(e @ (TokenError::WrongType | TokenError::Malformed)) => {
+            let claims = check_limited(
+                &tenant.view,
+                revoked,
+                token,
+                &[SELF_SERVICE_TYP, GUEST_TYP],
+                now,
+                leeway,
+            )
+            .map_err(|limited| match limited {
+                TokenError::WrongType | TokenError::Malformed => token_error(e),
+                other => token_error(other),
+            })?;
+            Ok(axum::Json(claims).into_response())
+        }
+        Err(e) => Err(token_error(e).into()),
+    }
 }
 
 /// The tenant's public signing keys (ES256 / EdDSA) as a JWKS document.

@@ -66,6 +66,9 @@ pub const IDENTITIES: &[(&str, &str, &[&str])] = &[
 /// ParentalPin is 1234.
 pub const KIDS_PROFILE_PIN: &str = "4321";
 
+/// Countries the demo operator offers guest access in.
+pub const GUEST_COUNTRIES: &[&str] = &["GB", "IE", "DE"];
+
 /// On-network (in-house) ranges of the demo operator.
 pub const ON_NET: &[&str] = &["192.0.2.0/24", "2001:db8::/32"];
 
@@ -268,7 +271,10 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     let identity_hashes: Vec<String> = IDENTITIES.iter().map(|i| hash_secret(i.1)).collect();
 
     let mut tx = plane.store.write().await?;
-    let settings = serde_json::json!({ "network": { "onNet": ON_NET } });
+    let settings = serde_json::json!({
+        "network": { "onNet": ON_NET },
+        "guest": { "enabled": true, "allowedCountries": GUEST_COUNTRIES },
+    });
     sqlx::query("UPDATE tenants SET settings = $1 WHERE id = $2")
         .bind(settings.to_string())
         .bind(TENANT)
