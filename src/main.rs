@@ -40,7 +40,7 @@ enum Command {
     DemoData(DemoArgs),
     /// Print the effective configuration (secrets redacted).
     Config,
-    /// List, generate or rotate a tenant's signing keys.
+    /// List, rotate or import a tenant's signing keys.
     Keys(KeysArgs),
 }
 
@@ -102,6 +102,43 @@ enum KeysAction {
         #[arg(long)]
         verify_for: Option<i64>,
     },
+    /// Make an existing key ACTIVE (RS256 keys are import-only): a PKCS#8
+    /// private key, PEM (`BEGIN PRIVATE KEY`) or DER; for HS256 the file's bytes.
+    Import {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_enum)]
+        purpose: PurposeArg,
+        #[arg(long, value_enum)]
+        alg: AlgArg,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Seconds the retired key keeps verifying (default: longest token lifetime).
+        #[arg(long)]
+        verify_for: Option<i64>,
+    },
+}
+
+/// A PKCS#8 private key from PEM (`-----BEGIN PRIVATE KEY-----`) or DER bytes.
+fn pkcs8_der(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine as _;
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(bytes.to_vec());
+    };
+    if text.contains("-----BEGIN RSA PRIVATE KEY-----") {
+        anyhow::bail!(
+            "this is a PKCS#1 key; convert it with `openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.p8.pem`"
+        );
+    }
+    let Some(start) = text.find("-----BEGIN PRIVATE KEY-----") else {
+        return Ok(bytes.to_vec());
+    };
+    let body = &text[start + "-----BEGIN PRIVATE KEY-----".len()..];
+    let end = body
+        .find("-----END PRIVATE KEY-----")
+        .ok_or_else(|| anyhow::anyhow!("PEM block has no END line"))?;
+    let b64: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    Ok(base64::engine::general_purpose::STANDARD.decode(b64)?)
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -115,6 +152,27 @@ enum AlgArg {
     Hs256,
     Es256,
     Eddsa,
+    Rs256,
+}
+
+impl From<AlgArg> for KeyAlg {
+    fn from(a: AlgArg) -> Self {
+        match a {
+            AlgArg::Hs256 => KeyAlg::Hs256,
+            AlgArg::Es256 => KeyAlg::Es256,
+            AlgArg::Eddsa => KeyAlg::EdDsa,
+            AlgArg::Rs256 => KeyAlg::Rs256,
+        }
+    }
+}
+
+impl From<PurposeArg> for KeyPurpose {
+    fn from(p: PurposeArg) -> Self {
+        match p {
+            PurposeArg::Access => KeyPurpose::Access,
+            PurposeArg::Content => KeyPurpose::Content,
+        }
+    }
 }
 
 fn init_logging(config: &Config) {
@@ -241,19 +299,38 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     alg,
                     verify_for,
                 } => {
-                    let purpose = match purpose {
-                        PurposeArg::Access => KeyPurpose::Access,
-                        PurposeArg::Content => KeyPurpose::Content,
-                    };
-                    let alg = match alg {
-                        AlgArg::Hs256 => KeyAlg::Hs256,
-                        AlgArg::Es256 => KeyAlg::Es256,
-                        AlgArg::Eddsa => KeyAlg::EdDsa,
-                    };
+                    let purpose = KeyPurpose::from(purpose);
                     let window = verify_for.unwrap_or_else(|| default_verify_window_s(purpose));
-                    let key = plane.rotate_key(&tenant, purpose, alg, window).await?;
+                    let key = plane
+                        .rotate_key(&tenant, purpose, alg.into(), window)
+                        .await?;
                     println!(
                         "new ACTIVE key {} ({}); previous keys verify for {window} s",
+                        key.kid,
+                        key.alg.as_str()
+                    );
+                }
+                KeysAction::Import {
+                    tenant,
+                    purpose,
+                    alg,
+                    file,
+                    verify_for,
+                } => {
+                    let purpose = KeyPurpose::from(purpose);
+                    let alg = KeyAlg::from(alg);
+                    let bytes = std::fs::read(&file)?;
+                    let material = if alg == KeyAlg::Hs256 {
+                        bytes
+                    } else {
+                        pkcs8_der(&bytes)?
+                    };
+                    let window = verify_for.unwrap_or_else(|| default_verify_window_s(purpose));
+                    let key = plane
+                        .import_key(&tenant, purpose, alg, &material, window)
+                        .await?;
+                    println!(
+                        "imported ACTIVE key {} ({}); previous keys verify for {window} s",
                         key.kid,
                         key.alg.as_str()
                     );

@@ -1,14 +1,16 @@
 //! Signing-key material: generation and the public half (JWK) of each algorithm.
 //!
 //! Owns: creating HS256 secrets and ES256 / EdDSA key pairs from the system CSPRNG,
-//! and describing their public keys as JWKs.
+//! checking imported key material (RS256 is import-only: ring cannot generate RSA
+//! keys), and describing public keys as JWKs.
 //!
 //! Must never: log or `Debug`-print secret material, or use a non-cryptographic RNG.
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _};
+use ring::rsa::PublicKeyComponents;
+use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, RsaKeyPair};
 
 /// Token signing algorithms a tenant key ring may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +165,34 @@ pub fn public_jwk(alg: KeyAlg, secret_b64: &str) -> Result<serde_json::Value, Ke
                 "x": URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
             }))
         }
-        KeyAlg::Hs256 | KeyAlg::Rs256 => Err(KeyError::BadMaterial),
+        KeyAlg::Rs256 => {
+            let pair = RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyError::BadMaterial)?;
+            let public = PublicKeyComponents::<Vec<u8>>::from(pair.public());
+            Ok(serde_json::json!({
+                "kty": "RSA", "alg": "RS256", "use": "sig",
+                "n": URL_SAFE_NO_PAD.encode(&public.n),
+                "e": URL_SAFE_NO_PAD.encode(&public.e),
+            }))
+        }
+        KeyAlg::Hs256 => Err(KeyError::BadMaterial),
     }
+}
+
+/// Existing key material an operator brings (RS256 keys cannot be generated
+/// here): an HS256 secret of at least 32 bytes, or a PKCS#8 private key (DER)
+/// of the given algorithm. Checked by parsing it as the key ring will.
+pub fn import(alg: KeyAlg, material: &[u8]) -> Result<GeneratedKey, KeyError> {
+    let secret_b64 = STANDARD.encode(material);
+    let public_jwk = match alg {
+        KeyAlg::Hs256 if material.len() >= 32 => None,
+        KeyAlg::Hs256 => return Err(KeyError::BadMaterial),
+        _ => Some(public_jwk(alg, &secret_b64)?),
+    };
+    Ok(GeneratedKey {
+        alg,
+        secret_b64,
+        public_jwk,
+    })
 }
 
 #[cfg(test)]

@@ -30,6 +30,39 @@ impl Plane {
         verify_window_s: i64,
     ) -> Result<SigningKey, PlaneError> {
         let material = keys::generate(alg).map_err(|e| PlaneError::BadRequest(e.to_string()))?;
+        self.add_active_key(tenant, purpose, material, verify_window_s)
+            .await
+    }
+
+    /// Adds an operator's existing key (e.g. an RS256 PKCS#8 private key, DER)
+    /// as the new ACTIVE key of `purpose`, retiring the current one as
+    /// [`Self::rotate_key`] does. Material that does not parse as `alg` is 400.
+    pub async fn import_key(
+        &self,
+        tenant: &str,
+        purpose: KeyPurpose,
+        alg: KeyAlg,
+        material: &[u8],
+        verify_window_s: i64,
+    ) -> Result<SigningKey, PlaneError> {
+        let material = keys::import(alg, material).map_err(|_| {
+            PlaneError::BadRequest(format!(
+                "key material is not a valid {} key (HS256: at least 32 bytes; others: PKCS#8)",
+                alg.as_str()
+            ))
+        })?;
+        self.add_active_key(tenant, purpose, material, verify_window_s)
+            .await
+    }
+
+    async fn add_active_key(
+        &self,
+        tenant: &str,
+        purpose: KeyPurpose,
+        material: keys::GeneratedKey,
+        verify_window_s: i64,
+    ) -> Result<SigningKey, PlaneError> {
+        let alg = material.alg;
         let now = self.now_s();
         let kid = format!(
             "{}-{}-{}",

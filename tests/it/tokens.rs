@@ -306,7 +306,151 @@ async fn rotation_keeps_old_tokens_valid(b: Backend) {
     app.stop().await;
 }
 
+/// An operator's RS256 key (PKCS#8 PEM, imported with `playgate keys import`)
+/// signs sign-on tokens; an independent library verifies them with the JWKS;
+/// an HS256 token keyed with the public key under the RSA kid is refused.
+async fn imported_rs256_key(b: Backend) {
+    let app = TestApp::start(b).await;
+    let pem = std::fs::read(crate::harness::repo_path(
+        "tests/fixtures/rs256-test-key.pem",
+    ))
+    .unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_playgate"))
+        .args([
+            "keys",
+            "import",
+            "--tenant",
+            "demo",
+            "--purpose",
+            "access",
+            "--alg",
+            "rs256",
+            "--file",
+        ])
+        .arg(crate::harness::repo_path(
+            "tests/fixtures/rs256-test-key.pem",
+        ))
+        .env("PLAYGATE_STORAGE__DATABASE_URL", &app.db.url)
+        .env("PLAYGATE_STORAGE__DATA_DIR", app.db.dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(String::from_utf8_lossy(&status.stdout).contains("(RS256)"));
+    // The running node picks the new key up from the change feed (poll).
+    let mut token = String::new();
+    for _ in 0..100 {
+        token = mint(&app, &claims(ACCESS_TYP));
+        if token.starts_with("eyJhbGciOiJSUzI1NiI") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["alg"], "RS256", "{header}");
+    json_of(validate(&app, &token).await, 200).await;
+
+    let jwks = json_of(
+        app.http
+            .get(app.url("/ias/v3/jwks/demo"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let jwk = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (jwk["kty"].as_str(), jwk["alg"].as_str()),
+        (Some("RSA"), Some("RS256"))
+    );
+    let dk = jsonwebtoken::DecodingKey::from_rsa_components(
+        jwk["n"].as_str().unwrap(),
+        jwk["e"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    let decoded = jsonwebtoken::decode::<Value>(&token, &dk, &validation).unwrap();
+    assert_eq!(decoded.claims["accountId"], "acc-active");
+
+    // HS/RS confusion: HMAC keyed with the public key's bytes, under the RSA kid.
+    let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
+    for secret in [n.as_slice(), pem.as_slice()] {
+        let mut h = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        h.kid = Some(jwk["kid"].as_str().unwrap().to_owned());
+        let forged = jsonwebtoken::encode(
+            &h,
+            &claims(ACCESS_TYP),
+            &jsonwebtoken::EncodingKey::from_secret(secret),
+        )
+        .unwrap();
+        assert_refused(&app, &forged, "token algorithm does not match its key").await;
+    }
+    // PKCS#1 PEM and garbage are refused with a clear message, nothing stored.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.pem");
+    std::fs::write(
+        &bad,
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_playgate"))
+        .args([
+            "keys",
+            "import",
+            "--tenant",
+            "demo",
+            "--purpose",
+            "access",
+            "--alg",
+            "rs256",
+            "--file",
+        ])
+        .arg(&bad)
+        .env("PLAYGATE_STORAGE__DATABASE_URL", &app.db.url)
+        .env("PLAYGATE_STORAGE__DATA_DIR", app.db.dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pkcs8"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = app
+        .state
+        .plane
+        .import_key(
+            "demo",
+            KeyPurpose::Access,
+            KeyAlg::Rs256,
+            b"not a key",
+            3600,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not a valid RS256 key"), "{err}");
+    app.stop().await;
+}
+
 crate::on_both_backends!(
+    imported_rs256_key,
     valid_tokens_are_decoded,
     every_attack_is_refused,
     bad_requests_get_the_envelope,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use ring::rand::SystemRandom;
-use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _};
+use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, RsaKeyPair};
 
 use crate::core::keys::{KeyAlg, KeyError};
 
@@ -16,6 +16,7 @@ pub(super) enum Signer {
     Hmac(ring::hmac::Key),
     Es256(EcdsaKeyPair),
     EdDsa(Ed25519KeyPair),
+    Rs256(RsaKeyPair),
 }
 
 /// Verifying half of a key.
@@ -23,6 +24,7 @@ pub(super) enum Verifier {
     Hmac(ring::hmac::Key),
     Es256(signature::UnparsedPublicKey<Vec<u8>>),
     EdDsa(signature::UnparsedPublicKey<Vec<u8>>),
+    Rs256(signature::UnparsedPublicKey<Vec<u8>>),
 }
 
 /// One key as the fast path uses it.
@@ -95,7 +97,17 @@ impl RingKey {
                     )),
                 )
             }
-            KeyAlg::Rs256 => return Err(KeyError::NotGeneratable("RS256")),
+            KeyAlg::Rs256 => {
+                let pair = RsaKeyPair::from_pkcs8(&der).map_err(|_| KeyError::BadMaterial)?;
+                let public = pair.public().as_ref().to_vec();
+                (
+                    Signer::Rs256(pair),
+                    Verifier::Rs256(signature::UnparsedPublicKey::new(
+                        &signature::RSA_PKCS1_2048_8192_SHA256,
+                        public,
+                    )),
+                )
+            }
         };
         let header = serde_json::json!({ "alg": alg.as_str(), "kid": kid, "typ": "JWT" });
         let header_prefix =

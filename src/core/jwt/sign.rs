@@ -20,6 +20,17 @@ pub fn sign(key: &RingKey, payload: &[u8]) -> String {
             .as_ref()
             .to_vec(),
         Signer::EdDsa(pair) => pair.sign(token.as_bytes()).as_ref().to_vec(),
+        Signer::Rs256(pair) => {
+            let mut signature = vec![0u8; pair.public().modulus_len()];
+            pair.sign(
+                &ring::signature::RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                token.as_bytes(),
+                &mut signature,
+            )
+            .expect("RSA signing with a valid key");
+            signature
+        }
     };
     token.push('.');
     URL_SAFE_NO_PAD.encode_string(&signature, &mut token);

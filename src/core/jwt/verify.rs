@@ -106,7 +106,9 @@ impl<'a> Parsed<'a> {
             .map_err(|_| TokenError::Malformed)?;
         let ok = match &key.verifier {
             Verifier::Hmac(k) => ring::hmac::verify(k, self.signed, &signature).is_ok(),
-            Verifier::Es256(pk) | Verifier::EdDsa(pk) => pk.verify(self.signed, &signature).is_ok(),
+            Verifier::Es256(pk) | Verifier::EdDsa(pk) | Verifier::Rs256(pk) => {
+                pk.verify(self.signed, &signature).is_ok()
+            }
         };
         if !ok {
             return Err(TokenError::BadSignature);
