@@ -14,7 +14,7 @@ use crate::store::devices as device_store;
 
 use super::dsra::new_code;
 use super::rocket_auth::{RocketToken, PLAYBACK_NEEDS_PIN};
-use super::signon::{account_refusal, device_refusal, NewDevice, SignOnPolicy};
+use super::signon::{device_refusal, NewDevice, SignOnPolicy};
 use super::{validate, Plane, PlaneError};
 
 /// Refusal code (403) while the code waits for the user's authorization: the
@@ -136,9 +136,6 @@ impl Plane {
             });
         };
         let account = self.active_account(tenant_id, &account_id).await?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
         let mut tx = self.store.write().await?;
         if !device_codes::use_up(tx.conn(), tenant_id, &code, now).await? {
             return Err(PlaneError::NotFound("device code"));
