@@ -231,12 +231,7 @@ impl Plane {
             return Err(PlaneError::BadRequest("page must be 1 or more".into()));
         }
         let offset = (page - 1).saturating_mul(limit);
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.store.acquire().await?;
         Ok(account_store::list(&mut conn, tenant, limit, offset).await?)
     }
 

@@ -469,12 +469,7 @@ impl Plane {
         let login = params.required("username")?;
         let password = params.required("password")?;
         let tenant: &str = &service.tenant_id;
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.store.acquire().await?;
         let identity = service_store::get_identity(&mut conn, tenant, &service.name, login).await?;
         drop(conn);
         let stored = identity.as_ref().map(|i| {

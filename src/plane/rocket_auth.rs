@@ -193,12 +193,7 @@ impl Plane {
     ) -> Result<Vec<RocketToken>, PlaneError> {
         refuse_playback(scopes)?;
         let tenant_id: &str = &tenant.id;
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.store.acquire().await?;
         let (owner, pin_hash, failures) =
             account_store::profile_pin(&mut conn, tenant_id, profile_id)
                 .await?
@@ -245,12 +240,7 @@ impl Plane {
             ));
         }
         let tenant_id: &str = &tenant.id;
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::store::StoreError::from)?;
+        let mut conn = self.store.acquire().await?;
         let t = pins::get_type(&mut conn, tenant_id, pin_type)
             .await?
             .ok_or_else(|| PlaneError::Internal(format!("PIN type {pin_type} is not defined")))?;

@@ -327,12 +327,7 @@ impl Plane {
                             tenant: tenant_id,
                             account: &a.id,
                         };
-                        let mut conn = self
-                            .store
-                            .pool()
-                            .acquire()
-                            .await
-                            .map_err(crate::store::StoreError::from)?;
+                        let mut conn = self.store.acquire().await?;
                         let failures = slot.failures(&mut conn).await?;
                         Some((slot, phc, failures))
                     }

@@ -104,6 +104,11 @@ impl Store {
         &self.pool
     }
 
+    /// One pooled connection, for a few reads in a row outside a write.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         migrate::run(self).await

@@ -32,18 +32,7 @@ pub struct Revocation {
 
 /// Records a revocation; revoking twice is harmless.
 pub async fn insert(conn: &mut AnyConnection, r: &Revocation, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO revocations (tenant_id, kind, value, expires_at, created) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (tenant_id, kind, value) DO NOTHING",
-    )
-    .bind(&r.tenant_id)
-    .bind(r.kind.as_str())
-    .bind(&r.value)
-    .bind(r.expires_at)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
+    consume(conn, r, now).await.map(drop)
 }
 
 /// Spends a single-use token: records its revocation and tells whether this call
