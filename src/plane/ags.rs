@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use crate::core::ags_claims::{self, AgsClaims, Pending, SESSION_TYP, USER_ACCOUNT_TYP};
-use crate::core::jwt::{self, RingKey, TokenError};
+use crate::core::jwt::{RingKey, TokenError};
 use crate::core::keys::KeyAlg;
 use crate::core::snapshot::TenantView;
 use crate::store::accounts::{self as account_store, Account};
@@ -401,9 +401,9 @@ impl Plane {
         if let Some(refusal) = account_refusal(account.status) {
             return Err(refusal);
         }
-        self.sign_ags(
+        self.sign_claims(
             tenant,
-            AgsClaims {
+            &AgsClaims {
                 typ: SESSION_TYP.into(),
                 tenant_id: tenant.id.to_string(),
                 auth_service: service.name,
@@ -508,9 +508,9 @@ impl Plane {
         lifetimes: AgsLifetimes,
     ) -> Result<AgsOutcome, PlaneError> {
         let now = self.now_s();
-        let user_account_token = self.sign_ags(
+        let user_account_token = self.sign_claims(
             tenant,
-            AgsClaims {
+            &AgsClaims {
                 typ: USER_ACCOUNT_TYP.into(),
                 tenant_id: tenant.id.to_string(),
                 auth_service: service.name.clone(),
@@ -526,16 +526,6 @@ impl Plane {
             accounts,
             user_account_token,
         })
-    }
-
-    fn sign_ags(&self, tenant: &TenantView, claims: AgsClaims) -> Result<String, PlaneError> {
-        let key = tenant.access_keys.active.clone().ok_or_else(|| {
-            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
-        })?;
-        Ok(jwt::sign(
-            &key,
-            &serde_json::to_vec(&claims).expect("claims serialise"),
-        ))
     }
 
     /// Binds the managed device `tvkey_id` to `account` (creating it within the

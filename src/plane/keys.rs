@@ -121,6 +121,22 @@ impl Plane {
         Ok(created)
     }
 
+    /// Signs `claims` with the tenant's ACTIVE access (sign-on) key: every token
+    /// the plane issues for sign-on, AGS, Rocket and limited use.
+    pub(crate) fn sign_claims(
+        &self,
+        tenant: &crate::core::snapshot::TenantView,
+        claims: &impl serde::Serialize,
+    ) -> Result<String, PlaneError> {
+        let key = tenant.access_keys.active.as_ref().ok_or_else(|| {
+            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
+        })?;
+        Ok(crate::core::jwt::sign(
+            key,
+            &serde_json::to_vec(claims).expect("claims serialise"),
+        ))
+    }
+
     pub async fn list_keys(&self, tenant: &str) -> Result<Vec<SigningKey>, PlaneError> {
         Ok(key_store::list(self.store.pool(), tenant).await?)
     }

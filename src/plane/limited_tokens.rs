@@ -7,7 +7,6 @@
 //! Must never: issue a guest token for a tenant that has not switched guest
 //! access on, or for a country outside its allowed list.
 
-use crate::core::jwt;
 use crate::core::limited_claims::{LimitedClaims, GUEST_TYP, SELF_SERVICE_TYP};
 use crate::core::snapshot::TenantView;
 use crate::store::tenants as tenant_store;
@@ -42,14 +41,8 @@ impl Plane {
         tenant: &TenantView,
         claims: LimitedClaims,
     ) -> Result<LimitedToken, PlaneError> {
-        let key = tenant.access_keys.active.clone().ok_or_else(|| {
-            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
-        })?;
         Ok(LimitedToken {
-            token: jwt::sign(
-                &key,
-                &serde_json::to_vec(&claims).expect("claims serialise"),
-            ),
+            token: self.sign_claims(tenant, &claims)?,
             claims,
         })
     }

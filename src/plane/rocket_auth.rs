@@ -69,20 +69,6 @@ pub struct RocketToken {
 }
 
 impl Plane {
-    fn sign_rocket(
-        &self,
-        tenant: &TenantView,
-        claims: &RocketClaims,
-    ) -> Result<String, PlaneError> {
-        let key = tenant.access_keys.active.clone().ok_or_else(|| {
-            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
-        })?;
-        Ok(jwt::sign(
-            &key,
-            &serde_json::to_vec(claims).expect("claims serialise"),
-        ))
-    }
-
     /// `POST /authorization`: for each scope an Account token, plus a Profile token
     /// (for the account's default profile) where the scope exists at profile level
     /// (Catalog only).
@@ -174,7 +160,7 @@ impl Plane {
             sid: chain.sid.clone(),
         };
         Ok(RocketToken {
-            value: self.sign_rocket(chain.tenant, &claims)?,
+            value: self.sign_claims(chain.tenant, &claims)?,
             claims,
         })
     }
@@ -369,7 +355,7 @@ impl Plane {
             ..claims
         };
         Ok(RocketToken {
-            value: self.sign_rocket(tenant, &renewed)?,
+            value: self.sign_claims(tenant, &renewed)?,
             claims: renewed,
         })
     }

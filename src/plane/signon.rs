@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use crate::config::TokensConfig;
 use crate::core::claims::{self, Lifetimes, SignOnClaims, Subject, REFRESH_TYP};
-use crate::core::jwt::{self, TokenError};
+use crate::core::jwt::TokenError;
 use crate::core::snapshot::{Revoked, TenantView};
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::accounts::{self as account_store, Account, FailureState};
@@ -547,9 +547,6 @@ impl Plane {
         now: i64,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        let key = tenant.access_keys.active.clone().ok_or_else(|| {
-            PlaneError::Internal(format!("tenant {} has no active access key", tenant.id))
-        })?;
         let new_sid;
         let (sid, fixed_exp) = match chain {
             Some(c) => c,
@@ -580,11 +577,9 @@ impl Plane {
             fixed_exp,
             policy.lifetimes,
         );
-        let sign =
-            |c: &SignOnClaims| jwt::sign(&key, &serde_json::to_vec(c).expect("claims serialise"));
         Ok(Issued {
-            access_token: sign(&access),
-            refresh_token: sign(&refresh),
+            access_token: self.sign_claims(tenant, &access)?,
+            refresh_token: self.sign_claims(tenant, &refresh)?,
             access,
             refresh,
         })
