@@ -111,8 +111,20 @@ pub fn verify_sign_on(
     leeway_s: i64,
 ) -> Result<SignOnClaims, TokenError> {
     let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
+    sign_on_from_payload(tenant, &verified.payload, typs, now_s, leeway_s)
+}
+
+/// The checks of [`verify_sign_on`] after the signature: parse, type, tenant,
+/// time (for a caller that verified the signature once and dispatches on `typ`).
+pub fn sign_on_from_payload(
+    tenant: &TenantView,
+    payload: &[u8],
+    typs: &[&str],
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<SignOnClaims, TokenError> {
     let claims: SignOnClaims =
-        serde_json::from_slice(&verified.payload).map_err(|_| TokenError::Malformed)?;
+        serde_json::from_slice(payload).map_err(|_| TokenError::Malformed)?;
     let typ = typs
         .iter()
         .copied()
@@ -136,7 +148,19 @@ pub fn check_sign_on(
     now_s: i64,
     leeway_s: i64,
 ) -> Result<SignOnClaims, TokenError> {
-    let claims = verify_sign_on(tenant, token, typs, now_s, leeway_s)?;
+    not_revoked(
+        tenant,
+        revoked,
+        verify_sign_on(tenant, token, typs, now_s, leeway_s)?,
+    )
+}
+
+/// `claims`, unless their chain or id is revoked.
+pub fn not_revoked(
+    tenant: &TenantView,
+    revoked: &Revoked,
+    claims: SignOnClaims,
+) -> Result<SignOnClaims, TokenError> {
     if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
         return Err(TokenError::Revoked);
     }

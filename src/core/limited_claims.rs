@@ -44,8 +44,20 @@ pub fn check_limited(
     leeway_s: i64,
 ) -> Result<LimitedClaims, TokenError> {
     let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
+    limited_from_payload(tenant, revoked, &verified.payload, typs, now_s, leeway_s)
+}
+
+/// The checks of [`check_limited`] after the signature.
+pub fn limited_from_payload(
+    tenant: &TenantView,
+    revoked: &Revoked,
+    payload: &[u8],
+    typs: &[&str],
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<LimitedClaims, TokenError> {
     let claims: LimitedClaims =
-        serde_json::from_slice(&verified.payload).map_err(|_| TokenError::WrongType)?;
+        serde_json::from_slice(payload).map_err(|_| TokenError::WrongType)?;
     if !typs.contains(&claims.typ.as_str()) {
         return Err(TokenError::WrongType);
     }

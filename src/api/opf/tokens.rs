@@ -10,9 +10,9 @@ use serde::Deserialize;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{bearer_token, OptionalJsonBody, PathParam, Tenant};
 use crate::app::AppState;
-use crate::core::claims::{check_sign_on, ACCESS_TYP, REFRESH_TYP};
-use crate::core::jwt::TokenError;
-use crate::core::limited_claims::{check_limited, GUEST_TYP, SELF_SERVICE_TYP};
+use crate::core::claims::{not_revoked, sign_on_from_payload, ACCESS_TYP, REFRESH_TYP};
+use crate::core::jwt::{self, TokenError};
+use crate::core::limited_claims::{limited_from_payload, GUEST_TYP, SELF_SERVICE_TYP};
 
 /// A token problem as OPF's edge reports it: 403 with `resultCode "99999:403"`.
 pub fn token_error(e: TokenError) -> ApiError {
@@ -41,30 +41,24 @@ pub async fn validate_token(
             ApiError::bad_request(codes::BAD_REQUEST, "a token is required (Bearer or body)")
         })?;
     let (now, leeway) = (state.clock.now_s(), state.config.tokens.leeway_s);
-    let revoked = &tenant.snapshot.revoked;
-    match check_sign_on(
-        &tenant.view,
-        revoked,
-        token,
-        &[ACCESS_TYP, REFRESH_TYP],
-        now,
-        leeway,
-    ) {
-        Ok(claims) => Ok(axum::Json(claims).into_response()),
+    let (view, revoked) = (&tenant.view, &tenant.snapshot.revoked);
+    // The signature is checked once; the claims are then read as the type says.
+    let verified = jwt::verify(&view.access_keys, token, now).map_err(token_error)?;
+    let payload = &verified.payload;
+    match sign_on_from_payload(view, payload, &[ACCESS_TYP, REFRESH_TYP], now, leeway) {
+        Ok(claims) => {
+            let claims = not_revoked(view, revoked, claims).map_err(token_error)?;
+            Ok(axum::Json(claims).into_response())
+        }
         // Not shaped like a sign-on token: perhaps a self-service or guest one.
         Err(e @ (TokenError::WrongType | TokenError::Malformed)) => {
-            let claims = check_limited(
-                &tenant.view,
-                revoked,
-                token,
-                &[SELF_SERVICE_TYP, GUEST_TYP],
-                now,
-                leeway,
-            )
-            .map_err(|limited| match limited {
-                TokenError::WrongType | TokenError::Malformed => token_error(e),
-                other => token_error(other),
-            })?;
+            let typs = [SELF_SERVICE_TYP, GUEST_TYP];
+            let claims = limited_from_payload(view, revoked, payload, &typs, now, leeway).map_err(
+                |limited| match limited {
+                    TokenError::WrongType | TokenError::Malformed => token_error(e),
+                    other => token_error(other),
+                },
+            )?;
             Ok(axum::Json(claims).into_response())
         }
         Err(e) => Err(token_error(e).into()),
