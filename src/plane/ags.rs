@@ -22,13 +22,10 @@ use crate::core::keys::KeyAlg;
 use crate::core::snapshot::TenantView;
 use crate::store::accounts::{self as account_store, Account};
 use crate::store::auth_services::{self as service_store, AuthService};
-use crate::store::devices::{self as device_store, ManagedId};
 use crate::store::revocations::{Revocation, RevocationKind};
 
 use super::credentials::hash_secret;
-use super::signon::{
-    account_refusal, device_refusal, DeviceChoice, Issued, NewDevice, SecretSlot, SignOnPolicy,
-};
+use super::signon::{account_refusal, DeviceChoice, Issued, SecretSlot, SignOnPolicy};
 use super::{validate, Plane, PlaneError};
 
 /// Registration types an auth service may offer, each binding one kind of
@@ -540,51 +537,9 @@ impl Plane {
         spend: Option<Revocation>,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
-        let now = self.now_s();
-        let tenant_id: &str = &tenant.id;
-        let mut tx = self.store.write().await?;
-        if let Some(spent) = &spend {
-            self.spend(&mut tx, spent, now).await?;
-        }
-        tx.lock_key(&format!("devices/{tenant_id}/{}", account.id))
-            .await?;
-        let existing =
-            device_store::get_by_managed_id(&mut *tx.conn(), tenant_id, ManagedId::TvKey, tvkey_id)
-                .await?;
-        let device = match existing {
-            Some(d) if d.account_id != account.id => {
-                return Err(PlaneError::Conflict(
-                    "this device is registered to another account".into(),
-                ))
-            }
-            Some(d) => {
-                if let Some(refusal) = device_refusal(&d) {
-                    return Err(refusal);
-                }
-                device_store::touch(tx.conn(), tenant_id, &d.id, now).await?;
-                d
-            }
-            None => {
-                let info = serde_json::json!({ "deviceType": "MANAGED" });
-                self.create_device(
-                    &mut tx,
-                    account,
-                    NewDevice {
-                        info,
-                        tvkey_id: Some(tvkey_id.to_owned()),
-                        ..NewDevice::default()
-                    },
-                    now,
-                )
-                .await?
-            }
-        };
-        let issued = self.issue(tenant, account, &device, None, None, now, policy)?;
-        self.commit(tx).await?;
-        Ok(issued)
+        let device = DeviceChoice::TvKey(tvkey_id.to_owned());
+        self.sign_on_account(tenant, account, device, false, spend, policy)
+            .await
     }
 
     /// Operator: creates or replaces an auth service. True if it was new.

@@ -10,11 +10,10 @@
 use crate::core::rocket_claims::{RocketClaims, Scope};
 use crate::core::snapshot::TenantView;
 use crate::store::device_codes::{self, DeviceCode};
-use crate::store::devices as device_store;
 
 use super::dsra::new_code;
 use super::rocket_auth::{RocketToken, PLAYBACK_NEEDS_PIN};
-use super::signon::{device_refusal, NewDevice, SignOnPolicy};
+use super::signon::{DeviceChoice, SignOnPolicy};
 use super::{validate, Plane, PlaneError};
 
 /// Refusal code (403) while the code waits for the user's authorization: the
@@ -140,37 +139,17 @@ impl Plane {
         if !device_codes::use_up(tx.conn(), tenant_id, &code, now).await? {
             return Err(PlaneError::NotFound("device code"));
         }
-        match device_store::get(&mut *tx.conn(), tenant_id, device_id).await? {
-            Some(d) if d.account_id != account.id => {
-                return Err(PlaneError::Conflict(
-                    "a device with the provided id already exists".into(),
-                ))
-            }
-            Some(d) => {
-                if let Some(refusal) = device_refusal(&d) {
-                    return Err(refusal);
-                }
-                device_store::touch(tx.conn(), tenant_id, &d.id, now).await?;
-            }
-            None => {
-                let info = serde_json::json!({
-                    "deviceType": "OPEN",
-                    "type": found.device_type,
-                    "device": { "hardware": { "model": found.device_name } },
-                });
-                self.create_device(
-                    &mut tx,
-                    &account,
-                    NewDevice {
-                        id: Some(device_id.to_owned()),
-                        info,
-                        ..NewDevice::default()
-                    },
-                    now,
-                )
-                .await?;
-            }
-        }
+        let info = serde_json::json!({
+            "deviceType": "OPEN",
+            "type": found.device_type,
+            "device": { "hardware": { "model": found.device_name } },
+        });
+        let device = DeviceChoice::Named {
+            id: device_id.to_owned(),
+            info,
+        };
+        self.resolve_device(&mut tx, &account, device, false, now)
+            .await?;
         self.commit(tx).await?;
         self.account_and_profile_tokens(tenant, &account.id, scopes, &[Scope::Catalog], policy)
             .await

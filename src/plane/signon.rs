@@ -72,11 +72,19 @@ pub struct PasswordSignOn {
 }
 
 /// Which device a sign-on is for: a new one described by `deviceInformation`
-/// (first sign-on) or a known one by `clientId` (nth sign-on).
+/// (first sign-on), a known one by `clientId` (nth sign-on), or one that names
+/// itself and is registered to the account on its first sign-on.
 #[derive(Debug, Clone)]
 pub enum DeviceChoice {
     New(serde_json::Value),
     Known(String),
+    /// A MANAGED TVKey device by its TVKey id (AGS registration).
+    TvKey(String),
+    /// A device under its own id, e.g. a serial number (Rocket pairing).
+    Named {
+        id: String,
+        info: serde_json::Value,
+    },
 }
 
 impl DeviceChoice {
@@ -280,31 +288,90 @@ impl Plane {
             return Err(refusal);
         }
         let now = self.now_s();
-        let tenant_id: &str = &tenant.id;
         let mut tx = self.store.write().await?;
         if let Some(spent) = &spend {
             self.spend(&mut tx, spent, now).await?;
         }
-        let device = match device {
+        let device = self
+            .resolve_device(&mut tx, account, device, auto_approve, now)
+            .await?;
+        let issued = self.issue(tenant, account, &device, None, None, now, policy)?;
+        self.commit(tx).await?;
+        Ok(issued)
+    }
+
+    /// The device of a sign-on, inside the sign-on's transaction: a known one
+    /// must be the account's own and usable; a new one is created within the
+    /// device limit; a self-named one (TVKey id, own id) is found — refused with
+    /// 409 if another account holds it — or created under that name.
+    pub(crate) async fn resolve_device(
+        &self,
+        tx: &mut WriteTx,
+        account: &Account,
+        choice: DeviceChoice,
+        auto_approve: bool,
+        now: i64,
+    ) -> Result<Device, PlaneError> {
+        let tenant_id = account.tenant_id.as_str();
+        let (existing, conflict, new) = match choice {
             DeviceChoice::Known(client_id) => {
                 let device = device_store::get(&mut *tx.conn(), tenant_id, &client_id)
                     .await?
                     .filter(|d| d.account_id == account.id)
                     .ok_or(PlaneError::NotFound("device"))?;
-                if let Some(refusal) = device_refusal(&device) {
-                    return Err(refusal);
-                }
-                device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
-                device
+                (Some(device), "", NewDevice::default())
             }
             DeviceChoice::New(info) => {
-                self.create_device_on_first_sign_on(&mut tx, account, info, now, auto_approve)
-                    .await?
+                return self
+                    .create_device_on_first_sign_on(tx, account, info, now, auto_approve)
+                    .await;
+            }
+            DeviceChoice::TvKey(tvkey_id) => {
+                tx.lock_key(&format!("devices/{tenant_id}/{}", account.id))
+                    .await?;
+                let existing = device_store::get_by_managed_id(
+                    &mut *tx.conn(),
+                    tenant_id,
+                    ManagedId::TvKey,
+                    &tvkey_id,
+                )
+                .await?;
+                let new = NewDevice {
+                    info: serde_json::json!({ "deviceType": "MANAGED" }),
+                    tvkey_id: Some(tvkey_id),
+                    ..NewDevice::default()
+                };
+                (
+                    existing,
+                    "this device is registered to another account",
+                    new,
+                )
+            }
+            DeviceChoice::Named { id, info } => {
+                let existing = device_store::get(&mut *tx.conn(), tenant_id, &id).await?;
+                let new = NewDevice {
+                    id: Some(id),
+                    info,
+                    ..NewDevice::default()
+                };
+                (
+                    existing,
+                    "a device with the provided id already exists",
+                    new,
+                )
             }
         };
-        let issued = self.issue(tenant, account, &device, None, None, now, policy)?;
-        self.commit(tx).await?;
-        Ok(issued)
+        match existing {
+            Some(d) if d.account_id != account.id => Err(PlaneError::Conflict(conflict.into())),
+            Some(d) => {
+                if let Some(refusal) = device_refusal(&d) {
+                    return Err(refusal);
+                }
+                device_store::touch(tx.conn(), tenant_id, &d.id, now).await?;
+                Ok(d)
+            }
+            None => self.create_device(tx, account, new, now).await,
+        }
     }
 
     /// Checks a username and password: lockout first, then one argon2
