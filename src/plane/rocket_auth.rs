@@ -299,21 +299,6 @@ impl Plane {
             .await
     }
 
-    /// The account, if it still exists and is active.
-    pub(crate) async fn active_account(
-        &self,
-        tenant: &str,
-        account_id: &str,
-    ) -> Result<crate::store::accounts::Account, PlaneError> {
-        let account = account_store::get(self.store.pool(), tenant, account_id)
-            .await?
-            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
-        Ok(account)
-    }
-
     /// Verifies a Rocket token of this tenant (signature, type, time, revocation).
     pub fn check_rocket_token(
         tenant: &TenantView,

@@ -788,6 +788,21 @@ impl Plane {
         Ok(issued)
     }
 
+    /// The account, if it still exists and is active.
+    pub(crate) async fn active_account(
+        &self,
+        tenant: &str,
+        account_id: &str,
+    ) -> Result<Account, PlaneError> {
+        let account = account_store::get(self.store.pool(), tenant, account_id)
+            .await?
+            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        Ok(account)
+    }
+
     /// For a chain being continued (refresh, profile switch): the account must
     /// still be active and the device still its own, not deleted, not disabled.
     pub(crate) async fn recheck_chain(
@@ -796,12 +811,7 @@ impl Plane {
         account_id: &str,
         device_id: &str,
     ) -> Result<(Account, Device), PlaneError> {
-        let account = account_store::get(self.store.pool(), tenant_id, account_id)
-            .await?
-            .ok_or(PlaneError::Unauthorized("account no longer exists"))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
+        let account = self.active_account(tenant_id, account_id).await?;
         let device = device_store::get(self.store.pool(), tenant_id, device_id)
             .await?
             .filter(|d| d.account_id == account.id)
