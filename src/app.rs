@@ -38,6 +38,13 @@ pub struct App {
     pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
 }
 
+impl App {
+    /// The sign-on settings of `[tokens]`, as the plane's sign-on services take them.
+    pub fn signon_policy(&self) -> crate::plane::signon::SignOnPolicy {
+        crate::plane::signon::SignOnPolicy::from_config(&self.config.tokens)
+    }
+}
+
 impl Deref for AppState {
     type Target = App;
     fn deref(&self) -> &App {

@@ -21,7 +21,7 @@ use crate::app::AppState;
 use crate::plane::ags::{
     endpoints, AgsLifetimes, AgsOutcome, AuthServiceInput, Finishing, Parameters,
 };
-use crate::plane::signon::{DeviceChoice, SignOnPolicy};
+use crate::plane::signon::DeviceChoice;
 use crate::store::auth_services::AuthService;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -36,10 +36,6 @@ fn auth_service_id(headers: &HeaderMap) -> Result<&str, ApiError> {
         .ok_or_else(|| {
             ApiError::bad_request(codes::BAD_REQUEST, "x-auth-service-id header is required")
         })
-}
-
-fn policy(state: &AppState) -> SignOnPolicy {
-    SignOnPolicy::from_config(&state.config.tokens)
 }
 
 fn lifetimes(state: &AppState) -> AgsLifetimes {
@@ -230,7 +226,7 @@ pub async fn sign_on(
             service,
             &params,
             device,
-            policy(&state),
+            state.signon_policy(),
             lifetimes(&state),
         )
         .await?;
@@ -266,7 +262,7 @@ pub async fn subsequent_sign_on(
             token,
             &params,
             Finishing::SignOn(device),
-            policy(&state),
+            state.signon_policy(),
         )
         .await?;
     Ok((
@@ -292,7 +288,7 @@ pub async fn refresh(
             &tenant.view,
             &tenant.snapshot.revoked,
             token,
-            policy(&state),
+            state.signon_policy(),
         )
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -335,7 +331,7 @@ pub async fn get_session_token(
             &tenant.view,
             service,
             &params,
-            policy(&state),
+            state.signon_policy(),
             lifetimes(&state),
         )
         .await?;
@@ -354,7 +350,13 @@ pub async fn sign_on_with_session_token(
     let device = DeviceChoice::from_request(info, client_id)?;
     let issued = state
         .plane
-        .ags_sign_on_with_session_token(&tenant.view, service, &params, device, policy(&state))
+        .ags_sign_on_with_session_token(
+            &tenant.view,
+            service,
+            &params,
+            device,
+            state.signon_policy(),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -380,7 +382,7 @@ pub async fn register(
             service,
             &registration_type,
             &params,
-            policy(&state),
+            state.signon_policy(),
             lifetimes(&state),
         )
         .await?;
@@ -405,7 +407,7 @@ pub async fn subsequent_register(
             token,
             &params,
             Finishing::Register,
-            policy(&state),
+            state.signon_policy(),
         )
         .await?;
     Ok((

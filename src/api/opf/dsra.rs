@@ -11,7 +11,6 @@ use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{require_bearer, JsonBody, Operator, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
 use crate::plane::dsra::{PollDevice, PollOutcome};
-use crate::plane::signon::SignOnPolicy;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -163,7 +162,7 @@ pub async fn sign_on_by_activation_token(
     headers: HeaderMap,
 ) -> OpfResult<(StatusCode, Json<TokenResponse>)> {
     let token = require_bearer(&headers)?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_with_activation_token(&tenant.view, token, policy)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{require_bearer, JsonBody, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
-use crate::plane::signon::{Issued, PasswordSignOn, SignOnPolicy};
+use crate::plane::signon::{Issued, PasswordSignOn};
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -58,7 +58,7 @@ pub async fn sign_on_by_username_password(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<PasswordSignOnIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_with_password(
@@ -82,7 +82,7 @@ pub async fn refresh(
     headers: HeaderMap,
 ) -> OpfResult<Json<TokenResponse>> {
     let token = require_bearer(&headers)?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .refresh(&tenant.view, &tenant.snapshot.revoked, token, policy)
@@ -115,7 +115,7 @@ pub async fn sign_on_by_casn(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<CasnIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, None, policy)
@@ -129,7 +129,7 @@ pub async fn sign_on_by_smart_card_id(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<SmartCardIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_managed(
@@ -159,7 +159,7 @@ pub async fn sign_on_by_tvkey_activation(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<TvKeyActivationIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_managed(
@@ -193,7 +193,7 @@ pub async fn change_user_profile(
     signed_on: SignedOn,
     JsonBody(body, ..): JsonBody<ChangeUserProfileIn, Opf>,
 ) -> OpfResult<Json<AccessTokenOnly>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = state
         .plane
         .change_user_profile(
@@ -261,7 +261,7 @@ pub async fn update_in_home_status(
     signed_on: SignedOn,
     OptionalJsonBody(body, ..): OptionalJsonBody<UpdateInHomeIn, Opf>,
 ) -> OpfResult<Json<InHomeStatusOut>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let body = body.unwrap_or_default();
     let (issued, in_home) = state
         .plane

@@ -15,7 +15,7 @@ use super::ias::TokenResponse;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{verify_access, QueryParams, Tenant};
 use crate::app::AppState;
-use crate::plane::signon::{PasswordSignOn, SignOnPolicy};
+use crate::plane::signon::PasswordSignOn;
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -45,7 +45,7 @@ pub async fn token(
     tenant: Tenant<Opf>,
     QueryParams(q, ..): QueryParams<TokenQuery, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let issued = match q.grant_type.as_deref() {
         Some("password") => {
             let request = PasswordSignOn {

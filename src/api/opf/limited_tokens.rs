@@ -12,7 +12,6 @@ use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, QueryParams, Tenant};
 use crate::app::AppState;
 use crate::plane::limited_tokens::LimitedToken;
-use crate::plane::signon::SignOnPolicy;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -47,7 +46,7 @@ async fn self_service(
     username: &str,
     password: &str,
 ) -> OpfResult<Json<LimitedTokenOut>> {
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let token = state
         .plane
         .self_service_token(

@@ -20,7 +20,6 @@ use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::rocket_claims::Scope;
 use crate::plane::rocket_auth::RocketToken;
-use crate::plane::signon::SignOnPolicy;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;
 
@@ -107,6 +106,13 @@ pub struct AccessToken {
     refreshable: bool,
 }
 
+impl AccessToken {
+    /// The response body of the operations that return `AccessToken[]`.
+    pub fn list(tokens: Vec<RocketToken>) -> Json<Vec<AccessToken>> {
+        Json(tokens.into_iter().map(AccessToken::from).collect())
+    }
+}
+
 impl From<RocketToken> for AccessToken {
     fn from(t: RocketToken) -> Self {
         Self {
@@ -126,7 +132,7 @@ pub async fn get_account_token(
     JsonBody(body, ..): JsonBody<AccountTokenRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_sign_in(
@@ -137,7 +143,7 @@ pub async fn get_account_token(
             policy,
         )
         .await?;
-    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+    Ok(AccessToken::list(tokens))
 }
 
 /// `POST /api/authorization/refresh` (refreshToken).
@@ -148,7 +154,7 @@ pub async fn refresh_token(
     JsonBody(body, ..): JsonBody<TokenRefreshRequest, Rocket>,
 ) -> RocketResult<Json<AccessToken>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let token = state
         .plane
         .rocket_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token, policy)
@@ -180,7 +186,7 @@ pub async fn get_profile_token(
     JsonBody(body, ..): JsonBody<ProfileTokenRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let scopes: Vec<Scope> = body.scopes.into_iter().map(Scope::from).collect();
     let tokens = state
         .plane
@@ -193,7 +199,7 @@ pub async fn get_profile_token(
             policy,
         )
         .await?;
-    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+    Ok(AccessToken::list(tokens))
 }
 
 /// `POST /api/authorization/sso` (singleSignOn): no third-party identity

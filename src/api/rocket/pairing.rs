@@ -15,7 +15,6 @@ use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::app::AppState;
 use crate::core::rocket_claims::Scope;
 use crate::plane::rocket_pairing::PairingDevice;
-use crate::plane::signon::SignOnPolicy;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;
 
@@ -90,10 +89,10 @@ pub async fn token_by_code(
     JsonBody(body, ..): JsonBody<AccountTokenByCodeRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_token_by_code(&tenant.view, &body.id, &body.code, &body.scopes, policy)
         .await?;
-    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+    Ok(AccessToken::list(tokens))
 }

@@ -12,7 +12,6 @@ use crate::api::extract::rocket_auth::{AccountAuth, Catalog};
 use crate::api::extract::{JsonBody, QueryParams};
 use crate::app::AppState;
 use crate::core::rocket_claims::Scope;
-use crate::plane::signon::SignOnPolicy;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -33,7 +32,7 @@ pub async fn get_account_token_with_pin(
     JsonBody(body, ..): JsonBody<ItvPinAuthRequest, Rocket>,
 ) -> Result<Json<Vec<AccessToken>>, FaceError<Rocket>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_pin_authorization(
@@ -45,5 +44,5 @@ pub async fn get_account_token_with_pin(
             policy,
         )
         .await?;
-    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+    Ok(AccessToken::list(tokens))
 }

@@ -11,7 +11,6 @@ use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::app::AppState;
 use crate::plane::rocket_auth::Registration;
-use crate::plane::signon::SignOnPolicy;
 
 /// `RegistrationRequest`. `languageCode`, `marketing` and `segments` are
 /// accepted; profile preferences arrive with the profile service.
@@ -37,7 +36,7 @@ pub async fn register(
     JsonBody(body, ..): JsonBody<RegistrationRequest, Rocket>,
 ) -> Result<Json<Vec<AccessToken>>, FaceError<Rocket>> {
     common.validate()?;
-    let policy = SignOnPolicy::from_config(&state.config.tokens);
+    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_register(
@@ -53,5 +52,5 @@ pub async fn register(
             policy,
         )
         .await?;
-    Ok(Json(tokens.into_iter().map(AccessToken::from).collect()))
+    Ok(AccessToken::list(tokens))
 }
