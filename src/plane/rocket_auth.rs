@@ -51,7 +51,7 @@ fn dedup(scopes: &[Scope]) -> impl Iterator<Item = Scope> + '_ {
         .map(|(_, s)| *s)
 }
 
-fn refuse_playback(scopes: &[Scope]) -> Result<(), PlaneError> {
+pub(crate) fn refuse_playback(scopes: &[Scope]) -> Result<(), PlaneError> {
     if scopes.contains(&Scope::Playback) {
         return Err(PlaneError::Refused {
             code: PLAYBACK_NEEDS_PIN,

@@ -12,7 +12,7 @@ use crate::core::snapshot::TenantView;
 use crate::store::device_codes::{self, DeviceCode};
 
 use super::dsra::new_code;
-use super::rocket_auth::{RocketToken, PLAYBACK_NEEDS_PIN};
+use super::rocket_auth::{refuse_playback, RocketToken};
 use super::signon::{DeviceChoice, SignOnPolicy};
 use super::{validate, Plane, PlaneError};
 
@@ -111,12 +111,7 @@ impl Plane {
         scopes: &[Scope],
         policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
-        if scopes.contains(&Scope::Playback) {
-            return Err(PlaneError::Refused {
-                code: PLAYBACK_NEEDS_PIN,
-                message: "Playback scope is granted by /itv/pinauthorization only",
-            });
-        }
+        refuse_playback(scopes)?;
         let code = code.trim().to_ascii_uppercase();
         let tenant_id: &str = &tenant.id;
         let now = self.now_s();
