@@ -36,6 +36,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Failed credential attempts per client address (credential routes only).
     pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
+    /// The DAS server client, when `[das] url` is set.
+    pub das: Option<crate::plane::das::client::DasClient>,
 }
 
 impl App {
@@ -139,6 +141,7 @@ impl NodeBuilder {
             self.config.tokens.max_failed_signons_per_ip,
             self.config.tokens.signon_ip_window_s,
         );
+        let das = crate::plane::das::client::DasClient::from_config(&self.config.das)?;
         let state = AppState(Arc::new(App {
             config: self.config,
             store,
@@ -148,6 +151,7 @@ impl NodeBuilder {
             plane,
             metrics: Arc::new(Metrics::new()),
             signon_throttle,
+            das,
         }));
         Ok(Node {
             state,

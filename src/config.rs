@@ -26,6 +26,7 @@ pub struct Config {
     pub tokens: TokensConfig,
     pub demo: DemoConfig,
     pub rocket: RocketConfig,
+    pub das: DasConfig,
     pub log: LogConfig,
 }
 
@@ -99,6 +100,19 @@ pub struct RocketConfig {
     pub default_tenant: String,
     /// The account PIN type `/itv/pinauthorization` checks and `/register` sets.
     pub pin_type: String,
+}
+
+/// The Device Authentication Service (DAS) server the DAS sign-on rows ask.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DasConfig {
+    /// `http(s)://...` of the DAS server's verification endpoint; empty: the DAS
+    /// rows answer 404.
+    pub url: String,
+    /// Deadline for one DAS call, in milliseconds.
+    pub timeout_ms: u64,
+    /// Sent as `Authorization: Bearer <api_key>` when not empty. A secret.
+    pub api_key: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,6 +271,19 @@ impl Config {
                 "must be 1-64 characters of [A-Za-z0-9_.-]",
             ));
         }
+        let das = &self.das;
+        if !(das.url.is_empty()
+            || das.url.starts_with("http://")
+            || das.url.starts_with("https://"))
+        {
+            return Err(invalid("das.url", "must be empty or an http(s):// URL"));
+        }
+        if das.timeout_ms == 0 || das.timeout_ms >= self.server.admin_timeout_ms {
+            return Err(invalid(
+                "das.timeout_ms",
+                "must be positive and below server.admin_timeout_ms",
+            ));
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map_err(|e| invalid("log.level", &e.to_string()))?;
         Ok(())
@@ -282,6 +309,9 @@ impl Config {
     pub fn redacted_toml(&self) -> String {
         let mut shown = self.clone();
         shown.storage.database_url = redact_url(&self.storage.database_url);
+        if !shown.das.api_key.is_empty() {
+            shown.das.api_key = "***".into();
+        }
         toml::to_string_pretty(&shown).expect("config serialises")
     }
 
@@ -407,8 +437,26 @@ mod tests {
         assert_eq!(redact_url("postgres://app@db/x"), "postgres://app@db/x");
         let mut c = Config::embedded();
         c.storage.database_url = "postgres://app:s3cret@db/x".into();
+        c.das.api_key = "das-k3y".into();
         let shown = c.redacted_toml();
         assert!(!shown.contains("s3cret"));
+        assert!(!shown.contains("das-k3y"));
         assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn das_settings_are_checked() {
+        let mut c = Config::embedded();
+        c.das.url = "ftp://das".into();
+        assert!(c.validate().unwrap_err().to_string().contains("das.url"));
+        c.das.url = "https://das.example/verify".into();
+        c.das.timeout_ms = c.server.admin_timeout_ms;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("das.timeout_ms"));
+        c.das.timeout_ms = 100;
+        c.validate().unwrap();
     }
 }

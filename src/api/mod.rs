@@ -53,6 +53,24 @@ pub fn router(state: AppState) -> Router {
             "/ias/v3/token/actions/signOnBySignOnActivationToken",
             post(opf::dsra::sign_on_by_activation_token),
         )
+        // DAS (device authentication): credentials or managed-device ids plus
+        // the device's DAS challenge
+        .route(
+            "/ias/v3/token/actions/dasSignOnByCasn",
+            post(opf::das::sign_on_by_casn),
+        )
+        .route(
+            "/ias/v3/token/actions/dasSignOnByUserNamePassword",
+            post(opf::das::sign_on_by_username_password),
+        )
+        .route(
+            "/das/v1/user/actions/validateCredentials",
+            post(opf::das::validate_credentials),
+        )
+        .route(
+            "/das/v1/user/actions/getDeviceId",
+            post(opf::das::get_device_id),
+        )
         .route("/ias/v2/token", post(opf::ias_v2::token))
         .route(
             "/ias/v3/token/actions/selfServiceToken",

@@ -21,11 +21,14 @@ pub enum PlaneError {
     /// Too many failed attempts; retry after this many seconds (429).
     #[error("too many failed attempts")]
     Throttled { retry_after_s: i64 },
+    /// A service playgate depends on (e.g. the DAS server) failed (502).
+    #[error("{0}")]
+    Upstream(&'static str),
     /// The store cannot be reached: retry later.
     #[error("service temporarily unavailable")]
     Unavailable,
     /// A bug or corrupt data; details are logged, never returned.
-    #[error("internal error")]
+    #[error("internal error: {0}")]
     Internal(String),
 }
 

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod ags;
 pub mod catalogue;
 pub mod credentials;
+pub mod das;
 pub mod dsra;
 pub mod entitlements;
 mod error;

@@ -85,6 +85,12 @@ pub enum DeviceChoice {
         id: String,
         info: serde_json::Value,
     },
+    /// The device bound to a DAS id (DAS sign-on), created under it on its
+    /// first sign-on.
+    Das {
+        das_id: String,
+        info: serde_json::Value,
+    },
 }
 
 impl DeviceChoice {
@@ -117,6 +123,8 @@ pub(crate) struct NewDevice {
     pub info: serde_json::Value,
     /// Provisions a MANAGED device under this TVKey id.
     pub tvkey_id: Option<String>,
+    /// Binds the device to the DAS id it authenticated with.
+    pub das_device_id: Option<String>,
     /// Auto-approve when the approval rules allow (first IAS sign-on only).
     pub auto_approve: bool,
 }
@@ -347,6 +355,28 @@ impl Plane {
                     new,
                 )
             }
+            DeviceChoice::Das { das_id, info } => {
+                tx.lock_key(&format!("devices/{tenant_id}/{}", account.id))
+                    .await?;
+                let existing = device_store::get_by_managed_id(
+                    &mut *tx.conn(),
+                    tenant_id,
+                    ManagedId::Das,
+                    &das_id,
+                )
+                .await?;
+                let new = NewDevice {
+                    info,
+                    das_device_id: Some(das_id),
+                    auto_approve,
+                    ..NewDevice::default()
+                };
+                (
+                    existing,
+                    "this device is registered to another account",
+                    new,
+                )
+            }
             DeviceChoice::Named { id, info } => {
                 let existing = device_store::get(&mut *tx.conn(), tenant_id, &id).await?;
                 let new = NewDevice {
@@ -521,6 +551,7 @@ impl Plane {
             id,
             info,
             tvkey_id,
+            das_device_id,
             auto_approve,
         } = new;
         let device_type = match info.get("deviceType").and_then(|v| v.as_str()) {
@@ -562,6 +593,8 @@ impl Plane {
             casn: None,
             smartcard_id: None,
             tvkey_id,
+            das_device_id,
+            mac_address: None,
             device_information: info,
             approved: approve,
             last_approved: approve.then_some(now),

@@ -19,6 +19,11 @@ pub struct Device {
     pub casn: Option<String>,
     pub smartcard_id: Option<String>,
     pub tvkey_id: Option<String>,
+    /// The id the DAS server derived from the device's DAS challenge, once the
+    /// device has signed on through DAS (see migration 0006).
+    pub das_device_id: Option<String>,
+    /// The MAC address a managed device reported with `nv-mac-address`.
+    pub mac_address: Option<String>,
     pub device_information: serde_json::Value,
     pub approved: bool,
     pub last_approved: Option<i64>,
@@ -28,13 +33,13 @@ pub struct Device {
 
 const COLUMNS: &str =
     "tenant_id, id, account_id, device_type, status, activity, deleted_at, name, \
-    playout_device_class, casn, smartcard_id, tvkey_id, device_information, approved, \
-    last_approved, created, modified";
+    playout_device_class, casn, smartcard_id, tvkey_id, das_device_id, mac_address, \
+    device_information, approved, last_approved, created, modified";
 
 pub async fn insert(conn: &mut AnyConnection, d: &Device) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO devices ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ))
     .bind(&d.tenant_id)
     .bind(&d.id)
@@ -48,6 +53,8 @@ pub async fn insert(conn: &mut AnyConnection, d: &Device) -> Result<(), StoreErr
     .bind(d.casn.as_deref())
     .bind(d.smartcard_id.as_deref())
     .bind(d.tvkey_id.as_deref())
+    .bind(d.das_device_id.as_deref())
+    .bind(d.mac_address.as_deref())
     .bind(d.device_information.to_string())
     .bind(super::flag(d.approved))
     .bind(d.last_approved)
@@ -78,6 +85,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Device, StoreError> {
         casn: r.try_get("casn")?,
         smartcard_id: r.try_get("smartcard_id")?,
         tvkey_id: r.try_get("tvkey_id")?,
+        das_device_id: r.try_get("das_device_id")?,
+        mac_address: r.try_get("mac_address")?,
         device_information: serde_json::from_str(&info)
             .map_err(|e| StoreError::Corrupt(format!("device_information: {e}")))?,
         approved: super::flag_of(r, "approved")?,
@@ -237,7 +246,8 @@ pub async fn set_device_information(
     Ok(())
 }
 
-/// A provisioned managed device by its CASN, smartcard id or TVKey id.
+/// A device by an identifier it is provisioned or bound under: a managed
+/// device's CASN, smartcard id or TVKey id, or any device's DAS id.
 pub async fn get_by_managed_id<'c, E>(
     executor: E,
     tenant: &str,
@@ -251,6 +261,7 @@ where
         ManagedId::Casn => "casn",
         ManagedId::SmartCard => "smartcard_id",
         ManagedId::TvKey => "tvkey_id",
+        ManagedId::Das => "das_device_id",
     };
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM devices WHERE tenant_id = $1 AND {column} = $2"
@@ -268,4 +279,50 @@ pub enum ManagedId {
     Casn,
     SmartCard,
     TvKey,
+    /// The id the DAS server derived from the device's DAS challenge.
+    Das,
+}
+
+/// Binds a device to the DAS id it authenticated with, if it has none yet
+/// (guarded: a concurrent binding is not overwritten). Another device of the
+/// tenant holding the id is a conflict (unique index).
+pub async fn bind_das_device_id(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    das_device_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE devices SET das_device_id = $1, modified = $2 \
+         WHERE tenant_id = $3 AND id = $4 AND das_device_id IS NULL",
+    )
+    .bind(das_device_id)
+    .bind(now)
+    .bind(tenant)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the MAC address a managed device reported (`nv-mac-address`).
+pub async fn set_mac_address(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    mac: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE devices SET mac_address = $1, modified = $2 \
+         WHERE tenant_id = $3 AND id = $4 AND (mac_address IS NULL OR mac_address <> $1)",
+    )
+    .bind(mac)
+    .bind(now)
+    .bind(tenant)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

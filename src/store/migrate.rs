@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rocket_pairing",
         include_str!("migrations/0005_rocket_pairing.sql"),
     ),
+    (6, "das", include_str!("migrations/0006_das.sql")),
 ];
 
 /// Renders the dialect placeholders of one migration.

@@ -7,6 +7,7 @@ mod accounts;
 mod ags;
 mod cli;
 mod contract;
+mod das;
 mod demo;
 mod dsra;
 mod entitlements;

@@ -35,6 +35,8 @@ pub const METHOD_NOT_ALLOWED: u32 = 40500;
 pub const CONFLICT: u32 = 40900;
 /// Too many failed sign-on attempts for the account; see `Retry-After`.
 pub const THROTTLED: u32 = 42900;
+/// OPF: the device is bound to another DAS identity than its challenge proves (403).
+pub use crate::plane::das::DAS_IDENTITY_MISMATCH;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;
@@ -63,5 +65,7 @@ pub const UNSUPPORTED_MEDIA_TYPE: u32 = 41500;
 pub const TOKEN_INVALID: u32 = 99999;
 /// Unexpected failure (details are in the log under the request id).
 pub const INTERNAL: u32 = 50000;
+/// A service playgate depends on (the DAS server) failed or timed out (502).
+pub const UPSTREAM: u32 = 50200;
 /// The store is unreachable or the request ran past its deadline; retry.
 pub const UNAVAILABLE: u32 = 50300;

@@ -66,6 +66,7 @@ impl From<PlaneError> for ApiError {
                     "too many failed attempts, retry later",
                 )
             },
+            PlaneError::Upstream(m) => Self::new(StatusCode::BAD_GATEWAY, codes::UPSTREAM, m),
             PlaneError::Unavailable => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 codes::UNAVAILABLE,

@@ -1,5 +1,5 @@
-//! `x-correlation-id`: taken from the request when well-formed, generated
-//! otherwise, echoed on the response, and available to error envelopes and logs
+//! `x-correlation-id`: taken from the request when well-formed (or from OPF's
+//! `xcid` header when only that is sent), generated otherwise, echoed on the response, and available to error envelopes and logs
 //! for the duration of the request.
 
 use axum::extract::Request;
@@ -8,6 +8,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-correlation-id");
+/// OPF's name for the same id (e.g. on `dasSignOnByCasn`).
+const OPF_HEADER: HeaderName = HeaderName::from_static("xcid");
 
 tokio::task_local! {
     static CURRENT: String;
@@ -25,7 +27,12 @@ fn acceptable(v: &HeaderValue) -> Option<&str> {
 }
 
 pub async fn layer(mut request: Request, next: Next) -> Response {
-    let id = match request.headers().get(&HEADER).and_then(acceptable) {
+    let given = request
+        .headers()
+        .get(&HEADER)
+        .or_else(|| request.headers().get(&OPF_HEADER))
+        .and_then(acceptable);
+    let id = match given {
         Some(s) => s.to_owned(),
         None => {
             let generated = uuid::Uuid::new_v4().to_string();

@@ -3,6 +3,7 @@
 
 pub mod adm_accounts;
 pub mod ags;
+pub mod das;
 pub mod dsra;
 pub mod ias;
 pub mod ias_v2;

@@ -106,6 +106,8 @@ fn device(
         casn: None,
         smartcard_id: None,
         tvkey_id: None,
+        das_device_id: None,
+        mac_address: None,
         device_information: serde_json::json!({}),
         approved,
         last_approved: approved.then_some(now),
