@@ -5,7 +5,9 @@
 //! - `dasSignOnByCasn`: a provisioned MANAGED device (by CASN) plus its proof.
 //!   The first DAS sign-on binds the device to its DAS id; a later one with a
 //!   different DAS id (a cloned CASN in another box) is refused with
-//!   [`DAS_IDENTITY_MISMATCH`]. The operator clears a binding by re-provisioning.
+//!   [`DAS_IDENTITY_MISMATCH`]. No API clears a binding yet: when a box is
+//!   replaced, the operator clears the device's `das_device_id` in the store
+//!   (the ADM device API is where that belongs).
 //! - `dasSignOnByUserNamePassword` (proposed path): credentials plus proof; the
 //!   DAS id names the device, so the same box signs on to the same device
 //!   record every time (created within the device limit on its first sign-on).
