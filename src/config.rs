@@ -82,6 +82,8 @@ pub struct TokensConfig {
     pub self_service_ttl_s: i64,
     /// Lifetime of the in-home string an STB broadcasts, seconds.
     pub in_home_token_ttl_s: i64,
+    /// Lifetime of a content (ContentAuthZ) token, seconds (at most 24 h).
+    pub content_token_ttl_s: i64,
     /// Lifetime of the AGS `userAccountToken` (300 answer), seconds.
     pub ags_user_token_ttl_s: i64,
     /// Lifetime of an AGS `sessionToken` (QR-code sign-in), seconds.
@@ -255,6 +257,9 @@ impl Config {
                 "tokens.activation_token_ttl_s",
                 "must be 10..=3600",
             ));
+        }
+        if !(10..=crate::core::content_claims::MAX_LIFETIME_S).contains(&t.content_token_ttl_s) {
+            return Err(invalid("tokens.content_token_ttl_s", "must be 10..=86400"));
         }
         if t.signon_lockout_s < 1 {
             return Err(invalid("tokens.signon_lockout_s", "must be at least 1"));

@@ -220,7 +220,20 @@ pub fn router(state: AppState) -> Router {
             "/tvs/v1/token/actions/validate",
             post(opf::tokens::validate_token),
         )
-        .route("/ias/v3/jwks/{tenant_id}", get(opf::tokens::jwks));
+        .route("/ias/v3/jwks/{tenant_id}", get(opf::tokens::jwks))
+        // Content authorization: decide + ContentAuthZ token
+        .route(
+            "/ias/v2/content_token",
+            post(opf::content_token::content_token),
+        )
+        .route(
+            "/ias/v2/ppv_content_token",
+            post(opf::content_token::ppv_content_token),
+        )
+        .route(
+            "/ias/v2/d2go_content_token",
+            post(opf::content_token::d2go_content_token),
+        );
 
     // Operations
     let ops = Router::new()

@@ -11,6 +11,8 @@
 pub mod ags_claims;
 pub mod claims;
 pub mod clock;
+pub mod content_claims;
+pub mod decide;
 pub mod ids;
 pub mod inhome;
 pub mod jwt;

@@ -24,14 +24,9 @@ use super::{Plane, PlaneError};
 
 /// OPF sign-in and playback refusal codes (HTTP 403), part of the error registry.
 pub mod refusal {
-    /// Account cancelled.
-    pub const ACCOUNT_CANCELLED: u32 = 20001;
-    /// Account suspended (or otherwise not active).
-    pub const ACCOUNT_SUSPENDED: u32 = 20002;
-    /// Device deleted.
-    pub const DEVICE_DELETED: u32 = 20003;
-    /// Device disabled (or inactive).
-    pub const DEVICE_DISABLED: u32 = 20004;
+    pub use crate::core::decide::denial::{
+        ACCOUNT_CANCELLED, ACCOUNT_SUSPENDED, DEVICE_DELETED, DEVICE_DISABLED,
+    };
     /// Maximum number of devices reached.
     pub const MAX_DEVICES: u32 = 20007;
 }

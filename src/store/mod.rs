@@ -20,6 +20,7 @@ mod error;
 pub mod keys;
 mod migrate;
 pub mod pins;
+pub mod playback;
 pub mod registrations;
 pub mod revocations;
 pub mod tenants;

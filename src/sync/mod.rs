@@ -9,6 +9,7 @@
 //! retries on the next tick).
 
 mod build;
+mod playback;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,6 +90,7 @@ impl Syncer {
             if batch.iter().any(|c| c.kind == Some(ChangeKind::Revocation)) {
                 snapshot.revoked = Arc::new(build::revoked(&self.store, self.clock.now_s()).await?);
             }
+            self.apply_playback(&mut snapshot, &batch).await?;
             // Other kinds are folded in by the parts of the snapshot that read them
             // as those parts land; until then the version still advances past them.
             applied += batch.len();
@@ -104,6 +106,101 @@ impl Syncer {
             self.publish(snapshot);
         }
         Ok(applied)
+    }
+
+    /// Folds a batch of changes into the playback part: the accounts the batch
+    /// names are re-read one by one; a catalogue change re-reads that tenant's
+    /// catalogue; a profile change or a bulk ("*") entry re-reads the tenant.
+    async fn apply_playback(
+        &self,
+        snapshot: &mut Snapshot,
+        batch: &[changes::Change],
+    ) -> Result<(), StoreError> {
+        use std::collections::BTreeSet;
+        let mut whole = BTreeSet::new();
+        let mut settings = BTreeSet::new();
+        let mut catalogue = BTreeSet::new();
+        let mut accounts = BTreeSet::new();
+        for c in batch {
+            let tenant = c.tenant_id.as_str();
+            let bulk = c.entity_key == "*";
+            match c.kind {
+                Some(ChangeKind::Tenant) => {
+                    settings.insert(tenant);
+                }
+                Some(ChangeKind::AccountProfile) => {
+                    whole.insert(tenant);
+                }
+                Some(ChangeKind::Account | ChangeKind::Entitlement | ChangeKind::Device)
+                    if bulk =>
+                {
+                    whole.insert(tenant);
+                }
+                Some(ChangeKind::Account | ChangeKind::Entitlement) => {
+                    accounts.insert((tenant, c.entity_key.clone()));
+                }
+                Some(ChangeKind::Device) => {
+                    if let Some(account) =
+                        playback::device_account(&self.store, tenant, &c.entity_key).await?
+                    {
+                        accounts.insert((tenant, account));
+                    }
+                }
+                Some(
+                    ChangeKind::Product
+                    | ChangeKind::Channel
+                    | ChangeKind::Content
+                    | ChangeKind::PpvEvent,
+                ) => {
+                    catalogue.insert(tenant);
+                }
+                _ => {}
+            }
+        }
+        for tenant in settings {
+            let Some(row) = crate::store::tenants::get(self.store.pool(), tenant).await? else {
+                snapshot.playback.remove(tenant);
+                continue;
+            };
+            match snapshot.playback.get(tenant) {
+                Some(current) => {
+                    let mut next = (**current).clone();
+                    next.on_net = playback::on_net(&row.settings);
+                    snapshot.playback.insert(tenant.into(), Arc::new(next));
+                }
+                None => {
+                    whole.insert(tenant);
+                }
+            }
+        }
+        for tenant in &whole {
+            let Some(row) = crate::store::tenants::get(self.store.pool(), tenant).await? else {
+                continue;
+            };
+            let products = snapshot
+                .playback
+                .get(*tenant)
+                .map(|p| (*p.products).clone())
+                .unwrap_or_default();
+            let next = playback::tenant(&self.store, tenant, &row.settings, products).await?;
+            snapshot.playback.insert((*tenant).into(), Arc::new(next));
+        }
+        for tenant in catalogue.difference(&whole) {
+            if let Some(current) = snapshot.playback.get(*tenant).cloned() {
+                let next = playback::with_catalogue(&self.store, tenant, &current).await?;
+                snapshot.playback.insert((*tenant).into(), Arc::new(next));
+            }
+        }
+        for (tenant, account) in accounts {
+            if whole.contains(tenant) {
+                continue;
+            }
+            if let Some(current) = snapshot.playback.get(tenant).cloned() {
+                let next = playback::with_account(&self.store, tenant, &current, &account).await?;
+                snapshot.playback.insert(tenant.into(), Arc::new(next));
+            }
+        }
+        Ok(())
     }
 
     fn publish(&self, snapshot: Snapshot) {

@@ -28,7 +28,17 @@ pub const ROUTE_NOT_FOUND: u32 = 40400;
 /// The tenant named by the request does not exist.
 pub const TENANT_UNKNOWN: u32 = 40401;
 /// The addressed resource does not exist in this tenant.
-pub const NOT_FOUND: u32 = 40402;
+pub use crate::core::decide::denial::NOT_FOUND;
+/// Playback refusals (HTTP 403): 40340 device not approved, 40341 not entitled,
+/// 40342 outside the content window, 40343 device class not allowed, 40344 off
+/// the operator's network, 40345 not at home, 40346 PPV bought after the start,
+/// 40347 PPV over, 40348 rental or play period over, 40349 plays used up, 40350
+/// not downloadable, 40351 download period over.
+pub use crate::core::decide::denial::{
+    DEVICE_CLASS_NOT_ALLOWED, DEVICE_NOT_APPROVED, EVENT_BOUGHT_AFTER_START, EVENT_OVER,
+    MAX_PLAYS_REACHED, NOT_ENTITLED, NOT_IN_HOME, NOT_STORABLE, OFF_NET, OUTSIDE_CONTENT_WINDOW,
+    RENTAL_OVER, STORAGE_START_PERIOD_OVER,
+};
 /// The path exists but not with this method.
 pub const METHOD_NOT_ALLOWED: u32 = 40500;
 /// The write conflicts with existing data.

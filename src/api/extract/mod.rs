@@ -3,6 +3,7 @@
 
 mod bearer;
 mod body;
+mod client_addr;
 mod operator;
 mod params;
 pub mod rocket_auth;
@@ -12,6 +13,7 @@ pub use bearer::{
     bearer_token, require_authorization_token, require_bearer, verify_access, SignedOn,
 };
 pub use body::{JsonBody, OptionalJsonBody};
+pub use client_addr::ClientAddr;
 pub use operator::Operator;
 pub use params::{PathParam, QueryParams};
 pub(crate) use tenant::resolve as resolve_tenant;

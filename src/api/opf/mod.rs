@@ -3,6 +3,7 @@
 
 pub mod adm_accounts;
 pub mod ags;
+pub mod content_token;
 pub mod das;
 pub mod dsra;
 pub mod ias;

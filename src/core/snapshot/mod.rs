@@ -8,6 +8,7 @@
 //! Must never: be mutated in place, do I/O, or hand out references that outlive the
 //! `Arc` a reader loaded.
 
+pub mod playback;
 mod revoked;
 mod tenants;
 
@@ -31,6 +32,8 @@ pub struct Snapshot {
     pub tenants: HashMap<Box<str>, Arc<TenantView>>,
     /// Revoked sign-on chains and tokens still in force.
     pub revoked: Arc<Revoked>,
+    /// What the playback decision reads, per tenant.
+    pub playback: HashMap<Box<str>, Arc<playback::Playback>>,
 }
 
 impl Snapshot {

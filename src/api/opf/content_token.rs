@@ -1,0 +1,206 @@
+//! IAS content tokens, answered from memory: `POST /ias/v2/content_token`
+//! (documented), and the PPV (`/ias/v2/ppv_content_token`, proposed) and
+//! Download to Go (`/ias/v2/d2go_content_token`, proposed) variants. Each runs
+//! [`decide`] on this node's snapshot and signs a `ContentAuthZ` token with the
+//! tenant's content key.
+//!
+//! Must never: touch the store, or sign anything `decide` refused.
+
+use std::net::IpAddr;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::extract::{bearer_token, ClientAddr, QueryParams, SignedOn};
+use crate::app::AppState;
+use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
+use crate::core::decide::{decide, Denial, Purpose, Request};
+use crate::core::jwt;
+
+type OpfResult<T> = Result<T, FaceError<Opf>>;
+
+/// Longest `content_id` / `event_id` accepted.
+const MAX_ID_LEN: usize = 256;
+
+#[derive(Debug, Deserialize)]
+pub struct ContentTokenQuery {
+    content_id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    event_id: Option<String>,
+}
+
+/// Whose token: bound to the device (`type=device`, the default) or to the
+/// account only (`type=account`: no `deviceUniqueId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    Device,
+    Account,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContentTokenResponse {
+    content_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    access_token: String,
+}
+
+/// A refusal of `decide` in the OPF envelope.
+pub fn denial_error(d: Denial) -> ApiError {
+    let status = StatusCode::from_u16(d.http_status()).unwrap_or(StatusCode::FORBIDDEN);
+    ApiError::new(status, d.code(), d.message())
+}
+
+fn checked_id<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, ApiError> {
+    match value {
+        Some(v) if !v.is_empty() && v.len() <= MAX_ID_LEN && !v.chars().any(char::is_control) => {
+            Ok(v)
+        }
+        Some(_) => Err(ApiError::bad_request(
+            codes::BAD_QUERY,
+            match name {
+                "event_id" => "event_id must be 1-256 characters",
+                _ => "content_id must be 1-256 characters",
+            },
+        )),
+        None => Err(ApiError::bad_request(
+            codes::BAD_QUERY,
+            match name {
+                "event_id" => "event_id is required",
+                _ => "content_id is required",
+            },
+        )),
+    }
+}
+
+fn binding(kind: Option<&str>) -> Result<Binding, ApiError> {
+    match kind {
+        None | Some("device") => Ok(Binding::Device),
+        Some("account") => Ok(Binding::Account),
+        Some(_) => Err(ApiError::bad_request(
+            codes::BAD_QUERY,
+            "type must be device or account",
+        )),
+    }
+}
+
+/// `POST /ias/v2/content_token?content_id=<id>&type=device|account`.
+pub async fn content_token(
+    state: State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+) -> OpfResult<Json<ContentTokenResponse>> {
+    issue(state, signed_on, client_ip, headers, q, Variant::Play)
+}
+
+/// `POST /ias/v2/ppv_content_token?content_id=<channel>&event_id=<event>&type=...`
+/// (proposed): rights bounded by the purchased event's window.
+pub async fn ppv_content_token(
+    state: State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+) -> OpfResult<Json<ContentTokenResponse>> {
+    issue(state, signed_on, client_ip, headers, q, Variant::Ppv)
+}
+
+/// `POST /ias/v2/d2go_content_token?content_id=<id>&type=...` (proposed):
+/// `storable: true` with the product's storage duration as `drt`.
+pub async fn d2go_content_token(
+    state: State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+) -> OpfResult<Json<ContentTokenResponse>> {
+    issue(state, signed_on, client_ip, headers, q, Variant::Download)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Variant {
+    Play,
+    Ppv,
+    Download,
+}
+
+fn issue(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+    client_ip: Option<IpAddr>,
+    headers: HeaderMap,
+    q: ContentTokenQuery,
+    variant: Variant,
+) -> OpfResult<Json<ContentTokenResponse>> {
+    let content_id = checked_id(q.content_id.as_deref(), "content_id")?;
+    let binding = binding(q.kind.as_deref())?;
+    let purpose = match variant {
+        Variant::Play => Purpose::Play,
+        Variant::Download => Purpose::Download,
+        Variant::Ppv => Purpose::Ppv {
+            event_id: checked_id(q.event_id.as_deref(), "event_id")?,
+        },
+    };
+    let claims = &signed_on.claims;
+    let tenant = &signed_on.tenant;
+    let playback = tenant
+        .snapshot
+        .playback
+        .get(tenant.id())
+        .ok_or(denial_error(Denial::AccountUnknown))?;
+    let now = state.clock.now_s();
+    let request = Request {
+        account_id: &claims.account_id,
+        device_id: &claims.device_id,
+        content_id,
+        client_ip,
+        in_home_claim: claims.in_home == Some(true),
+        purpose,
+        now,
+    };
+    let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
+    let key = tenant.view.content_keys.active.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "the tenant has no content signing key yet, retry later",
+        )
+    })?;
+    let ttl = state.config.tokens.content_token_ttl_s;
+    let jti = state.ids.new_id();
+    let content = ContentClaims {
+        typ: CONTENT_TYP,
+        ver: "1.0",
+        iat: now,
+        exp: now + ttl,
+        jti: &jti,
+        tenant_id: tenant.id(),
+        device: ContentDevice {
+            drm: "ssp",
+            device_unique_id: (binding == Binding::Device).then_some(&*grant.device.id),
+            watermarking: false,
+            ip_address: client_ip.map(|ip| ip.to_string()),
+            model: grant.device.model.as_deref(),
+            account_id: &claims.account_id,
+        },
+        content_rights: [ContentRight::from_grant(
+            content_id,
+            &grant,
+            &claims.session_control,
+        )],
+    };
+    let payload = serde_json::to_vec(&content).expect("content claims serialise");
+    let access_token = bearer_token(&headers).unwrap_or_default().to_owned();
+    Ok(Json(ContentTokenResponse {
+        content_token: jwt::sign(key, &payload),
+        token_type: "Bearer",
+        expires_in: ttl,
+        access_token,
+    }))
+}

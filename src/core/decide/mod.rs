@@ -1,0 +1,465 @@
+//! The one playback decision: may this device of this account play (or
+//! download) this content here and now? Every face that grants playback (OPF
+//! content tokens, URL Builder, RMG per-content, Rocket) calls [`decide`].
+//!
+//! Rules, in order (each a step of the trace): account ACTIVE; device present,
+//! not deleted, ENABLED and ACTIVE; approved when the account's profile turns
+//! approval on (OPEN devices, §2.6); content known; inside its editorial and
+//! technical windows; on the operator's network when it is `blockIfOffNet`; at
+//! home when it is in-home only (the access token's `inHome`, or the client
+//! address among the account's home addresses); then either free-to-air (no
+//! product grants it: granted by that rule) or an entitlement that is
+//! SUBSCRIBED, inside `validFrom..expiry`, to a product that grants the content,
+//! is inside its own validity and allows the device's playout class; for PPV
+//! the event's product, bought before the event started, event not over; for
+//! rentals the rental period, play period and `maxPlays`; for Download to Go
+//! the product's flag and its storage-start period.
+//!
+//! Must never: allocate on the grant path (with the `()` tracer), do I/O, or
+//! grant by falling through (every grant names the rule that granted it).
+
+pub mod denial;
+mod trace;
+
+use std::net::IpAddr;
+
+pub use denial::Denial;
+pub use trace::{Detail, Outcome, Rule, Step, Tracer};
+
+use crate::core::snapshot::playback::{
+    secs, AccountEntry, DeviceEntry, EntitlementEntry, Item, ItemKind, Playback, ProductIdx,
+    ProductRule, OPEN_END,
+};
+use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
+
+/// What is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose<'a> {
+    /// Streaming.
+    Play,
+    /// A PPV event on a channel.
+    Ppv { event_id: &'a str },
+    /// Download to Go.
+    Download,
+}
+
+/// One playback question.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub account_id: &'a str,
+    pub device_id: &'a str,
+    /// DRM id (or technical id) of a VOD content or channel.
+    pub content_id: &'a str,
+    pub client_ip: Option<IpAddr>,
+    /// The access token's `inHome` claim.
+    pub in_home_claim: bool,
+    pub purpose: Purpose<'a>,
+    /// Seconds since the epoch.
+    pub now: i64,
+}
+
+/// What granted playback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    FreeToAir,
+    Entitlement { product: ProductIdx },
+}
+
+/// A grant: what goes into the content token's `contentRights`.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant<'s> {
+    pub item: &'s Item,
+    pub device: &'s DeviceEntry,
+    pub basis: Basis,
+    /// The rights window (epoch seconds; `end` = [`OPEN_END`] when open).
+    pub start: u32,
+    pub end: u32,
+    /// Seconds playback may last once started (a rental's play period).
+    pub duration: Option<u32>,
+    /// Download to Go: the content may be stored...
+    pub storable: bool,
+    /// ... and kept this many seconds (the product's storage duration).
+    pub retention: Option<u32>,
+    pub usage_rules_profile_id: Option<&'s str>,
+}
+
+/// The playback decision. `trace` receives every step.
+pub fn decide<'s, T: Tracer>(
+    p: &'s Playback,
+    r: &Request<'_>,
+    trace: &mut T,
+) -> Result<Grant<'s>, Denial> {
+    let now = secs(r.now);
+    let account = check_account(p, r, trace)?;
+    let device = check_device(account, r, trace)?;
+    let (item_idx, item) = match p.catalogue.item(r.content_id) {
+        Some(found) => {
+            trace.step(Rule::Content, Outcome::Pass, Detail::None);
+            found
+        }
+        None => {
+            trace.step(Rule::Content, Outcome::Fail, Detail::None);
+            return Err(Denial::ContentUnknown);
+        }
+    };
+    let (start, end) = check_item(p, account, item, r, now, trace)?;
+    if let Purpose::Ppv { event_id } = r.purpose {
+        let at = (item_idx, item);
+        return ppv(p, account, device, at, event_id, now, (start, end), trace);
+    }
+    if item.is_free_to_air() {
+        if r.purpose == Purpose::Download {
+            trace.step(Rule::FreeToAir, Outcome::Fail, Detail::None);
+            return Err(Denial::NotStorable);
+        }
+        trace.step(Rule::FreeToAir, Outcome::Pass, Detail::None);
+        return Ok(Grant {
+            item,
+            device,
+            basis: Basis::FreeToAir,
+            start,
+            end,
+            duration: None,
+            storable: false,
+            retention: None,
+            usage_rules_profile_id: None,
+        });
+    }
+    trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
+    let mut best = Denial::NotEntitled;
+    for e in account.entitlements.iter() {
+        if !item.products.contains(&e.product) {
+            continue;
+        }
+        match entitlement(p, device, e, r.purpose, now, (start, end), trace) {
+            Ok(ok) => {
+                return Ok(Grant {
+                    item,
+                    device,
+                    basis: Basis::Entitlement { product: e.product },
+                    start: ok.start,
+                    end: ok.end,
+                    duration: ok.duration,
+                    storable: r.purpose == Purpose::Download,
+                    retention: ok.retention,
+                    usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+                });
+            }
+            Err(d) if d.depth() > best.depth() => best = d,
+            Err(_) => {}
+        }
+    }
+    if best == Denial::NotEntitled {
+        trace.step(Rule::Entitlement, Outcome::Fail, Detail::None);
+    }
+    Err(best)
+}
+
+fn check_account<'s, T: Tracer>(
+    p: &'s Playback,
+    r: &Request<'_>,
+    trace: &mut T,
+) -> Result<&'s AccountEntry, Denial> {
+    let Some(account) = p.accounts.get(r.account_id) else {
+        trace.step(Rule::Account, Outcome::Fail, Detail::None);
+        return Err(Denial::AccountUnknown);
+    };
+    let refusal = match account.status {
+        AccountStatus::Active => None,
+        AccountStatus::Cancelled => Some(Denial::AccountCancelled),
+        AccountStatus::Suspended | AccountStatus::Inactive => Some(Denial::AccountSuspended),
+    };
+    if let Some(d) = refusal {
+        trace.step(Rule::Account, Outcome::Fail, Detail::None);
+        return Err(d);
+    }
+    trace.step(Rule::Account, Outcome::Pass, Detail::None);
+    Ok(account)
+}
+
+fn check_device<'s, T: Tracer>(
+    account: &'s AccountEntry,
+    r: &Request<'_>,
+    trace: &mut T,
+) -> Result<&'s DeviceEntry, Denial> {
+    let refusal = match account.device(r.device_id) {
+        None => Err(Denial::DeviceUnknown),
+        Some(d) if d.deleted => Err(Denial::DeviceDeleted),
+        Some(d) if d.status == DeviceStatus::Disabled || d.activity == DeviceActivity::Inactive => {
+            Err(Denial::DeviceDisabled)
+        }
+        Some(d) => Ok(d),
+    };
+    let device = match refusal {
+        Ok(d) => d,
+        Err(e) => {
+            trace.step(Rule::Device, Outcome::Fail, Detail::None);
+            return Err(e);
+        }
+    };
+    trace.step(Rule::Device, Outcome::Pass, Detail::None);
+    if account.approval_required && device.device_type == DeviceType::Open {
+        let detail = Detail::Flag {
+            value: device.approved,
+        };
+        if !device.approved {
+            trace.step(Rule::Approval, Outcome::Fail, detail);
+            return Err(Denial::DeviceNotApproved);
+        }
+        trace.step(Rule::Approval, Outcome::Pass, detail);
+    } else {
+        trace.step(Rule::Approval, Outcome::Skip, Detail::None);
+    }
+    Ok(device)
+}
+
+/// The content's own rules: windows, network, in-home. Returns the window.
+fn check_item<T: Tracer>(
+    p: &Playback,
+    account: &AccountEntry,
+    item: &Item,
+    r: &Request<'_>,
+    now: u32,
+    trace: &mut T,
+) -> Result<(u32, u32), Denial> {
+    let start = item.start.max(item.technical_start);
+    let end = item.end.min(item.technical_end);
+    let window = Detail::Window { start, end, now };
+    if now < start || now >= end {
+        trace.step(Rule::ContentWindow, Outcome::Fail, window);
+        return Err(Denial::OutsideContentWindow);
+    }
+    trace.step(Rule::ContentWindow, Outcome::Pass, window);
+    if item.block_if_off_net {
+        let on_net = r.client_ip.is_some_and(|ip| p.is_on_net(ip));
+        let detail = Detail::Flag { value: on_net };
+        if !on_net {
+            trace.step(Rule::Network, Outcome::Fail, detail);
+            return Err(Denial::OffNet);
+        }
+        trace.step(Rule::Network, Outcome::Pass, detail);
+    } else {
+        trace.step(Rule::Network, Outcome::Skip, Detail::None);
+    }
+    if item.in_home_only {
+        let home = r.in_home_claim || r.client_ip.is_some_and(|ip| account.is_home(ip));
+        let detail = Detail::Flag { value: home };
+        if !home {
+            trace.step(Rule::InHome, Outcome::Fail, detail);
+            return Err(Denial::NotInHome);
+        }
+        trace.step(Rule::InHome, Outcome::Pass, detail);
+    } else {
+        trace.step(Rule::InHome, Outcome::Skip, Detail::None);
+    }
+    Ok((start, end))
+}
+
+/// What one granting entitlement gives.
+struct Granted<'s> {
+    rule: &'s ProductRule,
+    start: u32,
+    end: u32,
+    duration: Option<u32>,
+    retention: Option<u32>,
+}
+
+/// One entitlement against the request: what it grants, or why it does not.
+fn entitlement<'s, T: Tracer>(
+    p: &'s Playback,
+    device: &DeviceEntry,
+    e: &EntitlementEntry,
+    purpose: Purpose<'_>,
+    now: u32,
+    window: (u32, u32),
+    trace: &mut T,
+) -> Result<Granted<'s>, Denial> {
+    let product = Detail::Product { product: e.product };
+    let Some(rule) = p.catalogue.product(e.product) else {
+        trace.step(Rule::Entitlement, Outcome::Fail, product);
+        return Err(Denial::NotEntitled);
+    };
+    let start = window.0.max(e.valid_from).max(rule.start_validity);
+    let mut end = window.1.min(e.expiry).min(rule.end_validity);
+    if !e.subscribed || now < e.valid_from.max(rule.start_validity) || now >= end {
+        trace.step(Rule::Entitlement, Outcome::Fail, product);
+        return Err(Denial::NotEntitled);
+    }
+    trace.step(Rule::Entitlement, Outcome::Pass, product);
+    if !rule.allows_class(device.class.as_deref()) {
+        trace.step(Rule::DeviceClass, Outcome::Fail, product);
+        return Err(Denial::DeviceClassNotAllowed);
+    }
+    trace.step(Rule::DeviceClass, Outcome::Pass, product);
+    let mut duration = None;
+    if rule.kind == ProductType::Rental {
+        if let Some(period) = rule.rental_period_s {
+            let over = e.valid_from.saturating_add(period);
+            end = end.min(over);
+            if now >= over {
+                trace.step(
+                    Rule::Rental,
+                    Outcome::Fail,
+                    Detail::Window {
+                        start: e.valid_from,
+                        end: over,
+                        now,
+                    },
+                );
+                return Err(Denial::RentalPeriodOver);
+            }
+        }
+        if let Some(period) = rule.play_period_s {
+            duration = Some(period);
+            if e.first_play_at > 0 {
+                let over = e.first_play_at.saturating_add(period);
+                end = end.min(over);
+                if now >= over {
+                    trace.step(
+                        Rule::Rental,
+                        Outcome::Fail,
+                        Detail::Window {
+                            start: e.first_play_at,
+                            end: over,
+                            now,
+                        },
+                    );
+                    return Err(Denial::PlayPeriodOver);
+                }
+            }
+        }
+        if let Some(max) = rule.max_plays {
+            if u32::from(e.plays_used) >= max {
+                trace.step(
+                    Rule::Rental,
+                    Outcome::Fail,
+                    Detail::Plays {
+                        used: e.plays_used,
+                        max,
+                    },
+                );
+                return Err(Denial::MaxPlaysReached);
+            }
+        }
+        trace.step(Rule::Rental, Outcome::Pass, Detail::None);
+    }
+    if purpose == Purpose::Download {
+        if !rule.d2go_allowed {
+            trace.step(Rule::Download, Outcome::Fail, product);
+            return Err(Denial::NotStorable);
+        }
+        if let Some(period) = rule.storage_start_period_s {
+            let over = e.valid_from.saturating_add(period);
+            if now >= over {
+                trace.step(
+                    Rule::Download,
+                    Outcome::Fail,
+                    Detail::Window {
+                        start: e.valid_from,
+                        end: over,
+                        now,
+                    },
+                );
+                return Err(Denial::StorageStartPeriodOver);
+            }
+        }
+        trace.step(Rule::Download, Outcome::Pass, product);
+    }
+    let retention = if purpose == Purpose::Download {
+        rule.storage_duration_s
+    } else {
+        None
+    };
+    Ok(Granted {
+        rule,
+        start,
+        end,
+        duration,
+        retention,
+    })
+}
+
+/// A PPV request: the channel's event, bought (before it started) through a
+/// product that grants the event; the rights are the event's window.
+#[allow(clippy::too_many_arguments)]
+fn ppv<'s, T: Tracer>(
+    p: &'s Playback,
+    account: &'s AccountEntry,
+    device: &'s DeviceEntry,
+    (item_idx, item): (u32, &'s Item),
+    event_id: &str,
+    now: u32,
+    window: (u32, u32),
+    trace: &mut T,
+) -> Result<Grant<'s>, Denial> {
+    trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
+    let event = p
+        .catalogue
+        .event(event_id)
+        .filter(|e| item.kind == ItemKind::Channel && e.item == item_idx);
+    let Some(event) = event else {
+        trace.step(Rule::Event, Outcome::Fail, Detail::None);
+        return Err(Denial::EventUnknown);
+    };
+    let event_window = Detail::Window {
+        start: event.start,
+        end: event.end,
+        now,
+    };
+    if now >= event.end {
+        trace.step(Rule::Event, Outcome::Fail, event_window);
+        return Err(Denial::EventOver);
+    }
+    let mut best = Denial::NotEntitled;
+    for e in account.entitlements.iter() {
+        if !event.products.contains(&e.product) {
+            continue;
+        }
+        let rights = (window.0.max(event.start), window.1.min(event.end));
+        match entitlement(
+            p,
+            device,
+            e,
+            Purpose::Play,
+            now,
+            (window.0, OPEN_END),
+            trace,
+        ) {
+            Ok(ok) => {
+                if e.created >= event.start {
+                    trace.step(
+                        Rule::Event,
+                        Outcome::Fail,
+                        Detail::Window {
+                            start: event.start,
+                            end: event.end,
+                            now: e.created,
+                        },
+                    );
+                    if Denial::EventBoughtAfterStart.depth() > best.depth() {
+                        best = Denial::EventBoughtAfterStart;
+                    }
+                    continue;
+                }
+                trace.step(Rule::Event, Outcome::Pass, event_window);
+                return Ok(Grant {
+                    item,
+                    device,
+                    basis: Basis::Entitlement { product: e.product },
+                    start: rights.0,
+                    end: rights.1,
+                    duration: None,
+                    storable: false,
+                    retention: None,
+                    usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+                });
+            }
+            Err(d) if d.depth() > best.depth() => best = d,
+            Err(_) => {}
+        }
+    }
+    if best == Denial::NotEntitled {
+        trace.step(Rule::Entitlement, Outcome::Fail, Detail::None);
+    }
+    Err(best)
+}

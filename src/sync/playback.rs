@@ -1,0 +1,316 @@
+//! Building the playback part of the snapshot (see
+//! [`crate::core::snapshot::playback`]) from the store: a whole tenant at
+//! start-up or when its catalogue or profiles change, one account when the
+//! change feed names it.
+//!
+//! Must never: publish a half-built tenant, or fail the whole snapshot for one
+//! malformed row (it is logged and left out).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use rustc_hash::FxHashMap;
+
+use crate::core::snapshot::playback::{
+    secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
+    Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
+};
+use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
+use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
+use crate::store::{tenants, Store, StoreError};
+
+/// The on-network prefixes of a tenant's settings (`network.onNet`).
+pub(super) fn on_net(settings: &serde_json::Value) -> Arc<[IpNet]> {
+    settings
+        .pointer("/network/onNet")
+        .and_then(|v| v.as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str())
+                .filter_map(parse_net)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An address or prefix ("192.0.2.7" or "192.0.2.0/24").
+fn parse_net(s: &str) -> Option<IpNet> {
+    s.parse::<IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(IpNet::from))
+}
+
+/// Every tenant's playback data.
+pub(super) async fn all(store: &Store) -> Result<HashMap<Box<str>, Arc<Playback>>, StoreError> {
+    let mut map = HashMap::new();
+    for t in tenants::list(store.pool()).await? {
+        let playback = tenant(store, &t.id, &t.settings, ProductIds::default()).await?;
+        map.insert(t.id.into_boxed_str(), Arc::new(playback));
+    }
+    Ok(map)
+}
+
+/// One tenant's playback data, whole. `products` carries the interned ids
+/// forward (they are append-only).
+pub(super) async fn tenant(
+    store: &Store,
+    tenant_id: &str,
+    settings: &serde_json::Value,
+    mut products: ProductIds,
+) -> Result<Playback, StoreError> {
+    let catalogue = catalogue(store, tenant_id, &mut products).await?;
+    let pool = store.pool();
+    let accounts = rows::accounts(pool, tenant_id, Scope::Tenant).await?;
+    let mut devices: FxHashMap<String, Vec<DeviceRow>> = FxHashMap::default();
+    for d in rows::devices(pool, tenant_id, Scope::Tenant).await? {
+        devices.entry(d.account_id.clone()).or_default().push(d);
+    }
+    let mut entitlements: FxHashMap<String, Vec<EntitlementRow>> = FxHashMap::default();
+    for e in rows::entitlements(pool, tenant_id, Scope::Tenant).await? {
+        entitlements
+            .entry(e.account_id.clone())
+            .or_default()
+            .push(e);
+    }
+    let mut entries = Vec::with_capacity(accounts.len());
+    for a in accounts {
+        let d = devices.remove(&a.id).unwrap_or_default();
+        let e = entitlements.remove(&a.id).unwrap_or_default();
+        if let Some(entry) = account_entry(tenant_id, &a, d, e, &mut products) {
+            entries.push((a.id.into_boxed_str(), entry));
+        }
+    }
+    Ok(Playback {
+        products: Arc::new(products),
+        catalogue: Arc::new(catalogue),
+        accounts: Accounts::from_entries(entries),
+        on_net: on_net(settings),
+    })
+}
+
+/// `current` with one account re-read from the store (removed if it is gone).
+pub(super) async fn with_account(
+    store: &Store,
+    tenant_id: &str,
+    current: &Playback,
+    account_id: &str,
+) -> Result<Playback, StoreError> {
+    let pool = store.pool();
+    let scope = Scope::Account(account_id);
+    let account = rows::accounts(pool, tenant_id, scope)
+        .await?
+        .into_iter()
+        .next();
+    let mut products = (*current.products).clone();
+    let before = products.len();
+    let entry = match account {
+        Some(a) => {
+            let d = rows::devices(pool, tenant_id, scope).await?;
+            let e = rows::entitlements(pool, tenant_id, scope).await?;
+            account_entry(tenant_id, &a, d, e, &mut products)
+        }
+        None => None,
+    };
+    let mut next = current.clone();
+    if products.len() != before {
+        next.products = Arc::new(products);
+    }
+    next.accounts = current.accounts.with(account_id, entry);
+    Ok(next)
+}
+
+/// The account a device change entry names.
+pub(super) async fn device_account(
+    store: &Store,
+    tenant_id: &str,
+    device_id: &str,
+) -> Result<Option<String>, StoreError> {
+    rows::device_account(store.pool(), tenant_id, device_id).await
+}
+
+/// `current` with its catalogue re-read.
+pub(super) async fn with_catalogue(
+    store: &Store,
+    tenant_id: &str,
+    current: &Playback,
+) -> Result<Playback, StoreError> {
+    let mut products = (*current.products).clone();
+    let catalogue = catalogue(store, tenant_id, &mut products).await?;
+    let mut next = current.clone();
+    next.products = Arc::new(products);
+    next.catalogue = Arc::new(catalogue);
+    Ok(next)
+}
+
+fn account_entry(
+    tenant_id: &str,
+    a: &AccountRow,
+    devices: Vec<DeviceRow>,
+    entitlements: Vec<EntitlementRow>,
+    products: &mut ProductIds,
+) -> Option<AccountEntry> {
+    let Some(status) = AccountStatus::parse(&a.status) else {
+        tracing::error!(
+            tenant = tenant_id,
+            account = a.id,
+            "account status unreadable; left out"
+        );
+        return None;
+    };
+    let home: Vec<String> = serde_json::from_str(&a.home_ips).unwrap_or_default();
+    let devices = devices
+        .into_iter()
+        .filter_map(|d| {
+            Some(DeviceEntry {
+                device_type: DeviceType::parse(&d.device_type)?,
+                status: DeviceStatus::parse(&d.status)?,
+                activity: DeviceActivity::parse(&d.activity)?,
+                id: d.id.into_boxed_str(),
+                deleted: d.deleted,
+                approved: d.approved,
+                class: d.class.map(String::into_boxed_str),
+                model: d.model.map(String::into_boxed_str),
+            })
+        })
+        .collect();
+    let entitlements = entitlements
+        .into_iter()
+        .map(|e| EntitlementEntry {
+            product: products.intern(&e.product_id),
+            valid_from: secs(e.valid_from),
+            expiry: e.expiry.map_or(u32::MAX, secs),
+            created: secs(e.created),
+            first_play_at: e.first_play_at.map_or(0, secs),
+            plays_used: e.plays_used.clamp(0, u16::MAX as i64) as u16,
+            subscribed: e.subscribed,
+        })
+        .collect();
+    Some(AccountEntry {
+        status,
+        approval_required: a.approval_required,
+        home: home.iter().filter_map(|s| parse_net(s)).collect(),
+        devices,
+        entitlements,
+    })
+}
+
+fn opt_secs(v: Option<i64>) -> Option<u32> {
+    v.map(|s| s.clamp(0, u32::MAX as i64) as u32)
+}
+
+async fn catalogue(
+    store: &Store,
+    tenant_id: &str,
+    products: &mut ProductIds,
+) -> Result<Catalogue, StoreError> {
+    let pool = store.pool();
+    let mut rules: Vec<(ProductIdx, ProductRule)> = Vec::new();
+    for p in rows::products(pool, tenant_id).await? {
+        let Some(kind) = ProductType::parse(&p.product_type) else {
+            tracing::error!(
+                tenant = tenant_id,
+                product = p.id,
+                "product type unreadable; left out"
+            );
+            continue;
+        };
+        let classes: Vec<String> = serde_json::from_str(&p.device_classes).unwrap_or_default();
+        rules.push((
+            products.intern(&p.id),
+            ProductRule {
+                kind,
+                device_classes: classes.into_iter().map(String::into_boxed_str).collect(),
+                usage_rules_profile_id: p.usage_rules_profile_id.map(String::into_boxed_str),
+                start_validity: p.start_validity.map_or(0, secs),
+                end_validity: p.end_validity.map_or(u32::MAX, secs),
+                rental_period_s: opt_secs(p.rental_period_s),
+                play_period_s: opt_secs(p.play_period_s),
+                max_plays: opt_secs(p.max_plays),
+                d2go_allowed: p.d2go_allowed,
+                storage_duration_s: opt_secs(p.storage_duration_s),
+                storage_start_period_s: opt_secs(p.storage_start_period_s),
+            },
+        ));
+    }
+    let mut grants: HashMap<(String, String), Vec<ProductIdx>> = HashMap::new();
+    for (product, kind, target) in rows::grants(pool, tenant_id).await? {
+        let idx = products.intern(&product);
+        grants.entry((kind, target)).or_default().push(idx);
+    }
+    let granted = |kind: &str, id: &str| -> Vec<ProductIdx> {
+        grants
+            .get(&(kind.to_owned(), id.to_owned()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut catalogue = Catalogue {
+        products: vec![None; products.len()],
+        ..Catalogue::default()
+    };
+    for (idx, rule) in rules {
+        catalogue.products[idx as usize] = Some(rule);
+    }
+    let mut channel_index: HashMap<String, u32> = HashMap::new();
+    for r in rows::items(pool, tenant_id).await? {
+        let (kind, own) = if r.is_channel {
+            (ItemKind::Channel, "CHANNEL")
+        } else {
+            (ItemKind::Vod, "CONTENT")
+        };
+        let mut granting = granted(own, &r.id);
+        granting.extend(granted("EDITORIAL", &r.editorial_id));
+        granting.sort_unstable();
+        granting.dedup();
+        let idx = catalogue.items.len() as u32;
+        if r.is_channel {
+            channel_index.insert(r.id.clone(), idx);
+        }
+        let drm_id = r.drm_id.clone().unwrap_or_else(|| r.id.clone());
+        catalogue
+            .by_content_id
+            .entry(drm_id.clone().into_boxed_str())
+            .or_insert(idx);
+        catalogue
+            .by_content_id
+            .entry(r.id.clone().into_boxed_str())
+            .or_insert(idx);
+        catalogue.items.push(Item {
+            kind,
+            id: r.id.into_boxed_str(),
+            drm_id: drm_id.into_boxed_str(),
+            products: granting.into_boxed_slice(),
+            start: r.start_at.map_or(0, secs),
+            end: r.end_at.map_or(u32::MAX, secs),
+            technical_start: r.technical_start_at.map_or(0, secs),
+            technical_end: r.technical_end_at.map_or(u32::MAX, secs),
+            in_home_only: r.in_home_only,
+            block_if_off_net: r.block_if_off_net,
+            events: Box::new([]),
+        });
+    }
+    let mut events_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for e in rows::events(pool, tenant_id).await? {
+        let Some(&item) = channel_index.get(&e.channel_id) else {
+            continue;
+        };
+        let idx = catalogue.events.len() as u32;
+        events_of.entry(item).or_default().push(idx);
+        catalogue
+            .events_by_id
+            .insert(e.id.clone().into_boxed_str(), idx);
+        catalogue.events.push(PpvEventRule {
+            products: granted("EVENT", &e.id).into_boxed_slice(),
+            id: e.id.into_boxed_str(),
+            item,
+            start: secs(e.start_at),
+            end: secs(e.end_at),
+        });
+    }
+    for (item, events) in events_of {
+        catalogue.items[item as usize].events = events.into_boxed_slice();
+    }
+    // Grants may intern products no product row names; keep the table in step.
+    catalogue.products.resize(products.len(), None);
+    Ok(catalogue)
+}
