@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod ags;
 mod cli;
+mod content_token;
 mod contract;
 mod das;
 mod demo;
