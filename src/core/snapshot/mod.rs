@@ -10,6 +10,7 @@
 
 pub mod playback;
 mod revoked;
+pub mod synthetic;
 mod tenants;
 
 use std::collections::HashMap;

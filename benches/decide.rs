@@ -1,0 +1,101 @@
+//! The playback decision on a snapshot of 1M accounts / 3M entitlements / 100k
+//! contents (`PLAYGATE_BENCH_ACCOUNTS` to change the size): a grant, a
+//! refusal (not entitled), free-to-air, and applying one account change
+//! (copy-on-write of one shard). Prints the resident memory the snapshot adds.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use playgate::core::decide::{decide, Purpose, Request};
+use playgate::core::snapshot::playback::AccountEntry;
+use playgate::core::snapshot::synthetic::{self, products_of, PRODUCTS};
+
+const NOW: i64 = 1_800_000_000;
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4)
+}
+
+fn ask((a, d, content): &(String, String, String)) -> Request<'_> {
+    Request {
+        account_id: a,
+        device_id: d,
+        content_id: content,
+        client_ip: None,
+        in_home_claim: false,
+        purpose: Purpose::Play,
+        now: NOW,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let accounts: u64 = std::env::var("PLAYGATE_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let before = rss_kib();
+    let started = std::time::Instant::now();
+    let p = synthetic::playback(accounts, 100_000);
+    eprintln!(
+        "snapshot: {accounts} accounts, {} entitlements, 100000 contents; built in {:?}; +{} MiB resident ({} bytes per entitlement all told)",
+        accounts * 3,
+        started.elapsed(),
+        (rss_kib() - before) / 1024,
+        (rss_kib() - before) * 1024 / (accounts * 3).max(1)
+    );
+    // 1024 distinct (account, content) pairs that grant, and as many that do not.
+    let mut grants = Vec::new();
+    let mut denials = Vec::new();
+    for k in 0..1024u64 {
+        let i = (k * 7919) % accounts;
+        let owned = products_of(i);
+        let yes = owned[0] + PRODUCTS * (k as u32 % 100);
+        let no = (0..PRODUCTS).find(|q| !owned.contains(q)).unwrap() + PRODUCTS * (k as u32 % 100);
+        grants.push((
+            format!("acc-{i}"),
+            format!("dev-{i}-0"),
+            format!("DRM_vod-{yes}"),
+        ));
+        denials.push((
+            format!("acc-{i}"),
+            format!("dev-{i}-0"),
+            format!("DRM_vod-{no}"),
+        ));
+    }
+    for g in &grants {
+        assert!(decide(&p, &ask(g), &mut ()).is_ok());
+    }
+    for d in &denials {
+        assert!(decide(&p, &ask(d), &mut ()).is_err());
+    }
+
+    let mut n = 0usize;
+    c.bench_function("decide_grant_1M_accounts", |b| {
+        b.iter(|| {
+            n = (n + 1) & 1023;
+            black_box(decide(&p, black_box(&ask(&grants[n])), &mut ()).is_ok())
+        })
+    });
+    c.bench_function("decide_deny_not_entitled_1M_accounts", |b| {
+        b.iter(|| {
+            n = (n + 1) & 1023;
+            black_box(decide(&p, black_box(&ask(&denials[n])), &mut ()).is_err())
+        })
+    });
+    let fta = (
+        grants[0].0.clone(),
+        grants[0].1.clone(),
+        "DRM_ch-fta".to_owned(),
+    );
+    c.bench_function("decide_free_to_air_1M_accounts", |b| {
+        b.iter(|| black_box(decide(&p, black_box(&ask(&fta)), &mut ()).is_ok()))
+    });
+    let entry: AccountEntry = p.accounts.get("acc-42").unwrap().clone();
+    c.bench_function("apply_one_account_change_1M_accounts", |b| {
+        b.iter(|| black_box(p.accounts.with("acc-42", Some(entry.clone()))))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
