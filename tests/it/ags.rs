@@ -7,7 +7,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, scalar, Backend, TestApp, T0_MS};
+use crate::harness::{json_of, scalar, tvs_claims as claims_of, Backend, TestApp, T0_MS};
 
 const SERVICE: &str = "demo-sso";
 const SECRET: &str = "demo-ags-shared-secret-0123456789abcdef";
@@ -52,20 +52,6 @@ async fn tvs_status(app: &TestApp, token: &str) -> u16 {
         .unwrap()
         .status()
         .as_u16()
-}
-
-async fn claims_of(app: &TestApp, token: &str) -> Value {
-    json_of(
-        app.http
-            .post(app.url("/tvs/v1/token/actions/validate"))
-            .header("nv-tenant-id", "demo")
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await
 }
 
 fn result_code(body: &Value) -> &str {

@@ -13,7 +13,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, scalar, test_config, Backend, TestApp, TestDb};
+use crate::harness::{
+    json_of, scalar, test_config, tvs_claims as claims, Backend, TestApp, TestDb,
+};
 
 const CASN_SIGN_ON: &str = "/ias/v3/token/actions/dasSignOnByCasn";
 const PASSWORD_SIGN_ON: &str = "/ias/v3/token/actions/dasSignOnByUserNamePassword";
@@ -115,20 +117,6 @@ async fn casn_sign_on(app: &TestApp, body: Value, mac: Option<&str>) -> reqwest:
         r = r.header("nv-mac-address", mac);
     }
     r.send().await.unwrap()
-}
-
-async fn claims(app: &TestApp, token: &str) -> Value {
-    json_of(
-        app.http
-            .post(app.url("/tvs/v1/token/actions/validate"))
-            .header("nv-tenant-id", "demo")
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await
 }
 
 async fn exec(app: &TestApp, sql: &str) {

@@ -249,6 +249,22 @@ pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
     scalar_in(&app.state.store, sql).await
 }
 
+/// A token's claims as the Token Validation Service decodes them (tenant `demo`).
+#[allow(dead_code)]
+pub async fn tvs_claims(app: &TestApp, token: &str) -> serde_json::Value {
+    json_of(
+        app.http
+            .post(app.url("/tvs/v1/token/actions/validate"))
+            .header("nv-tenant-id", "demo")
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await
+}
+
 /// The body as JSON, asserting the status first.
 pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
     let got = response.status().as_u16();

@@ -5,7 +5,7 @@
 use playgate::core::keys::{KeyAlg, KeyPurpose};
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, Backend, TestApp};
+use crate::harness::{json_of, tvs_claims as claims, Backend, TestApp};
 
 const GENERATE: &str = "/ias/v3/token/actions/generateUpdateInHomeToken";
 const UPDATE: &str = "/ias/v3/token/actions/updateInHomeStatus";
@@ -70,20 +70,6 @@ async fn update(app: &TestApp, access: &str, body: Option<Value>) -> reqwest::Re
         r = r.json(&b);
     }
     r.send().await.unwrap()
-}
-
-async fn claims(app: &TestApp, token: &str) -> Value {
-    json_of(
-        app.http
-            .post(app.url("/tvs/v1/token/actions/validate"))
-            .header("nv-tenant-id", "demo")
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await
 }
 
 /// The key id in an in-home string's clear header.
