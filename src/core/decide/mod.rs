@@ -126,25 +126,38 @@ pub fn decide<'s, T: Tracer>(
         });
     }
     trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
+    first_granting(account, &item.products, trace, |e, trace| {
+        let ok = entitlement(p, device, e, r.purpose, now, (start, end), trace)?;
+        Ok(Grant {
+            item,
+            device,
+            basis: Basis::Entitlement { product: e.product },
+            start: ok.start,
+            end: ok.end,
+            duration: ok.duration,
+            storable: r.purpose == Purpose::Download,
+            retention: ok.retention,
+            usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+        })
+    })
+}
+
+/// The first of the account's entitlements to `products` that `grant`
+/// accepts; when none does, the refusal of the one that got furthest through
+/// the rules ([`Denial::NotEntitled`] when there is none at all).
+fn first_granting<'s, T: Tracer>(
+    account: &'s AccountEntry,
+    products: &[ProductIdx],
+    trace: &mut T,
+    mut grant: impl FnMut(&'s EntitlementEntry, &mut T) -> Result<Grant<'s>, Denial>,
+) -> Result<Grant<'s>, Denial> {
     let mut best = Denial::NotEntitled;
     for e in account.entitlements.iter() {
-        if !item.products.contains(&e.product) {
+        if !products.contains(&e.product) {
             continue;
         }
-        match entitlement(p, device, e, r.purpose, now, (start, end), trace) {
-            Ok(ok) => {
-                return Ok(Grant {
-                    item,
-                    device,
-                    basis: Basis::Entitlement { product: e.product },
-                    start: ok.start,
-                    end: ok.end,
-                    duration: ok.duration,
-                    storable: r.purpose == Purpose::Download,
-                    retention: ok.retention,
-                    usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
-                });
-            }
+        match grant(e, trace) {
+            Ok(granted) => return Ok(granted),
             Err(d) if d.depth() > best.depth() => best = d,
             Err(_) => {}
         }
@@ -410,13 +423,9 @@ fn ppv<'s, T: Tracer>(
         trace.step(Rule::Event, Outcome::Fail, event_window);
         return Err(Denial::EventOver);
     }
-    let mut best = Denial::NotEntitled;
-    for e in account.entitlements.iter() {
-        if !event.products.contains(&e.product) {
-            continue;
-        }
-        let rights = (window.0.max(event.start), window.1.min(event.end));
-        match entitlement(
+    let rights = (window.0.max(event.start), window.1.min(event.end));
+    first_granting(account, &event.products, trace, |e, trace| {
+        let ok = entitlement(
             p,
             device,
             e,
@@ -424,42 +433,27 @@ fn ppv<'s, T: Tracer>(
             now,
             (window.0, OPEN_END),
             trace,
-        ) {
-            Ok(ok) => {
-                if e.created >= event.start {
-                    trace.step(
-                        Rule::Event,
-                        Outcome::Fail,
-                        Detail::Window {
-                            start: event.start,
-                            end: event.end,
-                            now: e.created,
-                        },
-                    );
-                    if Denial::EventBoughtAfterStart.depth() > best.depth() {
-                        best = Denial::EventBoughtAfterStart;
-                    }
-                    continue;
-                }
-                trace.step(Rule::Event, Outcome::Pass, event_window);
-                return Ok(Grant {
-                    item,
-                    device,
-                    basis: Basis::Entitlement { product: e.product },
-                    start: rights.0,
-                    end: rights.1,
-                    duration: None,
-                    storable: false,
-                    retention: None,
-                    usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
-                });
-            }
-            Err(d) if d.depth() > best.depth() => best = d,
-            Err(_) => {}
+        )?;
+        if e.created >= event.start {
+            let bought = Detail::Window {
+                start: event.start,
+                end: event.end,
+                now: e.created,
+            };
+            trace.step(Rule::Event, Outcome::Fail, bought);
+            return Err(Denial::EventBoughtAfterStart);
         }
-    }
-    if best == Denial::NotEntitled {
-        trace.step(Rule::Entitlement, Outcome::Fail, Detail::None);
-    }
-    Err(best)
+        trace.step(Rule::Event, Outcome::Pass, event_window);
+        Ok(Grant {
+            item,
+            device,
+            basis: Basis::Entitlement { product: e.product },
+            start: rights.0,
+            end: rights.1,
+            duration: None,
+            storable: false,
+            retention: None,
+            usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+        })
+    })
 }
