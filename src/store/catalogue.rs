@@ -75,6 +75,45 @@ where
     Ok(Some((r.try_get(0)?, t)))
 }
 
+/// Every product of a tenant. A product type this build does not know is
+/// `None`; device classes that are not a JSON array of strings are empty.
+pub async fn products<'c, E>(executor: E, tenant: &str) -> Result<Vec<Product>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT tenant_id, id, name, product_type, device_classes, usage_rules_profile_id, \
+         start_validity, end_validity, rental_period_s, play_period_s, max_plays, d2go_allowed, \
+         storage_duration_s, storage_start_period_s, created FROM products WHERE tenant_id = $1",
+    )
+    .bind(tenant)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("product_type")?;
+            let classes: String = r.try_get("device_classes")?;
+            Ok(Product {
+                tenant_id: r.try_get("tenant_id")?,
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                product_type: ProductType::parse(&kind),
+                device_classes: serde_json::from_str(&classes).unwrap_or_default(),
+                usage_rules_profile_id: r.try_get("usage_rules_profile_id")?,
+                start_validity: r.try_get("start_validity")?,
+                end_validity: r.try_get("end_validity")?,
+                rental_period_s: r.try_get("rental_period_s")?,
+                play_period_s: r.try_get("play_period_s")?,
+                max_plays: r.try_get("max_plays")?,
+                d2go_allowed: super::flag_of(r, "d2go_allowed")?,
+                storage_duration_s: r.try_get("storage_duration_s")?,
+                storage_start_period_s: r.try_get("storage_start_period_s")?,
+                created: r.try_get("created")?,
+            })
+        })
+        .collect()
+}
+
 /// Records that `product` grants `target`.
 pub async fn insert_grant(
     conn: &mut AnyConnection,

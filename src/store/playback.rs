@@ -1,6 +1,7 @@
 //! The rows the playback snapshot is built from: one query per kind for a
 //! whole tenant (start-up, catalogue changes) or for one account (the change
-//! feed's account, device and entitlement entries).
+//! feed's account, device and entitlement entries). Products are read with
+//! [`super::catalogue::products`].
 //!
 //! Must never: select secrets (password or PIN hashes), or rows of another tenant.
 
@@ -164,52 +165,6 @@ where
                 created: r.try_get("created")?,
                 plays_used: r.try_get("plays_used")?,
                 first_play_at: r.try_get("first_play_at")?,
-            })
-        })
-        .collect()
-}
-
-#[derive(Debug, Clone)]
-pub struct ProductRow {
-    pub id: String,
-    pub product_type: String,
-    /// JSON array of playout device classes.
-    pub device_classes: String,
-    pub usage_rules_profile_id: Option<String>,
-    pub start_validity: Option<i64>,
-    pub end_validity: Option<i64>,
-    pub rental_period_s: Option<i64>,
-    pub play_period_s: Option<i64>,
-    pub max_plays: Option<i64>,
-    pub d2go_allowed: bool,
-    pub storage_duration_s: Option<i64>,
-    pub storage_start_period_s: Option<i64>,
-}
-
-pub async fn products<'c, E>(executor: E, tenant: &str) -> Result<Vec<ProductRow>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let sql = "SELECT id, product_type, device_classes, usage_rules_profile_id, start_validity, \
-               end_validity, rental_period_s, play_period_s, max_plays, d2go_allowed, \
-               storage_duration_s, storage_start_period_s FROM products WHERE tenant_id = $1";
-    rows(executor, sql, tenant, Scope::Tenant)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(ProductRow {
-                id: r.try_get("id")?,
-                product_type: r.try_get("product_type")?,
-                device_classes: r.try_get("device_classes")?,
-                usage_rules_profile_id: r.try_get("usage_rules_profile_id")?,
-                start_validity: r.try_get("start_validity")?,
-                end_validity: r.try_get("end_validity")?,
-                rental_period_s: r.try_get("rental_period_s")?,
-                play_period_s: r.try_get("play_period_s")?,
-                max_plays: r.try_get("max_plays")?,
-                d2go_allowed: flag_of(r, "d2go_allowed")?,
-                storage_duration_s: r.try_get("storage_duration_s")?,
-                storage_start_period_s: r.try_get("storage_start_period_s")?,
             })
         })
         .collect()

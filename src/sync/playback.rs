@@ -16,7 +16,7 @@ use crate::core::snapshot::playback::{
     secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
     Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
 };
-use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
+use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
 use crate::store::{tenants, Store, StoreError};
 
@@ -206,8 +206,8 @@ async fn catalogue(
 ) -> Result<Catalogue, StoreError> {
     let pool = store.pool();
     let mut rules: Vec<(ProductIdx, ProductRule)> = Vec::new();
-    for p in rows::products(pool, tenant_id).await? {
-        let Some(kind) = ProductType::parse(&p.product_type) else {
+    for p in crate::store::catalogue::products(pool, tenant_id).await? {
+        let Some(kind) = p.product_type else {
             tracing::error!(
                 tenant = tenant_id,
                 product = p.id,
@@ -215,12 +215,15 @@ async fn catalogue(
             );
             continue;
         };
-        let classes: Vec<String> = serde_json::from_str(&p.device_classes).unwrap_or_default();
         rules.push((
             products.intern(&p.id),
             ProductRule {
                 kind,
-                device_classes: classes.into_iter().map(String::into_boxed_str).collect(),
+                device_classes: p
+                    .device_classes
+                    .into_iter()
+                    .map(String::into_boxed_str)
+                    .collect(),
                 usage_rules_profile_id: p.usage_rules_profile_id.map(String::into_boxed_str),
                 start_validity: p.start_validity.map_or(0, secs),
                 end_validity: p.end_validity.map_or(u32::MAX, secs),
