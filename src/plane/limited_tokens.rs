@@ -11,7 +11,7 @@ use crate::core::limited_claims::{LimitedClaims, GUEST_TYP, SELF_SERVICE_TYP};
 use crate::core::snapshot::TenantView;
 use crate::store::tenants as tenant_store;
 
-use super::signon::{account_refusal, SignOnPolicy};
+use super::signon::{require_credentials, SignOnPolicy};
 use super::{Plane, PlaneError};
 
 /// Refusal code (403) for a guest outside the tenant's allowed countries (the
@@ -57,17 +57,10 @@ impl Plane {
         ttl_s: i64,
         policy: SignOnPolicy,
     ) -> Result<LimitedToken, PlaneError> {
-        if username.is_empty() || password.is_empty() {
-            return Err(PlaneError::BadRequest(
-                "username and password are required".into(),
-            ));
-        }
+        require_credentials(username, password)?;
         let account = self
-            .authenticate_password(&tenant.id, username, password, policy)
+            .authenticate_active(&tenant.id, username, password, policy)
             .await?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
         let now = self.now_s();
         self.sign_limited(
             tenant,

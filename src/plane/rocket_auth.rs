@@ -12,7 +12,7 @@ use crate::store::accounts as account_store;
 use crate::store::pins;
 
 use super::accounts::NewAccount;
-use super::signon::{account_refusal, SecretSlot, SignOnPolicy};
+use super::signon::{SecretSlot, SignOnPolicy};
 use super::{Plane, PlaneError};
 
 /// Rocket-specific refusal code (403): Playback scope needs the PIN flow.
@@ -85,11 +85,8 @@ impl Plane {
         }
         refuse_playback(scopes)?;
         let account = self
-            .authenticate_password(&tenant.id, email, password, policy)
+            .authenticate_active(&tenant.id, email, password, policy)
             .await?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
         self.account_and_profile_tokens(tenant, &account.id, scopes, &[Scope::Catalog], policy)
             .await
     }

@@ -248,6 +248,36 @@ pub(crate) fn device_refusal(device: &Device) -> Option<PlaneError> {
     None
 }
 
+/// Holds the account's device lock until `tx` ends: device checks-then-writes
+/// (limits, bindings) of one account never interleave, on any node.
+async fn lock_devices(tx: &mut WriteTx, account: &Account) -> Result<(), PlaneError> {
+    tx.lock_key(&format!("devices/{}/{}", account.tenant_id, account.id))
+        .await?;
+    Ok(())
+}
+
+/// The device bound to an identifier (TVKey id, DAS id), looked up under the
+/// account's device lock so a concurrent sign-on cannot create it twice.
+async fn bound_device(
+    tx: &mut WriteTx,
+    account: &Account,
+    kind: ManagedId,
+    value: &str,
+) -> Result<Option<Device>, PlaneError> {
+    lock_devices(tx, account).await?;
+    Ok(device_store::get_by_managed_id(&mut *tx.conn(), &account.tenant_id, kind, value).await?)
+}
+
+/// 400 unless both a username and a password are given.
+pub(crate) fn require_credentials(username: &str, password: &str) -> Result<(), PlaneError> {
+    if username.is_empty() || password.is_empty() {
+        return Err(PlaneError::BadRequest(
+            "username and password are required".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn token_refusal(e: TokenError) -> PlaneError {
     PlaneError::Unauthorized(e.reason())
 }
@@ -260,11 +290,7 @@ impl Plane {
         request: PasswordSignOn,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        if request.username.is_empty() || request.password.is_empty() {
-            return Err(PlaneError::BadRequest(
-                "username and password are required".into(),
-            ));
-        }
+        require_credentials(&request.username, &request.password)?;
         let device = DeviceChoice::from_request(request.device_information, request.client_id)?;
         let account = self
             .authenticate_password(&tenant.id, &request.username, &request.password, policy)
@@ -330,15 +356,7 @@ impl Plane {
                     .await;
             }
             DeviceChoice::TvKey(tvkey_id) => {
-                tx.lock_key(&format!("devices/{tenant_id}/{}", account.id))
-                    .await?;
-                let existing = device_store::get_by_managed_id(
-                    &mut *tx.conn(),
-                    tenant_id,
-                    ManagedId::TvKey,
-                    &tvkey_id,
-                )
-                .await?;
+                let existing = bound_device(tx, account, ManagedId::TvKey, &tvkey_id).await?;
                 let new = NewDevice {
                     info: serde_json::json!({ "deviceType": "MANAGED" }),
                     tvkey_id: Some(tvkey_id),
@@ -351,15 +369,7 @@ impl Plane {
                 )
             }
             DeviceChoice::Das { das_id, info } => {
-                tx.lock_key(&format!("devices/{tenant_id}/{}", account.id))
-                    .await?;
-                let existing = device_store::get_by_managed_id(
-                    &mut *tx.conn(),
-                    tenant_id,
-                    ManagedId::Das,
-                    &das_id,
-                )
-                .await?;
+                let existing = bound_device(tx, account, ManagedId::Das, &das_id).await?;
                 let new = NewDevice {
                     info,
                     das_device_id: Some(das_id),
@@ -433,6 +443,38 @@ impl Plane {
         } else {
             Err(PlaneError::Unauthorized("invalid credentials"))
         }
+    }
+
+    /// [`Self::authenticate_password`], and the account must be active.
+    pub(crate) async fn authenticate_active(
+        &self,
+        tenant_id: &str,
+        username: &str,
+        password: &str,
+        policy: SignOnPolicy,
+    ) -> Result<Account, PlaneError> {
+        let account = self
+            .authenticate_password(tenant_id, username, password, policy)
+            .await?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        Ok(account)
+    }
+
+    /// The account of a managed device signing on by its identifier: the
+    /// device must be usable, its account present and active.
+    pub(crate) async fn device_owner(&self, device: &Device) -> Result<Account, PlaneError> {
+        if let Some(refusal) = device_refusal(device) {
+            return Err(refusal);
+        }
+        let account = account_store::get(self.store.pool(), &device.tenant_id, &device.account_id)
+            .await?
+            .ok_or_else(|| PlaneError::Internal(format!("device {} has no account", device.id)))?;
+        if let Some(refusal) = account_refusal(account.status) {
+            return Err(refusal);
+        }
+        Ok(account)
     }
 
     /// One password check against a stored argon2 hash, or against a decoy when
@@ -522,8 +564,7 @@ impl Plane {
         let tenant = account.tenant_id.as_str();
         // Limits are check-then-write: hold the account's lock so concurrent first
         // sign-ons (on any node) cannot both take the last free slot.
-        tx.lock_key(&format!("devices/{tenant}/{}", account.id))
-            .await?;
+        lock_devices(tx, account).await?;
         let profile =
             account_store::get_profile(&mut *tx.conn(), tenant, &account.account_profile_id)
                 .await?
@@ -709,15 +750,7 @@ impl Plane {
             .await?
             .filter(|d| d.device_type == DeviceType::Managed)
             .ok_or(PlaneError::Unauthorized("unknown managed device"))?;
-        if let Some(refusal) = device_refusal(&device) {
-            return Err(refusal);
-        }
-        let account = account_store::get(self.store.pool(), tenant_id, &device.account_id)
-            .await?
-            .ok_or_else(|| PlaneError::Internal(format!("device {} has no account", device.id)))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
+        let account = self.device_owner(&device).await?;
         let mut tx = self.store.write().await?;
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
         if let Some(info) = &device_information {

@@ -26,12 +26,11 @@ pub mod client;
 use crate::core::claims::SignOnClaims;
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
-use crate::store::accounts as account_store;
 use crate::store::devices::{self as device_store, Device, ManagedId};
 use crate::store::tenants as tenant_store;
 use crate::store::StoreError;
 
-use super::signon::{account_refusal, device_refusal, DeviceChoice, Issued, SignOnPolicy};
+use super::signon::{device_refusal, require_credentials, DeviceChoice, Issued, SignOnPolicy};
 use super::{Plane, PlaneError};
 use client::{DasClient, DasError, DasProof};
 
@@ -146,15 +145,7 @@ impl Plane {
         {
             return Err(mismatch());
         }
-        if let Some(refusal) = device_refusal(&device) {
-            return Err(refusal);
-        }
-        let account = account_store::get(self.store.pool(), tenant_id, &device.account_id)
-            .await?
-            .ok_or_else(|| PlaneError::Internal(format!("device {} has no account", device.id)))?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
+        let account = self.device_owner(&device).await?;
         let now = self.now_s();
         let mut tx = self.store.write().await?;
         if device.das_device_id.is_none() {
@@ -207,11 +198,7 @@ impl Plane {
         request: DasPasswordSignOn,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        if request.username.is_empty() || request.password.is_empty() {
-            return Err(PlaneError::BadRequest(
-                "username and password are required".into(),
-            ));
-        }
+        require_credentials(&request.username, &request.password)?;
         let info = match request.device_information {
             Some(info) if info.is_object() => info,
             Some(_) => {
@@ -247,17 +234,9 @@ impl Plane {
         proof: &DasProof,
         policy: SignOnPolicy,
     ) -> Result<String, PlaneError> {
-        if username.is_empty() || password.is_empty() {
-            return Err(PlaneError::BadRequest(
-                "username and password are required".into(),
-            ));
-        }
-        let account = self
-            .authenticate_password(&tenant.id, username, password, policy)
+        require_credentials(username, password)?;
+        self.authenticate_active(&tenant.id, username, password, policy)
             .await?;
-        if let Some(refusal) = account_refusal(account.status) {
-            return Err(refusal);
-        }
         self.das_device_id(das, &tenant.id, proof).await
     }
 
