@@ -11,6 +11,8 @@
 //!
 //! Must never: carry anything `decide` did not grant.
 
+use std::net::IpAddr;
+
 use serde::Serialize;
 
 use crate::core::claims::SessionControl;
@@ -30,7 +32,7 @@ pub struct ContentDevice<'a> {
     pub device_unique_id: Option<&'a str>,
     pub watermarking: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
+    pub ip_address: Option<IpAddr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<&'a str>,
     pub account_id: &'a str,

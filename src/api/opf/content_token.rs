@@ -55,24 +55,18 @@ pub fn denial_error(d: Denial) -> ApiError {
     ApiError::new(status, d.code(), d.message())
 }
 
-fn checked_id<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, ApiError> {
+fn checked_id<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
     match value {
         Some(v) if !v.is_empty() && v.len() <= MAX_ID_LEN && !v.chars().any(char::is_control) => {
             Ok(v)
         }
         Some(_) => Err(ApiError::bad_request(
             codes::BAD_QUERY,
-            match name {
-                "event_id" => "event_id must be 1-256 characters",
-                _ => "content_id must be 1-256 characters",
-            },
+            format!("{name} must be 1-{MAX_ID_LEN} characters"),
         )),
         None => Err(ApiError::bad_request(
             codes::BAD_QUERY,
-            match name {
-                "event_id" => "event_id is required",
-                _ => "content_id is required",
-            },
+            format!("{name} is required"),
         )),
     }
 }
@@ -153,7 +147,7 @@ fn issue(
         .snapshot
         .playback
         .get(tenant.id())
-        .ok_or(denial_error(Denial::AccountUnknown))?;
+        .ok_or_else(|| denial_error(Denial::AccountUnknown))?;
     let now = state.clock.now_s();
     let request = Request {
         account_id: &claims.account_id,
@@ -185,7 +179,7 @@ fn issue(
             drm: "ssp",
             device_unique_id: (binding == Binding::Device).then_some(&*grant.device.id),
             watermarking: false,
-            ip_address: client_ip.map(|ip| ip.to_string()),
+            ip_address: client_ip,
             model: grant.device.model.as_deref(),
             account_id: &claims.account_id,
         },
