@@ -91,9 +91,9 @@ fn bench(c: &mut Criterion) {
     c.bench_function("decide_free_to_air_1M_accounts", |b| {
         b.iter(|| black_box(decide(&p, black_box(&ask(&fta)), &mut ()).is_ok()))
     });
-    let entry: AccountEntry = p.accounts.get("acc-42").unwrap().clone();
+    let entry: AccountEntry = synthetic::account(42);
     c.bench_function("apply_one_account_change_1M_accounts", |b| {
-        b.iter(|| black_box(p.accounts.with("acc-42", Some(entry.clone()))))
+        b.iter(|| black_box(p.accounts.with("acc-42", Some(&entry))))
     });
 }
 

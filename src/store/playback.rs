@@ -128,6 +128,7 @@ where
 
 #[derive(Debug, Clone)]
 pub struct EntitlementRow {
+    pub id: String,
     pub account_id: String,
     pub product_id: String,
     pub subscribed: bool,
@@ -136,6 +137,9 @@ pub struct EntitlementRow {
     pub created: i64,
     pub plays_used: i64,
     pub first_play_at: Option<i64>,
+    pub modified: i64,
+    pub is_archivable: bool,
+    pub purchased_by_device_id: Option<String>,
 }
 
 pub async fn entitlements<'c, E>(
@@ -147,8 +151,9 @@ where
     E: Executor<'c, Database = sqlx::Any>,
 {
     let sql = format!(
-        "SELECT account_id, product_id, status, valid_from, expiry, created, plays_used, \
-         first_play_at FROM entitlements WHERE tenant_id = $1{}",
+        "SELECT id, account_id, product_id, status, valid_from, expiry, created, plays_used, \
+         first_play_at, modified, is_archivable, purchased_by_device_id FROM entitlements \
+         WHERE tenant_id = $1{}",
         scope.clause("account_id")
     );
     rows(executor, &sql, tenant, scope)
@@ -156,7 +161,9 @@ where
         .iter()
         .map(|r| {
             let status: String = r.try_get("status")?;
+            let archivable: i64 = r.try_get("is_archivable")?;
             Ok(EntitlementRow {
+                id: r.try_get("id")?,
                 account_id: r.try_get("account_id")?,
                 product_id: r.try_get("product_id")?,
                 subscribed: status == "SUBSCRIBED",
@@ -165,6 +172,9 @@ where
                 created: r.try_get("created")?,
                 plays_used: r.try_get("plays_used")?,
                 first_play_at: r.try_get("first_play_at")?,
+                modified: r.try_get("modified")?,
+                is_archivable: archivable != 0,
+                purchased_by_device_id: r.try_get("purchased_by_device_id")?,
             })
         })
         .collect()

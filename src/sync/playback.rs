@@ -13,8 +13,8 @@ use ipnet::IpNet;
 use rustc_hash::FxHashMap;
 
 use crate::core::snapshot::playback::{
-    secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
-    Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
+    fits, secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
+    NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
@@ -78,7 +78,7 @@ pub(super) async fn tenant(
         let d = devices.remove(&a.id).unwrap_or_default();
         let e = entitlements.remove(&a.id).unwrap_or_default();
         if let Some(entry) = account_entry(tenant_id, &a, d, e, &mut products) {
-            entries.push((a.id.into_boxed_str(), entry));
+            entries.push((a.id, entry));
         }
     }
     Ok(Playback {
@@ -116,7 +116,7 @@ pub(super) async fn with_account(
     if products.len() != before {
         next.products = Arc::new(products);
     }
-    next.accounts = current.accounts.with(account_id, entry);
+    next.accounts = current.accounts.with(account_id, entry.as_ref());
     Ok(next)
 }
 
@@ -166,33 +166,48 @@ fn account_entry(
                 device_type: DeviceType::parse(&d.device_type)?,
                 status: DeviceStatus::parse(&d.status)?,
                 activity: DeviceActivity::parse(&d.activity)?,
-                id: d.id.into_boxed_str(),
+                id: d.id,
                 deleted: d.deleted,
                 approved: d.approved,
-                class: d.class.map(String::into_boxed_str),
-                model: d.model.map(String::into_boxed_str),
+                class: d.class,
+                model: d.model,
             })
         })
         .collect();
     let entitlements = entitlements
         .into_iter()
-        .map(|e| EntitlementEntry {
-            product: products.intern(&e.product_id),
-            valid_from: secs(e.valid_from),
-            expiry: e.expiry.map_or(u32::MAX, secs),
-            created: secs(e.created),
-            first_play_at: e.first_play_at.map_or(0, secs),
-            plays_used: e.plays_used.clamp(0, u16::MAX as i64) as u16,
-            subscribed: e.subscribed,
+        .map(|e| NewEntitlement {
+            entry: EntitlementEntry {
+                product: products.intern(&e.product_id),
+                valid_from: secs(e.valid_from),
+                expiry: e.expiry.map_or(u32::MAX, secs),
+                created: secs(e.created),
+                first_play_at: e.first_play_at.map_or(0, secs),
+                plays_used: e.plays_used.clamp(0, u16::MAX as i64) as u16,
+                subscribed: e.subscribed,
+            },
+            id: e.id,
+            modified: secs(e.modified),
+            archivable: e.is_archivable,
+            purchased_by: e.purchased_by_device_id,
         })
         .collect();
-    Some(AccountEntry {
+    let entry = AccountEntry {
         status,
         approval_required: a.approval_required,
         home: home.iter().filter_map(|s| parse_net(s)).collect(),
         devices,
         entitlements,
-    })
+    };
+    if !fits(&a.id, &entry) {
+        tracing::error!(
+            tenant = tenant_id,
+            account = a.id,
+            "account has an id, name or device count too large for the snapshot; left out"
+        );
+        return None;
+    }
+    Some(entry)
 }
 
 fn opt_secs(v: Option<i64>) -> Option<u32> {
@@ -247,10 +262,8 @@ async fn catalogue(
             .cloned()
             .unwrap_or_default()
     };
-    let mut catalogue = Catalogue {
-        products: vec![None; products.len()],
-        ..Catalogue::default()
-    };
+    let mut catalogue = Catalogue::default();
+    catalogue.products = vec![None; products.len()];
     for (idx, rule) in rules {
         catalogue.products[idx as usize] = Some(rule);
     }
@@ -270,14 +283,6 @@ async fn catalogue(
             channel_index.insert(r.id.clone(), idx);
         }
         let drm_id = r.drm_id.clone().unwrap_or_else(|| r.id.clone());
-        catalogue
-            .by_content_id
-            .entry(drm_id.clone().into_boxed_str())
-            .or_insert(idx);
-        catalogue
-            .by_content_id
-            .entry(r.id.clone().into_boxed_str())
-            .or_insert(idx);
         catalogue.items.push(Item {
             kind,
             id: r.id.into_boxed_str(),
@@ -313,6 +318,7 @@ async fn catalogue(
     for (item, events) in events_of {
         catalogue.items[item as usize].events = events.into_boxed_slice();
     }
+    catalogue.index_content();
     // Grants may intern products no product row names; keep the table in step.
     catalogue.products.resize(products.len(), None);
     Ok(catalogue)

@@ -177,10 +177,10 @@ fn issue(
         tenant_id: tenant.id(),
         device: ContentDevice {
             drm: "ssp",
-            device_unique_id: (binding == Binding::Device).then_some(&*grant.device.id),
+            device_unique_id: (binding == Binding::Device).then_some(grant.device.id),
             watermarking: false,
             ip_address: client_ip,
-            model: grant.device.model.as_deref(),
+            model: grant.device.model,
             account_id: &claims.account_id,
         },
         content_rights: [ContentRight::from_grant(

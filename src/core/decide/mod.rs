@@ -27,8 +27,8 @@ pub use denial::Denial;
 pub use trace::{Detail, Outcome, Rule, Step, Tracer};
 
 use crate::core::snapshot::playback::{
-    secs, AccountEntry, DeviceEntry, EntitlementEntry, Item, ItemKind, Playback, ProductIdx,
-    ProductRule, OPEN_END,
+    secs, Account, Device, EntitlementEntry, Item, ItemKind, Playback, ProductIdx, ProductRule,
+    OPEN_END,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
 
@@ -69,7 +69,7 @@ pub enum Basis {
 #[derive(Debug, Clone, Copy)]
 pub struct Grant<'s> {
     pub item: &'s Item,
-    pub device: &'s DeviceEntry,
+    pub device: Device<'s>,
     pub basis: Basis,
     /// The rights window (epoch seconds; `end` = [`OPEN_END`] when open).
     pub start: u32,
@@ -146,7 +146,7 @@ pub fn decide<'s, T: Tracer>(
 /// accepts; when none does, the refusal of the one that got furthest through
 /// the rules ([`Denial::NotEntitled`] when there is none at all).
 fn first_granting<'s, T: Tracer>(
-    account: &'s AccountEntry,
+    account: Account<'s>,
     products: &[ProductIdx],
     trace: &mut T,
     mut grant: impl FnMut(&'s EntitlementEntry, &mut T) -> Result<Grant<'s>, Denial>,
@@ -172,12 +172,12 @@ fn check_account<'s, T: Tracer>(
     p: &'s Playback,
     r: &Request<'_>,
     trace: &mut T,
-) -> Result<&'s AccountEntry, Denial> {
+) -> Result<Account<'s>, Denial> {
     let Some(account) = p.accounts.get(r.account_id) else {
         trace.step(Rule::Account, Outcome::Fail, Detail::None);
         return Err(Denial::AccountUnknown);
     };
-    let refusal = match account.status {
+    let refusal = match account.status() {
         AccountStatus::Active => None,
         AccountStatus::Cancelled => Some(Denial::AccountCancelled),
         AccountStatus::Suspended | AccountStatus::Inactive => Some(Denial::AccountSuspended),
@@ -191,14 +191,16 @@ fn check_account<'s, T: Tracer>(
 }
 
 fn check_device<'s, T: Tracer>(
-    account: &'s AccountEntry,
+    account: Account<'s>,
     r: &Request<'_>,
     trace: &mut T,
-) -> Result<&'s DeviceEntry, Denial> {
+) -> Result<Device<'s>, Denial> {
     let refusal = match account.device(r.device_id) {
         None => Err(Denial::DeviceUnknown),
-        Some(d) if d.deleted => Err(Denial::DeviceDeleted),
-        Some(d) if d.status == DeviceStatus::Disabled || d.activity == DeviceActivity::Inactive => {
+        Some(d) if d.deleted() => Err(Denial::DeviceDeleted),
+        Some(d)
+            if d.status() == DeviceStatus::Disabled || d.activity() == DeviceActivity::Inactive =>
+        {
             Err(Denial::DeviceDisabled)
         }
         Some(d) => Ok(d),
@@ -211,11 +213,11 @@ fn check_device<'s, T: Tracer>(
         }
     };
     trace.step(Rule::Device, Outcome::Pass, Detail::None);
-    if account.approval_required && device.device_type == DeviceType::Open {
+    if account.approval_required() && device.device_type() == DeviceType::Open {
         let detail = Detail::Flag {
-            value: device.approved,
+            value: device.approved(),
         };
-        if !device.approved {
+        if !device.approved() {
             trace.step(Rule::Approval, Outcome::Fail, detail);
             return Err(Denial::DeviceNotApproved);
         }
@@ -229,7 +231,7 @@ fn check_device<'s, T: Tracer>(
 /// The content's own rules: windows, network, in-home. Returns the window.
 fn check_item<T: Tracer>(
     p: &Playback,
-    account: &AccountEntry,
+    account: Account<'_>,
     item: &Item,
     r: &Request<'_>,
     now: u32,
@@ -280,7 +282,7 @@ struct Granted<'s> {
 /// One entitlement against the request: what it grants, or why it does not.
 fn entitlement<'s, T: Tracer>(
     p: &'s Playback,
-    device: &DeviceEntry,
+    device: Device<'_>,
     e: &EntitlementEntry,
     purpose: Purpose<'_>,
     now: u32,
@@ -299,7 +301,7 @@ fn entitlement<'s, T: Tracer>(
         return Err(Denial::NotEntitled);
     }
     trace.step(Rule::Entitlement, Outcome::Pass, product);
-    if !rule.allows_class(device.class.as_deref()) {
+    if !rule.allows_class(device.class) {
         trace.step(Rule::DeviceClass, Outcome::Fail, product);
         return Err(Denial::DeviceClassNotAllowed);
     }
@@ -397,8 +399,8 @@ fn entitlement<'s, T: Tracer>(
 #[allow(clippy::too_many_arguments)]
 fn ppv<'s, T: Tracer>(
     p: &'s Playback,
-    account: &'s AccountEntry,
-    device: &'s DeviceEntry,
+    account: Account<'s>,
+    device: Device<'s>,
     (item_idx, item): (u32, &'s Item),
     event_id: &str,
     now: u32,

@@ -8,6 +8,7 @@
 //! Must never: be mutated in place, do I/O, or hand out references that outlive the
 //! `Arc` a reader loaded.
 
+mod accounts;
 pub mod playback;
 mod revoked;
 pub mod synthetic;

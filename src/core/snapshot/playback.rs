@@ -3,25 +3,28 @@
 //! - [`Catalogue`]: products (their rules), playable items (VOD contents and
 //!   channels, by DRM id and by technical id) with the products that grant
 //!   each, and PPV events. Rebuilt whole when the catalogue changes (rare).
-//! - [`Accounts`]: every account with its devices and entitlements, in
-//!   [`SHARDS`] shards; a change to one account copies one shard, not the world.
+//! - [`Accounts`] (module `accounts`): every account with its devices and
+//!   entitlements, in [`SHARDS`] shards; a change to one account rebuilds one
+//!   shard, not the world.
 //! - Product ids are interned ([`ProductIds`], append-only), so an entitlement
 //!   names its product with a `u32` that stays valid across catalogue rebuilds.
 //!
 //! Times are seconds since the epoch as `u32` ([`secs`]): an entitlement costs
 //! 24 bytes. Must never: be mutated after it is published, or do I/O.
 
-use std::hash::{BuildHasher, Hash};
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use hashbrown::HashTable;
 use ipnet::IpNet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
-
-/// Account shards per tenant (a power of two).
-pub const SHARDS: usize = 1024;
+pub use super::accounts::{
+    fits, Account, AccountEntry, Accounts, Device, DeviceEntry, EntitlementEntry, EntitlementMeta,
+    EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
+};
+use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
 pub const OPEN_END: u32 = u32::MAX;
@@ -151,16 +154,55 @@ pub struct Catalogue {
     /// By [`ProductIdx`]; `None` for an id known only from an entitlement.
     pub products: Vec<Option<ProductRule>>,
     pub items: Vec<Item>,
-    /// DRM id and technical id → index in `items`.
-    pub by_content_id: FxHashMap<Box<str>, u32>,
+    /// DRM id and technical id → item (see [`Catalogue::index_content`]).
+    content_index: HashTable<u32>,
     pub events: Vec<PpvEventRule>,
     pub events_by_id: FxHashMap<Box<str>, u32>,
 }
 
+/// An item's key in the content index: its DRM id (even entry) or its
+/// technical id (odd entry).
+fn content_key(items: &[Item], entry: u32) -> &str {
+    let item = &items[(entry >> 1) as usize];
+    if entry & 1 == 0 {
+        &item.drm_id
+    } else {
+        &item.id
+    }
+}
+
 impl Catalogue {
+    /// (Re)builds the content index from `items`: each item under its DRM
+    /// id and its technical id; the first item to claim an id keeps it.
+    pub fn index_content(&mut self) {
+        let mut table = HashTable::with_capacity(self.items.len() * 2);
+        let items = &self.items;
+        for i in 0..items.len() as u32 {
+            for entry in [i << 1, (i << 1) | 1] {
+                let key = content_key(items, entry);
+                let hash = FxBuildHasher.hash_one(key);
+                if table
+                    .find(hash, |&e| content_key(items, e) == key)
+                    .is_none()
+                {
+                    table.insert_unique(hash, entry, |&e| {
+                        FxBuildHasher.hash_one(content_key(items, e))
+                    });
+                }
+            }
+        }
+        self.content_index = table;
+    }
+
+    #[inline]
     pub fn item(&self, content_id: &str) -> Option<(u32, &Item)> {
-        let i = *self.by_content_id.get(content_id)?;
-        Some((i, &self.items[i as usize]))
+        let hash = FxBuildHasher.hash_one(content_id);
+        let items = &self.items;
+        let entry = *self
+            .content_index
+            .find(hash, |&e| content_key(items, e) == content_id)?;
+        let i = entry >> 1;
+        Some((i, &items[i as usize]))
     }
 
     pub fn product(&self, i: ProductIdx) -> Option<&ProductRule> {
@@ -169,122 +211,6 @@ impl Catalogue {
 
     pub fn event(&self, id: &str) -> Option<&PpvEventRule> {
         self.events_by_id.get(id).map(|i| &self.events[*i as usize])
-    }
-}
-
-/// A device as `decide` sees it.
-#[derive(Debug, Clone)]
-pub struct DeviceEntry {
-    pub id: Box<str>,
-    pub device_type: DeviceType,
-    pub status: DeviceStatus,
-    pub activity: DeviceActivity,
-    pub deleted: bool,
-    pub approved: bool,
-    pub class: Option<Box<str>>,
-    pub model: Option<Box<str>>,
-}
-
-/// An entitlement as `decide` sees it (24 bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EntitlementEntry {
-    pub product: ProductIdx,
-    pub valid_from: u32,
-    /// [`OPEN_END`] when the entitlement does not expire.
-    pub expiry: u32,
-    /// When it was bought (PPV: must be before the event starts).
-    pub created: u32,
-    /// First play (rentals), 0 if none yet.
-    pub first_play_at: u32,
-    pub plays_used: u16,
-    pub subscribed: bool,
-}
-
-/// An account with what its playback depends on.
-#[derive(Debug, Clone)]
-pub struct AccountEntry {
-    pub status: AccountStatus,
-    /// The account profile turns device approval on (OPEN devices only).
-    pub approval_required: bool,
-    /// The subscriber's home addresses / prefixes ("In Home").
-    pub home: Box<[IpNet]>,
-    pub devices: Box<[DeviceEntry]>,
-    pub entitlements: Box<[EntitlementEntry]>,
-}
-
-impl AccountEntry {
-    pub fn device(&self, id: &str) -> Option<&DeviceEntry> {
-        self.devices.iter().find(|d| &*d.id == id)
-    }
-
-    pub fn is_home(&self, ip: IpAddr) -> bool {
-        self.home.iter().any(|n| n.contains(&ip))
-    }
-}
-
-type Shard = FxHashMap<Box<str>, Arc<AccountEntry>>;
-
-/// Every account of a tenant, sharded by id hash.
-#[derive(Debug, Clone)]
-pub struct Accounts {
-    shards: Box<[Arc<Shard>]>,
-}
-
-impl Default for Accounts {
-    fn default() -> Self {
-        Self {
-            shards: (0..SHARDS).map(|_| Arc::new(Shard::default())).collect(),
-        }
-    }
-}
-
-fn shard_of(id: &str) -> usize {
-    let mut h = FxBuildHasher.build_hasher();
-    id.hash(&mut h);
-    (std::hash::Hasher::finish(&h) as usize) & (SHARDS - 1)
-}
-
-impl Accounts {
-    /// Builds from all entries at once (start-up).
-    pub fn from_entries(entries: impl IntoIterator<Item = (Box<str>, AccountEntry)>) -> Self {
-        let mut shards: Vec<Shard> = (0..SHARDS).map(|_| Shard::default()).collect();
-        for (id, entry) in entries {
-            shards[shard_of(&id)].insert(id, Arc::new(entry));
-        }
-        Self {
-            shards: shards.into_iter().map(Arc::new).collect(),
-        }
-    }
-
-    #[inline]
-    pub fn get(&self, id: &str) -> Option<&AccountEntry> {
-        self.shards[shard_of(id)].get(id).map(|a| &**a)
-    }
-
-    /// A copy with one account replaced (or removed when `entry` is `None`):
-    /// only that account's shard is copied.
-    pub fn with(&self, id: &str, entry: Option<AccountEntry>) -> Self {
-        let s = shard_of(id);
-        let mut shard = (*self.shards[s]).clone();
-        match entry {
-            Some(e) => {
-                shard.insert(id.into(), Arc::new(e));
-            }
-            None => {
-                shard.remove(id);
-            }
-        }
-        let mut shards = self.shards.clone();
-        shards[s] = Arc::new(shard);
-        Self { shards }
-    }
-
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.len()).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -307,41 +233,6 @@ impl Playback {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn account(status: AccountStatus) -> AccountEntry {
-        AccountEntry {
-            status,
-            approval_required: false,
-            home: Box::new([]),
-            devices: Box::new([]),
-            entitlements: Box::new([]),
-        }
-    }
-
-    #[test]
-    fn entitlements_cost_24_bytes() {
-        assert_eq!(std::mem::size_of::<EntitlementEntry>(), 24);
-    }
-
-    #[test]
-    fn replacing_an_account_copies_one_shard_only() {
-        let a = Accounts::from_entries(
-            (0..5000).map(|i| (format!("acc-{i}").into(), account(AccountStatus::Active))),
-        );
-        let b = a.with("acc-7", Some(account(AccountStatus::Suspended)));
-        assert_eq!(a.get("acc-7").unwrap().status, AccountStatus::Active);
-        assert_eq!(b.get("acc-7").unwrap().status, AccountStatus::Suspended);
-        let shared = a
-            .shards
-            .iter()
-            .zip(b.shards.iter())
-            .filter(|(x, y)| Arc::ptr_eq(x, y))
-            .count();
-        assert_eq!(shared, SHARDS - 1);
-        let c = b.with("acc-7", None);
-        assert!(c.get("acc-7").is_none());
-        assert_eq!(c.len(), 4999);
-    }
 
     #[test]
     fn interned_product_ids_are_stable() {

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 
 use super::playback::{
-    AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind, Playback,
-    ProductIds, ProductRule, OPEN_END,
+    AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
+    NewEntitlement, Playback, ProductIds, ProductRule, OPEN_END,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
 
@@ -46,9 +46,6 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
     for j in 0..contents {
         let id = format!("vod-{j}");
         let drm = format!("DRM_{id}");
-        let idx = catalogue.items.len() as u32;
-        catalogue.by_content_id.insert(drm.clone().into(), idx);
-        catalogue.by_content_id.insert(id.clone().into(), idx);
         catalogue.items.push(Item {
             kind: ItemKind::Vod,
             id: id.into(),
@@ -63,8 +60,6 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
             events: Box::new([]),
         });
     }
-    let idx = catalogue.items.len() as u32;
-    catalogue.by_content_id.insert("DRM_ch-fta".into(), idx);
     catalogue.items.push(Item {
         kind: ItemKind::Channel,
         id: "ch-fta".into(),
@@ -78,22 +73,35 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         block_if_off_net: false,
         events: Box::new([]),
     });
-    let entries = (0..accounts).map(|i| {
-        let devices = (0..1 + (i % 2))
-            .map(|d| DeviceEntry {
-                id: format!("dev-{i}-{d}").into(),
-                device_type: DeviceType::Open,
-                status: DeviceStatus::Enabled,
-                activity: DeviceActivity::Active,
-                deleted: false,
-                approved: true,
-                class: Some("Mobile".into()),
-                model: Some("Phone".into()),
-            })
-            .collect();
-        let entitlements = products_of(i)
-            .iter()
-            .map(|&product| EntitlementEntry {
+    catalogue.index_content();
+    Playback {
+        products: Arc::new(ids),
+        catalogue: Arc::new(catalogue),
+        accounts: Accounts::from_entries((0..accounts).map(|i| (format!("acc-{i}"), account(i)))),
+        on_net: Arc::new([]),
+    }
+}
+
+/// Account `acc-{i}`: one or two devices, three entitlements.
+pub fn account(i: u64) -> AccountEntry {
+    let devices = (0..1 + (i % 2))
+        .map(|d| DeviceEntry {
+            id: format!("dev-{i}-{d}"),
+            device_type: DeviceType::Open,
+            status: DeviceStatus::Enabled,
+            activity: DeviceActivity::Active,
+            deleted: false,
+            approved: true,
+            class: Some("Mobile".into()),
+            model: Some("Phone".into()),
+        })
+        .collect();
+    let entitlements = products_of(i)
+        .iter()
+        .enumerate()
+        .map(|(k, &product)| NewEntitlement {
+            id: format!("ent-{i:08}-{k}"),
+            entry: EntitlementEntry {
                 product,
                 valid_from: 1_700_000_000,
                 expiry: 2_000_000_000,
@@ -101,23 +109,17 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
                 first_play_at: 0,
                 plays_used: 0,
                 subscribed: true,
-            })
-            .collect();
-        (
-            format!("acc-{i}").into_boxed_str(),
-            AccountEntry {
-                status: AccountStatus::Active,
-                approval_required: true,
-                home: Box::new([]),
-                devices,
-                entitlements,
             },
-        )
-    });
-    Playback {
-        products: Arc::new(ids),
-        catalogue: Arc::new(catalogue),
-        accounts: Accounts::from_entries(entries),
-        on_net: Arc::new([]),
+            modified: 1_700_000_000,
+            archivable: false,
+            purchased_by: None,
+        })
+        .collect();
+    AccountEntry {
+        status: AccountStatus::Active,
+        approval_required: true,
+        home: Vec::new(),
+        devices,
+        entitlements,
     }
 }
