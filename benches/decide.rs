@@ -10,6 +10,10 @@ use playgate::core::snapshot::synthetic::{self, products_of, PRODUCTS};
 
 const NOW: i64 = 1_800_000_000;
 
+// The service's allocator, so resident memory reads as it would there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
@@ -37,12 +41,14 @@ fn bench(c: &mut Criterion) {
     let before = rss_kib();
     let started = std::time::Instant::now();
     let p = synthetic::playback(accounts, 100_000);
+    let ents = (accounts * 3).max(1);
     eprintln!(
-        "snapshot: {accounts} accounts, {} entitlements, 100000 contents; built in {:?}; +{} MiB resident ({} bytes per entitlement all told)",
+        "snapshot: {accounts} accounts, {} entitlements, 100000 contents; built in {:?}; +{} MiB resident ({} bytes per entitlement all told); account records and arenas {} bytes per entitlement",
         accounts * 3,
         started.elapsed(),
         (rss_kib() - before) / 1024,
-        (rss_kib() - before) * 1024 / (accounts * 3).max(1)
+        (rss_kib() - before) * 1024 / ents,
+        p.accounts.heap_bytes() as u64 / ents,
     );
     // 1024 distinct (account, content) pairs that grant, and as many that do not.
     let mut grants = Vec::new();

@@ -61,6 +61,10 @@ impl ChangeKind {
     }
 }
 
+/// PostgreSQL notification channel: a commit that appended to the feed
+/// notifies it, so other nodes catch up at once instead of at their next poll.
+pub const CHANNEL: &str = "playgate_changes";
+
 /// One entry of the feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

@@ -51,6 +51,19 @@ pub struct Store {
     /// SQLite has one writer; serialising writers here turns lock contention
     /// into a short queue instead of SQLITE_BUSY errors.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// PostgreSQL: where to open the change listener (holds credentials;
+    /// never logged).
+    listen_url: Option<Redacted>,
+}
+
+/// A connection URL that `Debug` does not print (it may hold a password).
+#[derive(Clone)]
+struct Redacted(Arc<str>);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl Store {
@@ -94,11 +107,27 @@ impl Store {
             pool,
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            listen_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
         })
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// PostgreSQL: a connection listening on the change channel (see
+    /// [`changes::CHANNEL`]); `None` on SQLite, where every writer is in this
+    /// process.
+    pub async fn change_listener(&self) -> Option<Result<sqlx::postgres::PgListener, StoreError>> {
+        let url = &*self.listen_url.as_ref()?.0;
+        Some(
+            async {
+                let mut l = sqlx::postgres::PgListener::connect(url).await?;
+                l.listen(changes::CHANNEL).await?;
+                Ok(l)
+            }
+            .await,
+        )
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -176,6 +205,12 @@ impl WriteTx {
             // Ids come from a sequence and would otherwise commit out of order;
             // holding this lock until commit makes "id > N" a complete catch-up.
             sqlx::query("SELECT pg_advisory_xact_lock(7461626)")
+                .execute(&mut *self.tx)
+                .await?;
+            // Delivered to every listening node when (and only if) this
+            // transaction commits; one per transaction is enough.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(changes::CHANNEL)
                 .execute(&mut *self.tx)
                 .await?;
             self.change_lock_taken = true;

@@ -1,8 +1,10 @@
 //! Keeps this node's snapshot in step with the store.
 //!
 //! Owns: building the first snapshot at start, and the loop that reads the
-//! `changes` feed by id (woken at once by commits made through this node, and by a
-//! poll for commits made through other nodes) and publishes a new snapshot.
+//! `changes` feed by id and publishes a new snapshot. It is woken at once by
+//! commits made through this node, on PostgreSQL by the `NOTIFY` other nodes'
+//! commits send, and by a poll as the safety net (a lost notification, a
+//! listener reconnecting) that bounds how late a change can be.
 //!
 //! Must never: publish a partially built snapshot, skip a change id, or stop the
 //! node serving when the store is unreachable (it keeps the last snapshot and
@@ -177,12 +179,12 @@ impl Syncer {
             let Some(row) = crate::store::tenants::get(self.store.pool(), tenant).await? else {
                 continue;
             };
-            let products = snapshot
+            let names = snapshot
                 .playback
                 .get(*tenant)
-                .map(|p| (*p.products).clone())
+                .map(|p| playback::Interned::of(p))
                 .unwrap_or_default();
-            let next = playback::tenant(&self.store, tenant, &row.settings, products).await?;
+            let next = playback::tenant(&self.store, tenant, &row.settings, names).await?;
             snapshot.playback.insert((*tenant).into(), Arc::new(next));
         }
         for tenant in catalogue.difference(&whole) {
@@ -227,11 +229,18 @@ impl Syncer {
             }
         }
         tracing::info!(version = self.cell.load().version, "snapshot loaded");
+        let notified = Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(listen(
+            self.store.clone(),
+            notified.clone(),
+            shutdown.clone(),
+        ));
         let mut ticker = tokio::time::interval(self.poll);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
+                _ = notified.notified() => {}
                 changed = self.committed.changed() => {
                     if changed.is_err() { return; }
                 }
@@ -240,6 +249,41 @@ impl Syncer {
             if let Err(e) = self.catch_up().await {
                 tracing::warn!(error = %e, "change feed catch-up failed; serving the last snapshot");
             }
+        }
+    }
+}
+
+/// PostgreSQL: wakes the catch-up loop on every change notification, holding
+/// one listening connection (re-opened after a loss; the poll covers the gap).
+/// Returns at once on SQLite.
+async fn listen(store: Store, wake: Arc<tokio::sync::Notify>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let Some(opened) = store.change_listener().await else {
+            return;
+        };
+        match opened {
+            Ok(mut listener) => loop {
+                tokio::select! {
+                    got = listener.try_recv() => match got {
+                        Ok(Some(_)) => wake.notify_one(),
+                        // The connection dropped: catch up now for what it may
+                        // have missed, then listen again.
+                        Ok(None) => wake.notify_one(),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "change listener failed; polling until it is back");
+                            break;
+                        }
+                    },
+                    _ = shutdown.changed() => return,
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "change listener could not connect; polling until it can")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
         }
     }
 }

@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
-    NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
+    Names, NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
@@ -41,25 +41,41 @@ fn parse_net(s: &str) -> Option<IpNet> {
         .or_else(|| s.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
+/// The interned names a tenant's playback data carries forward (they are
+/// append-only, so indices stay valid across rebuilds).
+#[derive(Debug, Default)]
+pub(super) struct Interned {
+    products: ProductIds,
+    classes: Names,
+}
+
+impl Interned {
+    pub(super) fn of(p: &Playback) -> Self {
+        Self {
+            products: (*p.products).clone(),
+            classes: (*p.classes).clone(),
+        }
+    }
+}
+
 /// Every tenant's playback data.
 pub(super) async fn all(store: &Store) -> Result<HashMap<Box<str>, Arc<Playback>>, StoreError> {
     let mut map = HashMap::new();
     for t in tenants::list(store.pool()).await? {
-        let playback = tenant(store, &t.id, &t.settings, ProductIds::default()).await?;
+        let playback = tenant(store, &t.id, &t.settings, Interned::default()).await?;
         map.insert(t.id.into_boxed_str(), Arc::new(playback));
     }
     Ok(map)
 }
 
-/// One tenant's playback data, whole. `products` carries the interned ids
-/// forward (they are append-only).
+/// One tenant's playback data, whole.
 pub(super) async fn tenant(
     store: &Store,
     tenant_id: &str,
     settings: &serde_json::Value,
-    mut products: ProductIds,
+    mut names: Interned,
 ) -> Result<Playback, StoreError> {
-    let catalogue = catalogue(store, tenant_id, &mut products).await?;
+    let catalogue = catalogue(store, tenant_id, &mut names).await?;
     let pool = store.pool();
     let accounts = rows::accounts(pool, tenant_id, Scope::Tenant).await?;
     let mut devices: FxHashMap<String, Vec<DeviceRow>> = FxHashMap::default();
@@ -77,12 +93,13 @@ pub(super) async fn tenant(
     for a in accounts {
         let d = devices.remove(&a.id).unwrap_or_default();
         let e = entitlements.remove(&a.id).unwrap_or_default();
-        if let Some(entry) = account_entry(tenant_id, &a, d, e, &mut products) {
+        if let Some(entry) = account_entry(tenant_id, &a, d, e, &mut names) {
             entries.push((a.id, entry));
         }
     }
     Ok(Playback {
-        products: Arc::new(products),
+        products: Arc::new(names.products),
+        classes: Arc::new(names.classes),
         catalogue: Arc::new(catalogue),
         accounts: Accounts::from_entries(entries),
         on_net: on_net(settings),
@@ -102,19 +119,22 @@ pub(super) async fn with_account(
         .await?
         .into_iter()
         .next();
-    let mut products = (*current.products).clone();
-    let before = products.len();
+    let mut names = Interned::of(current);
+    let before = (names.products.len(), names.classes.len());
     let entry = match account {
         Some(a) => {
             let d = rows::devices(pool, tenant_id, scope).await?;
             let e = rows::entitlements(pool, tenant_id, scope).await?;
-            account_entry(tenant_id, &a, d, e, &mut products)
+            account_entry(tenant_id, &a, d, e, &mut names)
         }
         None => None,
     };
     let mut next = current.clone();
-    if products.len() != before {
-        next.products = Arc::new(products);
+    if names.products.len() != before.0 {
+        next.products = Arc::new(names.products);
+    }
+    if names.classes.len() != before.1 {
+        next.classes = Arc::new(names.classes);
     }
     next.accounts = current.accounts.with(account_id, entry.as_ref());
     Ok(next)
@@ -135,10 +155,11 @@ pub(super) async fn with_catalogue(
     tenant_id: &str,
     current: &Playback,
 ) -> Result<Playback, StoreError> {
-    let mut products = (*current.products).clone();
-    let catalogue = catalogue(store, tenant_id, &mut products).await?;
+    let mut names = Interned::of(current);
+    let catalogue = catalogue(store, tenant_id, &mut names).await?;
     let mut next = current.clone();
-    next.products = Arc::new(products);
+    next.products = Arc::new(names.products);
+    next.classes = Arc::new(names.classes);
     next.catalogue = Arc::new(catalogue);
     Ok(next)
 }
@@ -148,7 +169,7 @@ fn account_entry(
     a: &AccountRow,
     devices: Vec<DeviceRow>,
     entitlements: Vec<EntitlementRow>,
-    products: &mut ProductIds,
+    names: &mut Interned,
 ) -> Option<AccountEntry> {
     let Some(status) = AccountStatus::parse(&a.status) else {
         tracing::error!(
@@ -169,7 +190,7 @@ fn account_entry(
                 id: d.id,
                 deleted: d.deleted,
                 approved: d.approved,
-                class: d.class,
+                class: d.class.map(|c| names.classes.intern(&c)),
                 model: d.model,
             })
         })
@@ -178,7 +199,7 @@ fn account_entry(
         .into_iter()
         .map(|e| NewEntitlement {
             entry: EntitlementEntry {
-                product: products.intern(&e.product_id),
+                product: names.products.intern(&e.product_id),
                 valid_from: secs(e.valid_from),
                 expiry: e.expiry.map_or(u32::MAX, secs),
                 created: secs(e.created),
@@ -217,8 +238,9 @@ fn opt_secs(v: Option<i64>) -> Option<u32> {
 async fn catalogue(
     store: &Store,
     tenant_id: &str,
-    products: &mut ProductIds,
+    names: &mut Interned,
 ) -> Result<Catalogue, StoreError> {
+    let Interned { products, classes } = names;
     let pool = store.pool();
     let mut rules: Vec<(ProductIdx, ProductRule)> = Vec::new();
     for p in crate::store::catalogue::products(pool, tenant_id).await? {
@@ -234,11 +256,7 @@ async fn catalogue(
             products.intern(&p.id),
             ProductRule {
                 kind,
-                device_classes: p
-                    .device_classes
-                    .into_iter()
-                    .map(String::into_boxed_str)
-                    .collect(),
+                device_classes: p.device_classes.iter().map(|c| classes.intern(c)).collect(),
                 usage_rules_profile_id: p.usage_rules_profile_id.map(String::into_boxed_str),
                 start_validity: p.start_validity.map_or(0, secs),
                 end_validity: p.end_validity.map_or(u32::MAX, secs),

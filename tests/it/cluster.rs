@@ -1,7 +1,8 @@
 //! Two `playgate serve` processes on one PostgreSQL: an operator grant made
 //! through process A is honoured by process B's content tokens within the
 //! cluster bound (DESIGN.md: < 200 ms target; asserted generously, measured
-//! and printed).
+//! and printed). The poll is set to a minute, so only the `NOTIFY` a commit
+//! sends can wake B in time.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -47,7 +48,7 @@ fn serve(db: &TestDb) -> Server {
         ])
         .arg(data.path())
         .env("PLAYGATE_STORAGE__DATABASE_URL", &db.url)
-        .env("PLAYGATE_SYNC__POLL_INTERVAL_MS", "50")
+        .env("PLAYGATE_SYNC__POLL_INTERVAL_MS", "60000")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -139,8 +140,8 @@ async fn a_grant_through_one_process_plays_on_another() {
         }
         assert_eq!(status, 403);
         assert!(
-            granted_at.elapsed() < Duration::from_secs(5),
-            "process B never honoured the grant"
+            granted_at.elapsed() < Duration::from_secs(2),
+            "process B did not honour the grant within 2 s (its poll is 60 s)"
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

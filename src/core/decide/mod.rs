@@ -90,9 +90,12 @@ pub fn decide<'s, T: Tracer>(
     trace: &mut T,
 ) -> Result<Grant<'s>, Denial> {
     let now = secs(r.now);
+    // Both lookups first: they do not depend on each other, so their memory
+    // loads overlap; the rules still run (and refuse) in order.
+    let found = p.catalogue.item(r.content_id);
     let account = check_account(p, r, trace)?;
     let device = check_device(account, r, trace)?;
-    let (item_idx, item) = match p.catalogue.item(r.content_id) {
+    let (item_idx, item) = match found {
         Some(found) => {
             trace.step(Rule::Content, Outcome::Pass, Detail::None);
             found

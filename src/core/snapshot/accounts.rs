@@ -68,7 +68,8 @@ pub struct DeviceEntry {
     pub activity: DeviceActivity,
     pub deleted: bool,
     pub approved: bool,
-    pub class: Option<String>,
+    /// Interned in [`super::playback::Playback::classes`].
+    pub class: Option<u32>,
     pub model: Option<String>,
 }
 
@@ -98,7 +99,7 @@ pub struct AccountEntry {
 #[derive(Debug, Clone, Copy)]
 struct AccountRec {
     /// Where the account's text starts in the arena: its id, then each
-    /// device's id, model and class, then each entitlement's id.
+    /// device's id and model, then each entitlement's id.
     text_at: u32,
     /// Ends (exclusive) of this account's runs in the shard's vectors; the
     /// starts are the previous record's ends.
@@ -113,13 +114,15 @@ struct AccountRec {
 const DELETED: u8 = 1;
 const APPROVED: u8 = 2;
 const HAS_MODEL: u8 = 4;
-const HAS_CLASS: u8 = 8;
+
+/// No playout class.
+const NO_CLASS: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct DeviceRec {
     fingerprint: u32,
+    class: u32,
     model_len: u16,
-    class_len: u16,
     id_len: u8,
     device_type: DeviceType,
     status: DeviceStatus,
@@ -129,7 +132,7 @@ struct DeviceRec {
 
 impl DeviceRec {
     fn text_len(&self) -> usize {
-        self.id_len as usize + self.model_len as usize + self.class_len as usize
+        self.id_len as usize + self.model_len as usize
     }
 }
 
@@ -216,15 +219,12 @@ impl Shard {
         for d in &a.devices {
             self.text.push_str(&d.id);
             let model = d.model.as_deref().unwrap_or("");
-            let class = d.class.as_deref().unwrap_or("");
             self.text.push_str(model);
-            self.text.push_str(class);
             let mut flags = 0;
             for (on, bit) in [
                 (d.deleted, DELETED),
                 (d.approved, APPROVED),
                 (d.model.is_some(), HAS_MODEL),
-                (d.class.is_some(), HAS_CLASS),
             ] {
                 if on {
                     flags |= bit;
@@ -232,8 +232,8 @@ impl Shard {
             }
             self.devices.push(DeviceRec {
                 fingerprint: fingerprint(&d.id),
+                class: d.class.unwrap_or(NO_CLASS),
                 model_len: model.len() as u16,
-                class_len: class.len() as u16,
                 id_len: d.id.len() as u8,
                 device_type: d.device_type,
                 status: d.status,
@@ -317,16 +317,14 @@ impl Shard {
 }
 
 /// Ids, names and counts that fit the compact records: ids of at most 255
-/// bytes, models and classes of at most 65 535, at most 65 534 devices.
+/// bytes, models of at most 65 535, at most 65 534 devices.
 /// (Store-side validation keeps ids to 128 characters of ASCII.)
 pub fn fits(id: &str, a: &AccountEntry) -> bool {
     let short = |s: &str| s.len() <= u8::MAX as usize;
     let text = |s: &Option<String>| s.as_ref().is_none_or(|s| s.len() <= u16::MAX as usize);
     short(id)
         && a.devices.len() < NO_DEVICE as usize
-        && a.devices
-            .iter()
-            .all(|d| short(&d.id) && text(&d.model) && text(&d.class))
+        && a.devices.iter().all(|d| short(&d.id) && text(&d.model))
         && a.entitlements.iter().all(|e| short(&e.id))
 }
 
@@ -336,7 +334,8 @@ pub struct Device<'a> {
     rec: &'a DeviceRec,
     pub id: &'a str,
     pub model: Option<&'a str>,
-    pub class: Option<&'a str>,
+    /// Playout class (interned).
+    pub class: Option<u32>,
     /// Position among the account's devices.
     pub index: u16,
 }
@@ -446,12 +445,11 @@ impl<'a> Account<'a> {
 fn device_at<'a>(text: &'a str, at: usize, rec: &'a DeviceRec, i: usize) -> Device<'a> {
     let id_end = at + rec.id_len as usize;
     let model_end = id_end + rec.model_len as usize;
-    let class_end = model_end + rec.class_len as usize;
     Device {
         rec,
         id: &text[at..id_end],
         model: (rec.flags & HAS_MODEL != 0).then(|| &text[id_end..model_end]),
-        class: (rec.flags & HAS_CLASS != 0).then(|| &text[model_end..class_end]),
+        class: (rec.class != NO_CLASS).then_some(rec.class),
         index: i as u16,
     }
 }
@@ -567,7 +565,7 @@ impl Accounts {
 mod tests {
     use super::*;
 
-    fn device(id: &str, model: Option<&str>, class: Option<&str>) -> DeviceEntry {
+    fn device(id: &str, model: Option<&str>, class: Option<u32>) -> DeviceEntry {
         DeviceEntry {
             id: id.into(),
             device_type: DeviceType::Open,
@@ -575,7 +573,7 @@ mod tests {
             activity: DeviceActivity::Active,
             deleted: false,
             approved: true,
-            class: class.map(Into::into),
+            class,
             model: model.map(Into::into),
         }
     }
@@ -605,7 +603,7 @@ mod tests {
             home: vec!["192.0.2.0/24".parse().unwrap()],
             devices: vec![
                 device(&format!("{tag}-d0"), Some("Phone"), None),
-                device(&format!("{tag}-d1"), None, Some("STB")),
+                device(&format!("{tag}-d1"), None, Some(3)),
             ],
             entitlements: vec![
                 entitlement(&format!("{tag}-e0"), 7, Some(&format!("{tag}-d1"))),
@@ -642,11 +640,11 @@ mod tests {
             ids,
             vec![
                 ("t1234-d0", Some("Phone"), None, 0),
-                ("t1234-d1", None, Some("STB"), 1)
+                ("t1234-d1", None, Some(3), 1)
             ]
         );
         let d = v.device("t1234-d1").unwrap();
-        assert_eq!((d.index, d.class), (1, Some("STB")));
+        assert_eq!((d.index, d.class), (1, Some(3)));
         assert!(v.device("t1234-d2").is_none());
         assert!(v.device("t1233-d1").is_none());
         let e: Vec<_> = v

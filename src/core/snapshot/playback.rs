@@ -39,14 +39,18 @@ pub fn secs(t: i64) -> u32 {
 /// A product's index in [`ProductIds`].
 pub type ProductIdx = u32;
 
-/// Interned product ids; append-only, so indices never change meaning.
+/// Interned names (product ids, device classes); append-only, so indices
+/// never change meaning.
 #[derive(Debug, Clone, Default)]
-pub struct ProductIds {
+pub struct Names {
     ids: Vec<Box<str>>,
     index: FxHashMap<Box<str>, ProductIdx>,
 }
 
-impl ProductIds {
+/// Interned product ids.
+pub type ProductIds = Names;
+
+impl Names {
     pub fn get(&self, id: &str) -> Option<ProductIdx> {
         self.index.get(id).copied()
     }
@@ -79,8 +83,9 @@ impl ProductIds {
 #[derive(Debug, Clone)]
 pub struct ProductRule {
     pub kind: ProductType,
-    /// Playout device classes allowed; empty = every class.
-    pub device_classes: Box<[Box<str>]>,
+    /// Playout device classes allowed (interned in [`Playback::classes`]);
+    /// empty = every class.
+    pub device_classes: Box<[u32]>,
     pub usage_rules_profile_id: Option<Box<str>>,
     pub start_validity: u32,
     pub end_validity: u32,
@@ -96,9 +101,8 @@ pub struct ProductRule {
 }
 
 impl ProductRule {
-    pub fn allows_class(&self, class: Option<&str>) -> bool {
-        self.device_classes.is_empty()
-            || class.is_some_and(|c| self.device_classes.iter().any(|d| &**d == c))
+    pub fn allows_class(&self, class: Option<u32>) -> bool {
+        self.device_classes.is_empty() || class.is_some_and(|c| self.device_classes.contains(&c))
     }
 }
 
@@ -218,6 +222,8 @@ impl Catalogue {
 #[derive(Debug, Clone, Default)]
 pub struct Playback {
     pub products: Arc<ProductIds>,
+    /// Device playout classes, interned.
+    pub classes: Arc<Names>,
     pub catalogue: Arc<Catalogue>,
     pub accounts: Accounts,
     /// On-network prefixes (tenant setting `network.onNet`).

@@ -11,12 +11,15 @@
 use std::sync::Arc;
 
 use super::playback::{
-    AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
+    AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind, Names,
     NewEntitlement, Playback, ProductIds, ProductRule, OPEN_END,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType, ProductType};
 
 pub const PRODUCTS: u32 = 50;
+
+/// The one device class (`Mobile`), interned first.
+const MOBILE: u32 = 0;
 
 /// The products account `i` is entitled to.
 pub fn products_of(i: u64) -> [u32; 3] {
@@ -74,8 +77,11 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         events: Box::new([]),
     });
     catalogue.index_content();
+    let mut classes = Names::default();
+    classes.intern("Mobile");
     Playback {
         products: Arc::new(ids),
+        classes: Arc::new(classes),
         catalogue: Arc::new(catalogue),
         accounts: Accounts::from_entries((0..accounts).map(|i| (format!("acc-{i}"), account(i)))),
         on_net: Arc::new([]),
@@ -92,7 +98,7 @@ pub fn account(i: u64) -> AccountEntry {
             activity: DeviceActivity::Active,
             deleted: false,
             approved: true,
-            class: Some("Mobile".into()),
+            class: Some(MOBILE),
             model: Some("Phone".into()),
         })
         .collect();
