@@ -135,11 +135,11 @@ pub fn router(state: AppState) -> Router {
         // OPF RMG operator API
         .route(
             "/rmg/v1/operator/entitlements",
-            post(opf::rmg_operator::create_entitlement),
+            post(opf::rmg_operator::create_entitlement).get(opf::rmg_operator::list_entitlements),
         )
         .route(
             "/rmg/v1/operator/entitlements/{entitlement_id}",
-            get(opf::rmg_operator::get_entitlement),
+            get(opf::rmg_operator::get_entitlement).put(opf::rmg_operator::update_entitlement),
         )
         // Rocket face
         .route("/api/config", get(rocket::config::get_app_config))
@@ -233,6 +233,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/ias/v2/d2go_content_token",
             post(opf::content_token::d2go_content_token),
+        )
+        // RMG user reads
+        .route(
+            "/rmg/v1/user/entitlements",
+            get(opf::rmg_user::list_entitlements),
+        )
+        .route(
+            "/rmg/v1/user/entitlements/{entitlement_id}",
+            get(opf::rmg_user::get_entitlement),
+        )
+        .route(
+            "/rmg/v1/user/device/entitlements",
+            get(opf::rmg_user::list_device_entitlements),
+        )
+        .route(
+            "/rmg/v1/user/capabilities",
+            get(opf::rmg_user::list_capabilities),
+        )
+        .route(
+            "/rmg/v1/user/action/authorisation/content/{uid}",
+            get(opf::rmg_user::content_authorisation),
         );
 
     // Operations

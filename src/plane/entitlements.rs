@@ -1,4 +1,4 @@
-//! Entitlements as an operator (CRM) feeds them in: grant and read.
+//! Entitlements as an operator (CRM) feeds them in: grant, change, read.
 
 use crate::core::status::EntitlementStatus;
 use crate::store::accounts as account_store;
@@ -17,6 +17,14 @@ pub struct NewEntitlement {
     pub valid_from: Option<i64>,
     pub expiry: Option<i64>,
     pub purchased_by_device_id: Option<String>,
+}
+
+/// An operator's change to an entitlement; `None` keeps the value.
+#[derive(Debug, Clone, Default)]
+pub struct EntitlementPatch {
+    pub status: Option<EntitlementStatus>,
+    pub valid_from: Option<i64>,
+    pub expiry: Option<i64>,
 }
 
 impl Plane {
@@ -84,6 +92,68 @@ impl Plane {
             .await?;
         self.commit(tx).await?;
         Ok(e)
+    }
+
+    /// Applies an operator's change (status, validity); returns `(matched,
+    /// modified)`. A change the snapshot must see is recorded in the feed.
+    pub async fn update_entitlement(
+        &self,
+        tenant: &str,
+        id: &str,
+        patch: EntitlementPatch,
+    ) -> Result<(u64, u64), PlaneError> {
+        validate::entity_id("entitlementId", id)?;
+        let mut tx = self.store.write().await?;
+        let Some(current) = ent_store::get(&mut *tx.conn(), tenant, id).await? else {
+            return Err(PlaneError::NotFound("entitlement"));
+        };
+        let mut next = current.clone();
+        if let Some(s) = patch.status {
+            next.status = s;
+        }
+        if let Some(v) = patch.valid_from {
+            next.valid_from = v;
+        }
+        if let Some(x) = patch.expiry {
+            next.expiry = Some(x);
+        }
+        if next.expiry.is_some_and(|x| x <= next.valid_from) {
+            return Err(PlaneError::BadRequest(
+                "expiryDate must be after validFrom".into(),
+            ));
+        }
+        if next == current {
+            return Ok((1, 0));
+        }
+        let now = self.now_s();
+        next.modified = now;
+        ent_store::update(tx.conn(), &next).await?;
+        tx.record_change(tenant, ChangeKind::Entitlement, &next.account_id, now)
+            .await?;
+        self.commit(tx).await?;
+        Ok((1, 1))
+    }
+
+    /// One page of the tenant's entitlements, optionally one account's.
+    pub async fn list_entitlements(
+        &self,
+        tenant: &str,
+        account: Option<&str>,
+        limit: i64,
+        page: i64,
+    ) -> Result<(i64, Vec<Entitlement>), PlaneError> {
+        if let Some(a) = account {
+            validate::entity_id("accountId", a)?;
+        }
+        if !(0..=1000).contains(&limit) {
+            return Err(PlaneError::BadRequest("limit must be 0-1000".into()));
+        }
+        if page < 1 {
+            return Err(PlaneError::BadRequest("page must be 1 or more".into()));
+        }
+        let offset = (page - 1).saturating_mul(limit);
+        let mut conn = self.store.acquire().await?;
+        Ok(ent_store::list(&mut conn, tenant, account, limit, offset).await?)
     }
 
     pub async fn get_entitlement(&self, tenant: &str, id: &str) -> Result<Entitlement, PlaneError> {

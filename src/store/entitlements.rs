@@ -93,3 +93,55 @@ where
     .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Changes status and validity; returns whether a row was matched.
+pub async fn update(conn: &mut AnyConnection, e: &Entitlement) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE entitlements SET status = $3, valid_from = $4, expiry = $5, modified = $6 \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(&e.tenant_id)
+    .bind(&e.id)
+    .bind(e.status.as_str())
+    .bind(e.valid_from)
+    .bind(e.expiry)
+    .bind(e.modified)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// One page of a tenant's entitlements (optionally one account's), in
+/// `(created, id)` order, with the total count.
+pub async fn list(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<Entitlement>), StoreError> {
+    let clause = if account.is_some() {
+        " AND account_id = $2"
+    } else {
+        ""
+    };
+    let count_sql = format!("SELECT COUNT(*) FROM entitlements WHERE tenant_id = $1{clause}");
+    let mut count = sqlx::query(&count_sql).bind(tenant);
+    if let Some(a) = account {
+        count = count.bind(a);
+    }
+    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+    if limit == 0 {
+        return Ok((total, Vec::new()));
+    }
+    let list_sql = format!(
+        "SELECT {COLUMNS} FROM entitlements WHERE tenant_id = $1{clause} \
+         ORDER BY created, id LIMIT {limit} OFFSET {offset}"
+    );
+    let mut list = sqlx::query(&list_sql).bind(tenant);
+    if let Some(a) = account {
+        list = list.bind(a);
+    }
+    let rows = list.fetch_all(&mut *conn).await?;
+    Ok((total, rows.iter().map(from_row).collect::<Result<_, _>>()?))
+}

@@ -149,6 +149,53 @@ async fn a_grant_through_one_process_plays_on_another() {
         "grant visible on the other process after {:?}",
         granted_at.elapsed()
     );
+
+    // Cut every listening connection: B's listener reconnects, and the next
+    // change (an operator UNSUBSCRIBED through A) still reaches B in time.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&db.url)
+        .await
+        .unwrap();
+    let cut: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(cut.len(), 2, "one listener per process");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let r = http
+        .put(format!(
+            "{}/rmg/v1/operator/entitlements/ent-cluster",
+            a.base
+        ))
+        .header("nv-tenant-id", "demo")
+        .bearer_auth(OPERATOR_KEY)
+        .json(&json!({ "status": "UNSUBSCRIBED" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let changed_at = Instant::now();
+    loop {
+        let status = ask().await.unwrap().status();
+        if status == 403 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            changed_at.elapsed() < Duration::from_secs(3),
+            "process B did not see the change after its listener was cut"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    eprintln!(
+        "change visible on the other process after a listener reconnect: {:?}",
+        changed_at.elapsed()
+    );
+    pool.close().await;
     drop(a);
     drop(b);
     db.drop_db().await;

@@ -13,11 +13,11 @@ use serde_json::{json, Value};
 
 use crate::harness::{json_of, Backend, TestApp, T0_MS};
 
-const NOW: i64 = T0_MS / 1000;
-const DAY: i64 = 86_400;
+pub(crate) const NOW: i64 = T0_MS / 1000;
+pub(crate) const DAY: i64 = 86_400;
 const ENTITLED: &str = "DRM_vod-entitled_DASH";
 
-async fn sign_on(app: &TestApp, user: &str, password: &str, client: &str) -> String {
+pub(crate) async fn sign_on(app: &TestApp, user: &str, password: &str, client: &str) -> String {
     let r = app
         .http
         .post(app.url("/ias/v3/token/actions/signOnByUserNamePassword"))
@@ -32,7 +32,7 @@ async fn sign_on(app: &TestApp, user: &str, password: &str, client: &str) -> Str
         .to_owned()
 }
 
-async fn alice(app: &TestApp) -> String {
+pub(crate) async fn alice(app: &TestApp) -> String {
     sign_on(
         app,
         "alice@demo.playgate",
@@ -62,12 +62,12 @@ async fn token(app: &TestApp, access: &str, content: &str) -> reqwest::Response 
     .await
 }
 
-fn code(body: &Value) -> &str {
+pub(crate) fn code(body: &Value) -> &str {
     body["resultCode"].as_str().unwrap_or_default()
 }
 
 /// Asserts a refusal with its status and registry code.
-async fn refused(r: reqwest::Response, status: u16, expected: u32) {
+pub(crate) async fn refused(r: reqwest::Response, status: u16, expected: u32) {
     let body = json_of(r, status).await;
     assert_eq!(code(&body), format!("{expected}:{status}"), "{body}");
 }
@@ -106,7 +106,7 @@ async fn granted(app: &TestApp, r: reqwest::Response) -> Value {
 
 /// Writes catalogue rows (or any SQL) in one transaction with change entries,
 /// and waits until this node's snapshot has them.
-async fn write(app: &TestApp, sql: &[&str], changes: &[(ChangeKind, &str)]) {
+pub(crate) async fn write(app: &TestApp, sql: &[&str], changes: &[(ChangeKind, &str)]) {
     let mut tx = app.state.store.write().await.unwrap();
     for s in sql {
         sqlx::query(s)
@@ -120,7 +120,7 @@ async fn write(app: &TestApp, sql: &[&str], changes: &[(ChangeKind, &str)]) {
     app.state.plane.commit(tx).await.unwrap();
 }
 
-async fn add_product(app: &TestApp, p: Product) {
+pub(crate) async fn add_product(app: &TestApp, p: Product) {
     let mut tx = app.state.store.write().await.unwrap();
     catalogue::insert_product(tx.conn(), &p).await.unwrap();
     tx.record_change("demo", ChangeKind::Product, &p.id, NOW)
@@ -130,7 +130,7 @@ async fn add_product(app: &TestApp, p: Product) {
 }
 
 /// A VOD content `id` (DRM id `DRM_<id>`) granted by `product`.
-async fn add_content(app: &TestApp, c: Content, product: Option<&str>) {
+pub(crate) async fn add_content(app: &TestApp, c: Content, product: Option<&str>) {
     let mut tx = app.state.store.write().await.unwrap();
     catalogue::insert_content(tx.conn(), &c).await.unwrap();
     if let Some(p) = product {
@@ -144,7 +144,7 @@ async fn add_content(app: &TestApp, c: Content, product: Option<&str>) {
     app.state.plane.commit(tx).await.unwrap();
 }
 
-fn content(id: &str) -> Content {
+pub(crate) fn content(id: &str) -> Content {
     Content {
         tenant_id: "demo".into(),
         id: id.into(),
@@ -156,7 +156,7 @@ fn content(id: &str) -> Content {
     }
 }
 
-fn product(id: &str, kind: ProductType) -> Product {
+pub(crate) fn product(id: &str, kind: ProductType) -> Product {
     Product {
         tenant_id: "demo".into(),
         id: id.into(),
@@ -167,7 +167,7 @@ fn product(id: &str, kind: ProductType) -> Product {
     }
 }
 
-fn iso(t: i64) -> String {
+pub(crate) fn iso(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .unwrap()
         .format(&time::format_description::well_known::Rfc3339)
@@ -175,7 +175,14 @@ fn iso(t: i64) -> String {
 }
 
 /// An operator (CRM) grant through the RMG operator API.
-async fn grant(app: &TestApp, id: &str, account: &str, product: &str, from: i64, to: Option<i64>) {
+pub(crate) async fn grant(
+    app: &TestApp,
+    id: &str,
+    account: &str,
+    product: &str,
+    from: i64,
+    to: Option<i64>,
+) {
     let mut body =
         json!({ "_id": id, "accountId": account, "productId": product, "validFrom": iso(from) });
     if let Some(to) = to {

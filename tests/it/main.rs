@@ -18,6 +18,7 @@ mod in_home;
 mod layout;
 mod limited_tokens;
 mod ops;
+mod rmg_user;
 mod rocket;
 mod rocket_auth;
 mod rocket_pairing;

@@ -10,4 +10,6 @@ pub mod ias;
 pub mod ias_v2;
 pub mod limited_tokens;
 pub mod rmg_operator;
+pub mod rmg_query;
+pub mod rmg_user;
 pub mod tokens;

@@ -1,5 +1,6 @@
-//! RMG operator entitlement API: `/rmg/v1/operator/entitlements[/{id}]` — how a
-//! CRM feeds entitlements in. Operator-authenticated; errors in the OPF envelope.
+//! RMG operator entitlement API: `/rmg/v1/operator/entitlements[/{id}]`
+//! (create, change status / validity, read, list) — how a CRM feeds
+//! entitlements in. Operator-authenticated; errors in the OPF envelope.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,11 +8,11 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{JsonBody, Operator, PathParam};
+use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::{iso, parse_iso};
 use crate::app::AppState;
 use crate::core::status::EntitlementStatus;
-use crate::plane::entitlements::NewEntitlement;
+use crate::plane::entitlements::{EntitlementPatch, NewEntitlement};
 use crate::store::entitlements::Entitlement;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -74,21 +75,25 @@ fn time_field(name: &'static str, v: Option<String>) -> Result<Option<i64>, ApiE
     .transpose()
 }
 
+fn parse_status(v: Option<&str>) -> Result<Option<EntitlementStatus>, ApiError> {
+    v.map(|s| {
+        EntitlementStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                codes::BAD_REQUEST,
+                "status must be SUBSCRIBED or UNSUBSCRIBED",
+            )
+        })
+    })
+    .transpose()
+}
+
 /// `POST /rmg/v1/operator/entitlements` → 201 with the entitlement.
 pub async fn create_entitlement(
     State(state): State<AppState>,
     operator: Operator<Opf>,
     JsonBody(body, ..): JsonBody<EntitlementIn, Opf>,
 ) -> OpfResult<(StatusCode, Json<EntitlementOut>)> {
-    let status = match body.status.as_deref() {
-        None => EntitlementStatus::Subscribed,
-        Some(s) => EntitlementStatus::parse(s).ok_or_else(|| {
-            ApiError::bad_request(
-                codes::BAD_REQUEST,
-                "status must be SUBSCRIBED or UNSUBSCRIBED",
-            )
-        })?,
-    };
+    let status = parse_status(body.status.as_deref())?.unwrap_or(EntitlementStatus::Subscribed);
     let new = NewEntitlement {
         id: body.id,
         account_id: body.account_id,
@@ -116,4 +121,79 @@ pub async fn get_entitlement(
         .get_entitlement(operator.tenant_id(), &id)
         .await?;
     Ok(Json(e.into()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntitlementPatchIn {
+    status: Option<String>,
+    valid_from: Option<String>,
+    expiry_date: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteResult {
+    matched_count: u64,
+    modified_count: u64,
+}
+
+/// `PUT /rmg/v1/operator/entitlements/{entitlementId}` (status, validity) →
+/// `{matchedCount, modifiedCount}`; unknown id 404.
+pub async fn update_entitlement(
+    State(state): State<AppState>,
+    operator: Operator<Opf>,
+    PathParam(id, ..): PathParam<String, Opf>,
+    JsonBody(body, ..): JsonBody<EntitlementPatchIn, Opf>,
+) -> OpfResult<Json<WriteResult>> {
+    let patch = EntitlementPatch {
+        status: parse_status(body.status.as_deref())?,
+        valid_from: time_field("validFrom", body.valid_from)?,
+        expiry: time_field("expiryDate", body.expiry_date)?,
+    };
+    let (matched_count, modified_count) = state
+        .plane
+        .update_entitlement(operator.tenant_id(), &id, patch)
+        .await?;
+    Ok(Json(WriteResult {
+        matched_count,
+        modified_count,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListIn {
+    account_id: Option<String>,
+    limit: Option<i64>,
+    page: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitlementList {
+    total_records: i64,
+    resource_set: Vec<EntitlementOut>,
+}
+
+/// `GET /rmg/v1/operator/entitlements?accountId=&limit=&page=` →
+/// `{totalRecords, resourceSet}` (`limit=0` counts only).
+pub async fn list_entitlements(
+    State(state): State<AppState>,
+    operator: Operator<Opf>,
+    QueryParams(q, ..): QueryParams<ListIn, Opf>,
+) -> OpfResult<Json<EntitlementList>> {
+    let (total, list) = state
+        .plane
+        .list_entitlements(
+            operator.tenant_id(),
+            q.account_id.as_deref(),
+            q.limit.unwrap_or(100),
+            q.page.unwrap_or(1),
+        )
+        .await?;
+    Ok(Json(EntitlementList {
+        total_records: total,
+        resource_set: list.into_iter().map(EntitlementOut::from).collect(),
+    }))
 }

@@ -81,6 +81,10 @@ pub struct Grant<'s> {
     /// ... and kept this many seconds (the product's storage duration).
     pub retention: Option<u32>,
     pub usage_rules_profile_id: Option<&'s str>,
+    /// The granting product's rules and the entitlement (`None` for
+    /// free-to-air).
+    pub rule: Option<&'s ProductRule>,
+    pub entitlement: Option<&'s EntitlementEntry>,
 }
 
 /// The playback decision. `trace` receives every step.
@@ -126,6 +130,8 @@ pub fn decide<'s, T: Tracer>(
             storable: false,
             retention: None,
             usage_rules_profile_id: None,
+            rule: None,
+            entitlement: None,
         });
     }
     trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
@@ -141,6 +147,8 @@ pub fn decide<'s, T: Tracer>(
             storable: r.purpose == Purpose::Download,
             retention: ok.retention,
             usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+            rule: Some(ok.rule),
+            entitlement: Some(e),
         })
     })
 }
@@ -459,6 +467,8 @@ fn ppv<'s, T: Tracer>(
             storable: false,
             retention: None,
             usage_rules_profile_id: ok.rule.usage_rules_profile_id.as_deref(),
+            rule: Some(ok.rule),
+            entitlement: Some(e),
         })
     })
 }
