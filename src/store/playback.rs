@@ -5,10 +5,11 @@
 //!
 //! Must never: select secrets (password or PIN hashes), or rows of another tenant.
 
+use futures_util::{StreamExt, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::{Executor, Row};
 
-use super::{flag_of, StoreError};
+use super::{flag_of, Dialect, Store, StoreError};
 
 /// Which accounts to read.
 #[derive(Debug, Clone, Copy)]
@@ -60,25 +61,26 @@ pub async fn accounts<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let sql = format!(
-        "SELECT a.id, a.status, a.home_ips, p.enable_approval_limit \
-         FROM accounts a JOIN account_profiles p \
-           ON p.tenant_id = a.tenant_id AND p.id = a.account_profile_id \
-         WHERE a.tenant_id = $1{}",
-        scope.clause("a.id")
-    );
+    let sql = format!("{ACCOUNTS}{}", scope.clause("a.id"));
     rows(executor, &sql, tenant, scope)
         .await?
         .iter()
-        .map(|r| {
-            Ok(AccountRow {
-                id: r.try_get("id")?,
-                status: r.try_get("status")?,
-                approval_required: flag_of(r, "enable_approval_limit")?,
-                home_ips: r.try_get("home_ips")?,
-            })
-        })
+        .map(account_row)
         .collect()
+}
+
+const ACCOUNTS: &str = "SELECT a.id, a.status, a.home_ips, p.enable_approval_limit \
+     FROM accounts a JOIN account_profiles p \
+       ON p.tenant_id = a.tenant_id AND p.id = a.account_profile_id \
+     WHERE a.tenant_id = $1";
+
+fn account_row(r: &AnyRow) -> Result<AccountRow, StoreError> {
+    Ok(AccountRow {
+        id: r.try_get("id")?,
+        status: r.try_get("status")?,
+        approval_required: flag_of(r, "enable_approval_limit")?,
+        home_ips: r.try_get("home_ips")?,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -102,28 +104,30 @@ pub async fn devices<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let sql = format!(
-        "SELECT id, account_id, device_type, status, activity, deleted_at, approved, \
-         playout_device_class, name FROM devices WHERE tenant_id = $1{}",
-        scope.clause("account_id")
-    );
+    let sql = format!("{DEVICES}{} ORDER BY id", scope.clause("account_id"));
     rows(executor, &sql, tenant, scope)
         .await?
         .iter()
-        .map(|r| {
-            Ok(DeviceRow {
-                id: r.try_get("id")?,
-                account_id: r.try_get("account_id")?,
-                device_type: r.try_get("device_type")?,
-                status: r.try_get("status")?,
-                activity: r.try_get("activity")?,
-                deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
-                approved: flag_of(r, "approved")?,
-                class: r.try_get("playout_device_class")?,
-                model: r.try_get("name")?,
-            })
-        })
+        .map(device_row)
         .collect()
+}
+
+const DEVICES: &str =
+    "SELECT id, account_id, device_type, status, activity, deleted_at, approved, \
+     playout_device_class, name FROM devices WHERE tenant_id = $1";
+
+fn device_row(r: &AnyRow) -> Result<DeviceRow, StoreError> {
+    Ok(DeviceRow {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        device_type: r.try_get("device_type")?,
+        status: r.try_get("status")?,
+        activity: r.try_get("activity")?,
+        deleted: r.try_get::<Option<i64>, _>("deleted_at")?.is_some(),
+        approved: flag_of(r, "approved")?,
+        class: r.try_get("playout_device_class")?,
+        model: r.try_get("name")?,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -150,34 +154,115 @@ pub async fn entitlements<'c, E>(
 where
     E: Executor<'c, Database = sqlx::Any>,
 {
-    let sql = format!(
-        "SELECT id, account_id, product_id, status, valid_from, expiry, created, plays_used, \
-         first_play_at, modified, is_archivable, purchased_by_device_id FROM entitlements \
-         WHERE tenant_id = $1{}",
-        scope.clause("account_id")
-    );
+    let sql = format!("{ENTITLEMENTS}{} ORDER BY id", scope.clause("account_id"));
     rows(executor, &sql, tenant, scope)
         .await?
         .iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            let archivable: i64 = r.try_get("is_archivable")?;
-            Ok(EntitlementRow {
-                id: r.try_get("id")?,
-                account_id: r.try_get("account_id")?,
-                product_id: r.try_get("product_id")?,
-                subscribed: status == "SUBSCRIBED",
-                valid_from: r.try_get("valid_from")?,
-                expiry: r.try_get("expiry")?,
-                created: r.try_get("created")?,
-                plays_used: r.try_get("plays_used")?,
-                first_play_at: r.try_get("first_play_at")?,
-                modified: r.try_get("modified")?,
-                is_archivable: archivable != 0,
-                purchased_by_device_id: r.try_get("purchased_by_device_id")?,
-            })
-        })
+        .map(entitlement_row)
         .collect()
+}
+
+const ENTITLEMENTS: &str =
+    "SELECT id, account_id, product_id, status, valid_from, expiry, created, \
+     plays_used, first_play_at, modified, is_archivable, purchased_by_device_id FROM entitlements \
+     WHERE tenant_id = $1";
+
+fn entitlement_row(r: &AnyRow) -> Result<EntitlementRow, StoreError> {
+    let status: String = r.try_get("status")?;
+    Ok(EntitlementRow {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        product_id: r.try_get("product_id")?,
+        subscribed: status == "SUBSCRIBED",
+        valid_from: r.try_get("valid_from")?,
+        expiry: r.try_get("expiry")?,
+        created: r.try_get("created")?,
+        plays_used: r.try_get("plays_used")?,
+        first_play_at: r.try_get("first_play_at")?,
+        modified: r.try_get("modified")?,
+        is_archivable: flag_of(r, "is_archivable")?,
+        purchased_by_device_id: r.try_get("purchased_by_device_id")?,
+    })
+}
+
+/// Every account of a tenant with its devices and entitlements, handed to
+/// `each` one account at a time. Three streams ordered by account id (byte
+/// order: `COLLATE "C"` on PostgreSQL, SQLite's default) merged as they
+/// arrive, so a whole tenant is never held as rows; a device or entitlement
+/// whose account is not listed is skipped.
+pub async fn for_each_account(
+    store: &Store,
+    tenant: &str,
+    mut each: impl FnMut(AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>),
+) -> Result<(), StoreError> {
+    let order = match store.dialect() {
+        Dialect::Postgres => " COLLATE \"C\"",
+        Dialect::Sqlite => "",
+    };
+    let pool = store.pool();
+    let accounts_sql = format!("{ACCOUNTS} ORDER BY a.id{order}");
+    let devices_sql = format!("{DEVICES} ORDER BY account_id{order}, id");
+    let entitlements_sql = format!("{ENTITLEMENTS} ORDER BY account_id{order}, id");
+    let mut accounts = sqlx::query(&accounts_sql).bind(tenant).fetch(pool);
+    let mut devices = sqlx::query(&devices_sql)
+        .bind(tenant)
+        .fetch(pool)
+        .peekable();
+    let mut entitlements = sqlx::query(&entitlements_sql)
+        .bind(tenant)
+        .fetch(pool)
+        .peekable();
+    let mut devices = std::pin::Pin::new(&mut devices);
+    let mut entitlements = std::pin::Pin::new(&mut entitlements);
+    while let Some(row) = accounts.try_next().await? {
+        let account = account_row(&row)?;
+        let mut d = Vec::new();
+        while let Some(next) = take_if_for(devices.as_mut(), &account.id, device_row).await? {
+            d.extend(next);
+        }
+        let mut e = Vec::new();
+        while let Some(next) =
+            take_if_for(entitlements.as_mut(), &account.id, entitlement_row).await?
+        {
+            e.extend(next);
+        }
+        each(account, d, e);
+    }
+    Ok(())
+}
+
+/// The head row of `rows` if it belongs to `account` (`Some(Some(row))`) or
+/// to an account before it, which is skipped (`Some(None)`); `None` once the
+/// head belongs to a later account or the rows are done.
+async fn take_if_for<S, T>(
+    mut rows: std::pin::Pin<&mut futures_util::stream::Peekable<S>>,
+    account: &str,
+    map: fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Option<Option<T>>, StoreError>
+where
+    S: futures_util::Stream<Item = Result<AnyRow, sqlx::Error>>,
+{
+    let owner = match rows.as_mut().peek().await {
+        None => return Ok(None),
+        Some(Err(_)) => {
+            let Some(Err(e)) = rows.next().await else {
+                unreachable!("peeked an error")
+            };
+            return Err(e.into());
+        }
+        Some(Ok(r)) => r.try_get::<String, _>("account_id")?,
+    };
+    match owner.as_str().cmp(account) {
+        std::cmp::Ordering::Greater => Ok(None),
+        ordering => {
+            let row = rows.next().await.expect("peeked a row")?;
+            Ok(Some(
+                (ordering == std::cmp::Ordering::Equal)
+                    .then(|| map(&row))
+                    .transpose()?,
+            ))
+        }
+    }
 }
 
 /// A VOD content or a channel, as one playable item.

@@ -10,11 +10,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ipnet::IpNet;
-use rustc_hash::FxHashMap;
 
 use crate::core::snapshot::playback::{
-    fits, secs, AccountEntry, Accounts, Catalogue, DeviceEntry, EntitlementEntry, Item, ItemKind,
-    Names, NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
+    fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, Item,
+    ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
@@ -76,32 +75,18 @@ pub(super) async fn tenant(
     mut names: Interned,
 ) -> Result<Playback, StoreError> {
     let catalogue = catalogue(store, tenant_id, &mut names).await?;
-    let pool = store.pool();
-    let accounts = rows::accounts(pool, tenant_id, Scope::Tenant).await?;
-    let mut devices: FxHashMap<String, Vec<DeviceRow>> = FxHashMap::default();
-    for d in rows::devices(pool, tenant_id, Scope::Tenant).await? {
-        devices.entry(d.account_id.clone()).or_default().push(d);
-    }
-    let mut entitlements: FxHashMap<String, Vec<EntitlementRow>> = FxHashMap::default();
-    for e in rows::entitlements(pool, tenant_id, Scope::Tenant).await? {
-        entitlements
-            .entry(e.account_id.clone())
-            .or_default()
-            .push(e);
-    }
-    let mut entries = Vec::with_capacity(accounts.len());
-    for a in accounts {
-        let d = devices.remove(&a.id).unwrap_or_default();
-        let e = entitlements.remove(&a.id).unwrap_or_default();
+    let mut accounts = AccountsBuilder::default();
+    rows::for_each_account(store, tenant_id, |a, d, e| {
         if let Some(entry) = account_entry(tenant_id, &a, d, e, &mut names) {
-            entries.push((a.id, entry));
+            accounts.push(&a.id, &entry);
         }
-    }
+    })
+    .await?;
     Ok(Playback {
         products: Arc::new(names.products),
         classes: Arc::new(names.classes),
         catalogue: Arc::new(catalogue),
-        accounts: Accounts::from_entries(entries),
+        accounts: accounts.finish(),
         on_net: on_net(settings),
     })
 }

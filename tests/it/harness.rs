@@ -97,7 +97,12 @@ impl TestDb {
                 let store = Store::connect(&admin, 1)
                     .await
                     .expect("admin connection to PostgreSQL");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
+                // A language collation (as production databases usually
+                // have), so nothing passes only because text sorts by bytes.
+                sqlx::query(&format!(
+                    "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu \
+                     ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+                ))
                     .execute(store.pool())
                     .await
                     .expect("create test database");

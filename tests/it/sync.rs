@@ -107,7 +107,72 @@ async fn memory_answers_while_the_store_is_down(b: Backend) {
     app.stop().await;
 }
 
+/// A whole-tenant load joins every device and entitlement to its own
+/// account, for ids whose byte order and locale order differ (the rows are
+/// merged as ordered streams).
+async fn a_full_load_joins_rows_to_their_accounts(b: Backend) {
+    let db = Arc::new(TestDb::new(b).await);
+    let a = TestApp::start_with(db.clone(), test_config(&db)).await;
+    let ids = [
+        "acc-b", "acc_a", "ACC-c", "acc.10", "acc1", "Acc-2", "acc-b0",
+    ];
+    let mut devices_of = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        let r = a
+            .operator(Method::POST, "/adm/v1/accounts")
+            .json(&serde_json::json!({
+                "_id": id, "username": format!("u{n}@sync.test"), "password": "sync-pass-1234"
+            }))
+            .send()
+            .await
+            .unwrap();
+        json_of(r, 201).await;
+        let r = a
+            .http
+            .post(a.url("/ias/v3/token/actions/signOnByUserNamePassword"))
+            .header("nv-tenant-id", "demo")
+            .json(&serde_json::json!({
+                "username": format!("u{n}@sync.test"), "password": "sync-pass-1234",
+                "deviceInformation": { "deviceType": "OPEN", "playoutDeviceClass": "Mobile" }
+            }))
+            .send()
+            .await
+            .unwrap();
+        let signed_on = json_of(r, 200).await;
+        devices_of.push(signed_on["client_id"].as_str().unwrap().to_owned());
+        let r = a
+            .operator(Method::POST, "/rmg/v1/operator/entitlements")
+            .json(&serde_json::json!({
+                "_id": format!("ent-of-{id}"), "accountId": id, "productId": "prod-basic"
+            }))
+            .send()
+            .await
+            .unwrap();
+        json_of(r, 201).await;
+    }
+    let mut config_b = test_config(&db);
+    config_b.demo.seed_on_empty = true; // the store is not empty: nothing is seeded
+    let b = TestApp::start_with(db.clone(), config_b).await;
+    drop(db);
+    let snapshot = b.state.snapshot.load();
+    let playback = &snapshot.playback["demo"];
+    for (id, own_device) in ids.iter().zip(&devices_of) {
+        let account = playback.accounts.get(id).expect(id);
+        let devices: Vec<_> = account.devices().map(|d| d.id).collect();
+        assert_eq!(devices, vec![own_device.as_str()], "{id}");
+        let ents: Vec<_> = account.entitlement_views().map(|e| e.id).collect();
+        let own_ent = format!("ent-of-{id}");
+        assert_eq!(ents, vec![own_ent.as_str()], "{id}");
+    }
+    // The demo accounts came through whole too.
+    let alice = playback.accounts.get("acc-active").unwrap();
+    assert_eq!(alice.entitlement_views().count(), 3);
+    a.stop().await;
+    b.stop().await;
+}
+
 crate::on_both_backends!(
     a_new_tenant_is_served_by_the_next_request,
-    memory_answers_while_the_store_is_down
+    memory_answers_while_the_store_is_down,
+    a_full_load_joins_rows_to_their_accounts
 );

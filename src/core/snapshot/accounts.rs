@@ -469,25 +469,40 @@ impl Default for Accounts {
     }
 }
 
-impl Accounts {
-    /// Builds from all entries at once (start-up). Entries that do not
-    /// [`fits`] are left out (the builder logs them).
-    pub fn from_entries<S: AsRef<str>>(
-        entries: impl IntoIterator<Item = (S, AccountEntry)>,
-    ) -> Self {
-        let mut shards: Vec<Shard> = (0..SHARDS).map(|_| Shard::default()).collect();
-        for (id, entry) in entries {
-            let id = id.as_ref();
-            if !fits(id, &entry) {
-                continue;
-            }
-            let shard = &mut shards[shard_of(hash_id(id))];
-            if shard.find(hash_id(id), id).is_none() {
-                shard.push_entry(id, &entry);
-            }
-        }
+/// Builds [`Accounts`] one account at a time (start-up, whole tenant).
+#[derive(Debug)]
+pub struct AccountsBuilder {
+    shards: Vec<Shard>,
+}
+
+impl Default for AccountsBuilder {
+    fn default() -> Self {
         Self {
-            shards: shards
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+        }
+    }
+}
+
+impl AccountsBuilder {
+    /// Adds one account; one that does not [`fits`], or an id already
+    /// added, is left out (returns false).
+    pub fn push(&mut self, id: &str, entry: &AccountEntry) -> bool {
+        if !fits(id, entry) {
+            return false;
+        }
+        let hash = hash_id(id);
+        let shard = &mut self.shards[shard_of(hash)];
+        if shard.find(hash, id).is_some() {
+            return false;
+        }
+        shard.push_entry(id, entry);
+        true
+    }
+
+    pub fn finish(self) -> Accounts {
+        Accounts {
+            shards: self
+                .shards
                 .into_iter()
                 .map(|mut s| {
                     s.shrink();
@@ -495,6 +510,20 @@ impl Accounts {
                 })
                 .collect(),
         }
+    }
+}
+
+impl Accounts {
+    /// Builds from all entries at once. Entries that do not [`fits`] are
+    /// left out (the builder logs them).
+    pub fn from_entries<S: AsRef<str>>(
+        entries: impl IntoIterator<Item = (S, AccountEntry)>,
+    ) -> Self {
+        let mut b = AccountsBuilder::default();
+        for (id, entry) in entries {
+            b.push(id.as_ref(), &entry);
+        }
+        b.finish()
     }
 
     #[inline]

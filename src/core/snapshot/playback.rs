@@ -21,8 +21,8 @@ use ipnet::IpNet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 pub use super::accounts::{
-    fits, Account, AccountEntry, Accounts, Device, DeviceEntry, EntitlementEntry, EntitlementMeta,
-    EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
+    fits, Account, AccountEntry, Accounts, AccountsBuilder, Device, DeviceEntry, EntitlementEntry,
+    EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 use crate::core::status::ProductType;
 
