@@ -234,6 +234,11 @@ pub fn router(state: AppState) -> Router {
             "/ias/v2/d2go_content_token",
             post(opf::content_token::d2go_content_token),
         )
+        // Support: replay the playback decision with its trace (operator)
+        .route(
+            "/rmg/v1/operator/decisions/actions/trace",
+            post(opf::decision_trace::trace_decision),
+        )
         // RMG user reads
         .route(
             "/rmg/v1/user/entitlements",

@@ -103,9 +103,9 @@ impl TestDb {
                     "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu \
                      ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
                 ))
-                    .execute(store.pool())
-                    .await
-                    .expect("create test database");
+                .execute(store.pool())
+                .await
+                .expect("create test database");
                 store.close().await;
                 TestDb {
                     url: replace_db_name(&admin, &name),

@@ -10,6 +10,7 @@ mod cluster;
 mod content_token;
 mod contract;
 mod das;
+mod decision_trace;
 mod demo;
 mod dsra;
 mod entitlements;

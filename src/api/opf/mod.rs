@@ -5,6 +5,7 @@ pub mod adm_accounts;
 pub mod ags;
 pub mod content_token;
 pub mod das;
+pub mod decision_trace;
 pub mod dsra;
 pub mod ias;
 pub mod ias_v2;
