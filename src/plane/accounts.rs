@@ -224,13 +224,7 @@ impl Plane {
         limit: i64,
         page: i64,
     ) -> Result<(i64, Vec<Account>), PlaneError> {
-        if !(0..=1000).contains(&limit) {
-            return Err(PlaneError::BadRequest("limit must be 0-1000".into()));
-        }
-        if page < 1 {
-            return Err(PlaneError::BadRequest("page must be 1 or more".into()));
-        }
-        let offset = (page - 1).saturating_mul(limit);
+        let offset = validate::page(limit, page)?;
         let mut conn = self.store.acquire().await?;
         Ok(account_store::list(&mut conn, tenant, limit, offset).await?)
     }

@@ -145,13 +145,7 @@ impl Plane {
         if let Some(a) = account {
             validate::entity_id("accountId", a)?;
         }
-        if !(0..=1000).contains(&limit) {
-            return Err(PlaneError::BadRequest("limit must be 0-1000".into()));
-        }
-        if page < 1 {
-            return Err(PlaneError::BadRequest("page must be 1 or more".into()));
-        }
-        let offset = (page - 1).saturating_mul(limit);
+        let offset = validate::page(limit, page)?;
         let mut conn = self.store.acquire().await?;
         Ok(ent_store::list(&mut conn, tenant, account, limit, offset).await?)
     }

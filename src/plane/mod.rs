@@ -120,6 +120,18 @@ pub(crate) mod validate {
         }
     }
 
+    /// OPF list paging: `limit` 0-1000 (0 counts only), `page` from 1.
+    /// Returns the offset of the page's first record.
+    pub fn page(limit: i64, page: i64) -> Result<i64, PlaneError> {
+        if !(0..=1000).contains(&limit) {
+            return Err(PlaneError::BadRequest("limit must be 0-1000".into()));
+        }
+        if page < 1 {
+            return Err(PlaneError::BadRequest("page must be 1 or more".into()));
+        }
+        Ok((page - 1).saturating_mul(limit))
+    }
+
     pub fn text(field: &str, value: &str, max: usize) -> Result<(), PlaneError> {
         if value.trim().is_empty()
             || value.chars().count() > max

@@ -9,6 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::WriteResult;
 use crate::api::error::{codes, Adm, ApiError, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::iso;
@@ -181,13 +182,6 @@ pub async fn list_accounts(
     }))
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WriteResult {
-    matched_count: u64,
-    modified_count: u64,
-}
-
 /// `PUT /adm/v1/accounts/{accountId}` → `{matchedCount, modifiedCount}`; 404 if
 /// the account does not exist.
 pub async fn update_account(
@@ -215,8 +209,5 @@ pub async fn update_account(
             ApiError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "account not found").into(),
         );
     }
-    Ok(Json(WriteResult {
-        matched_count: matched,
-        modified_count: modified,
-    }))
+    Ok(Json(WriteResult::new(matched, modified)))
 }

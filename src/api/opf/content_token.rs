@@ -19,6 +19,7 @@ use crate::app::AppState;
 use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
 use crate::core::decide::{decide, Denial, Purpose, Request};
 use crate::core::jwt;
+use crate::core::snapshot::playback::Playback;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -47,6 +48,18 @@ pub struct ContentTokenResponse {
     token_type: &'static str,
     expires_in: i64,
     access_token: String,
+}
+
+/// The caller's tenant's playback data (an unknown tenant has no accounts).
+pub fn playback_of<F: crate::api::error::Face>(
+    tenant: &crate::api::extract::Tenant<F>,
+) -> Result<&Playback, ApiError> {
+    tenant
+        .snapshot
+        .playback
+        .get(tenant.id())
+        .map(|p| &**p)
+        .ok_or_else(|| denial_error(Denial::AccountUnknown))
 }
 
 /// A refusal of `decide` in the OPF envelope.
@@ -143,11 +156,7 @@ fn issue(
     };
     let claims = &signed_on.claims;
     let tenant = &signed_on.tenant;
-    let playback = tenant
-        .snapshot
-        .playback
-        .get(tenant.id())
-        .ok_or_else(|| denial_error(Denial::AccountUnknown))?;
+    let playback = playback_of(tenant)?;
     let now = state.clock.now_s();
     let request = Request {
         account_id: &claims.account_id,

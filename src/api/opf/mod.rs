@@ -14,3 +14,20 @@ pub mod rmg_operator;
 pub mod rmg_query;
 pub mod rmg_user;
 pub mod tokens;
+
+/// OPF's update answer: `{matchedCount, modifiedCount}` (Mongo-style).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteResult {
+    matched_count: u64,
+    modified_count: u64,
+}
+
+impl WriteResult {
+    pub fn new(matched_count: u64, modified_count: u64) -> Self {
+        Self {
+            matched_count,
+            modified_count,
+        }
+    }
+}

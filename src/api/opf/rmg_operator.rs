@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::WriteResult;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::{iso, parse_iso};
@@ -131,13 +132,6 @@ pub struct EntitlementPatchIn {
     expiry_date: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WriteResult {
-    matched_count: u64,
-    modified_count: u64,
-}
-
 /// `PUT /rmg/v1/operator/entitlements/{entitlementId}` (status, validity) →
 /// `{matchedCount, modifiedCount}`; unknown id 404.
 pub async fn update_entitlement(
@@ -155,10 +149,7 @@ pub async fn update_entitlement(
         .plane
         .update_entitlement(operator.tenant_id(), &id, patch)
         .await?;
-    Ok(Json(WriteResult {
-        matched_count,
-        modified_count,
-    }))
+    Ok(Json(WriteResult::new(matched_count, modified_count)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -27,7 +27,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Serialize;
 
-use super::content_token::denial_error;
+use super::content_token::{denial_error, playback_of};
 use super::rmg_query::{Field, FieldValue, ListQuery, Record};
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
@@ -164,12 +164,7 @@ fn none_found(what: &str) -> ApiError {
 
 /// The caller's playback data and account, from the snapshot.
 fn caller<'a>(signed_on: &'a SignedOn) -> Result<(&'a Playback, Account<'a>), ApiError> {
-    let tenant = &signed_on.tenant;
-    let playback = tenant
-        .snapshot
-        .playback
-        .get(tenant.id())
-        .ok_or_else(|| denial_error(Denial::AccountUnknown))?;
+    let playback = playback_of(&signed_on.tenant)?;
     let account = playback
         .accounts
         .get(&signed_on.claims.account_id)
