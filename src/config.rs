@@ -197,8 +197,10 @@ impl Config {
         if self.server.admin_timeout_ms == 0 {
             return Err(invalid("server.admin_timeout_ms", "must be positive"));
         }
-        if self.storage.max_connections == 0 {
-            return Err(invalid("storage.max_connections", "must be positive"));
+        if self.storage.max_connections < 4 {
+            // A whole-tenant load reads three row streams at once, and the
+            // change listener and writers need connections beside them.
+            return Err(invalid("storage.max_connections", "must be at least 4"));
         }
         let url = self.storage.database_url.as_str();
         if !(url.is_empty()

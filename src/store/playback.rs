@@ -245,17 +245,17 @@ where
     let owner = match rows.as_mut().peek().await {
         None => return Ok(None),
         Some(Err(_)) => {
-            let Some(Err(e)) = rows.next().await else {
-                unreachable!("peeked an error")
-            };
-            return Err(e.into());
+            let err = rows.next().await.and_then(Result::err);
+            return Err(err.map_or_else(|| StoreError::Corrupt("row stream".into()), Into::into));
         }
         Some(Ok(r)) => r.try_get::<String, _>("account_id")?,
     };
     match owner.as_str().cmp(account) {
         std::cmp::Ordering::Greater => Ok(None),
         ordering => {
-            let row = rows.next().await.expect("peeked a row")?;
+            let Some(row) = rows.next().await.transpose()? else {
+                return Ok(None);
+            };
             Ok(Some(
                 (ordering == std::cmp::Ordering::Equal)
                     .then(|| map(&row))

@@ -36,6 +36,19 @@ fn a_bad_setting_stops_start_up_with_its_key_named() {
     assert!(err.contains("sync.poll_interval_ms"), "{err}");
 }
 
+#[test]
+fn too_few_store_connections_stop_start_up() {
+    // A whole-tenant load needs three connections at once.
+    let out = Command::new(BIN)
+        .arg("config")
+        .env("PLAYGATE_STORAGE__MAX_CONNECTIONS", "2")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("storage.max_connections"), "{err}");
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
