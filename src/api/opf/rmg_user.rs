@@ -24,6 +24,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
@@ -179,12 +180,7 @@ enum Scope {
     Capabilities,
 }
 
-fn list(
-    state: &AppState,
-    signed_on: &SignedOn,
-    q: ListQuery,
-    scope: Scope,
-) -> OpfResult<Json<serde_json::Value>> {
+fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> OpfResult<Response> {
     let spec = q.parse()?;
     let (p, account) = caller(signed_on)?;
     let now = secs(state.clock.now_s());
@@ -225,9 +221,7 @@ fn list(
         total_records: total,
         resource_set: page.iter().map(Row::out).collect(),
     };
-    Ok(Json(
-        serde_json::to_value(body).expect("entitlements serialise"),
-    ))
+    Ok(Json(body).into_response())
 }
 
 /// `GET /rmg/v1/user/entitlements`.
@@ -235,7 +229,7 @@ pub async fn list_entitlements(
     State(state): State<AppState>,
     signed_on: SignedOn,
     QueryParams(q, ..): QueryParams<ListQuery, Opf>,
-) -> OpfResult<Json<serde_json::Value>> {
+) -> OpfResult<Response> {
     list(&state, &signed_on, q, Scope::All)
 }
 
@@ -244,7 +238,7 @@ pub async fn list_device_entitlements(
     State(state): State<AppState>,
     signed_on: SignedOn,
     QueryParams(q, ..): QueryParams<ListQuery, Opf>,
-) -> OpfResult<Json<serde_json::Value>> {
+) -> OpfResult<Response> {
     list(&state, &signed_on, q, Scope::Device)
 }
 
@@ -253,7 +247,7 @@ pub async fn list_capabilities(
     State(state): State<AppState>,
     signed_on: SignedOn,
     QueryParams(q, ..): QueryParams<ListQuery, Opf>,
-) -> OpfResult<Json<serde_json::Value>> {
+) -> OpfResult<Response> {
     list(&state, &signed_on, q, Scope::Capabilities)
 }
 
@@ -262,16 +256,14 @@ pub async fn list_capabilities(
 pub async fn get_entitlement(
     signed_on: SignedOn,
     PathParam(id, ..): PathParam<String, Opf>,
-) -> OpfResult<Json<serde_json::Value>> {
+) -> OpfResult<Response> {
     let (p, account) = caller(&signed_on)?;
     let row = account
         .entitlement_views()
         .find(|v| v.id == id)
         .map(|v| Row::new(p, account, v))
         .ok_or_else(|| none_found("such entitlement"))?;
-    Ok(Json(
-        serde_json::to_value(row.out()).expect("entitlement serialises"),
-    ))
+    Ok(Json(row.out()).into_response())
 }
 
 #[derive(Debug, Serialize)]
@@ -330,7 +322,7 @@ pub async fn content_authorisation(
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
     PathParam(uid, ..): PathParam<String, Opf>,
-) -> OpfResult<Json<serde_json::Value>> {
+) -> OpfResult<Response> {
     let (p, _) = caller(&signed_on)?;
     let claims = &signed_on.claims;
     let request = Request {
@@ -372,5 +364,5 @@ pub async fn content_authorisation(
         },
         first_view: (first_play > 0).then(|| iso(first_play.into())),
     };
-    Ok(Json(serde_json::to_value(body).expect("rights serialise")))
+    Ok(Json(body).into_response())
 }
