@@ -1,47 +1,17 @@
-//! The rows the playback snapshot is built from: one query per kind for a
-//! whole tenant (start-up, catalogue changes) or for one account (the change
-//! feed's account, device and entitlement entries). Products are read with
+//! The rows the playback snapshot is built from: a whole tenant's accounts
+//! as ordered streams (start-up, profile changes), one account (the change
+//! feed's account, device and entitlement entries), and the catalogue. Products are read with
 //! [`super::catalogue::products`].
 //!
 //! Must never: select secrets (password or PIN hashes), or rows of another tenant.
 
-use futures_util::{StreamExt, TryStreamExt};
+use std::cmp::Ordering;
+
+use futures_util::{Stream, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::{Executor, Row};
 
 use super::{flag_of, Dialect, Store, StoreError};
-
-/// Which accounts to read.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope<'a> {
-    Tenant,
-    Account(&'a str),
-}
-
-impl Scope<'_> {
-    fn clause(self, column: &str) -> String {
-        match self {
-            Scope::Tenant => String::new(),
-            Scope::Account(_) => format!(" AND {column} = $2"),
-        }
-    }
-}
-
-async fn rows<'c, E>(
-    executor: E,
-    sql: &str,
-    tenant: &str,
-    scope: Scope<'_>,
-) -> Result<Vec<AnyRow>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let mut q = sqlx::query(sql).bind(tenant);
-    if let Scope::Account(id) = scope {
-        q = q.bind(id);
-    }
-    Ok(q.fetch_all(executor).await?)
-}
 
 #[derive(Debug, Clone)]
 pub struct AccountRow {
@@ -51,22 +21,6 @@ pub struct AccountRow {
     pub approval_required: bool,
     /// JSON array of addresses / prefixes.
     pub home_ips: String,
-}
-
-pub async fn accounts<'c, E>(
-    executor: E,
-    tenant: &str,
-    scope: Scope<'_>,
-) -> Result<Vec<AccountRow>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let sql = format!("{ACCOUNTS}{}", scope.clause("a.id"));
-    rows(executor, &sql, tenant, scope)
-        .await?
-        .iter()
-        .map(account_row)
-        .collect()
 }
 
 const ACCOUNTS: &str = "SELECT a.id, a.status, a.home_ips, p.enable_approval_limit \
@@ -94,22 +48,6 @@ pub struct DeviceRow {
     pub approved: bool,
     pub class: Option<String>,
     pub model: Option<String>,
-}
-
-pub async fn devices<'c, E>(
-    executor: E,
-    tenant: &str,
-    scope: Scope<'_>,
-) -> Result<Vec<DeviceRow>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let sql = format!("{DEVICES}{} ORDER BY id", scope.clause("account_id"));
-    rows(executor, &sql, tenant, scope)
-        .await?
-        .iter()
-        .map(device_row)
-        .collect()
 }
 
 const DEVICES: &str =
@@ -146,22 +84,6 @@ pub struct EntitlementRow {
     pub purchased_by_device_id: Option<String>,
 }
 
-pub async fn entitlements<'c, E>(
-    executor: E,
-    tenant: &str,
-    scope: Scope<'_>,
-) -> Result<Vec<EntitlementRow>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let sql = format!("{ENTITLEMENTS}{} ORDER BY id", scope.clause("account_id"));
-    rows(executor, &sql, tenant, scope)
-        .await?
-        .iter()
-        .map(entitlement_row)
-        .collect()
-}
-
 const ENTITLEMENTS: &str =
     "SELECT id, account_id, product_id, status, valid_from, expiry, created, \
      plays_used, first_play_at, modified, is_archivable, purchased_by_device_id FROM entitlements \
@@ -185,6 +107,39 @@ fn entitlement_row(r: &AnyRow) -> Result<EntitlementRow, StoreError> {
     })
 }
 
+/// One account with its devices and entitlements (`None` when it is gone).
+pub async fn account<'c, E>(
+    executor: E,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<(AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>)>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any> + Copy,
+{
+    let one = |sql: String| async move {
+        Ok::<_, StoreError>(
+            sqlx::query(&sql)
+                .bind(tenant)
+                .bind(id)
+                .fetch_all(executor)
+                .await?,
+        )
+    };
+    let Some(row) = one(format!("{ACCOUNTS} AND a.id = $2")).await?.pop() else {
+        return Ok(None);
+    };
+    let devices = one(format!("{DEVICES} AND account_id = $2 ORDER BY id")).await?;
+    let entitlements = one(format!("{ENTITLEMENTS} AND account_id = $2 ORDER BY id")).await?;
+    Ok(Some((
+        account_row(&row)?,
+        devices.iter().map(device_row).collect::<Result<_, _>>()?,
+        entitlements
+            .iter()
+            .map(entitlement_row)
+            .collect::<Result<_, _>>()?,
+    )))
+}
+
 /// Every account of a tenant with its devices and entitlements, handed to
 /// `each` one account at a time. Three streams ordered by account id (byte
 /// order: `COLLATE "C"` on PostgreSQL, SQLite's default) merged as they
@@ -204,65 +159,77 @@ pub async fn for_each_account(
     let devices_sql = format!("{DEVICES} ORDER BY account_id{order}, id");
     let entitlements_sql = format!("{ENTITLEMENTS} ORDER BY account_id{order}, id");
     let mut accounts = sqlx::query(&accounts_sql).bind(tenant).fetch(pool);
-    let mut devices = sqlx::query(&devices_sql)
-        .bind(tenant)
-        .fetch(pool)
-        .peekable();
-    let mut entitlements = sqlx::query(&entitlements_sql)
-        .bind(tenant)
-        .fetch(pool)
-        .peekable();
-    let mut devices = std::pin::Pin::new(&mut devices);
-    let mut entitlements = std::pin::Pin::new(&mut entitlements);
+    let mut devices = ByAccount::new(
+        sqlx::query(&devices_sql).bind(tenant).fetch(pool),
+        device_row,
+        |d: &DeviceRow| &d.account_id,
+    );
+    let mut entitlements = ByAccount::new(
+        sqlx::query(&entitlements_sql).bind(tenant).fetch(pool),
+        entitlement_row,
+        |e: &EntitlementRow| &e.account_id,
+    );
     while let Some(row) = accounts.try_next().await? {
         let account = account_row(&row)?;
-        let mut d = Vec::new();
-        while let Some(next) = take_if_for(devices.as_mut(), &account.id, device_row).await? {
-            d.extend(next);
-        }
-        let mut e = Vec::new();
-        while let Some(next) =
-            take_if_for(entitlements.as_mut(), &account.id, entitlement_row).await?
-        {
-            e.extend(next);
-        }
+        let d = devices.take(&account.id).await?;
+        let e = entitlements.take(&account.id).await?;
         each(account, d, e);
     }
     Ok(())
 }
 
-/// The head row of `rows` if it belongs to `account` (`Some(Some(row))`) or
-/// to an account before it, which is skipped (`Some(None)`); `None` once the
-/// head belongs to a later account or the rows are done.
-async fn take_if_for<S, T>(
-    mut rows: std::pin::Pin<&mut futures_util::stream::Peekable<S>>,
-    account: &str,
+/// Rows of one kind in account order, taken one account at a time, with one
+/// row of look-ahead (the first row of the next account).
+struct ByAccount<S, T> {
+    rows: S,
+    ahead: Option<T>,
     map: fn(&AnyRow) -> Result<T, StoreError>,
-) -> Result<Option<Option<T>>, StoreError>
+    owner: fn(&T) -> &str,
+}
+
+impl<S, T> ByAccount<S, T>
 where
-    S: futures_util::Stream<Item = Result<AnyRow, sqlx::Error>>,
+    S: Stream<Item = Result<AnyRow, sqlx::Error>> + Unpin,
 {
-    let owner = match rows.as_mut().peek().await {
-        None => return Ok(None),
-        Some(Err(_)) => {
-            let err = rows.next().await.and_then(Result::err);
-            return Err(err.map_or_else(|| StoreError::Corrupt("row stream".into()), Into::into));
-        }
-        Some(Ok(r)) => r.try_get::<String, _>("account_id")?,
-    };
-    match owner.as_str().cmp(account) {
-        std::cmp::Ordering::Greater => Ok(None),
-        ordering => {
-            let Some(row) = rows.next().await.transpose()? else {
-                return Ok(None);
-            };
-            Ok(Some(
-                (ordering == std::cmp::Ordering::Equal)
-                    .then(|| map(&row))
-                    .transpose()?,
-            ))
+    fn new(rows: S, map: fn(&AnyRow) -> Result<T, StoreError>, owner: fn(&T) -> &str) -> Self {
+        Self {
+            rows,
+            ahead: None,
+            map,
+            owner,
         }
     }
+
+    /// The rows of `account`; rows of accounts before it (not listed) are
+    /// skipped, the first row of a later one is kept for its turn.
+    async fn take(&mut self, account: &str) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        loop {
+            let row = match self.ahead.take() {
+                Some(row) => row,
+                None => match self.rows.try_next().await? {
+                    Some(r) => (self.map)(&r)?,
+                    None => return Ok(out),
+                },
+            };
+            match (self.owner)(&row).cmp(account) {
+                Ordering::Less => {}
+                Ordering::Equal => out.push(row),
+                Ordering::Greater => {
+                    self.ahead = Some(row);
+                    return Ok(out);
+                }
+            }
+        }
+    }
+}
+
+/// Every row `sql` selects for `tenant` (bound as `$1`).
+async fn tenant_rows<'c, E>(executor: E, sql: &str, tenant: &str) -> Result<Vec<AnyRow>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    Ok(sqlx::query(sql).bind(tenant).fetch_all(executor).await?)
 }
 
 /// A VOD content or a channel, as one playable item.
@@ -287,7 +254,7 @@ where
     let mut out = Vec::new();
     let contents = "SELECT id, editorial_id, drm_id, start_at, end_at, technical_start_at, \
                     technical_end_at, in_home_only, block_if_off_net FROM contents WHERE tenant_id = $1";
-    for r in rows(executor, contents, tenant, Scope::Tenant).await? {
+    for r in tenant_rows(executor, contents, tenant).await? {
         out.push(ItemRow {
             is_channel: false,
             id: r.try_get("id")?,
@@ -303,7 +270,7 @@ where
     }
     let channels = "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net \
                     FROM channels WHERE tenant_id = $1";
-    for r in rows(executor, channels, tenant, Scope::Tenant).await? {
+    for r in tenant_rows(executor, channels, tenant).await? {
         out.push(ItemRow {
             is_channel: true,
             id: r.try_get("id")?,
@@ -329,7 +296,7 @@ where
     E: Executor<'c, Database = sqlx::Any>,
 {
     let sql = "SELECT product_id, target_kind, target_id FROM product_grants WHERE tenant_id = $1";
-    rows(executor, sql, tenant, Scope::Tenant)
+    tenant_rows(executor, sql, tenant)
         .await?
         .iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
@@ -349,7 +316,7 @@ where
     E: Executor<'c, Database = sqlx::Any>,
 {
     let sql = "SELECT id, channel_id, start_at, end_at FROM ppv_events WHERE tenant_id = $1";
-    rows(executor, sql, tenant, Scope::Tenant)
+    tenant_rows(executor, sql, tenant)
         .await?
         .iter()
         .map(|r| {

@@ -16,7 +16,7 @@ use crate::core::snapshot::playback::{
     ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
-use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow, Scope};
+use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow};
 use crate::store::{tenants, Store, StoreError};
 
 /// The on-network prefixes of a tenant's settings (`network.onNet`).
@@ -98,20 +98,10 @@ pub(super) async fn with_account(
     current: &Playback,
     account_id: &str,
 ) -> Result<Playback, StoreError> {
-    let pool = store.pool();
-    let scope = Scope::Account(account_id);
-    let account = rows::accounts(pool, tenant_id, scope)
-        .await?
-        .into_iter()
-        .next();
     let mut names = Interned::of(current);
     let before = (names.products.len(), names.classes.len());
-    let entry = match account {
-        Some(a) => {
-            let d = rows::devices(pool, tenant_id, scope).await?;
-            let e = rows::entitlements(pool, tenant_id, scope).await?;
-            account_entry(tenant_id, &a, d, e, &mut names)
-        }
+    let entry = match rows::account(store.pool(), tenant_id, account_id).await? {
+        Some((a, d, e)) => account_entry(tenant_id, &a, d, e, &mut names),
         None => None,
     };
     let mut next = current.clone();

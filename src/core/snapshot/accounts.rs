@@ -164,6 +164,12 @@ struct Shard {
     text: String,
 }
 
+/// The id of account record `a` in its shard's `text`.
+fn rec_id<'t>(text: &'t str, a: &AccountRec) -> &'t str {
+    let at = a.text_at as usize;
+    &text[at..at + a.id_len as usize]
+}
+
 impl Shard {
     fn starts(&self, k: usize) -> (usize, usize, usize) {
         match k.checked_sub(1).map(|p| &self.accounts[p]) {
@@ -177,9 +183,7 @@ impl Shard {
     }
 
     fn id_of(&self, k: u32) -> &str {
-        let a = &self.accounts[k as usize];
-        let at = a.text_at as usize;
-        &self.text[at..at + a.id_len as usize]
+        rec_id(&self.text, &self.accounts[k as usize])
     }
 
     fn find(&self, hash: u64, id: &str) -> Option<u32> {
@@ -199,21 +203,17 @@ impl Shard {
         }
     }
 
-    fn push_rec(&mut self, rec: AccountRec) {
+    /// Appends a record and indexes it under `hash` (its id's).
+    fn push_rec(&mut self, rec: AccountRec, hash: u64) {
         let k = self.accounts.len() as u32;
         self.accounts.push(rec);
-        let text = &self.text;
-        let accounts = &self.accounts;
-        let id_of = |k: u32| {
-            let a = &accounts[k as usize];
-            &text[a.text_at as usize..a.text_at as usize + a.id_len as usize]
-        };
+        let (text, accounts) = (&self.text, &self.accounts);
         self.index
-            .insert_unique(hash_id(id_of(k)), k, |&j| hash_id(id_of(j)));
+            .insert_unique(hash, k, |&j| hash_id(rec_id(text, &accounts[j as usize])));
     }
 
-    /// Appends an owned account.
-    fn push_entry(&mut self, id: &str, a: &AccountEntry) {
+    /// Appends an owned account; `hash` is its id's.
+    fn push_entry(&mut self, id: &str, hash: u64, a: &AccountEntry) {
         let text_at = self.text.len() as u32;
         self.text.push_str(id);
         for d in &a.devices {
@@ -257,15 +257,18 @@ impl Shard {
             });
         }
         self.home.extend_from_slice(&a.home);
-        self.push_rec(AccountRec {
-            text_at,
-            devices_end: self.devices.len() as u32,
-            entitlements_end: self.entitlements.len() as u32,
-            home_end: self.home.len() as u32,
-            id_len: id.len() as u8,
-            status: a.status,
-            approval_required: a.approval_required,
-        });
+        self.push_rec(
+            AccountRec {
+                text_at,
+                devices_end: self.devices.len() as u32,
+                entitlements_end: self.entitlements.len() as u32,
+                home_end: self.home.len() as u32,
+                id_len: id.len() as u8,
+                status: a.status,
+                approval_required: a.approval_required,
+            },
+            hash,
+        );
     }
 
     /// Appends account `k` of `old`, as it is.
@@ -287,13 +290,16 @@ impl Shard {
             .extend_from_slice(&old.meta[e..rec.entitlements_end as usize]);
         self.home
             .extend_from_slice(&old.home[h..rec.home_end as usize]);
-        self.push_rec(AccountRec {
-            text_at,
-            devices_end: self.devices.len() as u32,
-            entitlements_end: self.entitlements.len() as u32,
-            home_end: self.home.len() as u32,
-            ..rec
-        });
+        self.push_rec(
+            AccountRec {
+                text_at,
+                devices_end: self.devices.len() as u32,
+                entitlements_end: self.entitlements.len() as u32,
+                home_end: self.home.len() as u32,
+                ..rec
+            },
+            hash_id(old.id_of(k as u32)),
+        );
     }
 
     fn shrink(&mut self) {
@@ -303,10 +309,7 @@ impl Shard {
             text,
             ..
         } = self;
-        index.shrink_to_fit(|&k| {
-            let a = &accounts[k as usize];
-            hash_id(&text[a.text_at as usize..a.text_at as usize + a.id_len as usize])
-        });
+        index.shrink_to_fit(|&k| hash_id(rec_id(text, &accounts[k as usize])));
         self.accounts.shrink_to_fit();
         self.devices.shrink_to_fit();
         self.entitlements.shrink_to_fit();
@@ -495,7 +498,7 @@ impl AccountsBuilder {
         if shard.find(hash, id).is_some() {
             return false;
         }
-        shard.push_entry(id, entry);
+        shard.push_entry(id, hash, entry);
         true
     }
 
@@ -555,7 +558,7 @@ impl Accounts {
             }
         }
         if let Some(e) = entry.filter(|e| fits(id, e)) {
-            shard.push_entry(id, e);
+            shard.push_entry(id, hash, e);
         }
         shard.shrink();
         let mut shards = self.shards.clone();
