@@ -15,6 +15,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::content_token::playback_of;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, Operator};
 use crate::api::time_fmt::{iso, parse_iso};
@@ -130,12 +131,7 @@ pub async fn trace_decision(
     };
     let tenant = &operator.tenant;
     let snapshot_version = tenant.snapshot.version;
-    let empty = Playback::default();
-    let playback = tenant
-        .snapshot
-        .playback
-        .get(tenant.id())
-        .map_or(&empty, |p| &**p);
+    let playback = playback_of(tenant)?;
     let request = Request {
         account_id: &body.account_id,
         device_id: &body.device_id,
