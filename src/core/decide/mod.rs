@@ -320,38 +320,28 @@ fn entitlement<'s, T: Tracer>(
     let mut duration = None;
     if rule.kind == ProductType::Rental {
         if let Some(period) = rule.rental_period_s {
-            let over = e.valid_from.saturating_add(period);
-            end = end.min(over);
-            if now >= over {
-                trace.step(
-                    Rule::Rental,
-                    Outcome::Fail,
-                    Detail::Window {
-                        start: e.valid_from,
-                        end: over,
-                        now,
-                    },
-                );
-                return Err(Denial::RentalPeriodOver);
-            }
+            let over = Denial::RentalPeriodOver;
+            end = end.min(period_end(
+                e.valid_from,
+                period,
+                now,
+                Rule::Rental,
+                over,
+                trace,
+            )?);
         }
         if let Some(period) = rule.play_period_s {
             duration = Some(period);
             if e.first_play_at > 0 {
-                let over = e.first_play_at.saturating_add(period);
-                end = end.min(over);
-                if now >= over {
-                    trace.step(
-                        Rule::Rental,
-                        Outcome::Fail,
-                        Detail::Window {
-                            start: e.first_play_at,
-                            end: over,
-                            now,
-                        },
-                    );
-                    return Err(Denial::PlayPeriodOver);
-                }
+                let over = Denial::PlayPeriodOver;
+                end = end.min(period_end(
+                    e.first_play_at,
+                    period,
+                    now,
+                    Rule::Rental,
+                    over,
+                    trace,
+                )?);
             }
         }
         if let Some(max) = rule.max_plays {
@@ -375,19 +365,8 @@ fn entitlement<'s, T: Tracer>(
             return Err(Denial::NotStorable);
         }
         if let Some(period) = rule.storage_start_period_s {
-            let over = e.valid_from.saturating_add(period);
-            if now >= over {
-                trace.step(
-                    Rule::Download,
-                    Outcome::Fail,
-                    Detail::Window {
-                        start: e.valid_from,
-                        end: over,
-                        now,
-                    },
-                );
-                return Err(Denial::StorageStartPeriodOver);
-            }
+            let over = Denial::StorageStartPeriodOver;
+            period_end(e.valid_from, period, now, Rule::Download, over, trace)?;
         }
         trace.step(Rule::Download, Outcome::Pass, product);
     }
@@ -403,6 +382,25 @@ fn entitlement<'s, T: Tracer>(
         duration,
         retention,
     })
+}
+
+/// The end of a period of `period` seconds from `start`, or `over` (traced
+/// under `rule` with the window) once `now` has reached it.
+#[inline]
+fn period_end<T: Tracer>(
+    start: u32,
+    period: u32,
+    now: u32,
+    rule: Rule,
+    over: Denial,
+    trace: &mut T,
+) -> Result<u32, Denial> {
+    let end = start.saturating_add(period);
+    if now >= end {
+        trace.step(rule, Outcome::Fail, Detail::Window { start, end, now });
+        return Err(over);
+    }
+    Ok(end)
 }
 
 /// A PPV request: the channel's event, bought (before it started) through a
