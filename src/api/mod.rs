@@ -141,6 +141,11 @@ pub fn router(state: AppState) -> Router {
             "/rmg/v1/operator/entitlements/{entitlement_id}",
             get(opf::rmg_operator::get_entitlement).put(opf::rmg_operator::update_entitlement),
         )
+        // Purchase Service
+        .route(
+            "/purchase_service/v1/user/product/actions/purchase",
+            post(opf::purchase::purchase),
+        )
         // Rocket face
         .route("/api/config", get(rocket::config::get_app_config))
         .route(

@@ -18,6 +18,7 @@ mod error;
 pub mod in_home;
 pub mod keys;
 pub mod limited_tokens;
+pub mod purchases;
 pub mod rocket_auth;
 pub mod rocket_pairing;
 pub mod signon;

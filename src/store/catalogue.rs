@@ -22,6 +22,11 @@ pub struct Product {
     pub d2go_allowed: bool,
     pub storage_duration_s: Option<i64>,
     pub storage_start_period_s: Option<i64>,
+    /// The window in which the Purchase Service sells it (`None`: open).
+    pub start_purchase: Option<i64>,
+    pub end_purchase: Option<i64>,
+    /// `{amount, currency}`; `Null` is stored as `{}` (no price).
+    pub price: serde_json::Value,
     pub created: i64,
 }
 
@@ -32,8 +37,9 @@ pub async fn insert_product(conn: &mut AnyConnection, p: &Product) -> Result<(),
     sqlx::query(
         "INSERT INTO products (tenant_id, id, name, product_type, device_classes, \
          usage_rules_profile_id, start_validity, end_validity, rental_period_s, play_period_s, \
-         max_plays, d2go_allowed, storage_duration_s, storage_start_period_s, created, modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         max_plays, d2go_allowed, storage_duration_s, storage_start_period_s, start_purchase, \
+         end_purchase, price, created, modified) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
     )
     .bind(&p.tenant_id)
     .bind(&p.id)
@@ -49,6 +55,13 @@ pub async fn insert_product(conn: &mut AnyConnection, p: &Product) -> Result<(),
     .bind(super::flag(p.d2go_allowed))
     .bind(p.storage_duration_s)
     .bind(p.storage_start_period_s)
+    .bind(p.start_purchase)
+    .bind(p.end_purchase)
+    .bind(if p.price.is_null() {
+        "{}".to_owned()
+    } else {
+        p.price.to_string()
+    })
     .bind(p.created)
     .execute(conn)
     .await?;
@@ -84,7 +97,8 @@ where
     let rows = sqlx::query(
         "SELECT tenant_id, id, name, product_type, device_classes, usage_rules_profile_id, \
          start_validity, end_validity, rental_period_s, play_period_s, max_plays, d2go_allowed, \
-         storage_duration_s, storage_start_period_s, created FROM products WHERE tenant_id = $1",
+         storage_duration_s, storage_start_period_s, start_purchase, end_purchase, price, \
+         created FROM products WHERE tenant_id = $1",
     )
     .bind(tenant)
     .fetch_all(executor)
@@ -108,6 +122,10 @@ where
                 d2go_allowed: super::flag_of(r, "d2go_allowed")?,
                 storage_duration_s: r.try_get("storage_duration_s")?,
                 storage_start_period_s: r.try_get("storage_start_period_s")?,
+                start_purchase: r.try_get("start_purchase")?,
+                end_purchase: r.try_get("end_purchase")?,
+                price: serde_json::from_str(&r.try_get::<String, _>("price")?)
+                    .unwrap_or(serde_json::Value::Null),
                 created: r.try_get("created")?,
             })
         })

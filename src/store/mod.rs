@@ -21,6 +21,7 @@ pub mod keys;
 mod migrate;
 pub mod pins;
 pub mod playback;
+pub mod purchases;
 pub mod registrations;
 pub mod revocations;
 pub mod tenants;

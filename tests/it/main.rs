@@ -19,6 +19,7 @@ mod in_home;
 mod layout;
 mod limited_tokens;
 mod ops;
+mod purchase;
 mod rmg_user;
 mod rocket;
 mod rocket_auth;

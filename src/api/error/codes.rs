@@ -54,6 +54,9 @@ pub use crate::plane::dsra::refusal::*;
 pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
 /// OPF: guest access is not offered in the caller's country (403).
 pub use crate::plane::limited_tokens::RESTRICTED_COUNTRY;
+/// Purchase refusals (HTTP 403): 40360 not on sale, 40361 PPV event started,
+/// 40362 already held, 40363 not authorised by the CRM.
+pub use crate::plane::purchases::refusal::*;
 /// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
 pub use crate::plane::rocket_auth::NO_ACCOUNT_PIN;
 /// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).

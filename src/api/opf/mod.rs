@@ -10,6 +10,7 @@ pub mod dsra;
 pub mod ias;
 pub mod ias_v2;
 pub mod limited_tokens;
+pub mod purchase;
 pub mod rmg_operator;
 pub mod rmg_query;
 pub mod rmg_user;
