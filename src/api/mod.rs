@@ -141,6 +141,12 @@ pub fn router(state: AppState) -> Router {
             "/rmg/v1/operator/entitlements/{entitlement_id}",
             get(opf::rmg_operator::get_entitlement).put(opf::rmg_operator::update_entitlement),
         )
+        // GES guest rooms
+        .route("/ges/v1/user/room", post(opf::ges::create_room))
+        .route(
+            "/ges/v1/user/room/{room_id}",
+            put(opf::ges::join_room).get(opf::ges::room_status),
+        )
         // Purchase Service
         .route(
             "/purchase_service/v1/user/product/actions/purchase",

@@ -15,6 +15,7 @@ pub mod das;
 pub mod dsra;
 pub mod entitlements;
 mod error;
+pub mod guest_rooms;
 pub mod in_home;
 pub mod keys;
 pub mod limited_tokens;

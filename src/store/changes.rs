@@ -20,6 +20,8 @@ pub enum ChangeKind {
     PinType,
     Classification,
     Revocation,
+    /// A guest room opened or a guest joined one (key: the room id).
+    GuestRoom,
 }
 
 impl ChangeKind {
@@ -38,6 +40,7 @@ impl ChangeKind {
             Self::PinType => "pin_type",
             Self::Classification => "classification",
             Self::Revocation => "revocation",
+            Self::GuestRoom => "guest_room",
         }
     }
 
@@ -56,6 +59,7 @@ impl ChangeKind {
             "pin_type" => Self::PinType,
             "classification" => Self::Classification,
             "revocation" => Self::Revocation,
+            "guest_room" => Self::GuestRoom,
             _ => return None,
         })
     }

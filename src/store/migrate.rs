@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0005_rocket_pairing.sql"),
     ),
     (6, "das", include_str!("migrations/0006_das.sql")),
+    (
+        7,
+        "guest_rooms",
+        include_str!("migrations/0007_guest_rooms.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

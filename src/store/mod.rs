@@ -17,6 +17,7 @@ pub mod device_codes;
 pub mod devices;
 pub mod entitlements;
 mod error;
+pub mod guest_rooms;
 pub mod keys;
 mod migrate;
 pub mod pins;

@@ -18,7 +18,7 @@ pub(super) async fn full(store: &Store, now_s: i64) -> Result<Snapshot, StoreErr
         built_at_ms: 0,
         tenants: self::tenants(store).await?,
         revoked: Arc::new(revoked(store, now_s).await?),
-        playback: super::playback::all(store).await?,
+        playback: super::playback::all(store, now_s).await?,
     })
 }
 

@@ -123,6 +123,7 @@ impl Syncer {
         let mut settings = BTreeSet::new();
         let mut catalogue = BTreeSet::new();
         let mut accounts = BTreeSet::new();
+        let mut rooms = BTreeSet::new();
         for c in batch {
             let tenant = c.tenant_id.as_str();
             let bulk = c.entity_key == "*";
@@ -156,6 +157,9 @@ impl Syncer {
                 ) => {
                     catalogue.insert(tenant);
                 }
+                Some(ChangeKind::GuestRoom) => {
+                    rooms.insert(tenant);
+                }
                 _ => {}
             }
         }
@@ -184,12 +188,26 @@ impl Syncer {
                 .get(*tenant)
                 .map(|p| playback::Interned::of(p))
                 .unwrap_or_default();
-            let next = playback::tenant(&self.store, tenant, &row.settings, names).await?;
+            let next = playback::tenant(
+                &self.store,
+                tenant,
+                &row.settings,
+                names,
+                self.clock.now_s(),
+            )
+            .await?;
             snapshot.playback.insert((*tenant).into(), Arc::new(next));
         }
         for tenant in catalogue.difference(&whole) {
             if let Some(current) = snapshot.playback.get(*tenant).cloned() {
                 let next = playback::with_catalogue(&self.store, tenant, &current).await?;
+                snapshot.playback.insert((*tenant).into(), Arc::new(next));
+            }
+        }
+        for tenant in rooms.difference(&whole) {
+            if let Some(current) = snapshot.playback.get(*tenant).cloned() {
+                let now = self.clock.now_s();
+                let next = playback::with_guests(&self.store, tenant, &current, now).await?;
                 snapshot.playback.insert((*tenant).into(), Arc::new(next));
             }
         }

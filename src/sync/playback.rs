@@ -12,12 +12,13 @@ use std::sync::Arc;
 use ipnet::IpNet;
 
 use crate::core::snapshot::playback::{
-    fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, Item,
-    ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds, ProductIdx, ProductRule,
+    fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
+    GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
+    ProductIdx, ProductRule,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow};
-use crate::store::{tenants, Store, StoreError};
+use crate::store::{guest_rooms, tenants, Store, StoreError};
 
 /// The on-network prefixes of a tenant's settings (`network.onNet`).
 pub(super) fn on_net(settings: &serde_json::Value) -> Arc<[IpNet]> {
@@ -58,10 +59,13 @@ impl Interned {
 }
 
 /// Every tenant's playback data.
-pub(super) async fn all(store: &Store) -> Result<HashMap<Box<str>, Arc<Playback>>, StoreError> {
+pub(super) async fn all(
+    store: &Store,
+    now: i64,
+) -> Result<HashMap<Box<str>, Arc<Playback>>, StoreError> {
     let mut map = HashMap::new();
     for t in tenants::list(store.pool()).await? {
-        let playback = tenant(store, &t.id, &t.settings, Interned::default()).await?;
+        let playback = tenant(store, &t.id, &t.settings, Interned::default(), now).await?;
         map.insert(t.id.into_boxed_str(), Arc::new(playback));
     }
     Ok(map)
@@ -73,6 +77,7 @@ pub(super) async fn tenant(
     tenant_id: &str,
     settings: &serde_json::Value,
     mut names: Interned,
+    now: i64,
 ) -> Result<Playback, StoreError> {
     let catalogue = catalogue(store, tenant_id, &mut names).await?;
     let mut accounts = AccountsBuilder::default();
@@ -88,7 +93,37 @@ pub(super) async fn tenant(
         catalogue: Arc::new(catalogue),
         accounts: accounts.finish(),
         on_net: on_net(settings),
+        guests: Arc::new(guests(store, tenant_id, now).await?),
     })
+}
+
+/// The guest passes of the tenant's guest rooms open at `now`.
+async fn guests(store: &Store, tenant_id: &str, now: i64) -> Result<GuestPasses, StoreError> {
+    let rows = guest_rooms::passes(store.pool(), tenant_id, now).await?;
+    Ok(GuestPasses::new(rows.into_iter().map(|r| {
+        (
+            r.account_id,
+            GuestPass {
+                room: r.room_id.into(),
+                channel: r.channel_id.into(),
+                device: r.device_id.map(Into::into),
+                start: secs(r.start_at),
+                end: secs(r.end_at),
+            },
+        )
+    })))
+}
+
+/// `current` with the guest passes re-read.
+pub(super) async fn with_guests(
+    store: &Store,
+    tenant_id: &str,
+    current: &Playback,
+    now: i64,
+) -> Result<Playback, StoreError> {
+    let mut next = current.clone();
+    next.guests = Arc::new(guests(store, tenant_id, now).await?);
+    Ok(next)
 }
 
 /// `current` with one account re-read from the store (removed if it is gone).

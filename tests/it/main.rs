@@ -15,6 +15,7 @@ mod demo;
 mod dsra;
 mod entitlements;
 mod envelopes;
+mod guest_rooms;
 mod in_home;
 mod layout;
 mod limited_tokens;

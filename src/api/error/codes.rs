@@ -50,6 +50,8 @@ pub use crate::plane::das::DAS_IDENTITY_MISMATCH;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;
+/// Guest-room refusals (HTTP 403): 40370 room ended, 40371 room full.
+pub use crate::plane::guest_rooms::refusal::*;
 /// OPF: the in-home string is issued to managed devices (STBs) only (403).
 pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
 /// OPF: guest access is not offered in the caller's country (403).

@@ -45,6 +45,9 @@ struct Rights {
     end: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     product_id: Option<String>,
+    /// The guest room whose pass granted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    room_id: Option<String>,
     free_to_air: bool,
 }
 
@@ -156,7 +159,11 @@ pub async fn trace_decision(
                     Basis::Entitlement { product } => {
                         Some(playback.products.name(product).to_owned())
                     }
-                    Basis::FreeToAir => None,
+                    Basis::FreeToAir | Basis::Guest { .. } => None,
+                },
+                room_id: match g.basis {
+                    Basis::Guest { pass } => playback.guests.get(pass).map(|p| p.room.to_string()),
+                    _ => None,
                 },
                 free_to_air: g.basis == Basis::FreeToAir,
             }),

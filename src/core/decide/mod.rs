@@ -13,7 +13,9 @@
 //! is inside its own validity and allows the device's playout class; for PPV
 //! the event's product, bought before the event started, event not over; for
 //! rentals the rental period, play period and `maxPlays`; for Download to Go
-//! the product's flag and its storage-start period.
+//! the product's flag and its storage-start period. A channel none of the
+//! account's entitlements grants is still granted to a guest of an open guest
+//! room for it (see [`crate::core::snapshot::guests`]), for the room's window.
 //!
 //! Must never: allocate on the grant path (with the `()` tracer), do I/O, or
 //! grant by falling through (every grant names the rule that granted it).
@@ -62,7 +64,13 @@ pub struct Request<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
     FreeToAir,
-    Entitlement { product: ProductIdx },
+    Entitlement {
+        product: ProductIdx,
+    },
+    /// A guest pass of a guest room (index into `Playback::guests`).
+    Guest {
+        pass: u32,
+    },
 }
 
 /// A grant: what goes into the content token's `contentRights`.
@@ -135,7 +143,7 @@ pub fn decide<'s, T: Tracer>(
         });
     }
     trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
-    first_granting(account, &item.products, trace, |e, trace| {
+    let owned = first_granting(account, &item.products, trace, |e, trace| {
         let ok = entitlement(p, device, e, r.purpose, now, (start, end), trace)?;
         Ok(Grant {
             item,
@@ -150,6 +158,49 @@ pub fn decide<'s, T: Tracer>(
             rule: Some(ok.rule),
             entitlement: Some(e),
         })
+    });
+    match owned {
+        Err(denied) if r.purpose == Purpose::Play && item.kind == ItemKind::Channel => {
+            guest(p, r, item, device, (start, end), now, trace).ok_or(denied)
+        }
+        decided => decided,
+    }
+}
+
+/// A channel the account's own entitlements do not grant: a guest pass of a
+/// guest room for it (this account, and this device when the room counts
+/// devices), inside the room's window, grants it for that window.
+fn guest<'s, T: Tracer>(
+    p: &'s Playback,
+    r: &Request<'_>,
+    item: &'s Item,
+    device: Device<'s>,
+    window: (u32, u32),
+    now: u32,
+    trace: &mut T,
+) -> Option<Grant<'s>> {
+    let Some((i, pass)) = p.guests.find(r.account_id, r.device_id, &item.id, now) else {
+        trace.step(Rule::GuestRoom, Outcome::Fail, Detail::None);
+        return None;
+    };
+    let room = Detail::Window {
+        start: pass.start,
+        end: pass.end,
+        now,
+    };
+    trace.step(Rule::GuestRoom, Outcome::Pass, room);
+    Some(Grant {
+        item,
+        device,
+        basis: Basis::Guest { pass: i },
+        start: window.0.max(pass.start),
+        end: window.1.min(pass.end),
+        duration: None,
+        storable: false,
+        retention: None,
+        usage_rules_profile_id: None,
+        rule: None,
+        entitlement: None,
     })
 }
 

@@ -24,6 +24,8 @@ pub enum Rule {
     Event,
     Rental,
     Download,
+    /// A guest pass of a guest room (channels the account is not entitled to).
+    GuestRoom,
 }
 
 /// What a rule concluded.

@@ -9,6 +9,7 @@
 //! `Arc` a reader loaded.
 
 mod accounts;
+pub mod guests;
 pub mod playback;
 mod revoked;
 pub mod synthetic;

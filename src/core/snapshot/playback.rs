@@ -6,6 +6,8 @@
 //! - [`Accounts`] (module `accounts`): every account with its devices and
 //!   entitlements, in [`SHARDS`] shards; a change to one account rebuilds one
 //!   shard, not the world.
+//! - [`GuestPasses`] (module `guests`): who may watch a channel as a guest
+//!   of a room; rebuilt for a tenant when one of its rooms changes.
 //! - Product ids are interned ([`ProductIds`], append-only), so an entitlement
 //!   names its product with a `u32` that stays valid across catalogue rebuilds.
 //!
@@ -24,6 +26,7 @@ pub use super::accounts::{
     fits, Account, AccountEntry, Accounts, AccountsBuilder, Device, DeviceEntry, EntitlementEntry,
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
+pub use super::guests::{GuestPass, GuestPasses};
 use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
@@ -228,6 +231,8 @@ pub struct Playback {
     pub accounts: Accounts,
     /// On-network prefixes (tenant setting `network.onNet`).
     pub on_net: Arc<[IpNet]>,
+    /// Guest passes of the tenant's open guest rooms.
+    pub guests: Arc<GuestPasses>,
 }
 
 impl Playback {
