@@ -38,6 +38,8 @@ pub struct App {
     pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
     /// The DAS server client, when `[das] url` is set.
     pub das: Option<crate::plane::das::client::DasClient>,
+    /// Rental plays, written behind the content-token path.
+    pub plays: crate::plane::plays::PlayRecorder,
 }
 
 impl App {
@@ -118,7 +120,12 @@ impl NodeBuilder {
             committed_rx,
             applied_tx,
         );
-        let sync_task = tokio::spawn(syncer.run(shutdown_rx));
+        let sync_task = tokio::spawn(syncer.run(shutdown_rx.clone()));
+        let (plays, plays_task) = crate::plane::plays::PlayRecorder::start(
+            plane.clone(),
+            self.config.tokens.rental_same_play_s,
+            shutdown_rx,
+        );
 
         if self.config.demo.seed_on_empty
             && crate::store::tenants::list(store.pool()).await?.is_empty()
@@ -152,11 +159,13 @@ impl NodeBuilder {
             metrics: Arc::new(Metrics::new()),
             signon_throttle,
             das,
+            plays,
         }));
         Ok(Node {
             state,
             shutdown_tx,
             sync_task,
+            plays_task,
         })
     }
 }
@@ -166,11 +175,13 @@ pub struct Node {
     pub state: AppState,
     shutdown_tx: watch::Sender<bool>,
     sync_task: JoinHandle<()>,
+    plays_task: JoinHandle<()>,
 }
 
 impl Node {
     /// Serves HTTP on `listener` until `shutdown` resolves; then drains in-flight
-    /// requests, stops the sync loop and closes the store.
+    /// requests, writes the queued rental plays, stops the sync loop and closes
+    /// the store.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -179,6 +190,7 @@ impl Node {
         let router = crate::api::router(self.state.clone());
         crate::api::server::serve(listener, router, &self.state.config.server, shutdown).await;
         let _ = self.shutdown_tx.send(true);
+        let _ = self.plays_task.await;
         let _ = self.sync_task.await;
         self.state.store.close().await;
     }

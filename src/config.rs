@@ -84,6 +84,9 @@ pub struct TokensConfig {
     pub in_home_token_ttl_s: i64,
     /// Lifetime of a content (ContentAuthZ) token, seconds (at most 24 h).
     pub content_token_ttl_s: i64,
+    /// Rentals: content tokens for one rental on one device within this many
+    /// seconds of each other are one play (retries, re-tunes, licence renewals).
+    pub rental_same_play_s: i64,
     /// Lifetime of the AGS `userAccountToken` (300 answer), seconds.
     pub ags_user_token_ttl_s: i64,
     /// Lifetime of an AGS `sessionToken` (QR-code sign-in), seconds.
@@ -262,6 +265,9 @@ impl Config {
         }
         if !(10..=crate::core::content_claims::MAX_LIFETIME_S).contains(&t.content_token_ttl_s) {
             return Err(invalid("tokens.content_token_ttl_s", "must be 10..=86400"));
+        }
+        if !(0..=86_400).contains(&t.rental_same_play_s) {
+            return Err(invalid("tokens.rental_same_play_s", "must be 0..=86400"));
         }
         if t.signon_lockout_s < 1 {
             return Err(invalid("tokens.signon_lockout_s", "must be at least 1"));

@@ -19,6 +19,7 @@ pub mod guest_rooms;
 pub mod in_home;
 pub mod keys;
 pub mod limited_tokens;
+pub mod plays;
 pub mod purchases;
 pub mod rocket_auth;
 pub mod rocket_pairing;
@@ -78,6 +79,16 @@ impl Plane {
 
     pub fn now_s(&self) -> i64 {
         self.clock.now_s()
+    }
+
+    /// Commits `tx` and wakes this node's sync loop without waiting for it
+    /// (background writers, whose callers are not waiting to see the change).
+    pub async fn commit_in_background(&self, tx: WriteTx) -> Result<(), PlaneError> {
+        if let (Some(change), Some(sync)) = (tx.commit().await?, &self.sync) {
+            sync.committed
+                .send_modify(|head| *head = (*head).max(change));
+        }
+        Ok(())
     }
 
     /// Commits `tx` and, if it changed fast-path data, waits (briefly) until this

@@ -145,3 +145,33 @@ pub async fn list(
     let rows = list.fetch_all(&mut *conn).await?;
     Ok((total, rows.iter().map(from_row).collect::<Result<_, _>>()?))
 }
+
+/// Records a play of a rental on `device` at `now`: `plays_used` grows by one
+/// unless the same device played it within `same_play_s` (then the play just
+/// goes on); `first_play_at` is set once. Returns the entitlement's account,
+/// or `None` when the tenant has no such entitlement.
+pub async fn record_play(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    device: &str,
+    now: i64,
+    same_play_s: i64,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query(
+        "UPDATE entitlements SET \
+         plays_used = plays_used + CASE WHEN last_play_device_id = $3 AND last_play_at > $5 \
+           THEN 0 ELSE 1 END, \
+         first_play_at = COALESCE(first_play_at, $4), \
+         last_play_at = $4, last_play_device_id = $3, modified = $4 \
+         WHERE tenant_id = $1 AND id = $2 RETURNING account_id",
+    )
+    .bind(tenant)
+    .bind(id)
+    .bind(device)
+    .bind(now)
+    .bind(now - same_play_s)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "guest_rooms",
         include_str!("migrations/0007_guest_rooms.sql"),
     ),
+    (
+        8,
+        "rental_plays",
+        include_str!("migrations/0008_rental_plays.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

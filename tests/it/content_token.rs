@@ -562,6 +562,9 @@ async fn rental_rules(b: Backend) {
         c["contentRights"][0]["end"].as_i64().unwrap(),
         NOW + 2 * DAY
     );
+    // The play is recorded behind the request; let it land before the rows
+    // are rewritten below.
+    crate::rental_plays::recorded(&app, "ent-rent", NOW).await;
 
     write(
         &app,

@@ -21,6 +21,7 @@ mod layout;
 mod limited_tokens;
 mod ops;
 mod purchase;
+mod rental_plays;
 mod rmg_user;
 mod rocket;
 mod rocket_auth;

@@ -4,6 +4,9 @@
 //! [`decide`] on this node's snapshot and signs a `ContentAuthZ` token with the
 //! tenant's content key.
 //!
+//! A granted rental play is queued for the write-behind recorder
+//! ([`crate::plane::plays`]).
+//!
 //! Must never: touch the store, or sign anything `decide` refused.
 
 use std::net::IpAddr;
@@ -17,9 +20,11 @@ use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{bearer_token, ClientAddr, QueryParams, SignedOn};
 use crate::app::AppState;
 use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
-use crate::core::decide::{decide, Denial, Purpose, Request};
+use crate::core::decide::{decide, Denial, Grant, Purpose, Request};
 use crate::core::jwt;
 use crate::core::snapshot::playback::Playback;
+use crate::core::status::ProductType;
+use crate::plane::plays::Play;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -130,11 +135,43 @@ pub async fn d2go_content_token(
     issue(state, signed_on, client_ip, headers, q, Variant::Download)
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Variant {
     Play,
     Ppv,
     Download,
+}
+
+/// A play of a rental that counts plays (`maxPlays`) or times them (play
+/// period) is queued for the write-behind recorder; other grants cost nothing.
+fn record_rental_play(
+    state: &AppState,
+    tenant: &str,
+    playback: &Playback,
+    request: &Request<'_>,
+    grant: &Grant<'_>,
+) {
+    let (Some(rule), Some(entry)) = (grant.rule, grant.entitlement) else {
+        return;
+    };
+    if rule.kind != ProductType::Rental
+        || (rule.max_plays.is_none() && rule.play_period_s.is_none())
+    {
+        return;
+    }
+    let id = playback.accounts.get(request.account_id).and_then(|a| {
+        a.entitlement_views()
+            .find(|v| std::ptr::eq(v.entry, entry))
+            .map(|v| v.id)
+    });
+    if let Some(id) = id {
+        state.plays.record(Play {
+            tenant: tenant.into(),
+            entitlement_id: id.into(),
+            device_id: request.device_id.into(),
+            at: request.now,
+        });
+    }
 }
 
 fn issue(
@@ -168,6 +205,9 @@ fn issue(
         now,
     };
     let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
+    if variant == Variant::Play {
+        record_rental_play(&state, tenant.id(), playback, &request, &grant);
+    }
     let key = tenant.view.content_keys.active.as_ref().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
