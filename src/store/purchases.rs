@@ -79,26 +79,6 @@ where
     row.as_ref().map(from_row).transpose()
 }
 
-/// An account's purchases, oldest first.
-pub async fn list_for_account<'c, E>(
-    executor: E,
-    tenant: &str,
-    account: &str,
-) -> Result<Vec<Purchase>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM purchases WHERE tenant_id = $1 AND account_id = $2 \
-         ORDER BY created, id"
-    ))
-    .bind(tenant)
-    .bind(account)
-    .fetch_all(executor)
-    .await?;
-    rows.iter().map(from_row).collect()
-}
-
 /// What a product is sold on: its type, sale window, validity, rental terms,
 /// price and (PPV) the span of its events.
 #[derive(Debug, Clone, PartialEq, Eq)]

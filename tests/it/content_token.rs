@@ -42,7 +42,7 @@ pub(crate) async fn alice(app: &TestApp) -> String {
     .await
 }
 
-async fn ask(app: &TestApp, access: &str, path: &str, query: &str) -> reqwest::Response {
+pub(crate) async fn ask(app: &TestApp, access: &str, path: &str, query: &str) -> reqwest::Response {
     app.http
         .post(app.url(&format!("{path}?{query}")))
         .header("nv-tenant-id", "demo")
@@ -52,7 +52,8 @@ async fn ask(app: &TestApp, access: &str, path: &str, query: &str) -> reqwest::R
         .unwrap()
 }
 
-async fn token(app: &TestApp, access: &str, content: &str) -> reqwest::Response {
+/// `POST /ias/v2/content_token?content_id=<content>&type=device`.
+pub(crate) async fn token(app: &TestApp, access: &str, content: &str) -> reqwest::Response {
     ask(
         app,
         access,

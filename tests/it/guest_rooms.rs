@@ -7,7 +7,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::{alice, refused, sign_on, write, NOW};
+use crate::content_token::{alice, refused, sign_on, token, write, NOW};
 use crate::harness::{json_of, Backend, TestApp};
 use playgate::store::changes::ChangeKind;
 
@@ -45,18 +45,6 @@ async fn join(app: &TestApp, access: &str, room: &str) -> reqwest::Response {
 
 async fn status(app: &TestApp, access: &str, room: &str) -> reqwest::Response {
     room_call(app, Method::GET, access, room).await
-}
-
-async fn play(app: &TestApp, access: &str, content: &str) -> reqwest::Response {
-    app.http
-        .post(app.url(&format!(
-            "/ias/v2/content_token?content_id={content}&type=device"
-        )))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The `end` of a granted content token's rights.
@@ -113,7 +101,7 @@ async fn a_guest_watches_the_shared_channel_while_the_room_lives(b: Backend) {
     let app = TestApp::start(b).await;
     let host = alice(&app).await;
     let guest = fay(&app, "dev-fay-1").await;
-    refused(play(&app, &guest, SPORTS).await, 403, 40341).await;
+    refused(token(&app, &guest, SPORTS).await, 403, 40341).await;
 
     let room = json_of(open(&app, &host, "ed-ch-sports").await, 200).await;
     let room_id = room["roomId"].as_str().unwrap().to_owned();
@@ -130,11 +118,16 @@ async fn a_guest_watches_the_shared_channel_while_the_room_lives(b: Backend) {
         json!({ "roomId": room_id, "sharedContentId": "ed-ch-sports" })
     );
     let end = NOW + 4 * 3600;
-    assert_eq!(rights_end(play(&app, &guest, SPORTS).await).await, end);
+    assert_eq!(rights_end(token(&app, &guest, SPORTS).await).await, end);
     // The pass is for that channel only, and for the joined device only.
-    refused(play(&app, &guest, "DRM_vod-premium_DASH").await, 403, 40341).await;
+    refused(
+        token(&app, &guest, "DRM_vod-premium_DASH").await,
+        403,
+        40341,
+    )
+    .await;
     let guest_tablet = fay(&app, "dev-fay-2").await;
-    refused(play(&app, &guest_tablet, SPORTS).await, 403, 40341).await;
+    refused(token(&app, &guest_tablet, SPORTS).await, 403, 40341).await;
 
     let st = json_of(status(&app, &host, &room_id).await, 200).await;
     assert_eq!(
@@ -170,7 +163,7 @@ async fn a_guest_watches_the_shared_channel_while_the_room_lives(b: Backend) {
     // When the room ends the pass ends; nobody joins a closed room.
     app.clock.advance_ms(4 * 3600 * 1000);
     let guest = fay(&app, "dev-fay-1").await;
-    refused(play(&app, &guest, SPORTS).await, 403, 40341).await;
+    refused(token(&app, &guest, SPORTS).await, 403, 40341).await;
     let guest_tablet = fay(&app, "dev-fay-2").await;
     refused(join(&app, &guest_tablet, &room_id).await, 403, 40370).await;
     // The host may open a new one (for another channel too, now).
@@ -189,7 +182,7 @@ async fn rooms_count_devices_or_accounts(b: Backend) {
     let fay_2 = fay(&app, "dev-fay-2").await;
     json_of(join(&app, &fay_1, &room_id).await, 200).await;
     refused(join(&app, &fay_2, &room_id).await, 403, 40371).await;
-    refused(play(&app, &fay_2, SPORTS).await, 403, 40341).await;
+    refused(token(&app, &fay_2, SPORTS).await, 403, 40341).await;
     // One live room per host: another channel is a conflict meanwhile.
     json_of(open(&app, &host, "ed-ch-news").await, 409).await;
 
@@ -209,7 +202,7 @@ async fn rooms_count_devices_or_accounts(b: Backend) {
     json_of(join(&app, &fay_1, &room_id).await, 200).await;
     // An ACCOUNT room's pass holds for every device of the account.
     let end = NOW + 5 * 3600 + 3600;
-    assert_eq!(rights_end(play(&app, &fay_2, SPORTS).await).await, end);
+    assert_eq!(rights_end(token(&app, &fay_2, SPORTS).await).await, end);
     json_of(join(&app, &fay_2, &room_id).await, 200).await;
     let nia = outsider(&app).await;
     json_of(status(&app, &nia, &room_id).await, 404).await;
@@ -242,7 +235,7 @@ async fn only_entitled_hosts_open_rooms(b: Backend) {
     let room_id = room["roomId"].as_str().unwrap().to_owned();
     json_of(join(&app, &guest, &room_id).await, 200).await;
     assert_eq!(
-        rights_end(play(&app, &guest, SPORTS).await).await,
+        rights_end(token(&app, &guest, SPORTS).await).await,
         NOW + 3600
     );
     // Fay, now a guest, may not open a room for the channel herself.
@@ -289,7 +282,7 @@ async fn passes_answer_with_the_store_closed(b: Backend) {
     )
     .await;
     app.state.store.close().await;
-    json_of(play(&app, &guest, SPORTS).await, 200).await;
+    json_of(token(&app, &guest, SPORTS).await, 200).await;
     app.stop().await;
 }
 

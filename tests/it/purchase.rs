@@ -17,7 +17,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::content_token::{
-    add_content, add_product, alice, content, iso, product, refused, sign_on, write, DAY, NOW,
+    add_content, add_product, alice, ask, content, iso, product, refused, sign_on, token, write,
+    DAY, NOW,
 };
 use crate::harness::{json_of, scalar, Backend, TestApp};
 
@@ -34,18 +35,6 @@ async fn buy(app: &TestApp, access: &str, product: &str, xcid: Option<&str>) -> 
         r = r.header("x-correlation-id", id);
     }
     r.send().await.unwrap()
-}
-
-async fn content_token(app: &TestApp, access: &str, content_id: &str) -> reqwest::Response {
-    app.http
-        .post(app.url(&format!(
-            "/ias/v2/content_token?content_id={content_id}&type=device"
-        )))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The caller's entitlements for `product` as RMG lists them.
@@ -95,7 +84,7 @@ async fn a_purchase_is_playable_at_once(b: Backend) {
     .await;
     let access = alice(&app).await;
     refused(
-        content_token(&app, &access, "DRM_vod-premium_DASH").await,
+        token(&app, &access, "DRM_vod-premium_DASH").await,
         403,
         40341,
     )
@@ -107,11 +96,7 @@ async fn a_purchase_is_playable_at_once(b: Backend) {
         body,
         json!({ "productId": "prod-premium", "purchaseAuthRequestReference": "buy-premium-1" })
     );
-    json_of(
-        content_token(&app, &access, "DRM_vod-premium_DASH").await,
-        200,
-    )
-    .await;
+    json_of(token(&app, &access, "DRM_vod-premium_DASH").await, 200).await;
 
     let listed = rmg_entitlements(&app, &access, "prod-premium").await;
     assert_eq!(listed["totalRecords"], 1, "{listed}");
@@ -187,16 +172,13 @@ async fn ppv_is_sold_until_kick_off(b: Backend) {
         listed["resourceSet"][0]["expiryDate"],
         iso(start + 3 * 3600)
     );
-    let r = app
-        .http
-        .post(app.url(
-            "/ias/v2/ppv_content_token?content_id=DRM_ch-sports_DASH&type=device&event_id=ppv-final",
-        ))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let r = ask(
+        &app,
+        &access,
+        "/ias/v2/ppv_content_token",
+        "content_id=DRM_ch-sports_DASH&type=device&event_id=ppv-final",
+    )
+    .await;
     json_of(r, 200).await;
 
     // One second before kick-off Fay may still buy; at kick-off she may not.
@@ -241,7 +223,7 @@ async fn sale_windows_and_rentals(b: Backend) {
     )
     .await;
     // Her one play used (recorded behind the content token): she may rent it again.
-    json_of(content_token(&app, &access, "DRM_vod-rent").await, 200).await;
+    json_of(token(&app, &access, "DRM_vod-rent").await, 200).await;
     let id = scalar_text(
         &app,
         "SELECT id FROM entitlements WHERE product_id = 'prod-rent'",

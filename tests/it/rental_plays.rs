@@ -10,21 +10,9 @@ use playgate::core::status::ProductType;
 use playgate::store::Store;
 
 use crate::content_token::{
-    add_content, add_product, alice, content, grant, product, refused, DAY, NOW,
+    add_content, add_product, alice, content, grant, product, refused, token, DAY, NOW,
 };
 use crate::harness::{json_of, Backend, TestApp};
-
-async fn token(app: &TestApp, access: &str, content_id: &str) -> reqwest::Response {
-    app.http
-        .post(app.url(&format!(
-            "/ias/v2/content_token?content_id={content_id}&type=device"
-        )))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-}
 
 /// `(plays_used, first_play_at, last_play_at)` of an entitlement, read at once.
 pub(crate) async fn plays(store: &Store, id: &str) -> (i64, i64, i64) {
@@ -44,12 +32,21 @@ pub(crate) async fn plays(store: &Store, id: &str) -> (i64, i64, i64) {
     )
 }
 
-/// Waits (bounded) until the entitlement's last play is `at`; returns its plays.
+/// Waits (bounded) until the entitlement's last play is `at` in the store and
+/// in the node's snapshot; returns its plays.
 pub(crate) async fn recorded(app: &TestApp, id: &str, at: i64) -> (i64, i64, i64) {
     for _ in 0..200 {
         let p = plays(&app.state.store, id).await;
         if p.2 == at {
-            return p;
+            // ...and until this node's snapshot has folded the play in.
+            let head = crate::harness::scalar(app, "SELECT MAX(id) FROM changes").await;
+            for _ in 0..200 {
+                if app.state.snapshot.load().version >= head {
+                    return p;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            panic!("the snapshot did not reach change {head}");
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }

@@ -125,17 +125,31 @@ fn replay(p: Purchase, req: &PurchaseRequest<'_>) -> Result<Purchased, PlaneErro
     })
 }
 
-/// The answer for an account that holds the product: the purchase a
-/// repeated correlation id names (it may have committed since the first look),
-/// else the refusal.
-async fn held(
+/// Checks the account does not hold the product already. When it does, the
+/// answer is the purchase a repeated correlation id names (it may have
+/// committed since the first look: `Ok(Some)`), else the refusal.
+async fn not_held(
     conn: &mut sqlx::AnyConnection,
     tenant: &str,
     req: &PurchaseRequest<'_>,
-) -> Result<Purchased, PlaneError> {
+    max_plays: Option<i64>,
+    now: i64,
+) -> Result<Option<Purchased>, PlaneError> {
+    let holds = purchase_store::holds(
+        &mut *conn,
+        tenant,
+        req.account_id,
+        req.product_id,
+        max_plays,
+        now,
+    )
+    .await?;
+    if !holds {
+        return Ok(None);
+    }
     if let Some(xcid) = req.correlation_id {
         if let Some(p) = purchase_store::by_correlation(&mut *conn, tenant, xcid).await? {
-            return replay(p, req);
+            return replay(p, req).map(Some);
         }
     }
     Err(refused(
@@ -188,17 +202,8 @@ impl Plane {
                 .await?
                 .ok_or(PlaneError::NotFound("product"))?;
             let window = sale_window(&terms, now)?;
-            if purchase_store::holds(
-                &mut conn,
-                tenant,
-                req.account_id,
-                req.product_id,
-                terms.max_plays,
-                now,
-            )
-            .await?
-            {
-                return held(&mut conn, tenant, &req).await;
+            if let Some(earlier) = not_held(&mut conn, tenant, &req, terms.max_plays, now).await? {
+                return Ok(earlier);
             }
             let settings = tenant_store::get(&mut *conn, tenant)
                 .await?
@@ -222,17 +227,8 @@ impl Plane {
                 return replay(p, &req);
             }
         }
-        if purchase_store::holds(
-            tx.conn(),
-            tenant,
-            req.account_id,
-            req.product_id,
-            terms.max_plays,
-            now,
-        )
-        .await?
-        {
-            return held(tx.conn(), tenant, &req).await;
+        if let Some(earlier) = not_held(tx.conn(), tenant, &req, terms.max_plays, now).await? {
+            return Ok(earlier);
         }
         let entitlement = Entitlement {
             tenant_id: tenant.to_owned(),
