@@ -112,7 +112,9 @@ impl Syncer {
 
     /// Folds a batch of changes into the playback part: the accounts the batch
     /// names are re-read one by one; a catalogue change re-reads that tenant's
-    /// catalogue; a profile change or a bulk ("*") entry re-reads the tenant.
+    /// catalogue; a guest-room change re-reads its guest passes (those of
+    /// rooms still open); a profile change or a bulk ("*") entry re-reads the
+    /// tenant.
     async fn apply_playback(
         &self,
         snapshot: &mut Snapshot,
