@@ -87,6 +87,16 @@ impl RoomSettings {
     }
 }
 
+/// A channel a room may be opened for, and the tenant's room settings.
+#[derive(Debug, Clone)]
+pub struct RoomChannel {
+    /// The channel's technical id (what `decide` is asked about).
+    pub channel_id: String,
+    pub editorial_id: String,
+    settings: RoomSettings,
+    count_base: CountBase,
+}
+
 /// Who is calling: the access token's account and device.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller<'a> {
@@ -132,30 +142,43 @@ impl Plane {
         Ok((s, base))
     }
 
-    /// The channel a room request names by editorial id (or channel id):
-    /// `(channel id, editorial id)`. 404 when rooms are off or it is unknown.
+    /// The channel a room request names by editorial id (or channel id),
+    /// with the tenant's room settings. 404 when rooms are off or it is unknown.
     pub async fn guest_room_channel(
         &self,
         tenant: &str,
         editorial_channel_id: &str,
-    ) -> Result<(String, String), PlaneError> {
+    ) -> Result<RoomChannel, PlaneError> {
         super::validate::text("editorialChannelId", editorial_channel_id, 256)?;
-        self.room_settings(tenant).await?;
-        room_store::channel(self.store.pool(), tenant, editorial_channel_id)
-            .await?
-            .ok_or(PlaneError::NotFound("channel"))
+        let (settings, count_base) = self.room_settings(tenant).await?;
+        let (channel_id, editorial_id) =
+            room_store::channel(self.store.pool(), tenant, editorial_channel_id)
+                .await?
+                .ok_or(PlaneError::NotFound("channel"))?;
+        Ok(RoomChannel {
+            channel_id,
+            editorial_id,
+            settings,
+            count_base,
+        })
     }
 
-    /// Opens the host's room for `channel` (already resolved and authorised:
-    /// the host may watch it until `rights_end`, epoch seconds).
+    /// Opens the host's room for `channel` (resolved by
+    /// [`Plane::guest_room_channel`] and authorised: the host may watch it
+    /// until `rights_end`, epoch seconds).
     pub async fn open_guest_room(
         &self,
         tenant: &str,
         host: Caller<'_>,
-        (channel_id, editorial_id): (&str, &str),
+        channel: RoomChannel,
         rights_end: i64,
     ) -> Result<Room, PlaneError> {
-        let (settings, count_base) = self.room_settings(tenant).await?;
+        let RoomChannel {
+            channel_id,
+            editorial_id,
+            settings,
+            count_base,
+        } = channel;
         let now = self.now_s();
         let end = now.saturating_add(settings.duration_s).min(rights_end);
         if end <= now {
@@ -179,8 +202,8 @@ impl Plane {
             id: new_room_id()?,
             host_account_id: host.account_id.to_owned(),
             host_device_id: host.device_id.to_owned(),
-            channel_id: channel_id.to_owned(),
-            editorial_channel_id: editorial_id.to_owned(),
+            channel_id,
+            editorial_channel_id: editorial_id,
             start_at: now,
             end_at: end,
             count_base,

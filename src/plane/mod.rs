@@ -83,25 +83,23 @@ impl Plane {
 
     /// Commits `tx` and wakes this node's sync loop without waiting for it
     /// (background writers, whose callers are not waiting to see the change).
-    pub async fn commit_in_background(&self, tx: WriteTx) -> Result<(), PlaneError> {
-        if let (Some(change), Some(sync)) = (tx.commit().await?, &self.sync) {
-            sync.committed
-                .send_modify(|head| *head = (*head).max(change));
-        }
-        Ok(())
+    /// Returns the change id to wait for, when it changed fast-path data on a
+    /// node that syncs.
+    pub async fn commit_in_background(&self, tx: WriteTx) -> Result<Option<i64>, PlaneError> {
+        let (Some(change), Some(sync)) = (tx.commit().await?, &self.sync) else {
+            return Ok(None);
+        };
+        sync.committed
+            .send_modify(|head| *head = (*head).max(change));
+        Ok(Some(change))
     }
 
     /// Commits `tx` and, if it changed fast-path data, waits (briefly) until this
     /// node's snapshot includes the change, so the caller's next request sees it.
     pub async fn commit(&self, tx: WriteTx) -> Result<(), PlaneError> {
-        let Some(change) = tx.commit().await? else {
+        let (Some(change), Some(sync)) = (self.commit_in_background(tx).await?, &self.sync) else {
             return Ok(());
         };
-        let Some(sync) = &self.sync else {
-            return Ok(());
-        };
-        sync.committed
-            .send_modify(|head| *head = (*head).max(change));
         let mut applied = sync.applied.clone();
         let waited = tokio::time::timeout(
             Duration::from_secs(2),

@@ -149,6 +149,7 @@ impl Plane {
             tx.record_change(tenant, ChangeKind::Entitlement, account, now)
                 .await?;
         }
-        self.commit_in_background(tx).await
+        self.commit_in_background(tx).await?;
+        Ok(())
     }
 }

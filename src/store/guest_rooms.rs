@@ -216,7 +216,7 @@ where
             Ok(PassRow {
                 room_id: r.try_get("id")?,
                 account_id: r.try_get("account_id")?,
-                device_id: (base != "ACCOUNT").then_some(device),
+                device_id: (CountBase::parse(&base) != Some(CountBase::Account)).then_some(device),
                 channel_id: r.try_get("channel_id")?,
                 start_at: r.try_get("start_at")?,
                 end_at: r.try_get("end_at")?,

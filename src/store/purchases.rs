@@ -91,7 +91,7 @@ pub struct SaleTerms {
     pub max_plays: Option<i64>,
     pub price: String,
     /// PPV: the earliest start and latest end of the product's events; `None`
-    /// when it sells no event.
+    /// when it sells no event (or is not PPV).
     pub events: Option<(i64, i64)>,
 }
 
@@ -113,16 +113,21 @@ pub async fn sale_terms(
     let kind: String = r.try_get("product_type")?;
     let product_type = ProductType::parse(&kind)
         .ok_or_else(|| StoreError::Corrupt(format!("product type {kind}")))?;
-    let span = sqlx::query(
-        "SELECT MIN(start_at) AS first_start, MAX(end_at) AS last_end FROM ppv_events \
-         WHERE tenant_id = $1 AND product_id = $2",
-    )
-    .bind(tenant)
-    .bind(product)
-    .fetch_one(&mut *conn)
-    .await?;
-    let first: Option<i64> = span.try_get("first_start")?;
-    let last: Option<i64> = span.try_get("last_end")?;
+    let events = if product_type == ProductType::Ppv {
+        let span = sqlx::query(
+            "SELECT MIN(start_at) AS first_start, MAX(end_at) AS last_end FROM ppv_events \
+             WHERE tenant_id = $1 AND product_id = $2",
+        )
+        .bind(tenant)
+        .bind(product)
+        .fetch_one(&mut *conn)
+        .await?;
+        let first: Option<i64> = span.try_get("first_start")?;
+        let last: Option<i64> = span.try_get("last_end")?;
+        first.zip(last)
+    } else {
+        None
+    };
     Ok(Some(SaleTerms {
         product_type,
         start_purchase: r.try_get("start_purchase")?,
@@ -131,7 +136,7 @@ pub async fn sale_terms(
         rental_period_s: r.try_get("rental_period_s")?,
         max_plays: r.try_get("max_plays")?,
         price: r.try_get("price")?,
-        events: first.zip(last),
+        events,
     }))
 }
 

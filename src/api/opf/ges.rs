@@ -13,7 +13,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::content_token::{denial_error, playback_of};
-use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
 use crate::app::AppState;
 use crate::core::decide::{decide, Basis, Denial, Purpose, Request};
@@ -79,7 +79,7 @@ pub async fn create_room(
     JsonBody(body, ..): JsonBody<CreateRoomIn, Opf>,
 ) -> OpfResult<Json<RoomIdOut>> {
     let tenant = signed_on.tenant.id();
-    let (channel_id, editorial_id) = state
+    let channel = state
         .plane
         .guest_room_channel(tenant, &body.create_room.editorial_channel_id)
         .await?;
@@ -89,7 +89,7 @@ pub async fn create_room(
         let request = Request {
             account_id: &claims.account_id,
             device_id: &claims.device_id,
-            content_id: &channel_id,
+            content_id: &channel.channel_id,
             client_ip,
             in_home_claim: claims.in_home == Some(true),
             purpose: Purpose::Play,
@@ -98,12 +98,7 @@ pub async fn create_room(
         let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
         if let Basis::Guest { .. } = grant.basis {
             // Watching as someone's guest is not a right to invite others.
-            return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                codes::NOT_ENTITLED,
-                Denial::NotEntitled.message(),
-            )
-            .into());
+            return Err(denial_error(Denial::NotEntitled).into());
         }
         if grant.end == OPEN_END {
             i64::MAX
@@ -113,12 +108,7 @@ pub async fn create_room(
     };
     let room = state
         .plane
-        .open_guest_room(
-            tenant,
-            caller(&signed_on),
-            (&channel_id, &editorial_id),
-            rights_end,
-        )
+        .open_guest_room(tenant, caller(&signed_on), channel, rights_end)
         .await?;
     Ok(Json(RoomIdOut { room_id: room.id }))
 }
