@@ -11,7 +11,7 @@ use playgate::store::changes::ChangeKind;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, Backend, TestApp, T0_MS};
+use crate::harness::{json_of, update_account, Backend, TestApp, T0_MS};
 
 pub(crate) const NOW: i64 = T0_MS / 1000;
 pub(crate) const DAY: i64 = 86_400;
@@ -30,6 +30,11 @@ pub(crate) async fn sign_on(app: &TestApp, user: &str, password: &str, client: &
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// Fay (`acc-full`, entitled to prod-basic only) on one of her devices.
+pub(crate) async fn fay(app: &TestApp, device: &str) -> String {
+    sign_on(app, "fay@demo.playgate", "fay-demo-pass", device).await
 }
 
 pub(crate) async fn alice(app: &TestApp) -> String {
@@ -309,22 +314,10 @@ async fn account_and_device_rules(b: Backend) {
     let access = alice(&app).await;
     granted(&app, token(&app, &access, ENTITLED).await).await;
     for (status, code) in [("SUSPENDED", 20002), ("CANCELLED", 20001)] {
-        let r = app
-            .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-            .json(&json!({ "status": status }))
-            .send()
-            .await
-            .unwrap();
-        json_of(r, 200).await;
+        update_account(&app, "acc-active", json!({ "status": status })).await;
         refused(token(&app, &access, ENTITLED).await, 403, code).await;
     }
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-        .json(&json!({ "status": "ACTIVE" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-active", json!({ "status": "ACTIVE" })).await;
     granted(&app, token(&app, &access, ENTITLED).await).await;
 
     // Approval on (the default profile) and the device unapproved: refused;
@@ -432,13 +425,7 @@ async fn content_rules(b: Backend) {
     home.in_home_only = true;
     add_content(&app, home, Some("prod-basic")).await;
     refused(token(&app, &access, "DRM_vod-home").await, 403, 40345).await;
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-        .json(&json!({ "homeIps": ["127.0.0.1"] }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-active", json!({ "homeIps": ["127.0.0.1"] })).await;
     granted(&app, token(&app, &access, "DRM_vod-home").await).await;
 
     // Device classes: a Mobile-only product does not cover alice's SmartTV.
@@ -531,7 +518,7 @@ async fn ppv_rules(b: Backend) {
         Some(start + 3 * 3600),
     )
     .await;
-    let fay = sign_on(&app, "fay@demo.playgate", "fay-demo-pass", "dev-fay-1").await;
+    let fay = fay(&app, "dev-fay-1").await;
     refused(ask(&app, &fay, path, &ppv("ppv-final")).await, 403, 40346).await;
     let access = alice(&app).await;
     granted(&app, ask(&app, &access, path, &ppv("ppv-final")).await).await;

@@ -7,16 +7,12 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::{alice, refused, sign_on, token, write, NOW};
+use crate::content_token::{alice, fay, refused, token, write, NOW};
 use crate::harness::{json_of, Backend, TestApp};
 use playgate::store::changes::ChangeKind;
 
 const ROOMS: &str = "/ges/v1/user/room";
 const SPORTS: &str = "DRM_ch-sports_DASH";
-
-async fn fay(app: &TestApp, device: &str) -> String {
-    sign_on(app, "fay@demo.playgate", "fay-demo-pass", device).await
-}
 
 async fn open(app: &TestApp, access: &str, channel: &str) -> reqwest::Response {
     app.http

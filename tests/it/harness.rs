@@ -238,6 +238,18 @@ impl TestApp {
     }
 }
 
+/// An operator's ADM update of a demo account (`PUT /adm/v1/accounts/{id}`),
+/// which must succeed.
+pub async fn update_account(app: &TestApp, id: &str, body: serde_json::Value) {
+    let r = app
+        .operator(reqwest::Method::PUT, &format!("/adm/v1/accounts/{id}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await;
+}
+
 /// The single integer a query returns (counts, flags) from a store.
 pub async fn scalar_in(store: &Store, sql: &str) -> i64 {
     use sqlx::Row as _;

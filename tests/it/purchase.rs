@@ -13,14 +13,13 @@ use axum::routing::post;
 use axum::{Json, Router};
 use playgate::core::status::ProductType;
 use playgate::store::changes::ChangeKind;
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::content_token::{
-    add_content, add_product, alice, ask, content, iso, product, refused, sign_on, token, write,
-    DAY, NOW,
+    add_content, add_product, alice, ask, content, fay, iso, product, refused, token, write, DAY,
+    NOW,
 };
-use crate::harness::{json_of, scalar, Backend, TestApp};
+use crate::harness::{json_of, scalar, update_account, Backend, TestApp};
 
 const PURCHASE: &str = "/purchase_service/v1/user/product/actions/purchase";
 
@@ -137,7 +136,7 @@ async fn a_purchase_is_playable_at_once(b: Backend) {
     )
     .await;
     // Another account reusing her correlation id gets no answer about it.
-    let fay = sign_on(&app, "fay@demo.playgate", "fay-demo-pass", "dev-fay-1").await;
+    let fay = fay(&app, "dev-fay-1").await;
     let r = buy(&app, &fay, "prod-premium", Some("buy-premium-1")).await;
     let body = json_of(r, 409).await;
     assert!(!body.to_string().contains("acc-active"), "{body}");
@@ -183,7 +182,7 @@ async fn ppv_is_sold_until_kick_off(b: Backend) {
 
     // One second before kick-off Fay may still buy; at kick-off she may not.
     app.clock.advance_ms((7 * DAY - 1) * 1000);
-    let fay = sign_on(&app, "fay@demo.playgate", "fay-demo-pass", "dev-fay-1").await;
+    let fay = fay(&app, "dev-fay-1").await;
     app.clock.advance_ms(1000);
     refused(
         buy(&app, &fay, "prod-ppv-final", Some("ppv-fay")).await,
@@ -249,7 +248,7 @@ async fn sale_windows_and_rentals(b: Backend) {
     )
     .await;
     app.clock.advance_ms(DAY * 1000);
-    let fay = sign_on(&app, "fay@demo.playgate", "fay-demo-pass", "dev-fay-1").await;
+    let fay = fay(&app, "dev-fay-1").await;
     refused(
         buy(&app, &fay, "prod-later", Some("later-3")).await,
         403,
@@ -274,7 +273,7 @@ async fn racing_purchases_buy_once(b: Backend) {
     }
     assert_eq!(count(&app, "purchases", "prod-premium").await, 1);
 
-    let fay = sign_on(&app, "fay@demo.playgate", "fay-demo-pass", "dev-fay-1").await;
+    let fay = fay(&app, "dev-fay-1").await;
     let ids: Vec<String> = (0..8).map(|i| format!("race-fay-{i}")).collect();
     let answers = futures_util::future::join_all(
         ids.iter()
@@ -497,13 +496,7 @@ async fn bad_purchases(b: Backend) {
         20004,
     )
     .await;
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-        .json(&json!({ "status": "SUSPENDED" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-active", json!({ "status": "SUSPENDED" })).await;
     refused(
         buy(&app, &access, "prod-premium", Some("bad-2")).await,
         403,

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, scalar, Backend, TestApp};
+use crate::harness::{json_of, scalar, update_account, Backend, TestApp};
 
 const SIGN_ON: &str = "/ias/v3/token/actions/signOnByUserNamePassword";
 
@@ -146,13 +146,7 @@ async fn documented_refusals(b: Backend) {
         "20002:403"
     );
 
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-suspended")
-        .json(&json!({ "status": "CANCELLED" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-suspended", json!({ "status": "CANCELLED" })).await;
     let sam = json!({ "username": "sam@demo.playgate", "password": "sam-demo-pass", "clientId": "dev-sam-phone" });
     assert_eq!(
         json_of(sign_on(&app, sam).await, 403).await["resultCode"],
@@ -272,13 +266,7 @@ async fn refresh_rotates_and_sign_out_revokes(b: Backend) {
     );
 
     // Refresh re-checks the account.
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-        .json(&json!({ "status": "SUSPENDED" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-active", json!({ "status": "SUSPENDED" })).await;
     assert_eq!(
         json_of(
             with_bearer(&app, "/ias/v3/token/actions/refresh", &refresh2).await,
@@ -287,13 +275,7 @@ async fn refresh_rotates_and_sign_out_revokes(b: Backend) {
         .await["resultCode"],
         "20002:403"
     );
-    let r = app
-        .operator(Method::PUT, "/adm/v1/accounts/acc-active")
-        .json(&json!({ "status": "ACTIVE" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await;
+    update_account(&app, "acc-active", json!({ "status": "ACTIVE" })).await;
 
     // Sign-out ends the whole chain at once.
     let r = with_bearer(&app, "/ias/v3/token/actions/signOut", &access2).await;
