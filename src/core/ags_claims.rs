@@ -31,7 +31,7 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn contains(&self, aud: &str) -> bool {
+    pub fn contains(&self, aud: &str) -> bool {
         match self {
             Self::One(a) => a == aud,
             Self::Many(all) => all.iter().any(|a| a == aud),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::core::inhome::{InHomeKey, InHomeRing};
 use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
+use crate::core::operator_jwt::OperatorIssuer;
 use crate::core::snapshot::{Revoked, Snapshot, TenantView};
 use crate::store::keys::{self as key_store, SigningKey};
 use crate::store::revocations::{self, RevocationKind};
@@ -87,6 +88,20 @@ fn jwks(keys: &[&SigningKey]) -> Arc<str> {
     Arc::from(serde_json::json!({ "keys": public }).to_string())
 }
 
+/// The tenant's operator-token issuer. Settings that do not parse leave the
+/// tenant with API keys only (closed, not open) and are logged: one operator's
+/// typo must not stop a node from starting or refreshing its snapshot.
+fn operator_issuer(tenant: &str, settings: &serde_json::Value) -> Option<Arc<OperatorIssuer>> {
+    let value = settings.get("operatorJwt")?;
+    match OperatorIssuer::from_settings(value) {
+        Ok(issuer) => Some(Arc::new(issuer)),
+        Err(reason) => {
+            tracing::warn!(tenant, %reason, "operatorJwt settings refused; operator JWTs are not accepted");
+            None
+        }
+    }
+}
+
 pub(super) async fn tenants(
     store: &Store,
 ) -> Result<HashMap<Box<str>, Arc<TenantView>>, StoreError> {
@@ -105,6 +120,7 @@ pub(super) async fn tenants(
             }
         };
         let keys: Vec<&SigningKey> = all_keys.iter().filter(|k| k.tenant_id == t.id).collect();
+        let operator_issuer = operator_issuer(&t.id, &t.settings);
         map.insert(
             t.id.clone().into_boxed_str(),
             Arc::new(TenantView {
@@ -116,6 +132,7 @@ pub(super) async fn tenants(
                 content_keys: Arc::new(ring(&keys, KeyPurpose::Content)),
                 jwks: jwks(&keys),
                 in_home_keys: Arc::new(in_home_ring(&keys)),
+                operator_issuer,
             }),
         );
     }

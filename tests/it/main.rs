@@ -19,6 +19,7 @@ mod guest_rooms;
 mod in_home;
 mod layout;
 mod limited_tokens;
+mod operator_jwt;
 mod ops;
 mod purchase;
 mod rental_plays;

@@ -26,6 +26,12 @@ pub enum TokenError {
     Revoked,
     /// `aud` (or the auth service a token was issued for) is not this use's.
     WrongAudience,
+    /// `iss` is not the issuer this use trusts.
+    WrongIssuer,
+    /// The token does not carry the scope this use requires.
+    InsufficientScope,
+    /// `exp` lies further ahead than the issuer's configured token lifetime.
+    LifetimeTooLong,
 }
 
 impl TokenError {
@@ -45,6 +51,9 @@ impl TokenError {
             Self::WrongType => "token is of the wrong type for this call",
             Self::Revoked => "token has been revoked",
             Self::WrongAudience => "token is not for this service",
+            Self::WrongIssuer => "token is from an issuer this tenant does not trust",
+            Self::InsufficientScope => "token lacks the required scope",
+            Self::LifetimeTooLong => "token lifetime exceeds the issuer's limit",
         }
     }
 }

@@ -16,11 +16,11 @@ pub struct Verified {
 }
 
 #[derive(Deserialize)]
-struct Header<'a> {
+pub(super) struct Header<'a> {
     #[serde(borrow, default)]
     alg: Option<&'a str>,
     #[serde(borrow, default)]
-    kid: Option<&'a str>,
+    pub(super) kid: Option<&'a str>,
 }
 
 /// Largest token accepted (bytes); bigger ones are refused before decoding.
@@ -48,7 +48,7 @@ pub fn verify_with_key(key: &RingKey, token: &str, now_s: i64) -> Result<Verifie
 }
 
 /// The header's `alg`, refusing unsigned tokens.
-fn signed_alg<'h>(header: &Header<'h>) -> Result<&'h str, TokenError> {
+pub(super) fn signed_alg<'h>(header: &Header<'h>) -> Result<&'h str, TokenError> {
     match header.alg {
         None => Err(TokenError::Unsigned),
         Some(a) if a.eq_ignore_ascii_case("none") => Err(TokenError::Unsigned),
@@ -57,15 +57,15 @@ fn signed_alg<'h>(header: &Header<'h>) -> Result<&'h str, TokenError> {
 }
 
 /// A token split into its three parts, header decoded from base64.
-struct Parsed<'a> {
+pub(super) struct Parsed<'a> {
     header_json: Vec<u8>,
-    signed: &'a [u8],
+    pub(super) signed: &'a [u8],
     payload_b64: &'a str,
     signature_b64: &'a str,
 }
 
 impl<'a> Parsed<'a> {
-    fn split(token: &'a str) -> Result<Parsed<'a>, TokenError> {
+    pub(super) fn split(token: &'a str) -> Result<Parsed<'a>, TokenError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(TokenError::Malformed);
         }
@@ -89,7 +89,7 @@ impl<'a> Parsed<'a> {
         })
     }
 
-    fn header(&self) -> Result<Header<'_>, TokenError> {
+    pub(super) fn header(&self) -> Result<Header<'_>, TokenError> {
         serde_json::from_slice(&self.header_json).map_err(|_| TokenError::Malformed)
     }
 
@@ -101,9 +101,7 @@ impl<'a> Parsed<'a> {
         if key.verify_until.is_some_and(|until| now_s > until) {
             return Err(TokenError::KeyRetired);
         }
-        let signature = URL_SAFE_NO_PAD
-            .decode(self.signature_b64)
-            .map_err(|_| TokenError::Malformed)?;
+        let signature = self.signature()?;
         let ok = match &key.verifier {
             Verifier::Hmac(k) => ring::hmac::verify(k, self.signed, &signature).is_ok(),
             Verifier::Es256(pk) | Verifier::EdDsa(pk) | Verifier::Rs256(pk) => {
@@ -113,12 +111,21 @@ impl<'a> Parsed<'a> {
         if !ok {
             return Err(TokenError::BadSignature);
         }
-        let payload = URL_SAFE_NO_PAD
-            .decode(self.payload_b64)
-            .map_err(|_| TokenError::Malformed)?;
         Ok(Verified {
             kid: key.kid.clone(),
-            payload,
+            payload: self.payload()?,
         })
+    }
+
+    pub(super) fn signature(&self) -> Result<Vec<u8>, TokenError> {
+        URL_SAFE_NO_PAD
+            .decode(self.signature_b64)
+            .map_err(|_| TokenError::Malformed)
+    }
+
+    pub(super) fn payload(&self) -> Result<Vec<u8>, TokenError> {
+        URL_SAFE_NO_PAD
+            .decode(self.payload_b64)
+            .map_err(|_| TokenError::Malformed)
     }
 }

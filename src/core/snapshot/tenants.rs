@@ -46,6 +46,9 @@ pub struct TenantView {
     pub jwks: Arc<str>,
     /// In-home string keys, derived from the access keys (see [`crate::core::inhome`]).
     pub in_home_keys: Arc<crate::core::inhome::InHomeRing>,
+    /// The identity provider whose JWTs are accepted on operator APIs (settings
+    /// `operatorJwt`), if one is configured and valid.
+    pub operator_issuer: Option<Arc<crate::core::operator_jwt::OperatorIssuer>>,
 }
 
 impl TenantView {
@@ -60,6 +63,7 @@ impl TenantView {
             content_keys: Arc::default(),
             jwks: Arc::from(r#"{"keys":[]}"#),
             in_home_keys: Arc::default(),
+            operator_issuer: None,
         }
     }
 }
