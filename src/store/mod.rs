@@ -53,9 +53,9 @@ pub struct Store {
     /// SQLite has one writer; serialising writers here turns lock contention
     /// into a short queue instead of SQLITE_BUSY errors.
     write_gate: Option<Arc<Mutex<()>>>,
-    /// PostgreSQL: where to open the change listener (holds credentials;
-    /// never logged).
-    listen_url: Option<Redacted>,
+    /// PostgreSQL: the URL, for connections outside the pool (the change
+    /// listener, bulk reads). Holds credentials; never logged.
+    pg_url: Option<Redacted>,
 }
 
 /// A connection URL that `Debug` does not print (it may hold a password).
@@ -109,7 +109,7 @@ impl Store {
             pool,
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
-            listen_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
+            pg_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
         })
     }
 
@@ -121,7 +121,7 @@ impl Store {
     /// [`changes::CHANNEL`]); `None` on SQLite, where every writer is in this
     /// process.
     pub async fn change_listener(&self) -> Option<Result<sqlx::postgres::PgListener, StoreError>> {
-        let url = &*self.listen_url.as_ref()?.0;
+        let url = &*self.pg_url.as_ref()?.0;
         Some(
             async {
                 let mut l = sqlx::postgres::PgListener::connect(url).await?;
@@ -130,6 +130,25 @@ impl Store {
             }
             .await,
         )
+    }
+
+    /// PostgreSQL: `N` native connections of their own for a bulk read (closed
+    /// when dropped); `None` on SQLite.
+    pub(crate) async fn bulk_connections<const N: usize>(
+        &self,
+    ) -> Option<Result<[sqlx::postgres::PgConnection; N], StoreError>> {
+        use sqlx::Connection as _;
+        let url = &*self.pg_url.as_ref()?.0;
+        let mut out = Vec::with_capacity(N);
+        for _ in 0..N {
+            match sqlx::postgres::PgConnection::connect(url).await {
+                Ok(c) => out.push(c),
+                Err(e) => return Some(Err(e.into())),
+            }
+        }
+        Some(Ok(out
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("N connections"))))
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -412,6 +412,19 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         }
         if rows_in_tx >= ROWS_PER_TX {
             tx.commit().await?;
+            if report.accounts <= ROWS_PER_TX as u64
+                && plane.store.dialect() == crate::store::Dialect::Postgres
+            {
+                // PostgreSQL plans its foreign-key checks once per connection,
+                // from the statistics it has then: from freshly created, empty
+                // tables that is a sequential scan, run for every row inserted
+                // (quadratic: 1M accounts took hours). Statistics after the
+                // first transaction make the checks index lookups again.
+                sqlx::query("ANALYZE")
+                    .execute(plane.store.pool())
+                    .await
+                    .map_err(crate::store::StoreError::from)?;
+            }
             tx = plane.store.write().await?;
             rows_in_tx = 0;
         }
