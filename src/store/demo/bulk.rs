@@ -325,6 +325,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
     const CLASSES: &[&str] = &["SmartTV", "Mobile", "Tablet", "Browser", "STB"];
     let mut tx = plane.store.write().await?;
     let mut rows_in_tx = 0usize;
+    let mut analysed = false;
     for i in 0..spec.accounts {
         let id = format!("acc-{i:08}");
         let status = match rng.gen_range(0..100) {
@@ -409,17 +410,26 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
             ] {
                 ins.flush(&mut tx).await?;
             }
+            if !analysed && plane.store.dialect() == crate::store::Dialect::Postgres {
+                // PostgreSQL plans a connection's foreign-key checks once, from
+                // the statistics it has then: for freshly created, empty tables
+                // that is a sequential scan, run for every row inserted (the
+                // first 5 000 accounts took 30 s, 1M took hours). Statistics
+                // taken inside this transaction, after its first rows, make the
+                // checks index lookups (ANALYZE also replans cached plans).
+                sqlx::query("ANALYZE accounts, credentials, user_profiles, devices, entitlements")
+                    .execute(tx.conn())
+                    .await
+                    .map_err(crate::store::StoreError::from)?;
+                analysed = true;
+            }
         }
         if rows_in_tx >= ROWS_PER_TX {
             tx.commit().await?;
             if report.accounts <= ROWS_PER_TX as u64
                 && plane.store.dialect() == crate::store::Dialect::Postgres
             {
-                // PostgreSQL plans its foreign-key checks once per connection,
-                // from the statistics it has then: from freshly created, empty
-                // tables that is a sequential scan, run for every row inserted
-                // (quadratic: 1M accounts took hours). Statistics after the
-                // first transaction make the checks index lookups again.
+                // Statistics for the other pooled connections (see below).
                 sqlx::query("ANALYZE")
                     .execute(plane.store.pool())
                     .await
