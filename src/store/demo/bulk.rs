@@ -429,7 +429,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
             if report.accounts <= ROWS_PER_TX as u64
                 && plane.store.dialect() == crate::store::Dialect::Postgres
             {
-                // Statistics for the other pooled connections (see below).
+                // Statistics for the other pooled connections (see above).
                 sqlx::query("ANALYZE")
                     .execute(plane.store.pool())
                     .await
