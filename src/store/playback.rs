@@ -48,9 +48,10 @@ macro_rules! columns_for {
 }
 
 columns_for!(AnyRow, try_get);
-// The bulk queries' column types are fixed by the schema (TEXT, BIGINT), so the
-// per-value type-compatibility check is skipped (a measured tenth of the
-// decode time); a value of the wrong size still fails to decode, as an error.
+// The bulk queries' column types are fixed by the schema (TEXT, BIGINT; the
+// test `sync::a_full_load_joins_rows_to_their_accounts` reads them on PostgreSQL), so the per-value compatibility
+// check is skipped: with its type-info clones it was ~5 % of the start-up
+// profile at 1M accounts (docs/PERF.md).
 columns_for!(PgRow, try_get_unchecked);
 
 #[derive(Debug, Clone)]
