@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::claims::check_times;
+use super::claims::{check_foreign_times, check_times};
 use super::jwt::{self, RingKey, TokenError};
 use super::snapshot::TenantView;
 
@@ -76,14 +76,7 @@ pub fn verify_operator_auth(
     if claims.opf_tenant_id != tenant {
         return Err(TokenError::WrongTenant);
     }
-    check_times(
-        claims.iat.unwrap_or(i64::MIN),
-        claims.nbf,
-        claims.exp,
-        i64::MAX,
-        now_s,
-        leeway_s,
-    )?;
+    check_foreign_times(claims.iat, claims.nbf, claims.exp, now_s, leeway_s)?;
     Ok(claims)
 }
 

@@ -192,6 +192,17 @@ pub fn check_times(
     Ok(())
 }
 
+/// [`check_times`] for tokens of a foreign issuer: `iat` optional, no chain cap.
+pub fn check_foreign_times(
+    iat: Option<i64>,
+    nbf: Option<i64>,
+    exp: i64,
+    now_s: i64,
+    leeway_s: i64,
+) -> Result<(), TokenError> {
+    check_times(iat.unwrap_or(i64::MIN), nbf, exp, i64::MAX, now_s, leeway_s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

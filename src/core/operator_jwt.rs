@@ -15,7 +15,7 @@
 use serde::Deserialize;
 
 use super::ags_claims::Audience;
-use super::claims::check_times;
+use super::claims::check_foreign_times;
 use super::jwt::{self, PublicKeySet, TokenError};
 
 /// Longest lifetime accepted by default (`exp` at most this far ahead).
@@ -130,14 +130,7 @@ impl OperatorIssuer {
         if !claims.aud.contains(&self.audience) {
             return Err(TokenError::WrongAudience);
         }
-        check_times(
-            claims.iat.unwrap_or(i64::MIN),
-            claims.nbf,
-            claims.exp,
-            i64::MAX,
-            now_s,
-            leeway_s,
-        )?;
+        check_foreign_times(claims.iat, claims.nbf, claims.exp, now_s, leeway_s)?;
         if claims.exp.saturating_sub(now_s) > self.max_lifetime_s.saturating_add(leeway_s) {
             return Err(TokenError::LifetimeTooLong);
         }
