@@ -132,23 +132,15 @@ impl Store {
         )
     }
 
-    /// PostgreSQL: `N` native connections of their own for a bulk read (closed
-    /// when dropped); `None` on SQLite.
-    pub(crate) async fn bulk_connections<const N: usize>(
-        &self,
-    ) -> Option<Result<[sqlx::postgres::PgConnection; N], StoreError>> {
+    /// PostgreSQL: a native connection outside the pool, for a bulk read
+    /// (closed when dropped). An error on SQLite.
+    pub(crate) async fn pg_connection(&self) -> Result<sqlx::postgres::PgConnection, StoreError> {
         use sqlx::Connection as _;
-        let url = &*self.pg_url.as_ref()?.0;
-        let mut out = Vec::with_capacity(N);
-        for _ in 0..N {
-            match sqlx::postgres::PgConnection::connect(url).await {
-                Ok(c) => out.push(c),
-                Err(e) => return Some(Err(e.into())),
-            }
-        }
-        Some(Ok(out
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("N connections"))))
+        let url = self
+            .pg_url
+            .as_ref()
+            .ok_or_else(|| StoreError::Config("not a PostgreSQL store".into()))?;
+        Ok(sqlx::postgres::PgConnection::connect(&url.0).await?)
     }
 
     pub fn pool(&self) -> &AnyPool {

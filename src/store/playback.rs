@@ -202,8 +202,12 @@ pub async fn for_each_account(
     let entitlements_sql = format!("{ENTITLEMENTS} ORDER BY account_id{order}, id");
     // PostgreSQL: three native connections of their own (the `Any` driver
     // converts every value into an owned one first; native rows lend `&str`).
-    if let Some(bulk) = store.bulk_connections::<3>().await {
-        let [mut a, mut d, mut e] = bulk?;
+    if store.dialect() == Dialect::Postgres {
+        let (mut a, mut d, mut e) = (
+            store.pg_connection().await?,
+            store.pg_connection().await?,
+            store.pg_connection().await?,
+        );
         return merge(
             sqlx::query(&accounts_sql).bind(tenant).fetch(&mut a),
             sqlx::query(&devices_sql).bind(tenant).fetch(&mut d),
