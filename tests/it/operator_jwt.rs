@@ -9,11 +9,10 @@ use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use playgate::core::keys::{self, KeyAlg};
 use playgate::store::changes::ChangeKind;
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::content_token::{write, NOW};
-use crate::harness::{json_of, Backend, TestApp};
+use crate::harness::{json_of, Backend, TestApp, DEMO_KEY};
 
 const ISSUER: &str = "https://idp.operator.example/realms/back-office";
 const AUDIENCE: &str = "playgate-demo";
@@ -167,14 +166,7 @@ async fn idp_tokens_work_on_operator_apis(b: Backend) {
         .unwrap();
     assert_eq!(json_of(r, 201).await["_id"], "ent-by-jwt");
     // The API key still works beside the issuer.
-    json_of(
-        app.operator(Method::GET, "/adm/v1/accounts/acc-active")
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    json_of(read_account(&app, "demo", DEMO_KEY).await, 200).await;
 
     // Each rule, through HTTP.
     let cases = [
@@ -258,14 +250,7 @@ async fn idp_tokens_work_on_operator_apis(b: Backend) {
         "operator credential not valid for this tenant",
     )
     .await;
-    json_of(
-        app.operator(Method::GET, "/adm/v1/accounts/acc-active")
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    json_of(read_account(&app, "demo", DEMO_KEY).await, 200).await;
     app.stop().await;
 }
 
