@@ -426,15 +426,6 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         }
         if rows_in_tx >= ROWS_PER_TX {
             tx.commit().await?;
-            if report.accounts <= ROWS_PER_TX as u64
-                && plane.store.dialect() == crate::store::Dialect::Postgres
-            {
-                // Statistics for the other pooled connections (see above).
-                sqlx::query("ANALYZE")
-                    .execute(plane.store.pool())
-                    .await
-                    .map_err(crate::store::StoreError::from)?;
-            }
             tx = plane.store.write().await?;
             rows_in_tx = 0;
         }
