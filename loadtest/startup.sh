@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Time from `playgate serve` start to /readyz 200 (the first snapshot built
-# from the store), and the process's resident memory 2 s later.
+# from the store), and the process's resident memory 2 s later (VmRSS, and
+# its anonymous and file-backed parts).
 #
 #   loadtest/startup.sh DATA_DIR [PORT]
 #   PLAYGATE_STORAGE__DATABASE_URL=postgres://... loadtest/startup.sh DATA_DIR [PORT]
@@ -20,5 +21,5 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
 done
 end=$(date +%s.%N)
 sleep 2
-rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status")
-echo "ready after $(echo "$end - $start" | bc) s; VmRSS ${rss} kB"
+read -r rss anon file < <(awk '/^VmRSS/{r=$2} /^RssAnon/{a=$2} /^RssFile/{f=$2} END{print r, a, f}' "/proc/$pid/status")
+echo "ready after $(echo "$end - $start" | bc) s; VmRSS ${rss} kB (anonymous ${anon} kB, file ${file} kB)"

@@ -56,6 +56,9 @@ pub struct Store {
     /// PostgreSQL: the URL, for connections outside the pool (the change
     /// listener, bulk reads). Holds credentials; never logged.
     pg_url: Option<Redacted>,
+    /// SQLite: the database file, for the bulk reader's own connection
+    /// (`None` for an in-memory database, which only the pool can see).
+    sqlite_file: Option<Arc<std::path::Path>>,
 }
 
 /// A connection URL that `Debug` does not print (it may hold a password).
@@ -80,6 +83,10 @@ impl Store {
             return Err(StoreError::Config(
                 "database url must start with sqlite: or postgres://".into(),
             ));
+        };
+        let sqlite_file = match dialect {
+            Dialect::Sqlite => sqlite_file(url)?,
+            Dialect::Postgres => None,
         };
         let options: AnyConnectOptions = url
             .parse::<AnyConnectOptions>()
@@ -110,7 +117,14 @@ impl Store {
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             pg_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
+            sqlite_file,
         })
+    }
+
+    /// SQLite: the database file (see [`Store::connect`]); `None` on
+    /// PostgreSQL and for an in-memory database.
+    pub(crate) fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -256,6 +270,18 @@ impl WriteTx {
 /// Flags are stored as BIGINT 0/1 on both engines.
 pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
+}
+
+/// The file a `sqlite:` URL names, or `None` when it is an in-memory database.
+fn sqlite_file(url: &str) -> Result<Option<Arc<std::path::Path>>, StoreError> {
+    let options: sqlx::sqlite::SqliteConnectOptions = url
+        .parse()
+        .map_err(|e: sqlx::Error| StoreError::Config(format!("database url: {e}")))?;
+    let file = options.get_filename();
+    let in_memory = url.contains(":memory:")
+        || url.contains("mode=memory")
+        || file.to_string_lossy().starts_with("file:sqlx-in-memory");
+    Ok((!in_memory).then(|| file.into()))
 }
 
 pub(crate) fn flag_of(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {

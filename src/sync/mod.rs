@@ -248,7 +248,21 @@ impl Syncer {
                 }
             }
         }
-        tracing::info!(version = self.cell.load().version, "snapshot loaded");
+        let loaded = self.cell.load();
+        let (mut accounts, mut devices, mut entitlements) = (0, 0, 0);
+        for p in loaded.playback.values() {
+            let (d, e) = p.accounts.record_counts();
+            (accounts, devices, entitlements) =
+                (accounts + p.accounts.len(), devices + d, entitlements + e);
+        }
+        tracing::info!(
+            version = loaded.version,
+            tenants = loaded.playback.len(),
+            accounts,
+            devices,
+            entitlements,
+            "snapshot loaded"
+        );
         let notified = Arc::new(tokio::sync::Notify::new());
         tokio::spawn(listen(
             self.store.clone(),

@@ -570,6 +570,13 @@ impl Accounts {
         self.shards.iter().map(|s| s.accounts.len()).sum()
     }
 
+    /// Devices and entitlements held, over every account.
+    pub fn record_counts(&self) -> (usize, usize) {
+        self.shards.iter().fold((0, 0), |(d, e), s| {
+            (d + s.devices.len(), e + s.entitlements.len())
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -1,47 +1,51 @@
 //! The rows the playback snapshot is built from: a whole tenant's accounts
-//! as ordered streams (start-up, profile changes), one account (the change
-//! feed's account, device and entitlement entries), and the catalogue. Products are read with
-//! [`super::catalogue::products`].
+//! as ordered streams (start-up, profile changes; [`for_each_account`]), one
+//! account (the change feed's account, device and entitlement entries), and
+//! the catalogue. Products are read with [`super::catalogue::products`].
 //!
 //! Must never: select secrets (password or PIN hashes), or rows of another tenant.
 
-use std::cmp::Ordering;
+mod merge;
+mod sqlite_bulk;
+mod stream;
 
-use futures_util::{Stream, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::postgres::PgRow;
 use sqlx::{Executor, Row};
 
-use super::{flag_of, Dialect, Store, StoreError};
+use super::{flag_of, StoreError};
+
+pub use stream::for_each_account;
 
 /// Column access by position, borrowed where the driver allows, so the bulk
-/// read decodes each value once (by index, not by name) on either driver: the
-/// `Any` rows of the pool, or native PostgreSQL rows of the bulk connections.
+/// read decodes each value once (by index, not by name) on every driver: the
+/// `Any` rows of the pool, native PostgreSQL rows of the bulk connections, or
+/// the SQLite bulk reader's rows.
 trait Columns {
-    fn text(&self, i: usize) -> Result<&str, sqlx::Error>;
-    fn opt_text(&self, i: usize) -> Result<Option<&str>, sqlx::Error>;
-    fn int(&self, i: usize) -> Result<i64, sqlx::Error>;
-    fn opt_int(&self, i: usize) -> Result<Option<i64>, sqlx::Error>;
+    fn text(&self, i: usize) -> Result<&str, StoreError>;
+    fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError>;
+    fn int(&self, i: usize) -> Result<i64, StoreError>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError>;
 }
 
 macro_rules! columns_for {
     ($row:ty, $get:ident) => {
         impl Columns for $row {
             #[inline]
-            fn text(&self, i: usize) -> Result<&str, sqlx::Error> {
-                self.$get(i)
+            fn text(&self, i: usize) -> Result<&str, StoreError> {
+                Ok(self.$get(i)?)
             }
             #[inline]
-            fn opt_text(&self, i: usize) -> Result<Option<&str>, sqlx::Error> {
-                self.$get(i)
+            fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+                Ok(self.$get(i)?)
             }
             #[inline]
-            fn int(&self, i: usize) -> Result<i64, sqlx::Error> {
-                self.$get(i)
+            fn int(&self, i: usize) -> Result<i64, StoreError> {
+                Ok(self.$get(i)?)
             }
             #[inline]
-            fn opt_int(&self, i: usize) -> Result<Option<i64>, sqlx::Error> {
-                self.$get(i)
+            fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+                Ok(self.$get(i)?)
             }
         }
     };
@@ -53,6 +57,9 @@ columns_for!(AnyRow, try_get);
 // check is skipped: with its type-info clones it was ~5 % of the start-up
 // profile at 1M accounts (docs/PERF.md).
 columns_for!(PgRow, try_get_unchecked);
+
+/// One account's rows, as [`for_each_account`] hands them on.
+pub type AccountRows = (AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>);
 
 #[derive(Debug, Clone)]
 pub struct AccountRow {
@@ -153,7 +160,7 @@ pub async fn account<'c, E>(
     executor: E,
     tenant: &str,
     id: &str,
-) -> Result<Option<(AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>)>, StoreError>
+) -> Result<Option<AccountRows>, StoreError>
 where
     E: Executor<'c, Database = sqlx::Any> + Copy,
 {
@@ -179,118 +186,6 @@ where
             .map(entitlement_row)
             .collect::<Result<_, _>>()?,
     )))
-}
-
-/// Every account of a tenant with its devices and entitlements, handed to
-/// `each` one account at a time. Three streams ordered by account id (byte
-/// order: `COLLATE "C"` on PostgreSQL, SQLite's default; migration 0009 gives
-/// both an index in that order) merged as they arrive, so a whole tenant is
-/// never held as rows; a device or entitlement whose account is not listed is
-/// skipped. On PostgreSQL the streams use three native connections opened for
-/// the read (beyond `storage.max_connections`, closed after it).
-pub async fn for_each_account(
-    store: &Store,
-    tenant: &str,
-    each: impl FnMut(AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>),
-) -> Result<(), StoreError> {
-    let order = match store.dialect() {
-        Dialect::Postgres => " COLLATE \"C\"",
-        Dialect::Sqlite => "",
-    };
-    let accounts_sql = format!("{ACCOUNTS} ORDER BY a.id{order}");
-    let devices_sql = format!("{DEVICES} ORDER BY account_id{order}, id");
-    let entitlements_sql = format!("{ENTITLEMENTS} ORDER BY account_id{order}, id");
-    // PostgreSQL: three native connections of their own (the `Any` driver
-    // converts every value into an owned one first; native rows lend `&str`).
-    if store.dialect() == Dialect::Postgres {
-        let (mut a, mut d, mut e) = (
-            store.pg_connection().await?,
-            store.pg_connection().await?,
-            store.pg_connection().await?,
-        );
-        return merge(
-            sqlx::query(&accounts_sql).bind(tenant).fetch(&mut a),
-            sqlx::query(&devices_sql).bind(tenant).fetch(&mut d),
-            sqlx::query(&entitlements_sql).bind(tenant).fetch(&mut e),
-            each,
-        )
-        .await;
-    }
-    let pool = store.pool();
-    merge(
-        sqlx::query(&accounts_sql).bind(tenant).fetch(pool),
-        sqlx::query(&devices_sql).bind(tenant).fetch(pool),
-        sqlx::query(&entitlements_sql).bind(tenant).fetch(pool),
-        each,
-    )
-    .await
-}
-
-/// Merges the three account-ordered streams, one account at a time.
-async fn merge<R: Columns>(
-    mut accounts: impl Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    devices: impl Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    entitlements: impl Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    mut each: impl FnMut(AccountRow, Vec<DeviceRow>, Vec<EntitlementRow>),
-) -> Result<(), StoreError> {
-    let mut devices = ByAccount::new(devices, device_row::<R>, |d: &DeviceRow| &d.account_id);
-    let mut entitlements =
-        ByAccount::new(entitlements, entitlement_row::<R>, |e: &EntitlementRow| {
-            &e.account_id
-        });
-    while let Some(row) = accounts.try_next().await? {
-        let account = account_row(&row)?;
-        let d = devices.take(&account.id).await?;
-        let e = entitlements.take(&account.id).await?;
-        each(account, d, e);
-    }
-    Ok(())
-}
-
-/// Rows of one kind in account order, taken one account at a time, with one
-/// row of look-ahead (the first row of the next account).
-struct ByAccount<S, R, T> {
-    rows: S,
-    ahead: Option<T>,
-    map: fn(&R) -> Result<T, StoreError>,
-    owner: fn(&T) -> &str,
-}
-
-impl<S, R, T> ByAccount<S, R, T>
-where
-    S: Stream<Item = Result<R, sqlx::Error>> + Unpin,
-{
-    fn new(rows: S, map: fn(&R) -> Result<T, StoreError>, owner: fn(&T) -> &str) -> Self {
-        Self {
-            rows,
-            ahead: None,
-            map,
-            owner,
-        }
-    }
-
-    /// The rows of `account`; rows of accounts before it (not listed) are
-    /// skipped, the first row of a later one is kept for its turn.
-    async fn take(&mut self, account: &str) -> Result<Vec<T>, StoreError> {
-        let mut out = Vec::new();
-        loop {
-            let row = match self.ahead.take() {
-                Some(row) => row,
-                None => match self.rows.try_next().await? {
-                    Some(r) => (self.map)(&r)?,
-                    None => return Ok(out),
-                },
-            };
-            match (self.owner)(&row).cmp(account) {
-                Ordering::Less => {}
-                Ordering::Equal => out.push(row),
-                Ordering::Greater => {
-                    self.ahead = Some(row);
-                    return Ok(out);
-                }
-            }
-        }
-    }
 }
 
 /// Every row `sql` selects for `tenant` (bound as `$1`).

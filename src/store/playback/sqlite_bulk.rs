@@ -1,0 +1,105 @@
+//! The SQLite producer of a whole-tenant read: one read-only connection of
+//! its own (rusqlite, on the same bundled SQLite as the pool) on a blocking
+//! thread, the three ordered SELECTs stepped side by side inside one read
+//! transaction, so they see one state of the database.
+//!
+//! Why not the pool: sqlx runs each SQLite connection on a worker thread and
+//! hands every row across a channel; for a million accounts that hand-off
+//! (thread wake-ups, not SQLite) was half of the start-up time
+//! (docs/PERF.md). Here a row is decoded where SQLite produced it, and only
+//! batches of accounts cross to the builder.
+//!
+//! Must never: write (the connection is opened read-only), or run on a
+//! runtime worker thread (it blocks).
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::types::{FromSqlError, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use tokio::runtime::Handle;
+use tokio::sync::mpsc;
+
+use super::merge::{Merge, RowSource};
+use super::stream::{pump, Message, OrderedSql};
+use super::Columns;
+use crate::store::StoreError;
+
+/// The whole file is mapped (up to SQLite's compiled-in cap), so pages are
+/// read from the page cache without a copy per page.
+const MMAP_BYTES: i64 = 1 << 40;
+
+/// Reads `tenant` from the database `file`, sending batches on `tx`.
+/// `runtime` drives the merge (its row sources never wait: they step SQLite).
+pub(super) fn read(
+    runtime: &Handle,
+    file: &Path,
+    tenant: &str,
+    sql: &OrderedSql,
+    tx: &mpsc::Sender<Message>,
+) -> Result<(), StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(file, flags).map_err(sqlite)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+        .map_err(sqlite)?;
+    conn.execute_batch("BEGIN").map_err(sqlite)?;
+    let mut accounts = conn.prepare(&sql.accounts).map_err(sqlite)?;
+    let mut devices = conn.prepare(&sql.devices).map_err(sqlite)?;
+    let mut entitlements = conn.prepare(&sql.entitlements).map_err(sqlite)?;
+    let merge = Merge::new(
+        SqliteRows(accounts.query([tenant]).map_err(sqlite)?),
+        SqliteRows(devices.query([tenant]).map_err(sqlite)?),
+        SqliteRows(entitlements.query([tenant]).map_err(sqlite)?),
+    );
+    runtime.block_on(pump(merge, tx))
+}
+
+/// A statement's rows as a [`RowSource`].
+struct SqliteRows<'s>(rusqlite::Rows<'s>);
+
+impl<'s> RowSource for SqliteRows<'s> {
+    type Row = rusqlite::Row<'s>;
+
+    async fn with_next<T>(
+        &mut self,
+        map: fn(&Self::Row) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        match self.0.next().map_err(sqlite)? {
+            Some(row) => Ok(Some(map(row)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    #[inline]
+    fn text(&self, i: usize) -> Result<&str, StoreError> {
+        value(self, i)?.as_str().map_err(column)
+    }
+    #[inline]
+    fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        value(self, i)?.as_str_or_null().map_err(column)
+    }
+    #[inline]
+    fn int(&self, i: usize) -> Result<i64, StoreError> {
+        value(self, i)?.as_i64().map_err(column)
+    }
+    #[inline]
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        value(self, i)?.as_i64_or_null().map_err(column)
+    }
+}
+
+#[inline]
+fn value<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<ValueRef<'r>, StoreError> {
+    row.get_ref(i).map_err(sqlite)
+}
+
+fn sqlite(e: rusqlite::Error) -> StoreError {
+    StoreError::Unavailable(format!("sqlite bulk read: {e}"))
+}
+
+fn column(e: FromSqlError) -> StoreError {
+    StoreError::Corrupt(format!("sqlite bulk read: {e}"))
+}
