@@ -15,24 +15,71 @@
 use std::path::Path;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use rusqlite::types::{FromSqlError, ValueRef};
 use rusqlite::{Connection, OpenFlags};
-use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
 use super::merge::{Merge, RowSource};
-use super::stream::{pump, Message, OrderedSql};
-use super::Columns;
+use super::stream::{drain, OrderedSql};
+use super::{AccountRows, Columns};
 use crate::store::StoreError;
+
+/// Batches the reader may run ahead of the builder.
+const BATCHES_IN_FLIGHT: usize = 8;
 
 /// The whole file is mapped (up to SQLite's compiled-in cap), so pages are
 /// read from the page cache without a copy per page.
 const MMAP_BYTES: i64 = 1 << 40;
 
-/// Reads `tenant` from the database `file`, sending batches on `tx`.
-/// `runtime` drives the merge (its row sources never wait: they step SQLite).
-pub(super) fn read(
-    runtime: &Handle,
+/// What the reader thread sends: a batch, or how its read ended. The last
+/// message is `Done` or `Failed`, so a reader that dies without one is noticed.
+enum Message {
+    Batch(Vec<AccountRows>),
+    Failed(StoreError),
+    Done,
+}
+
+/// Reads `tenant` from the database `file` on a blocking thread, handing
+/// each account to `each` here as its batch arrives.
+pub(super) async fn for_each_account(
+    file: &Path,
+    tenant: &str,
+    sql: OrderedSql,
+    mut each: impl FnMut(AccountRows),
+) -> Result<(), StoreError> {
+    let (tx, mut rx) = mpsc::channel(BATCHES_IN_FLIGHT);
+    let (file, tenant) = (file.to_owned(), tenant.to_owned());
+    let reader = tokio::task::spawn_blocking(move || {
+        let last = match read(&file, &tenant, &sql, &tx) {
+            Ok(()) => Message::Done,
+            Err(e) => Message::Failed(e),
+        };
+        // A closed channel: the builder has gone, nobody is left to tell.
+        let _ = tx.blocking_send(last);
+    });
+    let mut done = false;
+    while let Some(message) = rx.recv().await {
+        match message {
+            Message::Batch(batch) => batch.into_iter().for_each(&mut each),
+            Message::Failed(e) => return Err(e),
+            Message::Done => done = true,
+        }
+    }
+    if let Err(e) = reader.await {
+        tracing::error!(error = %e, "sqlite bulk reader stopped");
+    }
+    if done {
+        Ok(())
+    } else {
+        Err(StoreError::Unavailable(
+            "the sqlite bulk read stopped early".into(),
+        ))
+    }
+}
+
+/// The read itself, on the blocking thread.
+fn read(
     file: &Path,
     tenant: &str,
     sql: &OrderedSql,
@@ -52,7 +99,13 @@ pub(super) fn read(
         SqliteRows(devices.query([tenant]).map_err(sqlite)?),
         SqliteRows(entitlements.query([tenant]).map_err(sqlite)?),
     );
-    runtime.block_on(pump(merge, tx))
+    // Stops early (with Ok) only if the builder has gone. Polled once: the
+    // row sources never wait, so the whole read completes in that poll.
+    drain(merge, |batch| {
+        tx.blocking_send(Message::Batch(batch)).is_ok()
+    })
+    .now_or_never()
+    .unwrap_or_else(|| Err(StoreError::Unavailable("sqlite bulk read waited".into())))
 }
 
 /// A statement's rows as a [`RowSource`].
