@@ -1,6 +1,7 @@
 //! The playback decision on a snapshot of 1M accounts / 3M entitlements / 100k
-//! contents (`PLAYGATE_BENCH_ACCOUNTS` to change the size): a grant, a
-//! refusal (not entitled), free-to-air, and applying one account change
+//! contents (`PLAYGATE_BENCH_ACCOUNTS` to change the size): a grant (1024
+//! viewers cycled, and 65 536), a refusal (not entitled), free-to-air, and
+//! applying one account change
 //! (copy-on-write of one shard). Prints the resident memory the snapshot adds.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -21,7 +22,7 @@ fn rss_kib() -> u64 {
         .map_or(0, |pages| pages * 4)
 }
 
-fn ask((a, d, content): &(String, String, String)) -> Request<'_> {
+fn ask((a, d, content): &Ask) -> Request<'_> {
     Request {
         account_id: a,
         device_id: d,
@@ -33,6 +34,29 @@ fn ask((a, d, content): &(String, String, String)) -> Request<'_> {
     }
 }
 
+/// Distinct viewers in the wide grant bench (a power of two).
+const WIDE: usize = 65_536;
+
+type Ask = (String, String, String);
+
+/// `n` (account, device, content) triples, `n` distinct accounts spread over
+/// all of them (7919 is prime to any power of ten) and up to 5 000 contents:
+/// one that grants and one that does not for each.
+fn pairs(accounts: u64, n: usize) -> (Vec<Ask>, Vec<Ask>) {
+    let mut grants = Vec::with_capacity(n);
+    let mut denials = Vec::with_capacity(n);
+    for k in 0..n as u64 {
+        let i = (k * 7919) % accounts;
+        let owned = products_of(i);
+        let yes = owned[0] + PRODUCTS * (k as u32 % 100);
+        let no = (0..PRODUCTS).find(|q| !owned.contains(q)).unwrap() + PRODUCTS * (k as u32 % 100);
+        let (account, device) = (format!("acc-{i}"), format!("dev-{i}-0"));
+        grants.push((account.clone(), device.clone(), format!("DRM_vod-{yes}")));
+        denials.push((account, device, format!("DRM_vod-{no}")));
+    }
+    (grants, denials)
+}
+
 fn bench(c: &mut Criterion) {
     let accounts: u64 = std::env::var("PLAYGATE_BENCH_ACCOUNTS")
         .ok()
@@ -41,35 +65,26 @@ fn bench(c: &mut Criterion) {
     let before = rss_kib();
     let started = std::time::Instant::now();
     let p = synthetic::playback(accounts, 100_000);
-    let ents = (accounts * 3).max(1);
+    let built = rss_kib();
+    // As the service does after a whole-tenant build.
+    playgate::memory::release_freed();
+    let (kept, ents) = (rss_kib(), (accounts * 3).max(1));
     eprintln!(
-        "snapshot: {accounts} accounts, {} entitlements, 100000 contents; built in {:?}; +{} MiB resident ({} bytes per entitlement all told); account records and arenas {} bytes per entitlement",
+        "snapshot: {accounts} accounts, {} entitlements, 100000 contents; built in {:?}; +{} MiB resident at the end of the build, +{} MiB once freed memory is released ({} bytes per entitlement all told); account records and arenas {} bytes per entitlement",
         accounts * 3,
         started.elapsed(),
-        (rss_kib() - before) / 1024,
-        (rss_kib() - before) * 1024 / ents,
+        (built - before) / 1024,
+        (kept - before) / 1024,
+        (kept - before) * 1024 / ents,
         p.accounts.heap_bytes() as u64 / ents,
     );
-    // 1024 distinct (account, content) pairs that grant, and as many that do not.
-    let mut grants = Vec::new();
-    let mut denials = Vec::new();
-    for k in 0..1024u64 {
-        let i = (k * 7919) % accounts;
-        let owned = products_of(i);
-        let yes = owned[0] + PRODUCTS * (k as u32 % 100);
-        let no = (0..PRODUCTS).find(|q| !owned.contains(q)).unwrap() + PRODUCTS * (k as u32 % 100);
-        grants.push((
-            format!("acc-{i}"),
-            format!("dev-{i}-0"),
-            format!("DRM_vod-{yes}"),
-        ));
-        denials.push((
-            format!("acc-{i}"),
-            format!("dev-{i}-0"),
-            format!("DRM_vod-{no}"),
-        ));
-    }
-    for g in &grants {
+    // 1024 distinct (account, content) pairs that grant, and as many that do
+    // not: their records stay in the caches between rounds.
+    let (grants, denials) = pairs(accounts, 1024);
+    // 65 536 distinct viewers of the same 5 000 contents (a kick-off): the
+    // account records mostly come from memory.
+    let (wide, _) = pairs(accounts, WIDE);
+    for g in grants.iter().chain(&wide) {
         assert!(decide(&p, &ask(g), &mut ()).is_ok());
     }
     for d in &denials {
@@ -81,6 +96,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             n = (n + 1) & 1023;
             black_box(decide(&p, black_box(&ask(&grants[n])), &mut ()).is_ok())
+        })
+    });
+    let mut w = 0usize;
+    c.bench_function("decide_grant_1M_accounts_65536_viewers", |b| {
+        b.iter(|| {
+            w = (w + 1) & (WIDE - 1);
+            black_box(decide(&p, black_box(&ask(&wide[w])), &mut ()).is_ok())
         })
     });
     c.bench_function("decide_deny_not_entitled_1M_accounts", |b| {

@@ -87,11 +87,13 @@ pub(super) async fn tenant(
         }
     })
     .await?;
+    let accounts = accounts.finish();
+    crate::memory::release_freed();
     Ok(Playback {
         products: Arc::new(names.products),
         classes: Arc::new(names.classes),
         catalogue: Arc::new(catalogue),
-        accounts: accounts.finish(),
+        accounts,
         on_net: on_net(settings),
         guests: Arc::new(guests(store, tenant_id, now).await?),
     })

@@ -50,22 +50,32 @@ pub(super) async fn for_each_account(
 ) -> Result<(), StoreError> {
     let (tx, mut rx) = mpsc::channel(BATCHES_IN_FLIGHT);
     let (file, tenant) = (file.to_owned(), tenant.to_owned());
+    let runtime = tokio::runtime::Handle::current();
     let reader = tokio::task::spawn_blocking(move || {
         let last = match read(&file, &tenant, &sql, &tx) {
             Ok(()) => Message::Done,
             Err(e) => Message::Failed(e),
         };
         // A closed channel: the builder has gone, nobody is left to tell.
-        let _ = tx.blocking_send(last);
+        if tx.blocking_send(last).is_ok() {
+            // The rows were allocated on this thread and are freed on the
+            // builder's: once it is through, hand their memory back.
+            runtime.block_on(tx.closed());
+            crate::memory::release_freed();
+        }
     });
     let mut done = false;
     while let Some(message) = rx.recv().await {
         match message {
             Message::Batch(batch) => batch.into_iter().for_each(&mut each),
             Message::Failed(e) => return Err(e),
-            Message::Done => done = true,
+            Message::Done => {
+                done = true;
+                break;
+            }
         }
     }
+    drop(rx);
     if let Err(e) = reader.await {
         tracing::error!(error = %e, "sqlite bulk reader stopped");
     }
