@@ -40,6 +40,8 @@ pub struct App {
     pub das: Option<crate::plane::das::client::DasClient>,
     /// Rental plays, written behind the content-token path.
     pub plays: crate::plane::plays::PlayRecorder,
+    /// `[network] trusted_proxies`, parsed.
+    pub trusted_proxies: crate::core::net::TrustedProxies,
 }
 
 impl App {
@@ -149,7 +151,9 @@ impl NodeBuilder {
             self.config.tokens.signon_ip_window_s,
         );
         let das = crate::plane::das::client::DasClient::from_config(&self.config.das)?;
+        let trusted_proxies = self.config.network.trusted();
         let state = AppState(Arc::new(App {
+            trusted_proxies,
             config: self.config,
             store,
             snapshot,

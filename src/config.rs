@@ -27,6 +27,7 @@ pub struct Config {
     pub demo: DemoConfig,
     pub rocket: RocketConfig,
     pub das: DasConfig,
+    pub network: NetworkConfig,
     pub log: LogConfig,
 }
 
@@ -118,6 +119,30 @@ pub struct DasConfig {
     pub timeout_ms: u64,
     /// Sent as `Authorization: Bearer <api_key>` when not empty. A secret.
     pub api_key: String,
+}
+
+/// Where requests come from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Addresses or prefixes of the proxies / load balancers in front of
+    /// playgate whose `Forwarded` / `X-Forwarded-For` headers are believed
+    /// (see [`crate::core::net::client_ip`]). Empty: those headers are ignored.
+    pub trusted_proxies: Vec<String>,
+}
+
+impl NetworkConfig {
+    /// The trusted proxies, parsed (validated at start: see [`Config::validate`]).
+    pub fn trusted(&self) -> crate::core::net::TrustedProxies {
+        crate::core::net::TrustedProxies::new(self.trusted_proxies.iter().filter_map(|s| net_of(s)))
+    }
+}
+
+/// An address or prefix: `10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`.
+fn net_of(s: &str) -> Option<ipnet::IpNet> {
+    s.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(Into::into))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,6 +307,17 @@ impl Config {
             return Err(invalid(
                 "rocket.default_tenant",
                 "must be 1-64 characters of [A-Za-z0-9_.-]",
+            ));
+        }
+        if self
+            .network
+            .trusted_proxies
+            .iter()
+            .any(|p| net_of(p).is_none())
+        {
+            return Err(invalid(
+                "network.trusted_proxies",
+                "each entry must be an IP address or prefix (10.0.0.0/8, 2001:db8::/32)",
             ));
         }
         let das = &self.das;
@@ -460,6 +496,12 @@ mod tests {
     #[test]
     fn das_settings_are_checked() {
         let mut c = Config::embedded();
+        c.network.trusted_proxies = vec!["10.0.0.0/8".into(), "2001:db8::1".into()];
+        c.validate().unwrap();
+        c.network.trusted_proxies.push("10.0.0.0/33".into());
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("network.trusted_proxies"), "{e}");
+        c.network.trusted_proxies.clear();
         c.das.url = "ftp://das".into();
         assert!(c.validate().unwrap_err().to_string().contains("das.url"));
         c.das.url = "https://das.example/verify".into();

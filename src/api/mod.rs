@@ -270,7 +270,9 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/rmg/v1/user/action/authorisation/content/{uid}",
             get(opf::rmg_user::content_authorisation),
-        );
+        )
+        // Location detection
+        .route("/lds/v1/user/inhouse", get(opf::lds::in_house));
 
     // Operations
     let ops = Router::new()

@@ -18,6 +18,7 @@ pub mod inhome;
 pub mod jwt;
 pub mod keys;
 pub mod limited_claims;
+pub mod net;
 pub mod operator_jwt;
 pub mod rocket_claims;
 pub mod snapshot;

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod ags;
 mod cli;
+mod client_addr;
 mod cluster;
 mod content_token;
 mod contract;

@@ -3,7 +3,7 @@
 
 mod bearer;
 mod body;
-mod client_addr;
+pub mod client_addr;
 mod operator;
 mod params;
 pub mod rocket_auth;

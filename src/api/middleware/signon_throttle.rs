@@ -13,15 +13,16 @@
 //! caller's own window (no global lock held across a request).
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::api::error::{codes, render_for_path, ApiError};
+use crate::api::extract::client_addr;
 use crate::app::AppState;
 
 /// Addresses tracked before expired windows are swept.
@@ -95,11 +96,8 @@ impl IpThrottle {
 }
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(ip) = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-    else {
+    let trusted = &state.trusted_proxies;
+    let Some(ip) = client_addr::of(request.headers(), request.extensions(), trusted) else {
         return next.run(request).await;
     };
     let throttle = &state.signon_throttle;

@@ -10,6 +10,7 @@ pub mod dsra;
 pub mod ges;
 pub mod ias;
 pub mod ias_v2;
+pub mod lds;
 pub mod limited_tokens;
 pub mod purchase;
 pub mod rmg_operator;

@@ -1,0 +1,12 @@
+//! Network facts about a request: which address the client really has (the
+//! connection's peer, or what trusted proxies in front of playgate say), and
+//! longest-prefix lookups over the operator's prefix lists.
+//!
+//! Must never: believe a forwarding header from a peer that is not a
+//! configured trusted proxy, or do I/O.
+
+mod forwarded;
+mod prefixes;
+
+pub use forwarded::{canonical, client_ip, TrustedProxies};
+pub use prefixes::{PrefixSet, PrefixTable, MAX_INDEX_BITS};
