@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
+use crate::core::net::PrefixSet;
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
@@ -21,17 +22,15 @@ use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow
 use crate::store::{guest_rooms, tenants, Store, StoreError};
 
 /// The on-network prefixes of a tenant's settings (`network.onNet`).
-pub(super) fn on_net(settings: &serde_json::Value) -> Arc<[IpNet]> {
-    settings
+pub(super) fn on_net(settings: &serde_json::Value) -> Arc<PrefixSet> {
+    let list = settings
         .pointer("/network/onNet")
         .and_then(|v| v.as_array())
-        .map(|list| {
-            list.iter()
-                .filter_map(|v| v.as_str())
-                .filter_map(parse_net)
-                .collect()
-        })
-        .unwrap_or_default()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    Arc::new(PrefixSet::of(
+        list.iter().filter_map(|v| v.as_str()).filter_map(parse_net),
+    ))
 }
 
 /// An address or prefix ("192.0.2.7" or "192.0.2.0/24").

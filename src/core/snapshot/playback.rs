@@ -19,7 +19,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use hashbrown::HashTable;
-use ipnet::IpNet;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 pub use super::accounts::{
@@ -27,6 +26,7 @@ pub use super::accounts::{
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 pub use super::guests::{GuestPass, GuestPasses};
+use crate::core::net::PrefixSet;
 use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
@@ -230,14 +230,14 @@ pub struct Playback {
     pub catalogue: Arc<Catalogue>,
     pub accounts: Accounts,
     /// On-network prefixes (tenant setting `network.onNet`).
-    pub on_net: Arc<[IpNet]>,
+    pub on_net: Arc<PrefixSet>,
     /// Guest passes of the tenant's open guest rooms.
     pub guests: Arc<GuestPasses>,
 }
 
 impl Playback {
     pub fn is_on_net(&self, ip: IpAddr) -> bool {
-        self.on_net.iter().any(|n| n.contains(&ip))
+        self.on_net.contains(ip)
     }
 }
 

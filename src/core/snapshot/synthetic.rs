@@ -84,7 +84,7 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         classes: Arc::new(classes),
         catalogue: Arc::new(catalogue),
         accounts: Accounts::from_entries((0..accounts).map(|i| (format!("acc-{i}"), account(i)))),
-        on_net: Arc::new([]),
+        on_net: Arc::default(),
         guests: Arc::default(),
     }
 }
