@@ -129,6 +129,8 @@ pub struct NetworkConfig {
     /// playgate whose `Forwarded` / `X-Forwarded-For` headers are believed
     /// (see [`crate::core::net::client_ip`]). Empty: those headers are ignored.
     pub trusted_proxies: Vec<String>,
+    /// Largest network list (`PUT /adm/v1/network/lists/{kind}`) accepted, in bytes.
+    pub max_list_bytes: usize,
 }
 
 impl NetworkConfig {
@@ -318,6 +320,12 @@ impl Config {
             return Err(invalid(
                 "network.trusted_proxies",
                 "each entry must be an IP address or prefix (10.0.0.0/8, 2001:db8::/32)",
+            ));
+        }
+        if !(1024..=512 << 20).contains(&self.network.max_list_bytes) {
+            return Err(invalid(
+                "network.max_list_bytes",
+                "must be 1024..=536870912",
             ));
         }
         let das = &self.das;

@@ -132,6 +132,14 @@ pub fn router(state: AppState) -> Router {
             "/adm/v1/accounts/{account_id}",
             get(opf::adm_accounts::get_account).put(opf::adm_accounts::update_account),
         )
+        // Network lists (proposed paths): larger bodies than the rest
+        .route(
+            "/adm/v1/network/lists/{kind}",
+            put(opf::network::put_list)
+                .get(opf::network::get_list)
+                .delete(opf::network::delete_list)
+                .layer(DefaultBodyLimit::max(state.config.network.max_list_bytes)),
+        )
         // OPF RMG operator API
         .route(
             "/rmg/v1/operator/entitlements",
@@ -271,8 +279,9 @@ pub fn router(state: AppState) -> Router {
             "/rmg/v1/user/action/authorisation/content/{uid}",
             get(opf::rmg_user::content_authorisation),
         )
-        // Location detection
-        .route("/lds/v1/user/inhouse", get(opf::lds::in_house));
+        // Location detection, locale
+        .route("/lds/v1/user/inhouse", get(opf::lds::in_house))
+        .route("/locale/v1/locale", get(opf::network::locale));
 
     // Operations
     let ops = Router::new()

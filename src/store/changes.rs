@@ -22,6 +22,8 @@ pub enum ChangeKind {
     Revocation,
     /// A guest room opened or a guest joined one (key: the room id).
     GuestRoom,
+    /// A network list replaced or removed (key: the list kind).
+    NetworkList,
 }
 
 impl ChangeKind {
@@ -41,6 +43,7 @@ impl ChangeKind {
             Self::Classification => "classification",
             Self::Revocation => "revocation",
             Self::GuestRoom => "guest_room",
+            Self::NetworkList => "network_list",
         }
     }
 
@@ -60,6 +63,7 @@ impl ChangeKind {
             "classification" => Self::Classification,
             "revocation" => Self::Revocation,
             "guest_room" => Self::GuestRoom,
+            "network_list" => Self::NetworkList,
             _ => return None,
         })
     }

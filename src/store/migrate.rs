@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "byte_order_indexes",
         include_str!("migrations/0009_byte_order_indexes.sql"),
     ),
+    (
+        10,
+        "network_lists",
+        include_str!("migrations/0010_network_lists.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

@@ -20,6 +20,7 @@ mod error;
 pub mod guest_rooms;
 pub mod keys;
 mod migrate;
+pub mod network_lists;
 pub mod pins;
 pub mod playback;
 pub mod purchases;

@@ -126,6 +126,7 @@ impl Syncer {
         let mut catalogue = BTreeSet::new();
         let mut accounts = BTreeSet::new();
         let mut rooms = BTreeSet::new();
+        let mut lists = BTreeSet::new();
         for c in batch {
             let tenant = c.tenant_id.as_str();
             let bulk = c.entity_key == "*";
@@ -161,6 +162,9 @@ impl Syncer {
                 }
                 Some(ChangeKind::GuestRoom) => {
                     rooms.insert(tenant);
+                }
+                Some(ChangeKind::NetworkList) => {
+                    lists.insert(tenant);
                 }
                 _ => {}
             }
@@ -203,6 +207,12 @@ impl Syncer {
         for tenant in catalogue.difference(&whole) {
             if let Some(current) = snapshot.playback.get(*tenant).cloned() {
                 let next = playback::with_catalogue(&self.store, tenant, &current).await?;
+                snapshot.playback.insert((*tenant).into(), Arc::new(next));
+            }
+        }
+        for tenant in lists.difference(&whole) {
+            if let Some(current) = snapshot.playback.get(*tenant).cloned() {
+                let next = playback::with_network_lists(&self.store, tenant, &current).await?;
                 snapshot.playback.insert((*tenant).into(), Arc::new(next));
             }
         }

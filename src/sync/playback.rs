@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
-use crate::core::net::PrefixSet;
+use crate::core::net::{parse_geo, parse_vpn, Geo, ListKind, PrefixSet};
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
@@ -88,14 +88,48 @@ pub(super) async fn tenant(
     .await?;
     let accounts = accounts.finish();
     crate::memory::release_freed();
+    let (vpn, geo) = network_lists(store, tenant_id).await?;
     Ok(Playback {
         products: Arc::new(names.products),
         classes: Arc::new(names.classes),
         catalogue: Arc::new(catalogue),
         accounts,
         on_net: on_net(settings),
+        vpn,
+        geo,
         guests: Arc::new(guests(store, tenant_id, now).await?),
     })
+}
+
+/// The tenant's VPN and geo lists, built from their stored text. A list that
+/// no longer parses (it was checked when stored) is logged and left empty.
+async fn network_lists(
+    store: &Store,
+    tenant_id: &str,
+) -> Result<(Arc<PrefixSet>, Arc<Geo>), StoreError> {
+    let (mut vpn, mut geo) = (PrefixSet::default(), Geo::default());
+    for (kind, body) in crate::store::network_lists::bodies(store.pool(), tenant_id).await? {
+        let parsed = match ListKind::parse(&kind) {
+            Some(ListKind::Vpn) => parse_vpn(&body).map(|l| vpn = l),
+            Some(ListKind::Geo) => parse_geo(&body).map(|g| geo = g),
+            None => Ok(()),
+        };
+        if let Err(e) = parsed {
+            tracing::error!(tenant = tenant_id, list = kind, error = %e, "stored network list unreadable; left empty");
+        }
+    }
+    Ok((Arc::new(vpn), Arc::new(geo)))
+}
+
+/// `current` with its network lists re-read.
+pub(super) async fn with_network_lists(
+    store: &Store,
+    tenant_id: &str,
+    current: &Playback,
+) -> Result<Playback, StoreError> {
+    let mut next = current.clone();
+    (next.vpn, next.geo) = network_lists(store, tenant_id).await?;
+    Ok(next)
 }
 
 /// The guest passes of the tenant's guest rooms open at `now`.

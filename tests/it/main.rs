@@ -20,6 +20,7 @@ mod guest_rooms;
 mod in_home;
 mod layout;
 mod limited_tokens;
+mod network_lists;
 mod operator_jwt;
 mod ops;
 mod purchase;

@@ -90,6 +90,57 @@ where
     }
 }
 
+/// A CSV (or plain text) body as UTF-8 text; its size is bounded by the
+/// route's body limit.
+pub struct CsvBody<F: Face>(pub String, pub PhantomData<F>);
+
+impl<F, S> FromRequest<S> for CsvBody<F>
+where
+    F: Face,
+    S: Send + Sync,
+{
+    type Rejection = FaceError<F>;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        if !(essence.eq_ignore_ascii_case("text/csv") || essence.eq_ignore_ascii_case("text/plain"))
+        {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                "request body must be text/csv",
+            )
+            .into());
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::BODY_TOO_LARGE,
+                    "request body is too large",
+                )
+            } else {
+                ApiError::bad_request(codes::BAD_REQUEST, "request body could not be read")
+            }
+        })?;
+        let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+            ApiError::bad_request(
+                codes::BAD_REQUEST,
+                format!(
+                    "request body is not UTF-8 (at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Ok(CsvBody(text, PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_json;

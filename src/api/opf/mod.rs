@@ -12,6 +12,7 @@ pub mod ias;
 pub mod ias_v2;
 pub mod lds;
 pub mod limited_tokens;
+pub mod network;
 pub mod purchase;
 pub mod rmg_operator;
 pub mod rmg_query;

@@ -18,8 +18,9 @@
 //! Decisions: `validityType` is ABSOLUTE (the only kind playgate stores);
 //! `capabilityType` names the granting product (playgate's capabilities are
 //! products); `isFreemium` is false (no freemium products); the per-content
-//! `filteringList` / `blockingList` are empty and `blockVPN` false (playgate
-//! has no geo lists or VPN detection yet; `blockIfOffNet` is the content's). Must never: touch
+//! `filteringList` / `blockingList` are empty and `blockVPN` false (the
+//! tenant's geo and VPN lists are held, not yet enforced at playback;
+//! `blockIfOffNet` is the content's). Must never: touch
 //! the store, or show another account's entitlements.
 
 use axum::extract::State;

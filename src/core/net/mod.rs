@@ -6,7 +6,9 @@
 //! configured trusted proxy, or do I/O.
 
 mod forwarded;
+mod lists;
 mod prefixes;
 
 pub use forwarded::{canonical, client_ip, TrustedProxies};
+pub use lists::{parse_geo, parse_vpn, Geo, ListError, ListKind, Place};
 pub use prefixes::{PrefixSet, PrefixTable, MAX_INDEX_BITS};

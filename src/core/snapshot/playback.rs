@@ -26,7 +26,7 @@ pub use super::accounts::{
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 pub use super::guests::{GuestPass, GuestPasses};
-use crate::core::net::PrefixSet;
+use crate::core::net::{Geo, PrefixSet};
 use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
@@ -231,6 +231,9 @@ pub struct Playback {
     pub accounts: Accounts,
     /// On-network prefixes (tenant setting `network.onNet`).
     pub on_net: Arc<PrefixSet>,
+    /// The operator's VPN / proxy list and geo list (`network_lists`).
+    pub vpn: Arc<PrefixSet>,
+    pub geo: Arc<Geo>,
     /// Guest passes of the tenant's open guest rooms.
     pub guests: Arc<GuestPasses>,
 }

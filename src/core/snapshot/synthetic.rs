@@ -85,6 +85,8 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         catalogue: Arc::new(catalogue),
         accounts: Accounts::from_entries((0..accounts).map(|i| (format!("acc-{i}"), account(i)))),
         on_net: Arc::default(),
+        vpn: Arc::default(),
+        geo: Arc::default(),
         guests: Arc::default(),
     }
 }

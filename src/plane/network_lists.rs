@@ -1,0 +1,75 @@
+//! The operator's network lists (`vpn`, `geo`): replaced whole, read back as
+//! a summary, removed. A list is checked row by row before it is stored (a
+//! bad row refuses it, naming the row) and every node rebuilds its lookup
+//! tables from the stored text when the change feed names it.
+//!
+//! Must never: store a list that does not parse, or touch another tenant's.
+
+use crate::core::net::{parse_geo, parse_vpn, ListKind};
+use crate::store::changes::ChangeKind;
+use crate::store::network_lists::{self as store, ListInfo};
+
+use super::{Plane, PlaneError};
+
+/// Entries a list may hold (a whole routing table is about 1M IPv4 prefixes).
+pub const MAX_ENTRIES: usize = 4_000_000;
+
+/// How many prefixes `body` holds as a list of `kind`, or the row that stops it.
+pub fn check(kind: ListKind, body: &str) -> Result<usize, PlaneError> {
+    let entries = match kind {
+        ListKind::Vpn => parse_vpn(body).map(|l| l.len()),
+        ListKind::Geo => parse_geo(body).map(|g| g.len()),
+    }
+    .map_err(|e| PlaneError::BadRequest(format!("{} list, {e}", kind.as_str())))?;
+    if entries > MAX_ENTRIES {
+        return Err(PlaneError::BadRequest(format!(
+            "{} list: more than {MAX_ENTRIES} entries",
+            kind.as_str()
+        )));
+    }
+    Ok(entries)
+}
+
+impl Plane {
+    /// Replaces the tenant's list of `kind` with `body` (CSV).
+    pub async fn put_network_list(
+        &self,
+        tenant: &str,
+        kind: ListKind,
+        body: &str,
+    ) -> Result<ListInfo, PlaneError> {
+        let entries = check(kind, body)? as i64;
+        let now = self.now_s();
+        let mut tx = self.store.write().await?;
+        store::put(tx.conn(), tenant, kind.as_str(), body, entries, now).await?;
+        tx.record_change(tenant, ChangeKind::NetworkList, kind.as_str(), now)
+            .await?;
+        self.commit(tx).await?;
+        Ok(ListInfo {
+            kind: kind.as_str().to_owned(),
+            entries,
+            modified: now,
+        })
+    }
+
+    pub async fn network_list(&self, tenant: &str, kind: ListKind) -> Result<ListInfo, PlaneError> {
+        store::info(self.store.pool(), tenant, kind.as_str())
+            .await?
+            .ok_or(PlaneError::NotFound("network list"))
+    }
+
+    pub async fn delete_network_list(
+        &self,
+        tenant: &str,
+        kind: ListKind,
+    ) -> Result<(), PlaneError> {
+        let now = self.now_s();
+        let mut tx = self.store.write().await?;
+        if !store::delete(tx.conn(), tenant, kind.as_str()).await? {
+            return Err(PlaneError::NotFound("network list"));
+        }
+        tx.record_change(tenant, ChangeKind::NetworkList, kind.as_str(), now)
+            .await?;
+        self.commit(tx).await
+    }
+}
