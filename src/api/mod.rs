@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            middleware::network_guard::layer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             middleware::signon_throttle::layer,
         ));
 

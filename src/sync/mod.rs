@@ -178,6 +178,7 @@ impl Syncer {
                 Some(current) => {
                     let mut next = (**current).clone();
                     next.on_net = playback::on_net(&row.settings);
+                    next.policy = playback::policy(tenant, &row.settings);
                     snapshot.playback.insert(tenant.into(), Arc::new(next));
                 }
                 None => {

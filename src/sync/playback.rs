@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use ipnet::IpNet;
 
-use crate::core::net::{parse_geo, parse_vpn, Geo, ListKind, PrefixSet};
+use crate::core::net::{parse_geo, parse_vpn, Geo, ListKind, NetworkPolicy, PrefixSet};
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
@@ -31,6 +31,20 @@ pub(super) fn on_net(settings: &serde_json::Value) -> Arc<PrefixSet> {
     Arc::new(PrefixSet::of(
         list.iter().filter_map(|v| v.as_str()).filter_map(parse_net),
     ))
+}
+
+/// The tenant's network policy (`network.blockVpn`, `network.geoBlocking`);
+/// a key that does not parse is off, and logged.
+pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> Arc<NetworkPolicy> {
+    let (policy, problems) = NetworkPolicy::from_settings(settings);
+    for problem in problems {
+        tracing::error!(
+            tenant = tenant_id,
+            problem,
+            "tenant network setting ignored"
+        );
+    }
+    Arc::new(policy)
 }
 
 /// An address or prefix ("192.0.2.7" or "192.0.2.0/24").
@@ -97,6 +111,7 @@ pub(super) async fn tenant(
         on_net: on_net(settings),
         vpn,
         geo,
+        policy: policy(tenant_id, settings),
         guests: Arc::new(guests(store, tenant_id, now).await?),
     })
 }

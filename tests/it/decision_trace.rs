@@ -46,8 +46,16 @@ async fn explains_grants_and_refusals(b: Backend) {
         .map(|s| s["rule"].as_str().unwrap())
         .collect();
     assert_eq!(
-        &rules[..5],
-        &["account", "device", "approval", "content", "contentWindow"]
+        &rules[..7],
+        &[
+            "account",
+            "device",
+            "approval",
+            "vpn",
+            "geoBlocking",
+            "content",
+            "contentWindow"
+        ]
     );
     let ent = step(&t, "entitlement");
     assert_eq!(ent["outcome"], "pass");

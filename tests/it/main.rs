@@ -21,6 +21,7 @@ mod in_home;
 mod layout;
 mod limited_tokens;
 mod network_lists;
+mod network_policy;
 mod operator_jwt;
 mod ops;
 mod purchase;

@@ -1,7 +1,9 @@
-//! Cross-cutting request handling: correlation ids, metrics, deadlines, and the
-//! per-address throttle of the credential endpoints.
+//! Cross-cutting request handling: correlation ids, metrics, deadlines, and,
+//! on the credential endpoints, the per-address throttle and the tenant's
+//! network policy.
 
 pub mod correlation;
 pub mod deadline;
 pub mod metrics;
+pub mod network_guard;
 pub mod signon_throttle;

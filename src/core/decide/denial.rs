@@ -15,6 +15,10 @@ pub enum Denial {
     DeviceDeleted,
     DeviceDisabled,
     DeviceNotApproved,
+    /// From a VPN / proxy exit while the tenant blocks them.
+    Vpn,
+    /// From a country the tenant's geo-blocking does not allow.
+    GeoBlocked,
     ContentUnknown,
     OutsideContentWindow,
     OffNet,
@@ -39,6 +43,10 @@ pub const ACCOUNT_SUSPENDED: u32 = 20002;
 pub const DEVICE_DELETED: u32 = 20003;
 /// Device disabled or inactive (OPF).
 pub const DEVICE_DISABLED: u32 = 20004;
+/// Proxy / VPN, with VPN blocking on (OPF).
+pub const VPN: u32 = 20018;
+/// Blacklisted location: geo-blocking (OPF).
+pub const GEO_BLOCKED: u32 = 20019;
 /// The addressed thing does not exist in this tenant (HTTP 404).
 pub const NOT_FOUND: u32 = 40402;
 /// Device not approved while the account's profile requires approval (§2.6).
@@ -75,6 +83,8 @@ impl Denial {
             Self::DeviceUnknown | Self::DeviceDeleted => DEVICE_DELETED,
             Self::DeviceDisabled => DEVICE_DISABLED,
             Self::DeviceNotApproved => DEVICE_NOT_APPROVED,
+            Self::Vpn => VPN,
+            Self::GeoBlocked => GEO_BLOCKED,
             Self::ContentUnknown | Self::EventUnknown => NOT_FOUND,
             Self::OutsideContentWindow => OUTSIDE_CONTENT_WINDOW,
             Self::OffNet => OFF_NET,
@@ -107,6 +117,8 @@ impl Denial {
             Self::DeviceDeleted => "device has been deleted",
             Self::DeviceDisabled => "device is disabled",
             Self::DeviceNotApproved => "device is not approved",
+            Self::Vpn => "playback through a proxy or VPN is not allowed",
+            Self::GeoBlocked => "playback is not allowed from this location",
             Self::ContentUnknown => "content not found",
             Self::OutsideContentWindow => "content is not available now",
             Self::OffNet => "content is only available on the operator's network",
@@ -130,6 +142,8 @@ impl Denial {
             Self::AccountUnknown | Self::AccountCancelled | Self::AccountSuspended => Rule::Account,
             Self::DeviceUnknown | Self::DeviceDeleted | Self::DeviceDisabled => Rule::Device,
             Self::DeviceNotApproved => Rule::Approval,
+            Self::Vpn => Rule::Vpn,
+            Self::GeoBlocked => Rule::GeoBlocking,
             Self::ContentUnknown => Rule::Content,
             Self::OutsideContentWindow => Rule::ContentWindow,
             Self::OffNet => Rule::Network,

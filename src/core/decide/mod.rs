@@ -4,7 +4,8 @@
 //!
 //! Rules, in order (each a step of the trace): account ACTIVE; device present,
 //! not deleted, ENABLED and ACTIVE; approved when the account's profile turns
-//! approval on (OPEN devices, §2.6); content known; inside its editorial and
+//! approval on (OPEN devices, §2.6); the tenant's network policy for the
+//! client address (VPN / proxy exits, geo-blocking); content known; inside its editorial and
 //! technical windows; on the operator's network when it is `blockIfOffNet`; at
 //! home when it is in-home only (the access token's `inHome`, or the client
 //! address among the account's home addresses); then either free-to-air (no
@@ -28,6 +29,7 @@ use std::net::IpAddr;
 pub use denial::Denial;
 pub use trace::{Detail, Outcome, Rule, Step, Tracer};
 
+use crate::core::net::{NetRefusal, Stage};
 use crate::core::snapshot::playback::{
     secs, Account, Device, EntitlementEntry, Item, ItemKind, Playback, ProductIdx, ProductRule,
     OPEN_END,
@@ -107,6 +109,7 @@ pub fn decide<'s, T: Tracer>(
     let found = p.catalogue.item(r.content_id);
     let account = check_account(p, r, trace)?;
     let device = check_device(account, r, trace)?;
+    check_network(p, r, trace)?;
     let (item_idx, item) = match found {
         Some(found) => {
             trace.step(Rule::Content, Outcome::Pass, Detail::None);
@@ -288,6 +291,32 @@ fn check_device<'s, T: Tracer>(
         trace.step(Rule::Approval, Outcome::Skip, Detail::None);
     }
     Ok(device)
+}
+
+/// The tenant's network policy for the client address: VPN / proxy exits,
+/// geo-blocking (both skipped when the tenant asks for neither).
+fn check_network<T: Tracer>(p: &Playback, r: &Request<'_>, trace: &mut T) -> Result<(), Denial> {
+    if p.policy.is_off() {
+        trace.step(Rule::Vpn, Outcome::Skip, Detail::None);
+        trace.step(Rule::GeoBlocking, Outcome::Skip, Detail::None);
+        return Ok(());
+    }
+    match p.network_check(Stage::Playback, r.client_ip) {
+        Ok(()) => {
+            trace.step(Rule::Vpn, Outcome::Pass, Detail::None);
+            trace.step(Rule::GeoBlocking, Outcome::Pass, Detail::None);
+            Ok(())
+        }
+        Err(NetRefusal::Vpn) => {
+            trace.step(Rule::Vpn, Outcome::Fail, Detail::None);
+            Err(Denial::Vpn)
+        }
+        Err(NetRefusal::GeoBlocked) => {
+            trace.step(Rule::Vpn, Outcome::Pass, Detail::None);
+            trace.step(Rule::GeoBlocking, Outcome::Fail, Detail::None);
+            Err(Denial::GeoBlocked)
+        }
+    }
 }
 
 /// The content's own rules: windows, network, in-home. Returns the window.

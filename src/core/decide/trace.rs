@@ -14,6 +14,10 @@ pub enum Rule {
     Account,
     Device,
     Approval,
+    /// The client address against the tenant's VPN / proxy list.
+    Vpn,
+    /// The client's country against the tenant's geo-blocking.
+    GeoBlocking,
     Content,
     ContentWindow,
     Network,

@@ -26,7 +26,7 @@ pub use super::accounts::{
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 pub use super::guests::{GuestPass, GuestPasses};
-use crate::core::net::{Geo, PrefixSet};
+use crate::core::net::{Geo, NetworkPolicy, PrefixSet};
 use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
@@ -234,6 +234,9 @@ pub struct Playback {
     /// The operator's VPN / proxy list and geo list (`network_lists`).
     pub vpn: Arc<PrefixSet>,
     pub geo: Arc<Geo>,
+    /// Who may sign on and play from where (settings `network.blockVpn`,
+    /// `network.geoBlocking`).
+    pub policy: Arc<NetworkPolicy>,
     /// Guest passes of the tenant's open guest rooms.
     pub guests: Arc<GuestPasses>,
 }
@@ -241,6 +244,15 @@ pub struct Playback {
 impl Playback {
     pub fn is_on_net(&self, ip: IpAddr) -> bool {
         self.on_net.contains(ip)
+    }
+
+    /// The tenant's network policy for a client at `ip`.
+    pub fn network_check(
+        &self,
+        stage: crate::core::net::Stage,
+        ip: Option<IpAddr>,
+    ) -> Result<(), crate::core::net::NetRefusal> {
+        self.policy.check(stage, ip, &self.vpn, &self.geo)
     }
 }
 
