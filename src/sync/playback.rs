@@ -35,7 +35,7 @@ pub(super) fn on_net(settings: &serde_json::Value) -> Arc<PrefixSet> {
 
 /// The tenant's network policy (`network.blockVpn`, `network.geoBlocking`);
 /// a key that does not parse is off, and logged.
-pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> Arc<NetworkPolicy> {
+pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> NetworkPolicy {
     let (policy, problems) = NetworkPolicy::from_settings(settings);
     for problem in problems {
         tracing::error!(
@@ -44,7 +44,7 @@ pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> Arc<Netwo
             "tenant network setting ignored"
         );
     }
-    Arc::new(policy)
+    policy
 }
 
 /// An address or prefix ("192.0.2.7" or "192.0.2.0/24").

@@ -235,8 +235,9 @@ pub struct Playback {
     pub vpn: Arc<PrefixSet>,
     pub geo: Arc<Geo>,
     /// Who may sign on and play from where (settings `network.blockVpn`,
-    /// `network.geoBlocking`).
-    pub policy: Arc<NetworkPolicy>,
+    /// `network.geoBlocking`). Held inline: `decide` reads it on every
+    /// request, and with no policy that is one flag in a line already loaded.
+    pub policy: NetworkPolicy,
     /// Guest passes of the tenant's open guest rooms.
     pub guests: Arc<GuestPasses>,
 }

@@ -87,7 +87,7 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         on_net: Arc::default(),
         vpn: Arc::default(),
         geo: Arc::default(),
-        policy: Arc::default(),
+        policy: Default::default(),
         guests: Arc::default(),
     }
 }
