@@ -123,6 +123,7 @@ impl NodeBuilder {
             applied_tx,
         );
         let sync_task = tokio::spawn(syncer.run(shutdown_rx.clone()));
+        let lists_shutdown = shutdown_rx.clone();
         let (plays, plays_task) = crate::plane::plays::PlayRecorder::start(
             plane.clone(),
             self.config.tokens.rental_same_play_s,
@@ -151,6 +152,15 @@ impl NodeBuilder {
             self.config.tokens.signon_ip_window_s,
         );
         let das = crate::plane::das::client::DasClient::from_config(&self.config.das)?;
+        // After seeding: list files name tenants that must exist.
+        let lists_task = (!self.config.network.lists_dir.is_empty()).then(|| {
+            tokio::spawn(crate::plane::list_files::watch(
+                plane.clone(),
+                self.config.network.lists_dir.clone().into(),
+                Duration::from_millis(self.config.network.lists_poll_ms),
+                lists_shutdown,
+            ))
+        });
         let trusted_proxies = self.config.network.trusted();
         let state = AppState(Arc::new(App {
             trusted_proxies,
@@ -170,6 +180,7 @@ impl NodeBuilder {
             shutdown_tx,
             sync_task,
             plays_task,
+            lists_task,
         })
     }
 }
@@ -180,6 +191,8 @@ pub struct Node {
     shutdown_tx: watch::Sender<bool>,
     sync_task: JoinHandle<()>,
     plays_task: JoinHandle<()>,
+    /// The list-file watcher, when `network.lists_dir` is set.
+    lists_task: Option<JoinHandle<()>>,
 }
 
 impl Node {
@@ -195,6 +208,9 @@ impl Node {
         crate::api::server::serve(listener, router, &self.state.config.server, shutdown).await;
         let _ = self.shutdown_tx.send(true);
         let _ = self.plays_task.await;
+        if let Some(task) = self.lists_task {
+            let _ = task.await;
+        }
         let _ = self.sync_task.await;
         self.state.store.close().await;
     }

@@ -131,6 +131,11 @@ pub struct NetworkConfig {
     pub trusted_proxies: Vec<String>,
     /// Largest network list (`PUT /adm/v1/network/lists/{kind}`) accepted, in bytes.
     pub max_list_bytes: usize,
+    /// Directory of list files `<tenant>/vpn.csv`, `<tenant>/geo.csv`
+    /// (see [`crate::plane::list_files`]); empty: none are watched.
+    pub lists_dir: String,
+    /// How often the list files are checked for changes, in milliseconds.
+    pub lists_poll_ms: u64,
 }
 
 impl NetworkConfig {
@@ -321,6 +326,9 @@ impl Config {
                 "network.trusted_proxies",
                 "each entry must be an IP address or prefix (10.0.0.0/8, 2001:db8::/32)",
             ));
+        }
+        if !(100..=3_600_000).contains(&self.network.lists_poll_ms) {
+            return Err(invalid("network.lists_poll_ms", "must be 100..=3600000"));
         }
         if !(1024..=512 << 20).contains(&self.network.max_list_bytes) {
             return Err(invalid(

@@ -19,6 +19,7 @@ pub mod guest_rooms;
 pub mod in_home;
 pub mod keys;
 pub mod limited_tokens;
+pub mod list_files;
 pub mod network_lists;
 pub mod plays;
 pub mod purchases;

@@ -30,6 +30,10 @@ pub fn check(kind: ListKind, body: &str) -> Result<usize, PlaneError> {
     Ok(entries)
 }
 
+fn sha256_hex(body: &str) -> String {
+    hex::encode(ring::digest::digest(&ring::digest::SHA256, body.as_bytes()))
+}
+
 impl Plane {
     /// Replaces the tenant's list of `kind` with `body` (CSV).
     pub async fn put_network_list(
@@ -39,17 +43,44 @@ impl Plane {
         body: &str,
     ) -> Result<ListInfo, PlaneError> {
         let entries = check(kind, body)? as i64;
+        let sha256 = sha256_hex(body);
         let now = self.now_s();
         let mut tx = self.store.write().await?;
-        store::put(tx.conn(), tenant, kind.as_str(), body, entries, now).await?;
+        store::put(
+            tx.conn(),
+            tenant,
+            kind.as_str(),
+            body,
+            &sha256,
+            entries,
+            now,
+        )
+        .await?;
         tx.record_change(tenant, ChangeKind::NetworkList, kind.as_str(), now)
             .await?;
         self.commit(tx).await?;
         Ok(ListInfo {
             kind: kind.as_str().to_owned(),
+            sha256,
             entries,
             modified: now,
         })
+    }
+
+    /// Stores `body` as the list unless the stored list is already exactly
+    /// it; whether it was stored.
+    pub async fn put_network_list_if_changed(
+        &self,
+        tenant: &str,
+        kind: ListKind,
+        body: &str,
+    ) -> Result<bool, PlaneError> {
+        let stored = store::info(self.store.pool(), tenant, kind.as_str()).await?;
+        if stored.is_some_and(|s| s.sha256 == sha256_hex(body)) {
+            return Ok(false);
+        }
+        self.put_network_list(tenant, kind, body).await?;
+        Ok(true)
     }
 
     pub async fn network_list(&self, tenant: &str, kind: ListKind) -> Result<ListInfo, PlaneError> {

@@ -8,6 +8,8 @@ use super::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListInfo {
     pub kind: String,
+    /// Hex SHA-256 of the stored body.
+    pub sha256: String,
     pub entries: i64,
     pub modified: i64,
 }
@@ -18,6 +20,7 @@ pub async fn put(
     tenant: &str,
     kind: &str,
     body: &str,
+    sha256: &str,
     entries: i64,
     now: i64,
 ) -> Result<(), StoreError> {
@@ -27,12 +30,13 @@ pub async fn put(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO network_lists (tenant_id, kind, body, entries, modified) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO network_lists (tenant_id, kind, body, sha256, entries, modified) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(tenant)
     .bind(kind)
     .bind(body)
+    .bind(sha256)
     .bind(entries)
     .bind(now)
     .execute(conn)
@@ -63,7 +67,8 @@ where
     E: Executor<'c, Database = sqlx::Any>,
 {
     let row = sqlx::query(
-        "SELECT kind, entries, modified FROM network_lists WHERE tenant_id = $1 AND kind = $2",
+        "SELECT kind, sha256, entries, modified FROM network_lists \
+         WHERE tenant_id = $1 AND kind = $2",
     )
     .bind(tenant)
     .bind(kind)
@@ -72,8 +77,9 @@ where
     row.map(|r| {
         Ok(ListInfo {
             kind: r.try_get(0)?,
-            entries: r.try_get(1)?,
-            modified: r.try_get(2)?,
+            sha256: r.try_get(1)?,
+            entries: r.try_get(2)?,
+            modified: r.try_get(3)?,
         })
     })
     .transpose()

@@ -245,3 +245,56 @@ async fn bad_uploads_get_a_4xx_in_the_adm_envelope() {
 }
 
 crate::on_both_backends!(lists_upload_swap_whole_and_answer_the_locale);
+
+/// Lists kept as files (`network.lists_dir`): stored at start and again when
+/// a file changes; a bad file is refused and the stored list stays.
+#[tokio::test]
+async fn list_files_are_loaded_at_start_and_when_they_change() {
+    let files = tempfile::tempdir().unwrap();
+    let geo = files.path().join("demo/geo.csv");
+    std::fs::create_dir_all(geo.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(files.path().join("ghost")).unwrap();
+    std::fs::write(files.path().join("ghost/vpn.csv"), "10.0.0.0/8\n").unwrap();
+    std::fs::write(&geo, "198.51.100.0/24,AT\n").unwrap();
+    let db = Arc::new(TestDb::new(Backend::Sqlite).await);
+    let mut config = test_config(&db);
+    config.network.trusted_proxies = vec!["127.0.0.1".into()];
+    config.network.lists_dir = files.path().display().to_string();
+    config.network.lists_poll_ms = 100;
+    let app = TestApp::start_with(db, config).await;
+
+    let until = |country: &'static str| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            loop {
+                if locale_of(app, "demo", "198.51.100.7").await["countryCode"] == country {
+                    return;
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(10),
+                    "the geo file never reached the snapshot as {country}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    };
+    until("AT").await;
+    std::fs::write(&geo, "198.51.100.0/24,CH,ZH\n").unwrap();
+    until("CH").await;
+    let summary = |app: &TestApp| {
+        app.operator(Method::GET, "/adm/v1/network/lists/geo")
+            .send()
+    };
+    let before = json_of(summary(&app).await.unwrap(), 200).await;
+    assert_eq!(before["entries"], 1);
+    // A bad file: refused, the stored list stays.
+    std::fs::write(&geo, "network,country\n198.51.100.0/24,CHE\n").unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(
+        locale_of(&app, "demo", "198.51.100.7").await["countryCode"],
+        "CH"
+    );
+    assert_eq!(json_of(summary(&app).await.unwrap(), 200).await, before);
+    app.stop().await;
+}
