@@ -13,8 +13,40 @@ use crate::api::error::{codes, ApiError, Face, FaceError};
 /// A deserialised JSON body.
 pub struct JsonBody<T, F: Face>(pub T, pub PhantomData<F>);
 
+/// The media type of a `Content-Type` value, without its parameters.
+fn essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
+}
+
+/// The request's `Content-Type` ("" when absent or not text).
+fn content_type(req: &Request) -> &str {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// The whole body: 413 past the route's body limit, else `unreadable`.
+async fn read_bytes<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    unreadable: impl FnOnce() -> ApiError,
+) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::BODY_TOO_LARGE,
+                "request body is too large",
+            )
+        } else {
+            unreadable()
+        }
+    })
+}
+
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let essence = essence(content_type);
     essence.eq_ignore_ascii_case("application/json")
         || (essence.len() > 5
             && essence[..essence.len() - 5].contains('/')
@@ -30,12 +62,7 @@ where
     type Rejection = FaceError<F>;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        if !is_json(content_type) {
+        if !is_json(content_type(&req)) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 codes::UNSUPPORTED_MEDIA_TYPE,
@@ -43,17 +70,10 @@ where
             )
             .into());
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    codes::BODY_TOO_LARGE,
-                    "request body is too large",
-                )
-            } else {
-                ApiError::bad_request(codes::MALFORMED_JSON, "request body could not be read")
-            }
-        })?;
+        let bytes = read_bytes(req, state, || {
+            ApiError::bad_request(codes::MALFORMED_JSON, "request body could not be read")
+        })
+        .await?;
         let value = serde_json::from_slice(&bytes).map_err(|e| {
             // serde_json's messages name the field and position, never other data.
             ApiError::bad_request(codes::MALFORMED_JSON, format!("invalid JSON body: {e}"))
@@ -102,12 +122,7 @@ where
     type Rejection = FaceError<F>;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim();
+        let essence = essence(content_type(&req));
         if !(essence.eq_ignore_ascii_case("text/csv") || essence.eq_ignore_ascii_case("text/plain"))
         {
             return Err(ApiError::new(
@@ -117,17 +132,10 @@ where
             )
             .into());
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    codes::BODY_TOO_LARGE,
-                    "request body is too large",
-                )
-            } else {
-                ApiError::bad_request(codes::BAD_REQUEST, "request body could not be read")
-            }
-        })?;
+        let bytes = read_bytes(req, state, || {
+            ApiError::bad_request(codes::BAD_REQUEST, "request body could not be read")
+        })
+        .await?;
         let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
             ApiError::bad_request(
                 codes::BAD_REQUEST,
