@@ -7,7 +7,7 @@ pub mod client_addr;
 mod operator;
 mod params;
 pub mod rocket_auth;
-mod tenant;
+pub(crate) mod tenant;
 
 pub use bearer::{
     bearer_token, require_authorization_token, require_bearer, verify_access, SignedOn,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 
 use crate::api::error::{codes, ApiError, Face, FaceError};
 use crate::app::AppState;
@@ -57,13 +57,31 @@ pub(crate) fn resolve(
     Ok((snapshot, view))
 }
 
-fn header<'a>(parts: &'a Parts, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match parts.headers.get(name) {
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match headers.get(name) {
         None => Ok(None),
         Some(v) => v
             .to_str()
             .map(Some)
             .map_err(|_| ApiError::bad_request(codes::TENANT_MISSING, "tenant id is malformed")),
+    }
+}
+
+/// The tenant id a request names, before it is looked up: `nv-tenant-id`;
+/// else, on Rocket routes (`rocket_default` given), `rocket.default_tenant`,
+/// and on OPF routes `tenantId` (`None` when there is neither). An error
+/// when the header is not text. Middleware that must know the tenant before
+/// the handler runs uses this too, so both read the same tenant.
+pub(crate) fn named<'a>(
+    headers: &'a HeaderMap,
+    rocket_default: Option<&'a str>,
+) -> Result<Option<&'a str>, ApiError> {
+    if let Some(id) = header(headers, "nv-tenant-id")? {
+        return Ok(Some(id));
+    }
+    match rocket_default {
+        Some(default) => Ok(Some(default)),
+        None => header(headers, "tenantid"),
     }
 }
 
@@ -74,12 +92,9 @@ impl<F: Face> FromRequestParts<AppState> for Tenant<F> {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let id = match header(parts, "nv-tenant-id")? {
-            Some(id) => id,
-            None => header(parts, "tenantid")?.ok_or_else(|| {
-                ApiError::bad_request(codes::TENANT_MISSING, "nv-tenant-id header is required")
-            })?,
-        };
+        let id = named(&parts.headers, None)?.ok_or_else(|| {
+            ApiError::bad_request(codes::TENANT_MISSING, "nv-tenant-id header is required")
+        })?;
         let (snapshot, view) = resolve(state, id)?;
         Ok(Tenant {
             view,
@@ -109,10 +124,9 @@ impl FromRequestParts<AppState> for RocketTenant {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let id = header(parts, "nv-tenant-id")?
-            .map(str::to_owned)
-            .unwrap_or_else(|| state.config.rocket.default_tenant.clone());
-        let (snapshot, view) = resolve(state, &id)?;
+        let default = state.config.rocket.default_tenant.as_str();
+        let id = named(&parts.headers, Some(default))?.unwrap_or(default);
+        let (snapshot, view) = resolve(state, id)?;
         Ok(RocketTenant { view, snapshot })
     }
 }

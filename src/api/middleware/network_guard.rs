@@ -4,9 +4,9 @@
 //! in the route's face envelope, before any credential is looked at. The
 //! same policy is applied to playback inside `decide`.
 //!
-//! The tenant comes from `nv-tenant-id` / `tenantId`, or for Rocket routes
-//! without them `rocket.default_tenant`; an unknown or missing tenant passes
-//! through (the handler refuses it). Signing out (`DELETE`) is never refused.
+//! The tenant is the one the route's handler will read (`tenant::named` of
+//! `api::extract`); an unknown, missing or malformed tenant passes through
+//! (the handler refuses it). Signing out (`DELETE`) is never refused.
 //!
 //! Must never: touch the store (the policy and lists are in the snapshot).
 
@@ -16,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::api::error::{render_for_path, ApiError};
-use crate::api::extract::client_addr;
+use crate::api::extract::{client_addr, tenant};
 use crate::app::AppState;
 use crate::core::decide::Denial;
 use crate::core::net::{NetRefusal, Stage};
@@ -33,16 +33,9 @@ fn refusal(state: &AppState, request: &Request) -> Option<ApiError> {
     if request.method() == Method::DELETE {
         return None;
     }
-    let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
-    let tenant = header("nv-tenant-id")
-        .or_else(|| header("tenantId"))
-        .or_else(|| {
-            request
-                .uri()
-                .path()
-                .starts_with("/api/")
-                .then_some(state.config.rocket.default_tenant.as_str())
-        })?;
+    let rocket = request.uri().path().starts_with("/api/");
+    let default = rocket.then_some(state.config.rocket.default_tenant.as_str());
+    let tenant = tenant::named(request.headers(), default).ok().flatten()?;
     let snapshot = state.snapshot.load();
     let playback = snapshot.playback.get(tenant)?;
     if playback.policy.is_off() {
