@@ -14,6 +14,8 @@ use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
+use crate::core::net::{parse_net, TrustedProxies};
+
 /// The embedded defaults; also the reference documentation of every key.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
@@ -140,16 +142,9 @@ pub struct NetworkConfig {
 
 impl NetworkConfig {
     /// The trusted proxies, parsed (validated at start: see [`Config::validate`]).
-    pub fn trusted(&self) -> crate::core::net::TrustedProxies {
-        crate::core::net::TrustedProxies::new(self.trusted_proxies.iter().filter_map(|s| net_of(s)))
+    pub fn trusted(&self) -> TrustedProxies {
+        TrustedProxies::new(self.trusted_proxies.iter().filter_map(|s| parse_net(s)))
     }
-}
-
-/// An address or prefix: `10.0.0.0/8`, `2001:db8::/32`, `192.0.2.7`.
-fn net_of(s: &str) -> Option<ipnet::IpNet> {
-    s.parse::<ipnet::IpNet>()
-        .ok()
-        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(Into::into))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,7 +315,7 @@ impl Config {
             .network
             .trusted_proxies
             .iter()
-            .any(|p| net_of(p).is_none())
+            .any(|p| parse_net(p).is_none())
         {
             return Err(invalid(
                 "network.trusted_proxies",

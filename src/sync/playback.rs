@@ -9,9 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ipnet::IpNet;
-
-use crate::core::net::{parse_geo, parse_vpn, Geo, ListKind, NetworkPolicy, PrefixSet};
+use crate::core::net::{parse_geo, parse_net, parse_vpn, Geo, ListKind, NetworkPolicy, PrefixSet};
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
@@ -45,13 +43,6 @@ pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> NetworkPo
         );
     }
     policy
-}
-
-/// An address or prefix ("192.0.2.7" or "192.0.2.0/24").
-fn parse_net(s: &str) -> Option<IpNet> {
-    s.parse::<IpNet>()
-        .ok()
-        .or_else(|| s.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 /// The interned names a tenant's playback data carries forward (they are

@@ -26,18 +26,7 @@ async fn node(trusted: &[&str]) -> TestApp {
 /// (192.0.2.0/24, 2001:db8::/32 in the demo settings).
 async fn alice(app: &TestApp) -> String {
     update_account(app, "acc-active", json!({ "homeIps": ["198.51.100.0/28"] })).await;
-    let r = app
-        .http
-        .post(app.url("/ias/v3/token/actions/signOnByUserNamePassword"))
-        .header("nv-tenant-id", "demo")
-        .json(&json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" }))
-        .send()
-        .await
-        .unwrap();
-    json_of(r, 200).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    crate::content_token::alice(app).await
 }
 
 async fn in_house(app: &TestApp, token: &str, headers: &[(&str, &str)]) -> Value {

@@ -21,7 +21,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use rustc_hash::FxHashMap;
 
-use super::prefixes::{PrefixSet, PrefixTable};
+use super::prefixes::{parse_net, PrefixSet, PrefixTable};
 
 /// The kinds of list a tenant may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -233,10 +233,7 @@ impl<'a> LineCounter<'a> {
 }
 
 fn network(row: u64, s: &str) -> Result<IpNet, ListError> {
-    s.parse::<IpNet>()
-        .ok()
-        .or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
-        .ok_or_else(|| problem(row, &format!("{s:?} is not an address or prefix")))
+    parse_net(s).ok_or_else(|| problem(row, &format!("{s:?} is not an address or prefix")))
 }
 
 /// `en`, `en-GB`, `zh-Hant-TW`: 2-3 letter language, then subtags of 2-8

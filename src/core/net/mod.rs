@@ -13,4 +13,4 @@ mod prefixes;
 pub use forwarded::{canonical, client_ip, TrustedProxies};
 pub use lists::{parse_geo, parse_vpn, Geo, ListError, ListKind, Place};
 pub use policy::{GeoRule, NetRefusal, NetworkPolicy, Stage};
-pub use prefixes::{PrefixSet, PrefixTable, MAX_INDEX_BITS};
+pub use prefixes::{parse_net, PrefixSet, PrefixTable, MAX_INDEX_BITS};

@@ -200,6 +200,14 @@ impl<K: Key> Builder<K> {
     }
 }
 
+/// An address or a prefix as operators write them (`192.0.2.7`,
+/// `192.0.2.0/24`, `2001:db8::/32`); an address is its own /32 or /128.
+pub fn parse_net(s: &str) -> Option<IpNet> {
+    s.parse::<IpNet>()
+        .ok()
+        .or_else(|| s.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
 /// IPv4 and IPv6 prefixes with a value each.
 #[derive(Debug, Clone)]
 pub struct PrefixTable<V> {
