@@ -163,6 +163,7 @@ pub struct Channel {
     pub protection_mandatory: bool,
     pub in_home_only: bool,
     pub block_if_off_net: bool,
+    pub location: Location,
     pub rating_code: Option<String>,
     pub playback_url: Option<String>,
     pub cdn_token_required: bool,
@@ -174,8 +175,9 @@ pub async fn insert_channel(conn: &mut AnyConnection, c: &Channel) -> Result<(),
     sqlx::query(
         "INSERT INTO channels (tenant_id, id, editorial_id, drm_id, name, tv_channel, \
          protection_mandatory, in_home_only, block_if_off_net, rating_code, playback_url, \
-         cdn_token_required, cdn_id, created, modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+         cdn_token_required, cdn_id, created, modified, \
+         block_vpn, filtering_list, filtering_is_allow, blocking_list) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18)",
     )
     .bind(&c.tenant_id)
     .bind(&c.id)
@@ -191,9 +193,28 @@ pub async fn insert_channel(conn: &mut AnyConnection, c: &Channel) -> Result<(),
     .bind(super::flag(c.cdn_token_required))
     .bind(c.cdn_id.as_deref())
     .bind(c.created)
+    .bind(super::flag(c.location.block_vpn))
+    .bind(json_list(&c.location.filtering_list))
+    .bind(super::flag(c.location.filtering_is_allow))
+    .bind(json_list(&c.location.blocking_list))
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Where a content or channel may be played (ingest keys `blockVpn`,
+/// `filteringList`, `filteringListIsAllowList`, `blockingList`; country
+/// codes ISO 3166-1 alpha-2). See `core::net::ContentRules`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub block_vpn: bool,
+    pub filtering_list: Vec<String>,
+    pub filtering_is_allow: bool,
+    pub blocking_list: Vec<String>,
+}
+
+fn json_list(list: &[String]) -> String {
+    serde_json::Value::from(list.to_vec()).to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -209,6 +230,7 @@ pub struct Content {
     pub end_at: Option<i64>,
     pub in_home_only: bool,
     pub block_if_off_net: bool,
+    pub location: Location,
     pub playback_url: Option<String>,
     pub cdn_token_required: bool,
     pub cdn_id: Option<String>,
@@ -219,8 +241,8 @@ pub async fn insert_content(conn: &mut AnyConnection, c: &Content) -> Result<(),
     sqlx::query(
         "INSERT INTO contents (tenant_id, id, editorial_id, drm_id, title, duration_s, rating_code, \
          start_at, end_at, in_home_only, block_if_off_net, playback_url, cdn_token_required, cdn_id, \
-         created, modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+         created, modified, block_vpn, filtering_list, filtering_is_allow, blocking_list) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19)",
     )
     .bind(&c.tenant_id)
     .bind(&c.id)
@@ -237,6 +259,10 @@ pub async fn insert_content(conn: &mut AnyConnection, c: &Content) -> Result<(),
     .bind(super::flag(c.cdn_token_required))
     .bind(c.cdn_id.as_deref())
     .bind(c.created)
+    .bind(super::flag(c.location.block_vpn))
+    .bind(json_list(&c.location.filtering_list))
+    .bind(super::flag(c.location.filtering_is_allow))
+    .bind(json_list(&c.location.blocking_list))
     .execute(conn)
     .await?;
     Ok(())

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "network_lists",
         include_str!("migrations/0010_network_lists.sql"),
     ),
+    (
+        11,
+        "channel_location_rules",
+        include_str!("migrations/0011_channel_location_rules.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

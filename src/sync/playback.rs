@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::core::net::{parse_geo, parse_net, parse_vpn, Geo, ListKind, NetworkPolicy, PrefixSet};
+use crate::core::net::{
+    parse_geo, parse_net, parse_vpn, ContentRules, Geo, ListKind, NetworkPolicy, PrefixSet,
+};
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
@@ -352,6 +354,7 @@ async fn catalogue(
             channel_index.insert(r.id.clone(), idx);
         }
         let drm_id = r.drm_id.clone().unwrap_or_else(|| r.id.clone());
+        let location = location_rules(tenant_id, &r.id, &r.location).map(Box::new);
         catalogue.items.push(Item {
             kind,
             id: r.id.into_boxed_str(),
@@ -363,6 +366,7 @@ async fn catalogue(
             technical_end: r.technical_end_at.map_or(u32::MAX, secs),
             in_home_only: r.in_home_only,
             block_if_off_net: r.block_if_off_net,
+            location,
             events: Box::new([]),
         });
     }
@@ -391,4 +395,29 @@ async fn catalogue(
     // Grants may intern products no product row names; keep the table in step.
     catalogue.products.resize(products.len(), None);
     Ok(catalogue)
+}
+
+/// An item's location rules from its stored lists; a list that is not a JSON
+/// array of country codes is logged and held as unreadable (the item plays
+/// nowhere until it is fixed).
+fn location_rules(tenant: &str, item: &str, row: &rows::LocationRow) -> Option<ContentRules> {
+    let filtering = serde_json::from_str::<Vec<String>>(&row.filtering_list);
+    let blocking = serde_json::from_str::<Vec<String>>(&row.blocking_list);
+    let rules = match (filtering, blocking) {
+        (Ok(filtering), Ok(blocking)) => ContentRules::new(
+            row.block_vpn,
+            filtering.iter().map(String::as_str),
+            row.filtering_is_allow,
+            blocking.iter().map(String::as_str),
+        ),
+        _ => Some(ContentRules::unreadable()),
+    };
+    if rules.as_ref().is_some_and(ContentRules::is_unreadable) {
+        tracing::warn!(
+            tenant,
+            item,
+            "location lists are not arrays of ISO 3166-1 alpha-2 codes; the item plays nowhere"
+        );
+    }
+    rules
 }

@@ -298,3 +298,48 @@ async fn list_files_are_loaded_at_start_and_when_they_change() {
     assert_eq!(json_of(summary(&app).await.unwrap(), 200).await, before);
     app.stop().await;
 }
+
+/// Two nodes on one PostgreSQL: a list uploaded through node A is what node
+/// B answers from, and a delete through B empties A's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_uploaded_through_one_node_reaches_the_other() {
+    if crate::harness::postgres_url().is_none() {
+        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+        return;
+    }
+    let db = Arc::new(TestDb::new(Backend::Postgres).await);
+    let mut config = test_config(&db);
+    config.network.trusted_proxies = vec!["127.0.0.1".into()];
+    let a = TestApp::start_with(db.clone(), config.clone()).await;
+    let b = TestApp::start_with(db.clone(), config).await;
+    drop(db);
+    let ip = "198.51.100.7";
+    assert_eq!(locale_of(&b, "demo", ip).await["countryCode"], Value::Null);
+    json_of(put_list(&a, "geo", "198.51.100.0/24,AT\n").await, 200).await;
+    let took = country_reaches(&b, ip, json!("AT")).await;
+    eprintln!("geo list reached node B in {took:?}");
+    let r = b
+        .operator(Method::DELETE, "/adm/v1/network/lists/geo")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    country_reaches(&a, ip, Value::Null).await;
+    a.stop().await;
+    b.stop().await;
+}
+
+/// Waits until `app` places `ip` in `country`; how long that took.
+async fn country_reaches(app: &TestApp, ip: &str, country: Value) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        if locale_of(app, "demo", ip).await["countryCode"] == country {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the list never reached the other node as {country}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

@@ -2,13 +2,15 @@
 //! geo-blocking by country (20019), at sign-on (every credential route, in
 //! its face's envelope) and at playback (inside `decide`), read against the
 //! tenant's uploaded lists; the client address comes through a trusted proxy.
+//! Each content's own location rules (its VPN flag, filtering and blocking
+//! lists: 20018 / 20066) beside them, and what RMG reports of them.
 
 use std::sync::Arc;
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::write;
+use crate::content_token::{add_content, content, write};
 use crate::harness::{json_of, repo_path, test_config, Backend, TestApp, TestDb};
 use playgate::store::changes::ChangeKind;
 
@@ -44,6 +46,7 @@ async fn set_policy(app: &TestApp, policy: Value) {
     let network = settings["network"].as_object_mut().unwrap();
     network.remove("blockVpn");
     network.remove("geoBlocking");
+    network.remove("geoFiltering");
     for (k, v) in policy.as_object().unwrap() {
         network.insert(k.clone(), v.clone());
     }
@@ -66,8 +69,14 @@ async fn sign_on_from(app: &TestApp, ip: &str) -> reqwest::Response {
 }
 
 async fn content_from(app: &TestApp, access: &str, ip: &str) -> reqwest::Response {
+    play_from(app, access, "DRM_vod-entitled_DASH", ip).await
+}
+
+async fn play_from(app: &TestApp, access: &str, content_id: &str, ip: &str) -> reqwest::Response {
     app.http
-        .post(app.url("/ias/v2/content_token?content_id=DRM_vod-entitled_DASH&type=device"))
+        .post(app.url(&format!(
+            "/ias/v2/content_token?content_id={content_id}&type=device"
+        )))
         .header("nv-tenant-id", "demo")
         .header("x-forwarded-for", ip)
         .bearer_auth(access)
@@ -174,4 +183,131 @@ async fn vpn_and_geo_blocking_at_sign_on_and_playback(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(vpn_and_geo_blocking_at_sign_on_and_playback);
+/// The rules a content carries: an allow list, a deny list plus a blocking
+/// list, a VPN flag of its own; a channel's too; RMG reports them; a list
+/// that cannot be read refuses everywhere; `geoFiltering: false` stops them.
+async fn a_contents_own_location_rules(b: Backend) {
+    use playgate::store::catalogue::Location;
+    let app = node(b).await;
+    let access = json_of(sign_on_from(&app, GB).await, 200).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut uk_only = content("vod-uk");
+    uk_only.location = Location {
+        filtering_list: vec!["gb".into()],
+        filtering_is_allow: true,
+        ..Location::default()
+    };
+    add_content(&app, uk_only, Some("prod-basic")).await;
+    let mut not_de_fr = content("vod-not-de-fr");
+    not_de_fr.location = Location {
+        filtering_list: vec!["FR".into()],
+        blocking_list: vec!["DE".into()],
+        ..Location::default()
+    };
+    add_content(&app, not_de_fr, Some("prod-basic")).await;
+    let mut no_vpn = content("vod-no-vpn");
+    no_vpn.location.block_vpn = true;
+    add_content(&app, no_vpn, Some("prod-basic")).await;
+
+    let code = |r| result_code(r, 403);
+    // (content, address, expected resultCode or None for a grant); the
+    // tenant blocks neither VPNs nor any country.
+    let table = [
+        ("DRM_vod-uk", GB, None),
+        ("DRM_vod-uk", DE, Some("20066:403")),
+        ("DRM_vod-uk", NOWHERE, Some("20066:403")),
+        ("DRM_vod-not-de-fr", GB, None),
+        ("DRM_vod-not-de-fr", NOWHERE, None),
+        ("DRM_vod-not-de-fr", DE, Some("20066:403")),
+        ("DRM_vod-not-de-fr", FR, Some("20066:403")),
+        ("DRM_vod-no-vpn", GB, None),
+        ("DRM_vod-no-vpn", VPN, Some("20018:403")),
+        ("DRM_vod-entitled_DASH", VPN, None),
+        ("DRM_vod-entitled_DASH", DE, None),
+    ];
+    for (id, ip, want) in table {
+        let r = play_from(&app, &access, id, ip).await;
+        match want {
+            None => assert_eq!(r.status(), 200, "{id} from {ip}"),
+            Some(want) => assert_eq!(code(r).await, want, "{id} from {ip}"),
+        }
+    }
+
+    // RMG reports the rules it has just applied.
+    let r = app
+        .http
+        .get(app.url("/rmg/v1/user/action/authorisation/content/DRM_vod-not-de-fr"))
+        .header("nv-tenant-id", "demo")
+        .header("x-forwarded-for", GB)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    let rights = json_of(r, 200).await["contentRights"].clone();
+    assert_eq!(rights["filteringList"], json!(["FR"]), "{rights}");
+    assert_eq!(rights["filteringListIsAllowList"], false);
+    assert_eq!(rights["blockingList"], json!(["DE"]));
+    assert_eq!(rights["blockVPN"], false);
+
+    // Support sees the rule that refused.
+    let r = app
+        .operator(Method::POST, "/rmg/v1/operator/decisions/actions/trace")
+        .json(&json!({ "accountId": "acc-active", "deviceId": "dev-alice-tv", "contentId": "DRM_vod-uk", "clientIp": DE }))
+        .send()
+        .await
+        .unwrap();
+    let trace = json_of(r, 200).await;
+    assert_eq!(trace["code"], 20066, "{trace}");
+    assert!(
+        trace["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["rule"] == "geoFiltering" && s["outcome"] == "fail"),
+        "{trace}"
+    );
+
+    // A channel carries the same rules.
+    write(
+        &app,
+        &[r#"UPDATE channels SET filtering_list = '["DE"]', filtering_is_allow = 1 WHERE id = 'ch-sports'"#],
+        &[(ChangeKind::Channel, "ch-sports")],
+    )
+    .await;
+    json_of(
+        play_from(&app, &access, "DRM_ch-sports_DASH", DE).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        code(play_from(&app, &access, "DRM_ch-sports_DASH", GB).await).await,
+        "20066:403"
+    );
+
+    // A list that cannot be read: the title plays nowhere.
+    write(
+        &app,
+        &[r#"UPDATE contents SET filtering_list = '["GBR"]' WHERE id = 'vod-not-de-fr'"#],
+        &[(ChangeKind::Content, "vod-not-de-fr")],
+    )
+    .await;
+    for ip in [GB, NOWHERE] {
+        assert_eq!(
+            code(play_from(&app, &access, "DRM_vod-not-de-fr", ip).await).await,
+            "20066:403"
+        );
+    }
+
+    // The tenant turns geo-filtering off: the contents' rules stand aside.
+    set_policy(&app, json!({ "geoFiltering": false })).await;
+    json_of(play_from(&app, &access, "DRM_vod-uk", DE).await, 200).await;
+    json_of(play_from(&app, &access, "DRM_vod-no-vpn", VPN).await, 200).await;
+    app.stop().await;
+}
+
+crate::on_both_backends!(
+    vpn_and_geo_blocking_at_sign_on_and_playback,
+    a_contents_own_location_rules
+);

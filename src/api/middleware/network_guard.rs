@@ -52,6 +52,8 @@ fn refusal(state: &AppState, request: &Request) -> Option<ApiError> {
             Denial::GeoBlocked,
             "sign-on is not allowed from this location",
         ),
+        // Contents' own rules: not a sign-on check, listed for completeness.
+        NetRefusal::GeoFiltered => (Denial::GeoFiltered, Denial::GeoFiltered.message()),
     };
     Some(ApiError::new(StatusCode::FORBIDDEN, denial.code(), message))
 }

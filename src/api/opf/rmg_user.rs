@@ -18,9 +18,9 @@
 //! Decisions: `validityType` is ABSOLUTE (the only kind playgate stores);
 //! `capabilityType` names the granting product (playgate's capabilities are
 //! products); `isFreemium` is false (no freemium products); the per-content
-//! `filteringList` / `blockingList` are empty and `blockVPN` false (the
-//! tenant's geo and VPN lists are held, not yet enforced at playback;
-//! `blockIfOffNet` is the content's). Must never: touch
+//! `filteringList`, `filteringListIsAllowList`, `blockingList`, `blockVPN`
+//! and `blockIfOffNet` are the content's own rules, which `decide` has just
+//! enforced for this client. Must never: touch
 //! the store, or show another account's entitlements.
 
 use axum::extract::State;
@@ -36,6 +36,7 @@ use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::decide::{decide, Denial, Purpose, Request};
+use crate::core::net::Country;
 use crate::core::snapshot::playback::{
     secs, Account, EntitlementView, Playback, ProductRule, NO_DEVICE, OPEN_END,
 };
@@ -298,13 +299,27 @@ struct UsageRules {
 #[serde(rename_all = "camelCase")]
 struct ContentRights<'a> {
     content_id: &'a str,
-    filtering_list: [&'a str; 0],
+    filtering_list: Countries<'a>,
     filtering_list_is_allow_list: bool,
-    blocking_list: [&'a str; 0],
+    blocking_list: Countries<'a>,
     #[serde(rename = "blockVPN")]
     block_vpn: bool,
     block_if_off_net: bool,
     usage_rules: UsageRules,
+}
+
+/// Country codes as a JSON array of strings.
+#[derive(Debug)]
+struct Countries<'a>(&'a [Country]);
+
+impl Serialize for Countries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|c| std::str::from_utf8(c).unwrap_or("??")),
+        )
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -346,14 +361,15 @@ pub async fn content_authorisation(
             plays_used: g.entitlement.map_or(0, |e| e.plays_used),
         });
     let first_play = g.entitlement.map_or(0, |e| e.first_play_at);
+    let location = g.item.location.as_deref();
     let body = ContentAuthorisation {
         account: &claims.account_id,
         content_rights: ContentRights {
             content_id: &uid,
-            filtering_list: [],
-            filtering_list_is_allow_list: false,
-            blocking_list: [],
-            block_vpn: false,
+            filtering_list: Countries(location.map_or(&[], |l| &l.filtering)),
+            filtering_list_is_allow_list: location.is_some_and(|l| l.filtering_is_allow),
+            blocking_list: Countries(location.map_or(&[], |l| &l.blocking)),
+            block_vpn: location.is_some_and(|l| l.block_vpn),
             block_if_off_net: g.item.block_if_off_net,
             usage_rules: UsageRules {
                 viewing_window: g.duration,

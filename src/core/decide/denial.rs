@@ -20,6 +20,10 @@ pub enum Denial {
     /// From a country the tenant's geo-blocking does not allow.
     GeoBlocked,
     ContentUnknown,
+    /// From where the content's own location rules do not allow.
+    GeoFiltered,
+    /// From a VPN / proxy exit while the content blocks them.
+    ContentVpn,
     OutsideContentWindow,
     OffNet,
     NotInHome,
@@ -47,6 +51,8 @@ pub const DEVICE_DISABLED: u32 = 20004;
 pub const VPN: u32 = 20018;
 /// Blacklisted location: geo-blocking (OPF).
 pub const GEO_BLOCKED: u32 = 20019;
+/// Geo-filtered location: the content's own rules (OPF).
+pub const GEO_FILTERED: u32 = 20066;
 /// The addressed thing does not exist in this tenant (HTTP 404).
 pub const NOT_FOUND: u32 = 40402;
 /// Device not approved while the account's profile requires approval (§2.6).
@@ -83,7 +89,8 @@ impl Denial {
             Self::DeviceUnknown | Self::DeviceDeleted => DEVICE_DELETED,
             Self::DeviceDisabled => DEVICE_DISABLED,
             Self::DeviceNotApproved => DEVICE_NOT_APPROVED,
-            Self::Vpn => VPN,
+            Self::Vpn | Self::ContentVpn => VPN,
+            Self::GeoFiltered => GEO_FILTERED,
             Self::GeoBlocked => GEO_BLOCKED,
             Self::ContentUnknown | Self::EventUnknown => NOT_FOUND,
             Self::OutsideContentWindow => OUTSIDE_CONTENT_WINDOW,
@@ -119,6 +126,8 @@ impl Denial {
             Self::DeviceNotApproved => "device is not approved",
             Self::Vpn => "playback through a proxy or VPN is not allowed",
             Self::GeoBlocked => "playback is not allowed from this location",
+            Self::GeoFiltered => "this content is not available at this location",
+            Self::ContentVpn => "this content may not be played through a proxy or VPN",
             Self::ContentUnknown => "content not found",
             Self::OutsideContentWindow => "content is not available now",
             Self::OffNet => "content is only available on the operator's network",
@@ -144,6 +153,7 @@ impl Denial {
             Self::DeviceNotApproved => Rule::Approval,
             Self::Vpn => Rule::Vpn,
             Self::GeoBlocked => Rule::GeoBlocking,
+            Self::GeoFiltered | Self::ContentVpn => Rule::GeoFiltering,
             Self::ContentUnknown => Rule::Content,
             Self::OutsideContentWindow => Rule::ContentWindow,
             Self::OffNet => Rule::Network,

@@ -6,7 +6,9 @@
 //! not deleted, ENABLED and ACTIVE; approved when the account's profile turns
 //! approval on (OPEN devices, §2.6); the tenant's network policy for the
 //! client address (VPN / proxy exits, geo-blocking); content known; inside its editorial and
-//! technical windows; on the operator's network when it is `blockIfOffNet`; at
+//! technical windows; where the content's own location rules allow (its
+//! VPN flag, filtering and blocking lists, unless the tenant turns
+//! geo-filtering off); on the operator's network when it is `blockIfOffNet`; at
 //! home when it is in-home only (the access token's `inHome`, or the client
 //! address among the account's home addresses); then either free-to-air (no
 //! product grants it: granted by that rule) or an entitlement that is
@@ -311,7 +313,7 @@ fn check_network<T: Tracer>(p: &Playback, r: &Request<'_>, trace: &mut T) -> Res
             trace.step(Rule::Vpn, Outcome::Fail, Detail::None);
             Err(Denial::Vpn)
         }
-        Err(NetRefusal::GeoBlocked) => {
+        Err(NetRefusal::GeoBlocked | NetRefusal::GeoFiltered) => {
             trace.step(Rule::Vpn, Outcome::Pass, Detail::None);
             trace.step(Rule::GeoBlocking, Outcome::Fail, Detail::None);
             Err(Denial::GeoBlocked)
@@ -336,6 +338,21 @@ fn check_item<T: Tracer>(
         return Err(Denial::OutsideContentWindow);
     }
     trace.step(Rule::ContentWindow, Outcome::Pass, window);
+    match &item.location {
+        Some(rules) if !p.policy.ignore_content_rules => {
+            match rules.check(r.client_ip, &p.vpn, &p.geo) {
+                Ok(()) => trace.step(Rule::GeoFiltering, Outcome::Pass, Detail::None),
+                Err(refusal) => {
+                    trace.step(Rule::GeoFiltering, Outcome::Fail, Detail::None);
+                    return Err(match refusal {
+                        NetRefusal::Vpn => Denial::ContentVpn,
+                        NetRefusal::GeoBlocked | NetRefusal::GeoFiltered => Denial::GeoFiltered,
+                    });
+                }
+            }
+        }
+        _ => trace.step(Rule::GeoFiltering, Outcome::Skip, Detail::None),
+    }
     if item.block_if_off_net {
         let on_net = r.client_ip.is_some_and(|ip| p.is_on_net(ip));
         let detail = Detail::Flag { value: on_net };

@@ -20,6 +20,8 @@ pub enum Rule {
     GeoBlocking,
     Content,
     ContentWindow,
+    /// The content's own location rules (VPN, filtering and blocking lists).
+    GeoFiltering,
     Network,
     InHome,
     FreeToAir,

@@ -9,6 +9,9 @@
 //!   allowed is refused playback (OPF 20019, "blacklisted location") and, with
 //!   `signOn`, sign-on too ("Sign On Blocked").
 //!
+//! - `geoFiltering: false` stops enforcing the contents' own location rules
+//!   ([`super::ContentRules`]); they are enforced unless the tenant says so.
+//!
 //! Decisions: with an allow list, an address the geo list does not place (or
 //! no address at all) is not allowed: no free streams from unknown places.
 //! With a deny list it is allowed. Settings that do not parse turn the policy
@@ -28,6 +31,9 @@ pub enum NetRefusal {
     Vpn,
     /// In a country `geoBlocking` does not allow (20019).
     GeoBlocked,
+    /// Where the content's own location rules do not allow (20066; see
+    /// [`super::ContentRules`]).
+    GeoFiltered,
 }
 
 /// The country rule of `geoBlocking`.
@@ -56,6 +62,8 @@ impl GeoRule {
 pub struct NetworkPolicy {
     pub block_vpn: bool,
     pub geo: Option<GeoRule>,
+    /// `geoFiltering: false`: the contents' own rules are not enforced.
+    pub ignore_content_rules: bool,
 }
 
 /// Where the check happens.
@@ -89,7 +97,19 @@ impl NetworkPolicy {
                 rule
             }
         };
-        (Self { block_vpn, geo }, problems)
+        let ignore_content_rules = match network.and_then(|n| n.get("geoFiltering")) {
+            None => false,
+            Some(v) => !v.as_bool().unwrap_or_else(|| {
+                problems.push("network.geoFiltering must be true or false");
+                true
+            }),
+        };
+        let policy = Self {
+            block_vpn,
+            geo,
+            ignore_content_rules,
+        };
+        (policy, problems)
     }
 
     /// Whether a client at `ip` passes at `stage`.
@@ -114,8 +134,8 @@ impl NetworkPolicy {
         Ok(())
     }
 
-    /// Whether anything is checked at all (a request without a policy skips
-    /// the lookups).
+    /// Whether any tenant-wide rule is checked (a request without one skips
+    /// the lookups; the contents' own rules are apart).
     pub fn is_off(&self) -> bool {
         !self.block_vpn && self.geo.is_none()
     }
@@ -245,10 +265,21 @@ mod tests {
             json!({ "geoBlocking": { "allow": ["GB"], "signOn": 1 } }),
             json!({ "geoBlocking": { "allow": ["GB"], "countries": [] } }),
             json!({ "geoBlocking": [] }),
+            json!({ "geoFiltering": "off" }),
         ] {
             let (p, problems) = NetworkPolicy::from_settings(&json!({ "network": bad.clone() }));
             assert_eq!(problems.len(), 1, "{bad}");
             assert!(p.is_off(), "{bad}");
+            assert!(!p.ignore_content_rules, "{bad}");
         }
+    }
+
+    #[test]
+    fn content_rules_are_enforced_unless_geo_filtering_is_turned_off() {
+        assert!(!policy(json!({})).ignore_content_rules);
+        assert!(!policy(json!({ "geoFiltering": true })).ignore_content_rules);
+        let off = policy(json!({ "geoFiltering": false }));
+        assert!(off.ignore_content_rules);
+        assert!(off.is_off());
     }
 }

@@ -26,7 +26,7 @@ pub use super::accounts::{
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 pub use super::guests::{GuestPass, GuestPasses};
-use crate::core::net::{Geo, NetworkPolicy, PrefixSet};
+use crate::core::net::{ContentRules, Geo, NetworkPolicy, PrefixSet};
 use crate::core::status::ProductType;
 
 /// No end: the window is open on that side.
@@ -134,6 +134,8 @@ pub struct Item {
     pub technical_end: u32,
     pub in_home_only: bool,
     pub block_if_off_net: bool,
+    /// The content's own location rules, if it has any.
+    pub location: Option<Box<ContentRules>>,
     /// Channels: PPV events on this channel (indices into `Catalogue::events`).
     pub events: Box<[u32]>,
 }

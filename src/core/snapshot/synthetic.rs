@@ -60,6 +60,7 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
             technical_end: OPEN_END,
             in_home_only: false,
             block_if_off_net: false,
+            location: None,
             events: Box::new([]),
         });
     }
@@ -74,6 +75,7 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         technical_end: OPEN_END,
         in_home_only: false,
         block_if_off_net: false,
+        location: None,
         events: Box::new([]),
     });
     catalogue.index_content();

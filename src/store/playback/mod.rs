@@ -209,16 +209,40 @@ pub struct ItemRow {
     pub technical_end_at: Option<i64>,
     pub in_home_only: bool,
     pub block_if_off_net: bool,
+    pub location: LocationRow,
 }
+
+/// An item's location rules as stored (lists are JSON arrays of country
+/// codes, read by the builder).
+#[derive(Debug, Clone, Default)]
+pub struct LocationRow {
+    pub block_vpn: bool,
+    pub filtering_list: String,
+    pub filtering_is_allow: bool,
+    pub blocking_list: String,
+}
+
+fn location_of(r: &sqlx::any::AnyRow) -> Result<LocationRow, sqlx::Error> {
+    Ok(LocationRow {
+        block_vpn: flag_of(r, "block_vpn")?,
+        filtering_list: r.try_get("filtering_list")?,
+        filtering_is_allow: flag_of(r, "filtering_is_allow")?,
+        blocking_list: r.try_get("blocking_list")?,
+    })
+}
+
+const LOCATION: &str = "block_vpn, filtering_list, filtering_is_allow, blocking_list";
 
 pub async fn items<'c, E>(executor: E, tenant: &str) -> Result<Vec<ItemRow>, StoreError>
 where
     E: Executor<'c, Database = sqlx::Any> + Copy,
 {
     let mut out = Vec::new();
-    let contents = "SELECT id, editorial_id, drm_id, start_at, end_at, technical_start_at, \
-                    technical_end_at, in_home_only, block_if_off_net FROM contents WHERE tenant_id = $1";
-    for r in tenant_rows(executor, contents, tenant).await? {
+    let contents = format!(
+        "SELECT id, editorial_id, drm_id, start_at, end_at, technical_start_at, \
+         technical_end_at, in_home_only, block_if_off_net, {LOCATION} FROM contents WHERE tenant_id = $1"
+    );
+    for r in tenant_rows(executor, &contents, tenant).await? {
         out.push(ItemRow {
             is_channel: false,
             id: r.try_get("id")?,
@@ -230,11 +254,14 @@ where
             technical_end_at: r.try_get("technical_end_at")?,
             in_home_only: flag_of(&r, "in_home_only")?,
             block_if_off_net: flag_of(&r, "block_if_off_net")?,
+            location: location_of(&r)?,
         });
     }
-    let channels = "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net \
-                    FROM channels WHERE tenant_id = $1";
-    for r in tenant_rows(executor, channels, tenant).await? {
+    let channels = format!(
+        "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net, {LOCATION} \
+         FROM channels WHERE tenant_id = $1"
+    );
+    for r in tenant_rows(executor, &channels, tenant).await? {
         out.push(ItemRow {
             is_channel: true,
             id: r.try_get("id")?,
@@ -246,6 +273,7 @@ where
             technical_end_at: None,
             in_home_only: flag_of(&r, "in_home_only")?,
             block_if_off_net: flag_of(&r, "block_if_off_net")?,
+            location: location_of(&r)?,
         });
     }
     Ok(out)
