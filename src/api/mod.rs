@@ -136,6 +136,28 @@ pub fn router(state: AppState) -> Router {
             "/adm/v1/accounts/{account_id}",
             get(opf::adm_accounts::get_account).put(opf::adm_accounts::update_account),
         )
+        .route(
+            "/adm/v1/accounts/{account_id}/devices",
+            get(opf::adm_devices::account_devices),
+        )
+        // ADM device approval (user and operator)
+        .route(
+            "/adm/v1/user/devices/amendapprovals",
+            post(opf::adm_devices::amend_approvals),
+        )
+        .route(
+            "/adm/v1/user/devices/canIApproveADevice",
+            get(opf::adm_devices::can_i_approve),
+        )
+        .route("/adm/v1/user/devices", get(opf::adm_devices::my_devices))
+        .route(
+            "/adm/v1/devices/canAccountApproveADevice/{account_id}",
+            get(opf::adm_devices::can_account_approve),
+        )
+        .route(
+            "/adm/v1/devices/amendapprovals/{account_id}",
+            post(opf::adm_devices::amend_approvals_for),
+        )
         // Network lists (proposed paths): larger bodies than the rest
         .route(
             "/adm/v1/network/lists/{kind}",
@@ -285,6 +307,10 @@ pub fn router(state: AppState) -> Router {
         )
         // Location detection, locale
         .route("/lds/v1/user/inhouse", get(opf::lds::in_house))
+        .route(
+            "/adm/v1/user/devices/amiapproved",
+            get(opf::adm_devices::am_i_approved),
+        )
         .route("/locale/v1/locale", get(opf::network::locale));
 
     // Operations

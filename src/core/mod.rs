@@ -13,6 +13,7 @@ pub mod claims;
 pub mod clock;
 pub mod content_claims;
 pub mod decide;
+pub mod devices;
 pub mod ids;
 pub mod inhome;
 pub mod jwt;

@@ -12,6 +12,7 @@ pub mod ags;
 pub mod catalogue;
 pub mod credentials;
 pub mod das;
+pub mod device_approvals;
 pub mod dsra;
 pub mod entitlements;
 mod error;

@@ -250,7 +250,7 @@ pub(crate) fn device_refusal(device: &Device) -> Option<PlaneError> {
 
 /// Holds the account's device lock until `tx` ends: device checks-then-writes
 /// (limits, bindings) of one account never interleave, on any node.
-async fn lock_devices(tx: &mut WriteTx, account: &Account) -> Result<(), PlaneError> {
+pub(crate) async fn lock_devices(tx: &mut WriteTx, account: &Account) -> Result<(), PlaneError> {
     tx.lock_key(&format!("devices/{}/{}", account.tenant_id, account.id))
         .await?;
     Ok(())
@@ -604,12 +604,11 @@ impl Plane {
         // is not full and the rolling window allows another approval.
         let approve =
             if auto_approve && profile.enable_approval_limit && device_type == DeviceType::Open {
-                let approved = device_store::count_approved(tx.conn(), tenant, &account.id).await?;
-                let since = now - profile.approval_period_days * 86_400;
-                let recent =
-                    device_store::approvals_since(tx.conn(), tenant, &account.id, since).await?;
-                approved < profile.max_approved_devices
-                    && recent < profile.approvals_allowed_in_period
+                let limits = super::device_approvals::limits_of(&profile);
+                let status =
+                    super::device_approvals::standing(tx.conn(), tenant, &account.id, &limits, now)
+                        .await?;
+                limits.check_approve(&status, false).is_ok()
             } else {
                 false
             };
@@ -634,6 +633,7 @@ impl Plane {
             device_information: info,
             approved: approve,
             last_approved: approve.then_some(now),
+            last_unapproved: None,
             created: now,
             modified: now,
         };

@@ -27,6 +27,7 @@ pub struct Device {
     pub device_information: serde_json::Value,
     pub approved: bool,
     pub last_approved: Option<i64>,
+    pub last_unapproved: Option<i64>,
     pub created: i64,
     pub modified: i64,
 }
@@ -34,12 +35,12 @@ pub struct Device {
 const COLUMNS: &str =
     "tenant_id, id, account_id, device_type, status, activity, deleted_at, name, \
     playout_device_class, casn, smartcard_id, tvkey_id, das_device_id, mac_address, \
-    device_information, approved, last_approved, created, modified";
+    device_information, approved, last_approved, last_unapproved, created, modified";
 
 pub async fn insert(conn: &mut AnyConnection, d: &Device) -> Result<(), StoreError> {
     sqlx::query(&format!(
         "INSERT INTO devices ({COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     ))
     .bind(&d.tenant_id)
     .bind(&d.id)
@@ -58,6 +59,7 @@ pub async fn insert(conn: &mut AnyConnection, d: &Device) -> Result<(), StoreErr
     .bind(d.device_information.to_string())
     .bind(super::flag(d.approved))
     .bind(d.last_approved)
+    .bind(d.last_unapproved)
     .bind(d.created)
     .bind(d.modified)
     .execute(conn)
@@ -91,6 +93,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<Device, StoreError> {
             .map_err(|e| StoreError::Corrupt(format!("device_information: {e}")))?,
         approved: super::flag_of(r, "approved")?,
         last_approved: r.try_get("last_approved")?,
+        last_unapproved: r.try_get("last_unapproved")?,
         created: r.try_get("created")?,
         modified: r.try_get("modified")?,
     })
@@ -148,7 +151,8 @@ pub async fn count_counted(
     Ok(row.try_get(0)?)
 }
 
-/// OPEN, not deleted devices currently on the approved list.
+/// The account's devices on the approved list that count toward its limits:
+/// OPEN, not deleted, ENABLED and ACTIVE (`core::devices`).
 pub async fn count_approved(
     conn: &mut AnyConnection,
     tenant: &str,
@@ -156,7 +160,8 @@ pub async fn count_approved(
 ) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "SELECT COUNT(*) FROM devices WHERE tenant_id = $1 AND account_id = $2 \
-         AND deleted_at IS NULL AND device_type = 'OPEN' AND approved = 1",
+         AND deleted_at IS NULL AND device_type = 'OPEN' AND approved = 1 \
+         AND status = 'ENABLED' AND activity = 'ACTIVE'",
     )
     .bind(tenant)
     .bind(account)
@@ -165,23 +170,54 @@ pub async fn count_approved(
     Ok(row.try_get(0)?)
 }
 
-/// Approvals of the account's devices at or after `since`.
-pub async fn approvals_since(
+/// Times of the account's approvals after `since` that count toward the
+/// cool-off window (by the viewer or automatic; not the operator's), oldest
+/// first.
+pub async fn counted_approval_times(
     conn: &mut AnyConnection,
     tenant: &str,
     account: &str,
     since: i64,
-) -> Result<i64, StoreError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) FROM device_approvals WHERE tenant_id = $1 AND account_id = $2 \
-         AND action = 'APPROVE' AND at >= $3",
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT at FROM device_approvals WHERE tenant_id = $1 AND account_id = $2 \
+         AND action = 'APPROVE' AND actor IN ('AUTO', 'USER') AND at > $3 ORDER BY at",
     )
     .bind(tenant)
     .bind(account)
     .bind(since)
-    .fetch_one(conn)
+    .fetch_all(conn)
     .await?;
-    Ok(row.try_get(0)?)
+    rows.iter()
+        .map(|r| r.try_get(0).map_err(StoreError::from))
+        .collect()
+}
+
+/// Puts a device on the approved list or takes it off, stamping
+/// `last_approved` / `last_unapproved`. False if no such device.
+pub async fn set_approved(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    id: &str,
+    approved: bool,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let stamp = if approved {
+        "last_approved"
+    } else {
+        "last_unapproved"
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE devices SET approved = $1, {stamp} = $2, modified = $2 \
+         WHERE tenant_id = $3 AND id = $4"
+    ))
+    .bind(super::flag(approved))
+    .bind(now)
+    .bind(tenant)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Appends to the approval history (`action` APPROVE/UNAPPROVE, `actor`

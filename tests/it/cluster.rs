@@ -15,7 +15,7 @@ use crate::harness::{Backend, TestDb};
 const BIN: &str = env!("CARGO_BIN_EXE_playgate");
 const OPERATOR_KEY: &str = "demo-operator-key-0001";
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -23,9 +23,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     _data: tempfile::TempDir,
 }
 
@@ -36,7 +36,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(db: &TestDb) -> Server {
+pub(crate) fn serve(db: &TestDb) -> Server {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
     let child = Command::new(BIN)
@@ -60,7 +60,7 @@ fn serve(db: &TestDb) -> Server {
     }
 }
 
-async fn ready(http: &reqwest::Client, s: &Server) {
+pub(crate) async fn ready(http: &reqwest::Client, s: &Server) {
     let started = Instant::now();
     loop {
         if let Ok(r) = http.get(format!("{}/readyz", s.base)).send().await {

@@ -47,6 +47,9 @@ pub const CONFLICT: u32 = 40900;
 pub const THROTTLED: u32 = 42900;
 /// OPF: the device is bound to another DAS identity than its challenge proves (403).
 pub use crate::plane::das::DAS_IDENTITY_MISMATCH;
+/// Device-approval refusals (HTTP 403): 40380 approved list full, 40381
+/// approvals in the period used up (cool-off).
+pub use crate::plane::device_approvals::refusal::*;
 /// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
 /// approved), 40312 (activation token used or expired): HTTP 403.
 pub use crate::plane::dsra::refusal::*;

@@ -2,6 +2,7 @@
 //! results into OPF's documented shapes.
 
 pub mod adm_accounts;
+pub mod adm_devices;
 pub mod ags;
 pub mod content_token;
 pub mod das;

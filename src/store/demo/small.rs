@@ -111,6 +111,7 @@ fn device(
         device_information: serde_json::json!({}),
         approved,
         last_approved: approved.then_some(now),
+        last_unapproved: None,
         created: now,
         modified: now,
     }
