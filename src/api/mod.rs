@@ -140,6 +140,40 @@ pub fn router(state: AppState) -> Router {
             "/adm/v1/accounts/{account_id}/devices",
             get(opf::adm_devices::account_devices),
         )
+        // ADM PINs (user and operator)
+        .route("/adm/v1/user/accounts/pins", get(opf::adm_pins::my_pins))
+        .route(
+            "/adm/v1/user/accounts/pins/status",
+            get(opf::adm_pins::my_pin_statuses),
+        )
+        .route(
+            "/adm/v1/user/accounts/actions/pin",
+            post(opf::adm_pins::create_pin),
+        )
+        .route(
+            "/adm/v1/user/accounts/actions/validatePin",
+            post(opf::adm_pins::validate_pin),
+        )
+        .route(
+            "/adm/v1/user/accounts/actions/changePin",
+            put(opf::adm_pins::change_pin),
+        )
+        .route(
+            "/adm/v1/pinTypes",
+            get(opf::adm_pins::pin_types).post(opf::adm_pins::create_pin_type),
+        )
+        .route(
+            "/adm/v1/pinTypes/{value}",
+            put(opf::adm_pins::update_pin_type),
+        )
+        .route(
+            "/adm/v1/accounts/{account_id}/pins/status",
+            get(opf::adm_pins::pin_statuses),
+        )
+        .route(
+            "/adm/v1/accounts/actions/{account_id}/pin",
+            put(opf::adm_pins::reset_pin),
+        )
         // ADM device approval (user and operator)
         .route(
             "/adm/v1/user/devices/amendapprovals",

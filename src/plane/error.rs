@@ -18,6 +18,14 @@ pub enum PlaneError {
     /// A rule refuses the request (403) with a documented code (e.g. 20001).
     #[error("{message}")]
     Refused { code: u32, message: &'static str },
+    /// A rule refuses the request (403) until some time has passed (the
+    /// client is told with `Retry-After`).
+    #[error("{message}")]
+    RefusedFor {
+        code: u32,
+        message: &'static str,
+        retry_after_s: i64,
+    },
     /// Too many failed attempts; retry after this many seconds (429).
     #[error("too many failed attempts")]
     Throttled { retry_after_s: i64 },

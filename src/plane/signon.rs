@@ -31,6 +31,22 @@ pub mod refusal {
     pub const MAX_DEVICES: u32 = 20007;
 }
 
+/// How many failures lock a secret, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lockout {
+    pub max_failures: i64,
+    pub lock_s: i64,
+}
+
+impl From<SignOnPolicy> for Lockout {
+    fn from(p: SignOnPolicy) -> Self {
+        Self {
+            max_failures: p.max_failed_signons,
+            lock_s: p.lockout_s,
+        }
+    }
+}
+
 /// The sign-on settings, from `[tokens]`.
 #[derive(Debug, Clone, Copy)]
 pub struct SignOnPolicy {
@@ -146,6 +162,11 @@ pub(crate) enum SecretSlot<'a> {
 }
 
 impl SecretSlot<'_> {
+    /// A PIN (small space): attempts are counted before they are checked.
+    fn is_pin(self) -> bool {
+        matches!(self, Self::Profile { .. } | Self::Pin { .. })
+    }
+
     async fn failures(self, conn: &mut sqlx::AnyConnection) -> Result<FailureState, PlaneError> {
         use crate::store::{auth_services, pins};
         Ok(match self {
@@ -477,55 +498,89 @@ impl Plane {
         Ok(account)
     }
 
-    /// One password check against a stored argon2 hash, or against a decoy when
-    /// nothing is stored (same cost), with the slot's lockout: refused with 429
-    /// while locked; a failure is counted and locks the slot at the limit; a
-    /// success clears the counter (written only when it changes).
+    /// One password or PIN check against a stored argon2 hash, or against a
+    /// decoy when nothing is stored (same cost), with the slot's lockout:
+    /// refused with 429 while locked; at the limit of failures the slot locks;
+    /// a success clears the counter.
+    ///
+    /// PINs (a few thousand values) have each attempt counted *before* the
+    /// hash is checked, in its own transaction that also locks the slot when
+    /// it is the last attempt allowed: however many guesses arrive at once, on
+    /// any number of nodes, at most the allowed number are checked per lock
+    /// period (a correct one clears the lock its own attempt set). Passwords
+    /// are counted after the check, so a burst of correct sign-ons of one
+    /// account is never locked out; their space is too large for the few
+    /// guesses in flight when the lock lands to matter, and the per-address
+    /// throttle bounds them too.
     pub(crate) async fn check_secret(
         &self,
         stored: Option<(SecretSlot<'_>, String, FailureState)>,
         password: &str,
-        policy: SignOnPolicy,
+        lockout: impl Into<Lockout>,
     ) -> Result<bool, PlaneError> {
+        let policy: Lockout = lockout.into();
         let now = self.now_s();
-        if let Some((_, _, failures)) = &stored {
-            if let Some(until) = failures.locked_until.filter(|until| *until > now) {
-                return Err(PlaneError::Throttled {
+        let locked = |state: &FailureState| {
+            state
+                .locked_until
+                .filter(|until| *until > now)
+                .map(|until| PlaneError::Throttled {
                     retry_after_s: until - now,
-                });
-            }
+                })
+        };
+        if let Some(refusal) = stored.as_ref().and_then(|(_, _, f)| locked(f)) {
+            return Err(refusal);
         }
+        // One more failure on `state`; locks it at the limit.
+        let count = |mut state: FailureState| {
+            if state.locked_until.is_some_and(|until| until > now) {
+                return state; // locked meanwhile by another attempt
+            }
+            if state.locked_until.is_some() {
+                state = FailureState::default(); // an earlier lock has run out
+            }
+            state.failed_attempts += 1;
+            if state.failed_attempts >= policy.max_failures {
+                state = FailureState {
+                    failed_attempts: 0,
+                    locked_until: Some(now + policy.lock_s),
+                };
+            }
+            state
+        };
         let password = password.to_owned();
-        let against = stored
-            .as_ref()
-            .map_or_else(decoy_phc, |(_, phc, _)| phc.clone());
-        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &against))
-            .await
-            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
-        let Some((slot, _, failures)) = stored else {
+        let Some((slot, phc, _)) = stored else {
+            let against = decoy_phc();
+            tokio::task::spawn_blocking(move || verify_secret(&password, &against))
+                .await
+                .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
             return Ok(false);
         };
-        if matches {
-            if failures != FailureState::default() {
-                let mut tx = self.store.write().await?;
-                slot.set_failures(tx.conn(), FailureState::default())
-                    .await?;
-                self.commit(tx).await?;
+        let counted_first = slot.is_pin();
+        if counted_first {
+            let mut tx = self.store.write().await?;
+            let state = slot.failures(tx.conn()).await?;
+            if let Some(refusal) = locked(&state) {
+                return Err(refusal);
             }
-            return Ok(true);
+            slot.set_failures(tx.conn(), count(state)).await?;
+            self.commit(tx).await?;
         }
+        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &phc))
+            .await
+            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
         let mut tx = self.store.write().await?;
-        let mut state = slot.failures(tx.conn()).await?;
-        state.failed_attempts += 1;
-        if state.failed_attempts >= policy.max_failed_signons {
-            state = FailureState {
-                failed_attempts: 0,
-                locked_until: Some(now + policy.lockout_s),
-            };
+        let state = slot.failures(tx.conn()).await?;
+        let next = match (matches, counted_first) {
+            (true, _) => FailureState::default(),
+            (false, true) => return Ok(false),
+            (false, false) => count(state),
+        };
+        if next != state {
+            slot.set_failures(tx.conn(), next).await?;
+            self.commit(tx).await?;
         }
-        slot.set_failures(tx.conn(), state).await?;
-        self.commit(tx).await?;
-        Ok(false)
+        Ok(matches)
     }
 
     /// Creates the device of a first sign-on, within the account's device limit,

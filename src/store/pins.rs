@@ -153,3 +153,59 @@ pub async fn get_type(
 ) -> Result<Option<PinType>, StoreError> {
     Ok(types(conn, tenant).await?.into_iter().find(|t| t.id == id))
 }
+
+/// Replaces every setting of an existing PIN type; false if there is none.
+pub async fn update_type(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    t: &PinType,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE pin_types SET description = $1, min_length = $2, max_length = $3, charset = $4, \
+         max_attempts = $5, lock_seconds = $6, mandatory = $7 WHERE tenant_id = $8 AND id = $9",
+    )
+    .bind(&t.description)
+    .bind(t.min_length)
+    .bind(t.max_length)
+    .bind(if t.digits_only {
+        "DIGITS"
+    } else {
+        "ALPHANUMERIC"
+    })
+    .bind(t.max_attempts)
+    .bind(t.lock_seconds)
+    .bind(super::flag(t.mandatory))
+    .bind(tenant)
+    .bind(&t.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The account's PINs that are set: type and failure state (never the hash).
+pub async fn set_for_account(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<Vec<(String, super::accounts::FailureState)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT pin_type, failed_attempts, locked_until FROM pins \
+         WHERE tenant_id = $1 AND account_id = $2 ORDER BY pin_type",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("pin_type")?,
+                super::accounts::FailureState {
+                    failed_attempts: r.try_get("failed_attempts")?,
+                    locked_until: r.try_get("locked_until")?,
+                },
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(StoreError::from)
+}

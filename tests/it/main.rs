@@ -26,6 +26,7 @@ mod network_lists;
 mod network_policy;
 mod operator_jwt;
 mod ops;
+mod pins;
 mod purchase;
 mod rental_plays;
 mod rmg_user;

@@ -59,6 +59,8 @@ pub use crate::plane::guest_rooms::refusal::*;
 pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
 /// OPF: guest access is not offered in the caller's country (403).
 pub use crate::plane::limited_tokens::RESTRICTED_COUNTRY;
+/// PIN refusals (HTTP 403): 40390 PIN locked (`Retry-After` = lock time left).
+pub use crate::plane::pins::refusal::*;
 /// Purchase refusals (HTTP 403): 40360 not on sale, 40361 PPV event started,
 /// 40362 already held, 40363 not authorised by the CRM.
 pub use crate::plane::purchases::refusal::*;

@@ -58,6 +58,14 @@ impl From<PlaneError> for ApiError {
             PlaneError::Refused { code, message } => {
                 Self::new(StatusCode::FORBIDDEN, code, message)
             }
+            PlaneError::RefusedFor {
+                code,
+                message,
+                retry_after_s,
+            } => Self {
+                retry_after_s: Some(retry_after_s.max(1)),
+                ..Self::new(StatusCode::FORBIDDEN, code, message)
+            },
             PlaneError::Throttled { retry_after_s } => Self {
                 retry_after_s: Some(retry_after_s.max(1)),
                 ..Self::new(
