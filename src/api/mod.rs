@@ -140,6 +140,19 @@ pub fn router(state: AppState) -> Router {
             "/adm/v1/accounts/{account_id}/devices",
             get(opf::adm_devices::account_devices),
         )
+        // ADM parental control (user)
+        .route(
+            "/adm/v1/user/accounts/parentalControl/ratingsThresholds",
+            get(opf::adm_parental::thresholds),
+        )
+        .route(
+            "/adm/v1/user/accounts/parentalControl/actions/updateRatingsThresholds",
+            put(opf::adm_parental::update_thresholds),
+        )
+        .route(
+            "/adm/v1/user/accounts/parentalControl/actions/deleteRatingsThresholds",
+            post(opf::adm_parental::delete_thresholds),
+        )
         // ADM PINs (user and operator)
         .route("/adm/v1/user/accounts/pins", get(opf::adm_pins::my_pins))
         .route(

@@ -21,6 +21,7 @@ pub mod keys;
 pub mod limited_claims;
 pub mod net;
 pub mod operator_jwt;
+pub mod parental;
 pub mod rocket_claims;
 pub mod snapshot;
 pub mod status;

@@ -70,39 +70,12 @@ fn check_home_ips(ips: &[String]) -> Result<(), PlaneError> {
     Ok(())
 }
 
-fn check_thresholds(t: &BTreeMap<String, Option<String>>) -> Result<(), PlaneError> {
+pub(crate) fn check_thresholds(t: &BTreeMap<String, Option<String>>) -> Result<(), PlaneError> {
     for (body, rating) in t {
         validate::text("ratings body", body, 64)?;
         if let Some(r) = rating {
             validate::text("rating threshold", r, 64)?;
         }
-    }
-    Ok(())
-}
-
-/// A PIN must match its type's format (length, digits only).
-pub(crate) fn check_pin_format(
-    t: &crate::store::pins::PinType,
-    pin: &str,
-) -> Result<(), PlaneError> {
-    let n = i64::try_from(pin.chars().count()).unwrap_or(i64::MAX);
-    let charset_ok = if t.digits_only {
-        pin.bytes().all(|b| b.is_ascii_digit())
-    } else {
-        pin.chars().all(char::is_alphanumeric)
-    };
-    if n < t.min_length || n > t.max_length || !charset_ok {
-        return Err(PlaneError::BadRequest(format!(
-            "{} must be {}-{} {}",
-            t.id,
-            t.min_length,
-            t.max_length,
-            if t.digits_only {
-                "digits"
-            } else {
-                "letters or digits"
-            }
-        )));
     }
     Ok(())
 }
@@ -201,7 +174,7 @@ impl Plane {
                 .ok_or_else(|| {
                     PlaneError::BadRequest(format!("PIN type {pin_type:?} does not exist"))
                 })?;
-            check_pin_format(&t, pin)?;
+            super::pins::check_format(&t, pin)?;
             crate::store::pins::set(tx.conn(), tenant, &id, pin_type, phc, now).await?;
         }
         tx.record_change(tenant, ChangeKind::Account, &id, now)

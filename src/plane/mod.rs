@@ -22,6 +22,7 @@ pub mod keys;
 pub mod limited_tokens;
 pub mod list_files;
 pub mod network_lists;
+pub mod parental;
 pub mod pins;
 pub mod plays;
 pub mod purchases;

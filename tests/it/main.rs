@@ -26,6 +26,7 @@ mod network_lists;
 mod network_policy;
 mod operator_jwt;
 mod ops;
+mod parental;
 mod pins;
 mod purchase;
 mod rental_plays;

@@ -3,6 +3,7 @@
 
 pub mod adm_accounts;
 pub mod adm_devices;
+pub mod adm_parental;
 pub mod adm_pins;
 pub mod ags;
 pub mod content_token;
