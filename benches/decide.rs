@@ -25,7 +25,7 @@ fn rss_kib() -> u64 {
 fn ask((a, d, content): &Ask) -> Request<'_> {
     Request {
         account_id: a,
-        device_id: d,
+        device_id: Some(d),
         content_id: content,
         client_ip: None,
         in_home_claim: false,

@@ -27,7 +27,7 @@ static GLOBAL: Counting = Counting;
 fn request(content: &str) -> Request<'_> {
     Request {
         account_id: "acc-7",
-        device_id: "dev-7-0",
+        device_id: Some("dev-7-0"),
         content_id: content,
         client_ip: None,
         in_home_claim: false,

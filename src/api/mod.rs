@@ -355,6 +355,14 @@ pub fn router(state: AppState) -> Router {
         // Location detection, locale
         .route("/lds/v1/user/inhouse", get(opf::lds::in_house))
         .route(
+            "/api/account/items/{id}/videos",
+            get(rocket::videos::get_item_media_files),
+        )
+        .route(
+            "/api/account/items/{id}/videos-guarded",
+            get(rocket::videos::get_item_media_files_guarded),
+        )
+        .route(
             "/adm/v1/user/devices/amiapproved",
             get(opf::adm_devices::am_i_approved),
         )

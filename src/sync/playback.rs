@@ -15,7 +15,7 @@ use crate::core::net::{
 use crate::core::snapshot::playback::{
     fits, secs, AccountEntry, AccountsBuilder, Catalogue, DeviceEntry, EntitlementEntry, GuestPass,
     GuestPasses, Item, ItemKind, Names, NewEntitlement, Playback, PpvEventRule, ProductIds,
-    ProductIdx, ProductRule,
+    ProductIdx, ProductRule, RatingLevel,
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow};
@@ -53,6 +53,7 @@ pub(super) fn policy(tenant_id: &str, settings: &serde_json::Value) -> NetworkPo
 pub(super) struct Interned {
     products: ProductIds,
     classes: Names,
+    ratings: Names,
 }
 
 impl Interned {
@@ -60,6 +61,7 @@ impl Interned {
         Self {
             products: (*p.products).clone(),
             classes: (*p.classes).clone(),
+            ratings: (*p.ratings).clone(),
         }
     }
 }
@@ -99,6 +101,7 @@ pub(super) async fn tenant(
     Ok(Playback {
         products: Arc::new(names.products),
         classes: Arc::new(names.classes),
+        ratings: Arc::new(names.ratings),
         catalogue: Arc::new(catalogue),
         accounts,
         on_net: on_net(settings),
@@ -177,7 +180,11 @@ pub(super) async fn with_account(
     account_id: &str,
 ) -> Result<Playback, StoreError> {
     let mut names = Interned::of(current);
-    let before = (names.products.len(), names.classes.len());
+    let before = (
+        names.products.len(),
+        names.classes.len(),
+        names.ratings.len(),
+    );
     let entry = match rows::account(store.pool(), tenant_id, account_id).await? {
         Some((a, d, e)) => account_entry(tenant_id, &a, d, e, &mut names),
         None => None,
@@ -188,6 +195,9 @@ pub(super) async fn with_account(
     }
     if names.classes.len() != before.1 {
         next.classes = Arc::new(names.classes);
+    }
+    if names.ratings.len() != before.2 {
+        next.ratings = Arc::new(names.ratings);
     }
     next.accounts = current.accounts.with(account_id, entry.as_ref());
     Ok(next)
@@ -213,6 +223,7 @@ pub(super) async fn with_catalogue(
     let mut next = current.clone();
     next.products = Arc::new(names.products);
     next.classes = Arc::new(names.classes);
+    next.ratings = Arc::new(names.ratings);
     next.catalogue = Arc::new(catalogue);
     Ok(next)
 }
@@ -269,6 +280,7 @@ fn account_entry(
     let entry = AccountEntry {
         status,
         approval_required: a.approval_required,
+        playback_guard: a.playback_guard.as_deref().map(|c| names.ratings.intern(c)),
         home: home.iter().filter_map(|s| parse_net(s)).collect(),
         devices,
         entitlements,
@@ -293,7 +305,11 @@ async fn catalogue(
     tenant_id: &str,
     names: &mut Interned,
 ) -> Result<Catalogue, StoreError> {
-    let Interned { products, classes } = names;
+    let Interned {
+        products,
+        classes,
+        ratings,
+    } = names;
     let pool = store.pool();
     let mut rules: Vec<(ProductIdx, ProductRule)> = Vec::new();
     for p in crate::store::catalogue::products(pool, tenant_id).await? {
@@ -355,6 +371,7 @@ async fn catalogue(
         }
         let drm_id = r.drm_id.clone().unwrap_or_else(|| r.id.clone());
         let location = location_rules(tenant_id, &r.id, &r.location).map(Box::new);
+        let rating = r.rating_code.as_deref().map(|c| ratings.intern(c));
         catalogue.items.push(Item {
             kind,
             id: r.id.into_boxed_str(),
@@ -367,6 +384,8 @@ async fn catalogue(
             in_home_only: r.in_home_only,
             block_if_off_net: r.block_if_off_net,
             location,
+            rating,
+            playback_url: r.playback_url.map(String::into_boxed_str),
             events: Box::new([]),
         });
     }
@@ -392,6 +411,16 @@ async fn catalogue(
         catalogue.items[item as usize].events = events.into_boxed_slice();
     }
     catalogue.index_content();
+    for (code, system, level) in rows::classifications(pool, tenant_id).await? {
+        let i = ratings.intern(&code) as usize;
+        if catalogue.rating_levels.len() <= i {
+            catalogue.rating_levels.resize(i + 1, None);
+        }
+        catalogue.rating_levels[i] = Some(RatingLevel {
+            system: system.into_boxed_str(),
+            level,
+        });
+    }
     // Grants may intern products no product row names; keep the table in step.
     catalogue.products.resize(products.len(), None);
     Ok(catalogue)

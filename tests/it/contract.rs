@@ -30,6 +30,8 @@ const SERVED: &[&str] = &[
     "getAccountTokenByCode",
     "getAccountTokenWithPin",
     "register",
+    "getItemMediaFiles",
+    "getItemMediaFilesGuarded",
 ];
 
 fn schemathesis_available() -> bool {

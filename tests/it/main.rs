@@ -34,6 +34,7 @@ mod rmg_user;
 mod rocket;
 mod rocket_auth;
 mod rocket_pairing;
+mod rocket_videos;
 mod server;
 mod signon;
 mod storage;

@@ -168,7 +168,7 @@ fn record_rental_play(
         state.plays.record(Play {
             tenant: tenant.into(),
             entitlement_id: id.into(),
-            device_id: request.device_id.into(),
+            device_id: request.device_id.unwrap_or_default().into(),
             at: request.now,
         });
     }
@@ -197,7 +197,7 @@ fn issue(
     let now = state.clock.now_s();
     let request = Request {
         account_id: &claims.account_id,
-        device_id: &claims.device_id,
+        device_id: Some(&claims.device_id),
         content_id,
         client_ip,
         in_home_claim: claims.in_home == Some(true),
@@ -226,10 +226,13 @@ fn issue(
         tenant_id: tenant.id(),
         device: ContentDevice {
             drm: "ssp",
-            device_unique_id: (binding == Binding::Device).then_some(grant.device.id),
+            device_unique_id: grant
+                .device
+                .filter(|_| binding == Binding::Device)
+                .map(|d| d.id),
             watermarking: false,
             ip_address: client_ip,
-            model: grant.device.model,
+            model: grant.device.and_then(|d| d.model),
             account_id: &claims.account_id,
         },
         content_rights: [ContentRight::from_grant(

@@ -137,7 +137,7 @@ pub async fn trace_decision(
     let playback = playback_of(tenant)?;
     let request = Request {
         account_id: &body.account_id,
-        device_id: &body.device_id,
+        device_id: Some(&body.device_id),
         content_id: &body.content_id,
         client_ip,
         in_home_claim: body.in_home == Some(true),

@@ -88,7 +88,7 @@ pub async fn create_room(
         let playback = playback_of(&signed_on.tenant)?;
         let request = Request {
             account_id: &claims.account_id,
-            device_id: &claims.device_id,
+            device_id: Some(&claims.device_id),
             content_id: &channel.channel_id,
             client_ip,
             in_home_claim: claims.in_home == Some(true),

@@ -343,7 +343,7 @@ pub async fn content_authorisation(
     let claims = &signed_on.claims;
     let request = Request {
         account_id: &claims.account_id,
-        device_id: &claims.device_id,
+        device_id: Some(&claims.device_id),
         content_id: &uid,
         client_ip,
         in_home_claim: claims.in_home == Some(true),

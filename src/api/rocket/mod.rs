@@ -8,3 +8,4 @@ pub mod pairing;
 mod params;
 pub mod pin_authorization;
 pub mod register;
+pub mod videos;

@@ -53,7 +53,10 @@ pub enum Purpose<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     pub account_id: &'a str,
-    pub device_id: &'a str,
+    /// The device asking; `None` for a request that names none (Rocket's
+    /// account tokens carry no device): the device and approval rules are
+    /// skipped, and a product limited to device classes does not grant.
+    pub device_id: Option<&'a str>,
     /// DRM id (or technical id) of a VOD content or channel.
     pub content_id: &'a str,
     pub client_ip: Option<IpAddr>,
@@ -81,7 +84,7 @@ pub enum Basis {
 #[derive(Debug, Clone, Copy)]
 pub struct Grant<'s> {
     pub item: &'s Item,
-    pub device: Device<'s>,
+    pub device: Option<Device<'s>>,
     pub basis: Basis,
     /// The rights window (epoch seconds; `end` = [`OPEN_END`] when open).
     pub start: u32,
@@ -179,12 +182,14 @@ fn guest<'s, T: Tracer>(
     p: &'s Playback,
     r: &Request<'_>,
     item: &'s Item,
-    device: Device<'s>,
+    device: Option<Device<'s>>,
     window: (u32, u32),
     now: u32,
     trace: &mut T,
 ) -> Option<Grant<'s>> {
-    let Some((i, pass)) = p.guests.find(r.account_id, r.device_id, &item.id, now) else {
+    // A pass bound to a device never matches a request that names none.
+    let device_id = r.device_id.unwrap_or("");
+    let Some((i, pass)) = p.guests.find(r.account_id, device_id, &item.id, now) else {
         trace.step(Rule::GuestRoom, Outcome::Fail, Detail::None);
         return None;
     };
@@ -261,8 +266,13 @@ fn check_device<'s, T: Tracer>(
     account: Account<'s>,
     r: &Request<'_>,
     trace: &mut T,
-) -> Result<Device<'s>, Denial> {
-    let refusal = match account.device(r.device_id) {
+) -> Result<Option<Device<'s>>, Denial> {
+    let Some(device_id) = r.device_id else {
+        trace.step(Rule::Device, Outcome::Skip, Detail::None);
+        trace.step(Rule::Approval, Outcome::Skip, Detail::None);
+        return Ok(None);
+    };
+    let refusal = match account.device(device_id) {
         None => Err(Denial::DeviceUnknown),
         Some(d) if d.deleted() => Err(Denial::DeviceDeleted),
         Some(d)
@@ -292,7 +302,7 @@ fn check_device<'s, T: Tracer>(
     } else {
         trace.step(Rule::Approval, Outcome::Skip, Detail::None);
     }
-    Ok(device)
+    Ok(Some(device))
 }
 
 /// The tenant's network policy for the client address: VPN / proxy exits,
@@ -390,7 +400,7 @@ struct Granted<'s> {
 /// One entitlement against the request: what it grants, or why it does not.
 fn entitlement<'s, T: Tracer>(
     p: &'s Playback,
-    device: Device<'_>,
+    device: Option<Device<'_>>,
     e: &EntitlementEntry,
     purpose: Purpose<'_>,
     now: u32,
@@ -409,7 +419,7 @@ fn entitlement<'s, T: Tracer>(
         return Err(Denial::NotEntitled);
     }
     trace.step(Rule::Entitlement, Outcome::Pass, product);
-    if !rule.allows_class(device.class) {
+    if !rule.allows_class(device.and_then(|d| d.class)) {
         trace.step(Rule::DeviceClass, Outcome::Fail, product);
         return Err(Denial::DeviceClassNotAllowed);
     }
@@ -506,7 +516,7 @@ fn period_end<T: Tracer>(
 fn ppv<'s, T: Tracer>(
     p: &'s Playback,
     account: Account<'s>,
-    device: Device<'s>,
+    device: Option<Device<'s>>,
     (item_idx, item): (u32, &'s Item),
     event_id: &str,
     now: u32,

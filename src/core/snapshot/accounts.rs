@@ -90,6 +90,9 @@ pub struct AccountEntry {
     pub status: AccountStatus,
     /// The account profile turns device approval on (OPEN devices only).
     pub approval_required: bool,
+    /// Rocket `minRatingPlaybackGuard` (interned in `Playback::ratings`):
+    /// items rated at or above it need the PIN.
+    pub playback_guard: Option<u32>,
     /// The subscriber's home addresses / prefixes ("In Home").
     pub home: Vec<IpNet>,
     pub devices: Vec<DeviceEntry>,
@@ -106,10 +109,15 @@ struct AccountRec {
     devices_end: u32,
     entitlements_end: u32,
     home_end: u32,
+    /// Interned classification code, or [`NO_GUARD`].
+    guard: u32,
     id_len: u8,
     status: AccountStatus,
     approval_required: bool,
 }
+
+/// No playback guard.
+const NO_GUARD: u32 = u32::MAX;
 
 const DELETED: u8 = 1;
 const APPROVED: u8 = 2;
@@ -263,6 +271,7 @@ impl Shard {
                 devices_end: self.devices.len() as u32,
                 entitlements_end: self.entitlements.len() as u32,
                 home_end: self.home.len() as u32,
+                guard: a.playback_guard.unwrap_or(NO_GUARD),
                 id_len: id.len() as u8,
                 status: a.status,
                 approval_required: a.approval_required,
@@ -404,6 +413,11 @@ impl<'a> Account<'a> {
 
     pub fn approval_required(&self) -> bool {
         self.rec.approval_required
+    }
+
+    /// The account's playback guard (an interned classification code).
+    pub fn playback_guard(&self) -> Option<u32> {
+        (self.rec.guard != NO_GUARD).then_some(self.rec.guard)
     }
 
     pub fn is_home(&self, ip: IpAddr) -> bool {
@@ -651,6 +665,7 @@ mod tests {
         AccountEntry {
             status,
             approval_required: false,
+            playback_guard: None,
             home: vec!["192.0.2.0/24".parse().unwrap()],
             devices: vec![
                 device(&format!("{tag}-d0"), Some("Phone"), None),
@@ -668,7 +683,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<EntitlementEntry>(), 24);
         assert_eq!(std::mem::size_of::<EntitlementMeta>(), 8);
         assert_eq!(std::mem::size_of::<DeviceRec>(), 16);
-        assert_eq!(std::mem::size_of::<AccountRec>(), 20);
+        assert_eq!(std::mem::size_of::<AccountRec>(), 24);
     }
 
     #[test]

@@ -136,6 +136,10 @@ pub struct Item {
     pub block_if_off_net: bool,
     /// The content's own location rules, if it has any.
     pub location: Option<Box<ContentRules>>,
+    /// Its classification (interned in [`Playback::ratings`]), if rated.
+    pub rating: Option<u32>,
+    /// Where the player fetches it (manifest URL), if known.
+    pub playback_url: Option<Box<str>>,
     /// Channels: PPV events on this channel (indices into `Catalogue::events`).
     pub events: Box<[u32]>,
 }
@@ -167,6 +171,17 @@ pub struct Catalogue {
     content_index: HashTable<u32>,
     pub events: Vec<PpvEventRule>,
     pub events_by_id: FxHashMap<Box<str>, u32>,
+    /// By interned classification code: its rating system and level (`None`
+    /// for a code the tenant's classifications do not define).
+    pub rating_levels: Vec<Option<RatingLevel>>,
+}
+
+/// Where a classification sits: "a higher level means a greater
+/// restriction", levels unique within a system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingLevel {
+    pub system: Box<str>,
+    pub level: i64,
 }
 
 /// An item's key in the content index: its DRM id (even entry) or its
@@ -221,6 +236,22 @@ impl Catalogue {
     pub fn event(&self, id: &str) -> Option<&PpvEventRule> {
         self.events_by_id.get(id).map(|i| &self.events[*i as usize])
     }
+
+    /// Rocket's playback guard: whether an item rated `rating` needs the
+    /// PIN under an account guard of `guard` ("anything at this rating level
+    /// or above"). Unrated items and accounts without a guard: no. A code
+    /// the classifications do not define, or ratings of two different
+    /// systems, cannot be ordered: guarded (no unguarded play by accident).
+    pub fn is_guarded(&self, guard: Option<u32>, rating: Option<u32>) -> bool {
+        let (Some(guard), Some(rating)) = (guard, rating) else {
+            return false;
+        };
+        let level = |i: u32| self.rating_levels.get(i as usize).and_then(Option::as_ref);
+        match (level(guard), level(rating)) {
+            (Some(g), Some(r)) if g.system == r.system => r.level >= g.level,
+            _ => true,
+        }
+    }
 }
 
 /// Everything `decide` reads for one tenant; swapped with the tenant's view.
@@ -229,6 +260,8 @@ pub struct Playback {
     pub products: Arc<ProductIds>,
     /// Device playout classes, interned.
     pub classes: Arc<Names>,
+    /// Classification codes (item ratings, account guards), interned.
+    pub ratings: Arc<Names>,
     pub catalogue: Arc<Catalogue>,
     pub accounts: Accounts,
     /// On-network prefixes (tenant setting `network.onNet`).

@@ -61,6 +61,8 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
             in_home_only: false,
             block_if_off_net: false,
             location: None,
+            rating: None,
+            playback_url: None,
             events: Box::new([]),
         });
     }
@@ -76,6 +78,8 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         in_home_only: false,
         block_if_off_net: false,
         location: None,
+        rating: None,
+        playback_url: None,
         events: Box::new([]),
     });
     catalogue.index_content();
@@ -84,6 +88,7 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
     Playback {
         products: Arc::new(ids),
         classes: Arc::new(classes),
+        ratings: Arc::default(),
         catalogue: Arc::new(catalogue),
         accounts: Accounts::from_entries((0..accounts).map(|i| (format!("acc-{i}"), account(i)))),
         on_net: Arc::default(),
@@ -130,6 +135,7 @@ pub fn account(i: u64) -> AccountEntry {
     AccountEntry {
         status: AccountStatus::Active,
         approval_required: true,
+        playback_guard: None,
         home: Vec::new(),
         devices,
         entitlements,

@@ -69,10 +69,13 @@ pub struct AccountRow {
     pub approval_required: bool,
     /// JSON array of addresses / prefixes.
     pub home_ips: String,
+    /// Rocket `minRatingPlaybackGuard`: a classification code, if set.
+    pub playback_guard: Option<String>,
 }
 
 // The decoders below read columns by position: keep each SELECT's order.
-const ACCOUNTS: &str = "SELECT a.id, a.status, a.home_ips, p.enable_approval_limit \
+const ACCOUNTS: &str = "SELECT a.id, a.status, a.home_ips, p.enable_approval_limit, \
+     a.min_rating_playback_guard \
      FROM accounts a JOIN account_profiles p \
        ON p.tenant_id = a.tenant_id AND p.id = a.account_profile_id \
      WHERE a.tenant_id = $1";
@@ -83,6 +86,10 @@ fn account_row<R: Columns>(r: &R) -> Result<AccountRow, StoreError> {
         status: r.text(1)?.to_owned(),
         home_ips: r.text(2)?.to_owned(),
         approval_required: r.int(3)? != 0,
+        playback_guard: r
+            .opt_text(4)?
+            .filter(|code| !code.is_empty())
+            .map(str::to_owned),
     })
 }
 
@@ -210,6 +217,9 @@ pub struct ItemRow {
     pub in_home_only: bool,
     pub block_if_off_net: bool,
     pub location: LocationRow,
+    /// Classification code.
+    pub rating_code: Option<String>,
+    pub playback_url: Option<String>,
 }
 
 /// An item's location rules as stored (lists are JSON arrays of country
@@ -240,7 +250,8 @@ where
     let mut out = Vec::new();
     let contents = format!(
         "SELECT id, editorial_id, drm_id, start_at, end_at, technical_start_at, \
-         technical_end_at, in_home_only, block_if_off_net, {LOCATION} FROM contents WHERE tenant_id = $1"
+         technical_end_at, in_home_only, block_if_off_net, {LOCATION}, rating_code, playback_url \
+         FROM contents WHERE tenant_id = $1"
     );
     for r in tenant_rows(executor, &contents, tenant).await? {
         out.push(ItemRow {
@@ -255,11 +266,13 @@ where
             in_home_only: flag_of(&r, "in_home_only")?,
             block_if_off_net: flag_of(&r, "block_if_off_net")?,
             location: location_of(&r)?,
+            rating_code: r.try_get("rating_code")?,
+            playback_url: r.try_get("playback_url")?,
         });
     }
     let channels = format!(
-        "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net, {LOCATION} \
-         FROM channels WHERE tenant_id = $1"
+        "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net, {LOCATION}, \
+         rating_code, playback_url FROM channels WHERE tenant_id = $1"
     );
     for r in tenant_rows(executor, &channels, tenant).await? {
         out.push(ItemRow {
@@ -274,6 +287,8 @@ where
             in_home_only: flag_of(&r, "in_home_only")?,
             block_if_off_net: flag_of(&r, "block_if_off_net")?,
             location: location_of(&r)?,
+            rating_code: r.try_get("rating_code")?,
+            playback_url: r.try_get("playback_url")?,
         });
     }
     Ok(out)
@@ -337,4 +352,20 @@ where
         .fetch_optional(executor)
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The tenant's classifications: (code, system, level).
+pub async fn classifications<'c, E>(
+    executor: E,
+    tenant: &str,
+) -> Result<Vec<(String, String, i64)>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let sql = "SELECT code, system, level FROM classifications WHERE tenant_id = $1";
+    tenant_rows(executor, sql, tenant)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
 }
