@@ -42,6 +42,8 @@ pub struct App {
     pub plays: crate::plane::plays::PlayRecorder,
     /// `[network] trusted_proxies`, parsed.
     pub trusted_proxies: crate::core::net::TrustedProxies,
+    /// Concurrent-stream leases (`[sessions]`).
+    pub sessions: crate::plane::sessions::Sessions,
 }
 
 impl App {
@@ -152,6 +154,14 @@ impl NodeBuilder {
             self.config.tokens.signon_ip_window_s,
         );
         let das = crate::plane::das::client::DasClient::from_config(&self.config.das)?;
+        let s = &self.config.sessions;
+        let sessions = match s.store.as_str() {
+            "redis" => {
+                crate::plane::sessions::Sessions::in_redis(&s.redis_url, &s.key_prefix, s.lease_s)
+                    .map_err(|e| anyhow::anyhow!(e))?
+            }
+            _ => crate::plane::sessions::Sessions::in_memory(s.lease_s),
+        };
         // After seeding: list files name tenants that must exist.
         let lists_task = (!self.config.network.lists_dir.is_empty()).then(|| {
             tokio::spawn(crate::plane::list_files::watch(
@@ -174,6 +184,7 @@ impl NodeBuilder {
             signon_throttle,
             das,
             plays,
+            sessions,
         }));
         Ok(Node {
             state,

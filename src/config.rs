@@ -30,6 +30,7 @@ pub struct Config {
     pub rocket: RocketConfig,
     pub das: DasConfig,
     pub network: NetworkConfig,
+    pub sessions: SessionsConfig,
     pub log: LogConfig,
 }
 
@@ -138,6 +139,20 @@ pub struct NetworkConfig {
     pub lists_dir: String,
     /// How often the list files are checked for changes, in milliseconds.
     pub lists_poll_ms: u64,
+}
+
+/// Concurrent-stream leases (`sessionControl`, see [`crate::plane::sessions`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsConfig {
+    /// `memory` (one node) or `redis` (a cluster: every node the same Redis).
+    pub store: String,
+    /// The Redis server for `store = "redis"`.
+    pub redis_url: String,
+    /// Prefix of every Redis key (several deployments on one Redis).
+    pub key_prefix: String,
+    /// Seconds a lease lives without a heartbeat.
+    pub lease_s: i64,
 }
 
 impl NetworkConfig {
@@ -321,6 +336,18 @@ impl Config {
                 "network.trusted_proxies",
                 "each entry must be an IP address or prefix (10.0.0.0/8, 2001:db8::/32)",
             ));
+        }
+        if !matches!(self.sessions.store.as_str(), "memory" | "redis") {
+            return Err(invalid("sessions.store", "must be memory or redis"));
+        }
+        if self.sessions.store == "redis" && !self.sessions.redis_url.starts_with("redis://") {
+            return Err(invalid("sessions.redis_url", "must be a redis:// URL"));
+        }
+        if !(10..=86_400).contains(&self.sessions.lease_s) {
+            return Err(invalid("sessions.lease_s", "must be 10..=86400"));
+        }
+        if self.sessions.key_prefix.is_empty() || self.sessions.key_prefix.len() > 64 {
+            return Err(invalid("sessions.key_prefix", "must be 1-64 characters"));
         }
         if !(100..=3_600_000).contains(&self.network.lists_poll_ms) {
             return Err(invalid("network.lists_poll_ms", "must be 100..=3600000"));

@@ -354,6 +354,19 @@ pub fn router(state: AppState) -> Router {
         )
         // Location detection, locale
         .route("/lds/v1/user/inhouse", get(opf::lds::in_house))
+        // Concurrent-stream leases (proposed paths)
+        .route(
+            "/sessions/v1/sessions",
+            post(opf::sessions::start).get(opf::sessions::list),
+        )
+        .route(
+            "/sessions/v1/sessions/{session_id}/heartbeat",
+            post(opf::sessions::heartbeat),
+        )
+        .route(
+            "/sessions/v1/sessions/{session_id}",
+            axum::routing::delete(opf::sessions::stop),
+        )
         .route(
             "/api/account/items/{id}/videos",
             get(rocket::videos::get_item_media_files),

@@ -23,5 +23,6 @@ pub mod net;
 pub mod operator_jwt;
 pub mod parental;
 pub mod rocket_claims;
+pub mod sessions;
 pub mod snapshot;
 pub mod status;

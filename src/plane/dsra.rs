@@ -325,7 +325,15 @@ impl Plane {
                 "activation token is used or expired",
             ));
         }
-        let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
+        let session = Self::session_control(tx.conn(), &account, &device).await?;
+        let issued = self.issue(
+            tenant,
+            (&account, &device, session),
+            None,
+            None,
+            now,
+            policy,
+        )?;
         self.commit(tx).await?;
         Ok(issued)
     }

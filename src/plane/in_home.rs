@@ -81,10 +81,12 @@ impl Plane {
         let (account, device) = self
             .recheck_chain(&tenant.id, &signed_on.account_id, &signed_on.device_id)
             .await?;
+        let mut conn = self.store.acquire().await?;
+        let session = Self::session_control(&mut conn, &account, &device).await?;
+        drop(conn);
         let issued = self.issue_with_in_home(
             tenant,
-            &account,
-            &device,
+            (&account, &device, session),
             Some((&signed_on.sid, signed_on.fixed_exp)),
             Some(&signed_on.user_id),
             Some(in_home),

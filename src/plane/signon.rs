@@ -9,6 +9,7 @@
 use std::sync::OnceLock;
 
 use crate::config::TokensConfig;
+use crate::core::claims::SessionControl;
 use crate::core::claims::{self, Lifetimes, SignOnClaims, Subject, REFRESH_TYP};
 use crate::core::jwt::TokenError;
 use crate::core::snapshot::{Revoked, TenantView};
@@ -165,6 +166,28 @@ impl SecretSlot<'_> {
     /// A PIN (small space): attempts are counted before they are checked.
     fn is_pin(self) -> bool {
         matches!(self, Self::Profile { .. } | Self::Pin { .. })
+    }
+
+    /// The lock that serialises read-modify-writes of the slot's counter
+    /// (PostgreSQL runs concurrent transactions side by side).
+    fn lock_key(self) -> String {
+        match self {
+            Self::Account { tenant, account } => format!("secret/account/{tenant}/{account}"),
+            Self::Identity {
+                tenant,
+                service,
+                login,
+            } => format!(
+                "secret/identity/{tenant}/{service}/{}/{login}",
+                service.len()
+            ),
+            Self::Profile { tenant, profile } => format!("secret/profile/{tenant}/{profile}"),
+            Self::Pin {
+                tenant,
+                account,
+                pin_type,
+            } => format!("secret/pin/{tenant}/{}/{account}/{pin_type}", account.len()),
+        }
     }
 
     async fn failures(self, conn: &mut sqlx::AnyConnection) -> Result<FailureState, PlaneError> {
@@ -345,7 +368,8 @@ impl Plane {
         let device = self
             .resolve_device(&mut tx, account, device, auto_approve, now)
             .await?;
-        let issued = self.issue(tenant, account, &device, None, None, now, policy)?;
+        let session = Self::session_control(tx.conn(), account, &device).await?;
+        let issued = self.issue(tenant, (account, &device, session), None, None, now, policy)?;
         self.commit(tx).await?;
         Ok(issued)
     }
@@ -559,6 +583,7 @@ impl Plane {
         let counted_first = slot.is_pin();
         if counted_first {
             let mut tx = self.store.write().await?;
+            tx.lock_key(&slot.lock_key()).await?;
             let state = slot.failures(tx.conn()).await?;
             if let Some(refusal) = locked(&state) {
                 return Err(refusal);
@@ -570,6 +595,7 @@ impl Plane {
             .await
             .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
         let mut tx = self.store.write().await?;
+        tx.lock_key(&slot.lock_key()).await?;
         let state = slot.failures(tx.conn()).await?;
         let next = match (matches, counted_first) {
             (true, _) => FailureState::default(),
@@ -715,14 +741,61 @@ impl Plane {
     pub(crate) fn issue(
         &self,
         tenant: &TenantView,
-        account: &Account,
-        device: &Device,
+        (account, device, session): (&Account, &Device, SessionControl),
         chain: Option<(&str, i64)>,
         user_id: Option<&str>,
         now: i64,
         policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        self.issue_with_in_home(tenant, account, device, chain, user_id, None, now, policy)
+        self.issue_with_in_home(
+            tenant,
+            (account, device, session),
+            chain,
+            user_id,
+            None,
+            now,
+            policy,
+        )
+    }
+
+    /// The `sessionControl` the account's profile gives the device: whether
+    /// its concurrent streams are limited, the account's `maxSessions`, the
+    /// profile's device groups, and the device's group (its playout class,
+    /// when a group of that id exists). Read on `conn` (the caller's
+    /// transaction, where it has one).
+    pub(crate) async fn session_control(
+        conn: &mut sqlx::AnyConnection,
+        account: &Account,
+        device: &Device,
+    ) -> Result<SessionControl, PlaneError> {
+        let profile =
+            account_store::get_profile(conn, &account.tenant_id, &account.account_profile_id)
+                .await?
+                .ok_or_else(|| {
+                    PlaneError::Internal(format!(
+                        "account profile {} missing",
+                        account.account_profile_id
+                    ))
+                })?;
+        if !profile.enable_session_limit {
+            return Ok(SessionControl::default());
+        }
+        let groups: Vec<claims::SessionGroup> =
+            serde_json::from_value(profile.session_groups.clone()).unwrap_or_else(|e| {
+                tracing::error!(tenant = account.tenant_id, profile = profile.id, error = %e, "session_groups unreadable; no group limits");
+                Vec::new()
+            });
+        let group_id = device
+            .playout_device_class
+            .as_ref()
+            .filter(|class| groups.iter().any(|g| &g.group_id == *class))
+            .cloned();
+        Ok(SessionControl {
+            groups,
+            group_id,
+            session_control_enabled: true,
+            max_sessions: Some(profile.max_sessions_allowed),
+        })
     }
 
     /// [`Self::issue`], with the access token's `inHome` claim.
@@ -730,8 +803,7 @@ impl Plane {
     pub(crate) fn issue_with_in_home(
         &self,
         tenant: &TenantView,
-        account: &Account,
-        device: &Device,
+        (account, device, session): (&Account, &Device, SessionControl),
         chain: Option<(&str, i64)>,
         user_id: Option<&str>,
         in_home: Option<bool>,
@@ -753,7 +825,7 @@ impl Plane {
             user_id: user_id.map_or_else(|| format!("{}-main", account.id), str::to_owned),
             device_id: device.id.clone(),
             playout_device_class: device.playout_device_class.clone(),
-            session_control: Default::default(),
+            session_control: session,
             parental_control: Some(claims::ParentalControl {
                 rating_threshold: account.parental_thresholds.clone(),
             }),
@@ -812,7 +884,15 @@ impl Plane {
             device_store::set_device_information(tx.conn(), tenant_id, &device.id, info, now)
                 .await?;
         }
-        let issued = self.issue(tenant, &account, &device, None, None, now, policy)?;
+        let session = Self::session_control(tx.conn(), &account, &device).await?;
+        let issued = self.issue(
+            tenant,
+            (&account, &device, session),
+            None,
+            None,
+            now,
+            policy,
+        )?;
         self.commit(tx).await?;
         Ok(issued)
     }
@@ -837,10 +917,12 @@ impl Plane {
         let (account, device) = self
             .recheck_chain(tenant_id, &current.account_id, &current.device_id)
             .await?;
+        let mut conn = self.store.acquire().await?;
+        let session = Self::session_control(&mut conn, &account, &device).await?;
+        drop(conn);
         self.issue(
             tenant,
-            &account,
-            &device,
+            (&account, &device, session),
             Some((&current.sid, current.fixed_exp)),
             Some(new_profile_id),
             now,
@@ -891,10 +973,10 @@ impl Plane {
         tx.record_change(tenant_id, ChangeKind::Revocation, &claims.jti, now)
             .await?;
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+        let session = Self::session_control(tx.conn(), &account, &device).await?;
         let issued = self.issue(
             tenant,
-            &account,
-            &device,
+            (&account, &device, session),
             Some((&claims.sid, claims.fixed_exp)),
             Some(&claims.user_id),
             now,

@@ -37,6 +37,11 @@ impl Drop for Server {
 }
 
 pub(crate) fn serve(db: &TestDb) -> Server {
+    serve_with(db, &[])
+}
+
+/// [`serve`] with more `PLAYGATE_*` settings.
+pub(crate) fn serve_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
     let child = Command::new(BIN)
@@ -49,6 +54,7 @@ pub(crate) fn serve(db: &TestDb) -> Server {
         .arg(data.path())
         .env("PLAYGATE_STORAGE__DATABASE_URL", &db.url)
         .env("PLAYGATE_SYNC__POLL_INTERVAL_MS", "60000")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

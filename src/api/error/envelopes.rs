@@ -22,7 +22,17 @@ pub struct Adm;
 pub struct Rocket;
 
 fn json_response(err: &ApiError, body: impl Serialize) -> Response {
-    let bytes = serde_json::to_vec(&body).expect("error envelopes serialise");
+    let bytes = match &err.extra {
+        None => serde_json::to_vec(&body),
+        Some(extra) => {
+            let mut value = serde_json::to_value(&body).expect("error envelopes serialise");
+            if let Some(map) = value.as_object_mut() {
+                map.insert(extra.0.to_owned(), extra.1.clone());
+            }
+            serde_json::to_vec(&value)
+        }
+    }
+    .expect("error envelopes serialise");
     let mut response = (
         err.status,
         [(header::CONTENT_TYPE, "application/json")],

@@ -24,6 +24,9 @@ pub struct ApiError {
     pub message: Cow<'static, str>,
     /// Seconds for a `Retry-After` header (429, 503).
     pub retry_after_s: Option<i64>,
+    /// One more field of the envelope, for the refusals that say what to
+    /// do next (e.g. `activeSessions`, the streams a player may stop).
+    pub extra: Option<Box<(&'static str, serde_json::Value)>>,
 }
 
 impl ApiError {
@@ -33,7 +36,14 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: None,
+            extra: None,
         }
+    }
+
+    /// With one more envelope field.
+    pub fn with(mut self, key: &'static str, value: serde_json::Value) -> Self {
+        self.extra = Some(Box::new((key, value)));
+        self
     }
 
     pub fn bad_request(code: u32, message: impl Into<Cow<'static, str>>) -> Self {

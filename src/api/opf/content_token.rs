@@ -25,6 +25,7 @@ use crate::core::jwt;
 use crate::core::snapshot::playback::Playback;
 use crate::core::status::ProductType;
 use crate::plane::plays::Play;
+use crate::plane::sessions::limits_of;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -53,6 +54,11 @@ pub struct ContentTokenResponse {
     token_type: &'static str,
     expires_in: i64,
     access_token: String,
+    /// The stream's lease, when the account's streams are limited: renew it
+    /// with `/sessions/v1/sessions/{sessionId}/heartbeat`, end it with
+    /// `DELETE /sessions/v1/sessions/{sessionId}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<super::sessions::LeaseOut>,
 }
 
 /// The caller's tenant's playback data (an unknown tenant has no accounts).
@@ -108,7 +114,7 @@ pub async fn content_token(
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
 ) -> OpfResult<Json<ContentTokenResponse>> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Play)
+    issue(state, signed_on, client_ip, headers, q, Variant::Play).await
 }
 
 /// `POST /ias/v2/ppv_content_token?content_id=<channel>&event_id=<event>&type=...`
@@ -120,7 +126,7 @@ pub async fn ppv_content_token(
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
 ) -> OpfResult<Json<ContentTokenResponse>> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Ppv)
+    issue(state, signed_on, client_ip, headers, q, Variant::Ppv).await
 }
 
 /// `POST /ias/v2/d2go_content_token?content_id=<id>&type=...` (proposed):
@@ -132,7 +138,7 @@ pub async fn d2go_content_token(
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
 ) -> OpfResult<Json<ContentTokenResponse>> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Download)
+    issue(state, signed_on, client_ip, headers, q, Variant::Download).await
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,7 +180,7 @@ fn record_rental_play(
     }
 }
 
-fn issue(
+async fn issue(
     State(state): State<AppState>,
     signed_on: SignedOn,
     client_ip: Option<IpAddr>,
@@ -205,6 +211,20 @@ fn issue(
         now,
     };
     let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
+    // A stream (not a download) of an account whose streams are limited
+    // takes (or renews) the device's lease first.
+    let lease = match limits_of(&claims.session_control) {
+        Some(limits) if variant != Variant::Download => {
+            let who = (
+                tenant.id(),
+                claims.account_id.as_str(),
+                claims.device_id.as_str(),
+            );
+            let lease = state.sessions.open(who, content_id, &limits, now).await;
+            Some(lease.map_err(|e| super::sessions::session_error(e, state.sessions.lease_s()))?)
+        }
+        _ => None,
+    };
     if variant == Variant::Play {
         record_rental_play(&state, tenant.id(), playback, &request, &grant);
     }
@@ -248,5 +268,6 @@ fn issue(
         token_type: "Bearer",
         expires_in: ttl,
         access_token,
+        session: lease.map(|l| super::sessions::LeaseOut::of(l, state.sessions.lease_s())),
     }))
 }

@@ -20,6 +20,7 @@ pub mod purchase;
 pub mod rmg_operator;
 pub mod rmg_query;
 pub mod rmg_user;
+pub mod sessions;
 pub mod tokens;
 
 /// OPF's update answer: `{matchedCount, modifiedCount}` (Mongo-style).

@@ -173,10 +173,10 @@ impl Plane {
             }
         }
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
+        let session = Self::session_control(tx.conn(), &account, &device).await?;
         let issued = self.issue_with_in_home(
             tenant,
-            &account,
-            &device,
+            (&account, &device, session),
             None,
             None,
             detection.then_some(true),
