@@ -31,7 +31,7 @@ use crate::store::devices::{self as device_store, Device};
 use crate::store::WriteTx;
 use sqlx::AnyConnection;
 
-use super::signon::{lock_devices, refusal as signon_refusal};
+use super::signon::{lock_devices, profile_of, refusal as signon_refusal};
 use super::{Plane, PlaneError};
 
 /// Approval refusals (HTTP 403).
@@ -115,14 +115,7 @@ impl Plane {
         let account = account_store::get(&mut *conn, tenant, account_id)
             .await?
             .ok_or(PlaneError::NotFound("account"))?;
-        let profile = account_store::get_profile(conn, tenant, &account.account_profile_id)
-            .await?
-            .ok_or_else(|| {
-                PlaneError::Internal(format!(
-                    "account profile {} missing",
-                    account.account_profile_id
-                ))
-            })?;
+        let profile = profile_of(conn, &account).await?;
         Ok((account, profile))
     }
 

@@ -292,6 +292,21 @@ pub(crate) fn device_refusal(device: &Device) -> Option<PlaneError> {
     None
 }
 
+/// The account's profile (every account has one: a missing one is a bug).
+pub(crate) async fn profile_of(
+    conn: &mut sqlx::AnyConnection,
+    account: &Account,
+) -> Result<account_store::AccountProfile, PlaneError> {
+    account_store::get_profile(conn, &account.tenant_id, &account.account_profile_id)
+        .await?
+        .ok_or_else(|| {
+            PlaneError::Internal(format!(
+                "account profile {} missing",
+                account.account_profile_id
+            ))
+        })
+}
+
 /// Holds the account's device lock until `tx` ends: device checks-then-writes
 /// (limits, bindings) of one account never interleave, on any node.
 pub(crate) async fn lock_devices(tx: &mut WriteTx, account: &Account) -> Result<(), PlaneError> {
@@ -646,15 +661,7 @@ impl Plane {
         // Limits are check-then-write: hold the account's lock so concurrent first
         // sign-ons (on any node) cannot both take the last free slot.
         lock_devices(tx, account).await?;
-        let profile =
-            account_store::get_profile(&mut *tx.conn(), tenant, &account.account_profile_id)
-                .await?
-                .ok_or_else(|| {
-                    PlaneError::Internal(format!(
-                        "account profile {} missing",
-                        account.account_profile_id
-                    ))
-                })?;
+        let profile = profile_of(tx.conn(), account).await?;
         if profile.enable_device_limit {
             let counted = device_store::count_counted(tx.conn(), tenant, &account.id).await?;
             if counted >= profile.max_devices {
@@ -768,15 +775,7 @@ impl Plane {
         account: &Account,
         device: &Device,
     ) -> Result<SessionControl, PlaneError> {
-        let profile =
-            account_store::get_profile(conn, &account.tenant_id, &account.account_profile_id)
-                .await?
-                .ok_or_else(|| {
-                    PlaneError::Internal(format!(
-                        "account profile {} missing",
-                        account.account_profile_id
-                    ))
-                })?;
+        let profile = profile_of(conn, account).await?;
         if !profile.enable_session_limit {
             return Ok(SessionControl::default());
         }

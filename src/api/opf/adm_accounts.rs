@@ -9,7 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::WriteResult;
+use super::{PageQuery, WriteResult};
 use crate::api::error::{codes, Adm, ApiError, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::iso;
@@ -145,13 +145,6 @@ pub async fn get_account(
         .get_account(operator.tenant_id(), &account_id)
         .await?;
     Ok(Json(account.into()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    page: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]

@@ -32,6 +32,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::content_token::playback_of;
+use super::PageQuery;
 use crate::api::error::{Adm, ApiError, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams, SignedOn};
 use crate::api::time_fmt::iso;
@@ -172,13 +173,6 @@ pub async fn can_account_approve(
         .approval_status(operator.tenant_id(), &account_id)
         .await?;
     Ok(Json(status.into()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    page: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]

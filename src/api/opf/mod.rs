@@ -39,3 +39,12 @@ impl WriteResult {
         }
     }
 }
+
+/// OPF list paging: `?limit=&page=` (checked by the plane: limit 0-1000,
+/// page from 1).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub limit: Option<i64>,
+    pub page: Option<i64>,
+}
