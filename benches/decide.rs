@@ -29,6 +29,7 @@ fn ask((a, d, content): &Ask) -> Request<'_> {
         content_id: content,
         client_ip: None,
         in_home_claim: false,
+        playback_guard: false,
         purpose: Purpose::Play,
         now: NOW,
     }

@@ -31,6 +31,7 @@ fn request(content: &str) -> Request<'_> {
         content_id: content,
         client_ip: None,
         in_home_claim: false,
+        playback_guard: false,
         purpose: Purpose::Play,
         now: 1_800_000_000,
     }

@@ -5,7 +5,7 @@
 //! code 1 (classification restricted) is reserved by the Rocket reference.
 
 /// Rocket: the item is classification restricted; use a Playback token.
-pub const CLASSIFICATION_RESTRICTED: u32 = 1;
+pub use crate::core::decide::denial::CLASSIFICATION_RESTRICTED;
 
 /// Body or query is not what the endpoint accepts (bad JSON, bad field).
 pub const BAD_REQUEST: u32 = 40000;

@@ -207,6 +207,7 @@ async fn issue(
         content_id,
         client_ip,
         in_home_claim: claims.in_home == Some(true),
+        playback_guard: false,
         purpose,
         now,
     };

@@ -33,6 +33,8 @@ pub struct TraceIn {
     content_id: String,
     client_ip: Option<String>,
     in_home: Option<bool>,
+    /// Replay a Rocket Catalog request: apply the playback guard.
+    playback_guard: Option<bool>,
     at: Option<String>,
     purpose: Option<String>,
     event_id: Option<String>,
@@ -141,6 +143,7 @@ pub async fn trace_decision(
         content_id: &body.content_id,
         client_ip,
         in_home_claim: body.in_home == Some(true),
+        playback_guard: body.playback_guard == Some(true),
         purpose,
         now,
     };

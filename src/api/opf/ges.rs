@@ -92,6 +92,7 @@ pub async fn create_room(
             content_id: &channel.channel_id,
             client_ip,
             in_home_claim: claims.in_home == Some(true),
+            playback_guard: false,
             purpose: Purpose::Play,
             now: state.clock.now_s(),
         };

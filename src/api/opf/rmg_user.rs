@@ -347,6 +347,7 @@ pub async fn content_authorisation(
         content_id: &uid,
         client_ip,
         in_home_claim: claims.in_home == Some(true),
+        playback_guard: false,
         purpose: Purpose::Play,
         now: state.clock.now_s(),
     };

@@ -145,6 +145,7 @@ pub async fn start(
         content_id: &body.content_id,
         client_ip,
         in_home_claim: claims.in_home == Some(true),
+        playback_guard: false,
         purpose: Purpose::Play,
         now,
     };

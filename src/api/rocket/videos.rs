@@ -7,10 +7,10 @@
 //!
 //! Both run the one playback decision ([`decide`], with no device: Rocket's
 //! account tokens name none) and answer its refusals with the rule's code.
-//! Then the playback guard: an item rated at or above the account's
-//! `minRatingPlaybackGuard` is refused on the Catalog route with **403
-//! `{code: 1}`** ("classification restricted"; the client switches to the
-//! guarded route with a Playback token), and served on the guarded one.
+//! On the Catalog route the decision applies the playback guard: an item
+//! rated at or above the account's `minRatingPlaybackGuard` is refused with
+//! **403 `{code: 1}`** ("classification restricted"; the client switches to
+//! the guarded route with a Playback token), which serves it.
 //!
 //! The files: the item's playback URL as one `MediaFile`, its format read
 //! from the URL's extension (`.m3u8` hls, `.mpd` mpd, `.mp4` mp4, anything
@@ -133,6 +133,7 @@ fn media_files(
         content_id: item_id,
         client_ip,
         in_home_claim: false,
+        playback_guard: !guarded_route,
         purpose: Purpose::Play,
         now: state.clock.now_s(),
     };
@@ -140,17 +141,6 @@ fn media_files(
         let status = StatusCode::from_u16(d.http_status()).unwrap_or(StatusCode::FORBIDDEN);
         ApiError::new(status, d.code(), d.message())
     })?;
-    let guard = p
-        .accounts
-        .get(&claims.account_id)
-        .and_then(|a| a.playback_guard());
-    if !guarded_route && p.catalogue.is_guarded(guard, grant.item.rating) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            codes::CLASSIFICATION_RESTRICTED,
-            "the file you're requesting is classification restricted; use videos-guarded with a Playback token",
-        ));
-    }
     let Some(url) = grant.item.playback_url.as_deref() else {
         return Err(not_found());
     };

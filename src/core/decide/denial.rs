@@ -27,6 +27,8 @@ pub enum Denial {
     OutsideContentWindow,
     OffNet,
     NotInHome,
+    /// Rated at or above the account's playback guard, without the PIN.
+    ClassificationRestricted,
     NotEntitled,
     DeviceClassNotAllowed,
     EventUnknown,
@@ -67,6 +69,8 @@ pub const DEVICE_CLASS_NOT_ALLOWED: u32 = 40343;
 pub const OFF_NET: u32 = 40344;
 /// The content is in-home only and the device is not at home.
 pub const NOT_IN_HOME: u32 = 40345;
+/// Rocket: classification restricted; the PIN's Playback token unlocks it.
+pub const CLASSIFICATION_RESTRICTED: u32 = 1;
 /// The PPV event was bought after it started.
 pub const EVENT_BOUGHT_AFTER_START: u32 = 40346;
 /// The PPV event is over.
@@ -96,6 +100,7 @@ impl Denial {
             Self::OutsideContentWindow => OUTSIDE_CONTENT_WINDOW,
             Self::OffNet => OFF_NET,
             Self::NotInHome => NOT_IN_HOME,
+            Self::ClassificationRestricted => CLASSIFICATION_RESTRICTED,
             Self::NotEntitled => NOT_ENTITLED,
             Self::DeviceClassNotAllowed => DEVICE_CLASS_NOT_ALLOWED,
             Self::EventBoughtAfterStart => EVENT_BOUGHT_AFTER_START,
@@ -132,6 +137,9 @@ impl Denial {
             Self::OutsideContentWindow => "content is not available now",
             Self::OffNet => "content is only available on the operator's network",
             Self::NotInHome => "content is only available at home",
+            Self::ClassificationRestricted => {
+                "the file you're requesting is classification restricted; use videos-guarded with a Playback token"
+            }
             Self::NotEntitled => "no entitlement grants this content",
             Self::DeviceClassNotAllowed => "the entitlement does not cover this kind of device",
             Self::EventUnknown => "PPV event not found on this channel",
@@ -158,6 +166,7 @@ impl Denial {
             Self::OutsideContentWindow => Rule::ContentWindow,
             Self::OffNet => Rule::Network,
             Self::NotInHome => Rule::InHome,
+            Self::ClassificationRestricted => Rule::PlaybackGuard,
             Self::NotEntitled => Rule::Entitlement,
             Self::DeviceClassNotAllowed => Rule::DeviceClass,
             Self::EventUnknown | Self::EventBoughtAfterStart | Self::EventOver => Rule::Event,

@@ -10,7 +10,8 @@
 //! VPN flag, filtering and blocking lists, unless the tenant turns
 //! geo-filtering off); on the operator's network when it is `blockIfOffNet`; at
 //! home when it is in-home only (the access token's `inHome`, or the client
-//! address among the account's home addresses); then either free-to-air (no
+//! address among the account's home addresses); below the account's playback
+//! guard when the face asks for it (Rocket without the PIN); then either free-to-air (no
 //! product grants it: granted by that rule) or an entitlement that is
 //! SUBSCRIBED, inside `validFrom..expiry`, to a product that grants the content,
 //! is inside its own validity and allows the device's playout class; for PPV
@@ -62,6 +63,11 @@ pub struct Request<'a> {
     pub client_ip: Option<IpAddr>,
     /// The access token's `inHome` claim.
     pub in_home_claim: bool,
+    /// Apply Rocket's playback guard: refuse an item rated at or above the
+    /// account's `minRatingPlaybackGuard` (a request without the PIN's
+    /// Playback token). `false` where the PIN was given, or the face has no
+    /// such guard.
+    pub playback_guard: bool,
     pub purpose: Purpose<'a>,
     /// Seconds since the epoch.
     pub now: i64,
@@ -126,6 +132,17 @@ pub fn decide<'s, T: Tracer>(
         }
     };
     let (start, end) = check_item(p, account, item, r, now, trace)?;
+    if r.playback_guard {
+        if p.catalogue
+            .is_guarded(account.playback_guard(), item.rating)
+        {
+            trace.step(Rule::PlaybackGuard, Outcome::Fail, Detail::None);
+            return Err(Denial::ClassificationRestricted);
+        }
+        trace.step(Rule::PlaybackGuard, Outcome::Pass, Detail::None);
+    } else {
+        trace.step(Rule::PlaybackGuard, Outcome::Skip, Detail::None);
+    }
     if let Purpose::Ppv { event_id } = r.purpose {
         let at = (item_idx, item);
         return ppv(p, account, device, at, event_id, now, (start, end), trace);

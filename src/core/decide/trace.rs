@@ -24,6 +24,8 @@ pub enum Rule {
     GeoFiltering,
     Network,
     InHome,
+    /// Rocket's playback guard (`minRatingPlaybackGuard`).
+    PlaybackGuard,
     FreeToAir,
     Entitlement,
     DeviceClass,
