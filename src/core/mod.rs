@@ -9,6 +9,7 @@
 //! tests if it does.
 
 pub mod ags_claims;
+pub mod cdn;
 pub mod claims;
 pub mod clock;
 pub mod content_claims;
