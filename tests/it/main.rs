@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod ags;
+mod cdn_akamai_reference;
 mod cdn_nginx;
 mod cli;
 mod client_addr;
