@@ -13,6 +13,7 @@
 //! not verify.
 
 pub mod akamai;
+pub mod google_cloud_cdn;
 pub mod nginx;
 
 use std::net::IpAddr;
