@@ -1,4 +1,7 @@
-//! The `playgate` command: `serve` (default), `migrate`, `demo-data`, `config`, `keys`.
+//! The `playgate` command: `serve` (default), `migrate`, `demo-data`, `config`, `keys`,
+//! `sign-url`, `verify-url`.
+
+mod cdn_cli;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +45,10 @@ enum Command {
     Config,
     /// List, rotate or import a tenant's signing keys.
     Keys(KeysArgs),
+    /// Sign a CDN URL path (support tool; the key from --key or PLAYGATE_CDN_KEY).
+    SignUrl(cdn_cli::SignArgs),
+    /// Verify a CDN signed URL or token for a path (and client address).
+    VerifyUrl(cdn_cli::VerifyArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -254,6 +261,8 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             print!("{}", config.redacted_toml());
             Ok(())
         }
+        Command::SignUrl(args) => cdn_cli::sign(args),
+        Command::VerifyUrl(args) => cdn_cli::verify(args),
         Command::DemoData(args) => {
             let config = with_data_dir(config, args.data_dir);
             let plane = cli_plane(&config).await?;

@@ -126,3 +126,119 @@ fn serve_runs_on_embedded_defaults_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+fn cdn(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .env("PLAYGATE_CDN_KEY", "0123456789abcdef0123456789abcdef")
+        .output()
+        .unwrap()
+}
+
+/// `sign-url` and `verify-url` round-trip for support engineers, and refuse
+/// what they must: a tampered path, another client, a bad path.
+#[test]
+fn sign_url_and_verify_url() {
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "akamai",
+        "--path",
+        "/vod/movie/",
+        "--prefix",
+        "--ttl",
+        "300",
+        "--ip",
+        "203.0.113.7",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    let token = line.trim().strip_prefix("__token__=").unwrap().to_owned();
+    assert!(token.starts_with("ip=203.0.113.7~exp="), "{token}");
+    assert!(
+        !line.contains("0123456789abcdef"),
+        "the key is never printed"
+    );
+    let verify = |path: &str, ip: &str| {
+        cdn(&[
+            "verify-url",
+            "--scheme",
+            "akamai",
+            "--path",
+            path,
+            "--token",
+            &token,
+            "--ip",
+            ip,
+        ])
+    };
+    let ok = verify("/vod/movie/seg_1.ts", "203.0.113.7");
+    assert!(ok.status.success());
+    assert_eq!(String::from_utf8(ok.stdout).unwrap().trim(), "valid");
+    let out = verify("/vod/other/seg_1.ts", "203.0.113.7");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("OutOfScope"));
+    let out = verify("/vod/movie/seg_1.ts", "203.0.113.8");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WrongClient"));
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "akamai",
+        "--path",
+        "/vod/../secret/",
+        "--prefix",
+        "--ttl",
+        "300",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BadPath"));
+
+    // nginx: the docs' expression, a query to append.
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "nginx",
+        "--key",
+        "secret",
+        "--path",
+        "/s/link",
+        "--ttl",
+        "60",
+        "--ip",
+        "127.0.0.1",
+    ]);
+    let signed = String::from_utf8(out.stdout).unwrap();
+    let query = signed.trim().strip_prefix("/s/link?").unwrap().to_owned();
+    let out = cdn(&[
+        "verify-url",
+        "--scheme",
+        "nginx",
+        "--key",
+        "secret",
+        "--path",
+        "/s/link",
+        "--token",
+        &query,
+        "--ip",
+        "127.0.0.1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cdn(&[
+        "verify-url",
+        "--scheme",
+        "akamai",
+        "--path",
+        "/x",
+        "--token",
+        "junk",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Malformed"));
+}
