@@ -148,14 +148,14 @@ impl Plane {
         Ok(device_store::list_for_account(self.store.pool(), tenant, account_id).await?)
     }
 
-    /// `amendapprovals` (see the module docs); the standing afterwards.
+    /// `amendapprovals` (see the module docs).
     pub async fn amend_approvals(
         &self,
         tenant: &str,
         account_id: &str,
         amendment: &Amendment,
         actor: Actor,
-    ) -> Result<ApprovalStatus, PlaneError> {
+    ) -> Result<(), PlaneError> {
         if amendment.approve.is_none() && amendment.unapprove.is_none() {
             return Err(PlaneError::BadRequest(
                 "deviceToApprove or deviceToUnapprove is required".into(),
@@ -219,11 +219,10 @@ impl Plane {
             self.set_approval(&mut tx, &d, true, actor, now).await?;
             changed = true;
         }
-        let status = standing(tx.conn(), tenant, &account.id, &limits, now).await?;
         if changed {
             self.commit(tx).await?;
         }
-        Ok(status)
+        Ok(())
     }
 
     async fn set_approval(

@@ -16,28 +16,40 @@ pub struct PinType {
     pub mandatory: bool,
 }
 
+/// `sql` with a PIN type bound as $1 tenant, $2 id, then description,
+/// min and max length, charset, max attempts, lock seconds, mandatory.
+fn with_type<'q>(
+    sql: &'q str,
+    tenant: &'q str,
+    t: &'q PinType,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(tenant)
+        .bind(&t.id)
+        .bind(&t.description)
+        .bind(t.min_length)
+        .bind(t.max_length)
+        .bind(if t.digits_only {
+            "DIGITS"
+        } else {
+            "ALPHANUMERIC"
+        })
+        .bind(t.max_attempts)
+        .bind(t.lock_seconds)
+        .bind(super::flag(t.mandatory))
+}
+
 pub async fn insert_type(
     conn: &mut AnyConnection,
     tenant: &str,
     t: &PinType,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    with_type(
         "INSERT INTO pin_types (tenant_id, id, description, min_length, max_length, charset, \
          max_attempts, lock_seconds, mandatory) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        tenant,
+        t,
     )
-    .bind(tenant)
-    .bind(&t.id)
-    .bind(&t.description)
-    .bind(t.min_length)
-    .bind(t.max_length)
-    .bind(if t.digits_only {
-        "DIGITS"
-    } else {
-        "ALPHANUMERIC"
-    })
-    .bind(t.max_attempts)
-    .bind(t.lock_seconds)
-    .bind(super::flag(t.mandatory))
     .execute(conn)
     .await?;
     Ok(())
@@ -160,23 +172,12 @@ pub async fn update_type(
     tenant: &str,
     t: &PinType,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE pin_types SET description = $1, min_length = $2, max_length = $3, charset = $4, \
-         max_attempts = $5, lock_seconds = $6, mandatory = $7 WHERE tenant_id = $8 AND id = $9",
+    let done = with_type(
+        "UPDATE pin_types SET description = $3, min_length = $4, max_length = $5, charset = $6, \
+         max_attempts = $7, lock_seconds = $8, mandatory = $9 WHERE tenant_id = $1 AND id = $2",
+        tenant,
+        t,
     )
-    .bind(&t.description)
-    .bind(t.min_length)
-    .bind(t.max_length)
-    .bind(if t.digits_only {
-        "DIGITS"
-    } else {
-        "ALPHANUMERIC"
-    })
-    .bind(t.max_attempts)
-    .bind(t.lock_seconds)
-    .bind(super::flag(t.mandatory))
-    .bind(tenant)
-    .bind(&t.id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

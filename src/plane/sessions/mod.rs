@@ -78,6 +78,11 @@ pub struct Sessions {
     lease_s: i64,
 }
 
+/// The leases still live at `now` (expired ones are dropped at every write).
+fn live_at(leases: &[Lease], now: i64) -> Vec<Lease> {
+    leases.iter().filter(|l| l.expires > now).cloned().collect()
+}
+
 /// What one step decides: the account's leases to write (`None`: unchanged)
 /// and the answer.
 type Step<R> = (Option<Vec<Lease>>, Result<R, SessionError>);
@@ -157,7 +162,7 @@ impl Sessions {
         let expires = now + self.lease_s;
         let fresh_id = uuid::Uuid::new_v4().to_string();
         self.update(&self.key(tenant, account), now, |leases| {
-            let mut live: Vec<Lease> = leases.iter().filter(|l| l.expires > now).cloned().collect();
+            let mut live = live_at(leases, now);
             match admit(limits, &live, device, now) {
                 Admission::Renew(i) => {
                     live[i].expires = expires;
@@ -198,7 +203,7 @@ impl Sessions {
     ) -> Result<Lease, SessionError> {
         let expires = now + self.lease_s;
         self.update(&self.key(tenant, account), now, |leases| {
-            let mut live: Vec<Lease> = leases.iter().filter(|l| l.expires > now).cloned().collect();
+            let mut live = live_at(leases, now);
             match live.iter_mut().find(|l| l.session_id == session_id) {
                 Some(l) => {
                     l.expires = expires;
@@ -219,7 +224,7 @@ impl Sessions {
         now: i64,
     ) -> Result<(), SessionError> {
         self.update(&self.key(tenant, account), now, |leases| {
-            let live: Vec<Lease> = leases.iter().filter(|l| l.expires > now).cloned().collect();
+            let live = live_at(leases, now);
             if !live.iter().any(|l| l.session_id == session_id) {
                 return (None, Err(SessionError::NotFound));
             }
@@ -239,7 +244,7 @@ impl Sessions {
         now: i64,
     ) -> Result<Vec<Lease>, SessionError> {
         self.update(&self.key(tenant, account), now, |leases| {
-            let mut live: Vec<Lease> = leases.iter().filter(|l| l.expires > now).cloned().collect();
+            let mut live = live_at(leases, now);
             live.sort_by_key(|l| l.started);
             (None, Ok(live))
         })
