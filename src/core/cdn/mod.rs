@@ -13,6 +13,7 @@
 //! not verify.
 
 pub mod akamai;
+pub mod cloudfront;
 pub mod google_cloud_cdn;
 pub mod nginx;
 
@@ -88,17 +89,23 @@ pub trait CdnScheme {
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError>;
 }
 
-/// A path every scheme may sign: absolute, no `..` or `.` segment, no
-/// empty segment (`//`), no `%` (no encoded slash, dot or anything else: the
-/// edge compares the decoded path), no control characters or whitespace.
+/// The longest path any scheme signs.
+pub const MAX_PATH: usize = 2048;
+
+/// A path every scheme may sign: absolute, at most [`MAX_PATH`] bytes, no
+/// `..` or `.` segment, no empty segment (`//`), and only letters, digits
+/// and `-._/:@$()+,;=`. So no `%` (no encoded slash or dot: the edge
+/// compares the decoded path), no `?`, `#` or `&` (no query injected into
+/// an ACL or policy), no `*` or `~` / `!` (wildcards and token delimiters),
+/// no quotes, backslashes, whitespace, control or non-ASCII bytes.
 pub fn check_path(path: &str) -> Result<(), CdnError> {
     let Some(rest) = path.strip_prefix('/') else {
         return Err(CdnError::BadPath);
     };
-    let chars_ok = path.len() <= 2048
-        && !path
+    let chars_ok = path.len() <= MAX_PATH
+        && path
             .bytes()
-            .any(|b| b.is_ascii_control() || b == b' ' || b == b'%' || b >= 0x80);
+            .all(|b| b.is_ascii_alphanumeric() || b"-._/:@$()+,;=".contains(&b));
     let mut segments = rest.split('/').peekable();
     let mut segments_ok = true;
     while let Some(seg) = segments.next() {
@@ -125,6 +132,7 @@ mod tests {
             "/vod/",
             "/vod/movie/master.m3u8",
             "/live/ch-1/seg_001.ts",
+            "/vod/film.ism/QualityLevels(300000)/Fragments(video=0)",
         ] {
             assert_eq!(check_path(ok), Ok(()), "{ok}");
         }
@@ -138,9 +146,20 @@ mod tests {
             "/vod/x y",
             "/vod/\nx",
             "/vod/é",
+            "/vod/x?y=1",
+            "/vod/x#y",
+            "/vod/*",
+            "/vod/a~b",
+            "/vod/a!b",
+            "/vod/a&b",
+            "/vod/\"x",
+            "/vod/a\\b",
             "",
         ] {
             assert_eq!(check_path(bad), Err(CdnError::BadPath), "{bad:?}");
         }
+        let long = format!("/{}", "a".repeat(MAX_PATH));
+        assert_eq!(check_path(&long), Err(CdnError::BadPath));
+        assert_eq!(check_path(&long[..MAX_PATH]), Ok(()));
     }
 }
