@@ -19,7 +19,9 @@ use hmac::Mac;
 use ring::hmac as rhmac;
 use subtle::ConstantTimeEq;
 
-use super::{check_path, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed};
+use super::{
+    check_path, check_pattern, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed,
+};
 
 /// The MAC algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +125,7 @@ impl EdgeAuth {
                 if a.contains('!') || a.contains('~') {
                     return Err(CdnError::BadPath);
                 }
-                check_path(a)?;
+                check_pattern(a)?;
             }
             parts.push(format!("acl={}", f.acl.join("!")));
         }

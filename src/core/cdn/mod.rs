@@ -99,13 +99,23 @@ pub const MAX_PATH: usize = 2048;
 /// an ACL or policy), no `*` or `~` / `!` (wildcards and token delimiters),
 /// no quotes, backslashes, whitespace, control or non-ASCII bytes.
 pub fn check_path(path: &str) -> Result<(), CdnError> {
+    checked(path, b"")
+}
+
+/// [`check_path`] for a pattern: `*` and `?` are also allowed, as wildcards
+/// (Akamai ACLs).
+pub fn check_pattern(pattern: &str) -> Result<(), CdnError> {
+    checked(pattern, b"*?")
+}
+
+fn checked(path: &str, wildcards: &[u8]) -> Result<(), CdnError> {
     let Some(rest) = path.strip_prefix('/') else {
         return Err(CdnError::BadPath);
     };
     let chars_ok = path.len() <= MAX_PATH
-        && path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._/:@$()+,;=".contains(&b));
+        && path.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"-._/:@$()+,;=".contains(&b) || wildcards.contains(&b)
+        });
     let mut segments = rest.split('/').peekable();
     let mut segments_ok = true;
     while let Some(seg) = segments.next() {
