@@ -20,7 +20,8 @@ use ring::hmac as rhmac;
 use subtle::ConstantTimeEq;
 
 use super::{
-    check_path, check_pattern, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed,
+    check_path, check_pattern, wildcard_match, CdnError, CdnScheme, EdgeRequest, Placement, Scope,
+    Signed,
 };
 
 /// The MAC algorithm.
@@ -207,7 +208,7 @@ impl EdgeAuth {
         if now >= f.end || f.start.is_some_and(|st| now < st) {
             return Err(CdnError::Expired);
         }
-        if !f.acl.is_empty() && !f.acl.iter().any(|a| glob(a, path)) {
+        if !f.acl.is_empty() && !f.acl.iter().any(|a| wildcard_match(a, path)) {
             return Err(CdnError::OutOfScope);
         }
         if let Some(ip) = f.ip {
@@ -217,30 +218,6 @@ impl EdgeAuth {
         }
         Ok(())
     }
-}
-
-/// `*` (any run) and `?` (one character) wildcards.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some(pi);
-            pi += 1;
-            mark = ti;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
 }
 
 impl CdnScheme for EdgeAuth {

@@ -38,7 +38,9 @@ use rsa::signature::{RandomizedSigner as _, SignatureEncoding as _, Verifier as 
 use rsa::traits::PublicKeyParts as _;
 use serde::Deserialize;
 
-use super::{check_path, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed};
+use super::{
+    check_path, wildcard_match, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed,
+};
 
 /// The digest the key signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,29 +159,6 @@ fn resource_ok(resource: &str) -> bool {
         && !resource
             .bytes()
             .any(|b| b == b'"' || b == b'\\' || b.is_ascii_control() || b >= 0x80)
-}
-
-/// CloudFront's wildcard match: `*` any run of characters, `?` one.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&b| b == b'*')
 }
 
 impl CloudFront {

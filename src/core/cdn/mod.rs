@@ -131,6 +131,31 @@ fn checked(path: &str, wildcards: &[u8]) -> Result<(), CdnError> {
     }
 }
 
+/// The wildcard match of Akamai ACLs, CloudFront resources and Media CDN
+/// path globs: `*` any run of characters (`/` included), `?` exactly one.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            pi += 1;
+            mark = ti;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +196,27 @@ mod tests {
         let long = format!("/{}", "a".repeat(MAX_PATH));
         assert_eq!(check_path(&long), Err(CdnError::BadPath));
         assert_eq!(check_path(&long[..MAX_PATH]), Ok(()));
+    }
+
+    #[test]
+    fn wildcards() {
+        for (p, t, ok) in [
+            ("https://a/videos/*", "https://a/videos/x/y.ts", true),
+            ("https://a/videos/*", "https://a/video/x.ts", false),
+            ("https://a/v?/x", "https://a/v1/x", true),
+            ("https://a/v?/x", "https://a/v12/x", false),
+            ("*", "anything", true),
+            ("https://a/*/seg_*.ts", "https://a/b/c/seg_1.ts", true),
+            ("https://a/*/seg_*.ts", "https://a/b/c/seg_1.m4s", false),
+            ("exact", "exact", true),
+            ("exact", "exactly", false),
+            ("/vod/?.ts", "/vod/a.ts", true),
+            ("/vod/?.ts", "/vod/ab.ts", false),
+            ("/*/master.m3u8", "/x/y/master.m3u8", true),
+            ("/vod/*.m3u8", "/vod/a.ts", false),
+            ("/*", "/", true),
+        ] {
+            assert_eq!(wildcard_match(p, t), ok, "{p} {t}");
+        }
     }
 }
