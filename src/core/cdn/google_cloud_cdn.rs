@@ -72,11 +72,7 @@ impl CloudCdn {
     }
 
     fn prefix_policy(&self, prefix: &str, expires: i64, sep: char) -> String {
-        format!(
-            "URLPrefix={}{sep}Expires={expires}{sep}KeyName={}",
-            URL_SAFE.encode(prefix),
-            self.key_name
-        )
+        prefix_policy(prefix, expires, &self.key_name, sep)
     }
 
     /// `url` signed for every URL under `prefix` (which `url` must start with).
@@ -163,7 +159,17 @@ impl CloudCdn {
     }
 }
 
-fn refuse_own_params(url: &str) -> Result<(), CdnError> {
+/// `URLPrefix=<b64url(prefix), padded><sep>Expires=<t><sep>KeyName=<n>`
+/// (`&` in URLs, `:` in cookies); Media CDN signs the same string.
+pub(super) fn prefix_policy(prefix: &str, expires: i64, key_name: &str, sep: char) -> String {
+    format!(
+        "URLPrefix={}{sep}Expires={expires}{sep}KeyName={key_name}",
+        URL_SAFE.encode(prefix),
+    )
+}
+
+/// Refuses a URL that already carries the signing parameters (or a fragment).
+pub(super) fn refuse_own_params(url: &str) -> Result<(), CdnError> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let own = query.split('&').any(|p| {
         let name = p.split('=').next().unwrap_or_default();

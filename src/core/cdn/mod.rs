@@ -15,6 +15,7 @@
 pub mod akamai;
 pub mod cloudfront;
 pub mod google_cloud_cdn;
+pub mod media_cdn;
 pub mod nginx;
 
 use std::net::IpAddr;
