@@ -13,6 +13,7 @@
 //! not verify.
 
 pub mod akamai;
+pub mod cat;
 pub mod cloudfront;
 pub mod google_cloud_cdn;
 pub mod media_cdn;
@@ -71,6 +72,8 @@ pub enum CdnError {
     OutOfScope,
     /// The client address differs from the bound one.
     WrongClient,
+    /// The token carries a restriction this verifier cannot enforce.
+    Unsupported,
 }
 
 /// The request a verifier sees at the edge.
