@@ -143,6 +143,7 @@ pub fn sign(args: SignArgs) -> anyhow::Result<()> {
             println!("{}?{}", args.path, query.join("&"));
         }
         Placement::Named { name, value } => println!("{name}={value}"),
+        Placement::Path(prefix) => println!("{prefix}"),
     }
     Ok(())
 }

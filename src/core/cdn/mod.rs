@@ -44,6 +44,9 @@ pub enum Placement {
     Query(Vec<(&'static str, String)>),
     /// A cookie / header value under a name.
     Named { name: &'static str, value: String },
+    /// The token is in the path: this replaces the scope's prefix in the
+    /// URL (the rest of the path follows it).
+    Path(String),
 }
 
 /// A signature, ready to hand to the player.

@@ -10,10 +10,26 @@
 //! e.g. `"{expires}{uri}{remote_addr} {secret}"` for the nginx docs' example
 //! `"$secure_link_expires$uri$remote_addr secret"`.
 //!
-//! Decisions: secure_link signs one exact path (nginx has no prefix form):
-//! a prefix scope is refused, so a player's segments need a scheme with
-//! ACLs or one URL per file. We emit the canonical unpadded hash; we accept
-//! padding when verifying, as nginx does.
+//! A prefix scope (a manifest's directory, so its segments too) uses the
+//! path-token form, when the CDN names a token location (`/s` say): the
+//! URL becomes `<location>/<md5>/<expires><prefix>-/<rest>`, the hash is over
+//! the prefix as `{uri}`, and relative segment URLs inherit the token. The
+//! edge's location captures it:
+//!
+//! ```nginx
+//! location ~ ^/s/(?<st_md5>[\w-]+)/(?<st_exp>\d+)(?<st_dir>/.*?/)-/(?<st_rest>.*)$ {
+//!     secure_link $st_md5,$st_exp;
+//!     secure_link_md5 "$secure_link_expires$st_dir$remote_addr secret";
+//!     if ($secure_link = "") { return 403; }
+//!     if ($secure_link = "0") { return 410; }
+//!     rewrite ^ $st_dir$st_rest break;
+//! }
+//! ```
+//!
+//! Decisions: without a token location, secure_link signs one exact path
+//! and a prefix scope is refused; a prefix holding `/-/` is refused (the
+//! edge would split it there). We emit the canonical unpadded hash; we
+//! accept padding when verifying, as nginx does.
 //!
 //! Must never: sign a path nginx would normalise differently (see
 //! [`super::check_path`]).
@@ -28,6 +44,8 @@ use super::{check_path, CdnError, CdnScheme, EdgeRequest, Placement, Scope, Sign
 pub struct SecureLink {
     template: String,
     secret: String,
+    /// The path-token location (`/s`), if the edge has one.
+    location: Option<String>,
 }
 
 impl std::fmt::Debug for SecureLink {
@@ -46,8 +64,34 @@ impl SecureLink {
             || Self {
                 template: template.to_owned(),
                 secret: secret.to_owned(),
+                location: None,
             },
         )
+    }
+
+    /// Signs prefix scopes in the path-token form under `location` (an
+    /// absolute path without a trailing `/`, e.g. `/s`).
+    pub fn with_token_location(mut self, location: &str) -> Option<Self> {
+        let ok = location.len() > 1 && !location.ends_with('/') && check_path(location).is_ok();
+        ok.then(|| {
+            self.location = Some(location.to_owned());
+            self
+        })
+    }
+
+    /// Splits a path-token URL path into `(md5, expires, prefix, rest)`.
+    pub fn split_path_token<'p>(
+        &self,
+        path: &'p str,
+    ) -> Option<(&'p str, &'p str, &'p str, &'p str)> {
+        let rest = path
+            .strip_prefix(self.location.as_deref()?)?
+            .strip_prefix('/')?;
+        let (md5, rest) = rest.split_once('/')?;
+        let (expires, rest) = rest.split_once('/')?;
+        let at = rest.find("/-/")?;
+        let prefix = &path[path.len() - rest.len() - 1..][..at + 2];
+        Some((md5, expires, prefix, &rest[at + 3..]))
     }
 
     /// Whether the expression binds the client address.
@@ -74,9 +118,11 @@ impl CdnScheme for SecureLink {
 
     fn sign(&self, scope: &Scope<'_>) -> Result<Signed, CdnError> {
         check_path(scope.path)?;
-        if scope.prefix {
-            return Err(CdnError::BadPath);
-        }
+        let location = match (scope.prefix, &self.location) {
+            (false, _) => None,
+            (true, Some(l)) if scope.path.ends_with('/') && !scope.path.contains("/-/") => Some(l),
+            (true, _) => return Err(CdnError::BadPath),
+        };
         if scope.expires <= 0 {
             return Err(CdnError::BadWindow);
         }
@@ -87,13 +133,26 @@ impl CdnScheme for SecureLink {
         };
         let expires = scope.expires.to_string();
         let md5 = self.hash(&expires, scope.path, &addr);
-        Ok(Signed {
-            placement: Placement::Query(vec![("md5", md5), ("expires", expires)]),
-        })
+        let placement = match location {
+            Some(l) => Placement::Path(format!("{l}/{md5}/{expires}{}-/", scope.path)),
+            None => Placement::Query(vec![("md5", md5), ("expires", expires)]),
+        };
+        Ok(Signed { placement })
     }
 
-    /// `token` is the query string's `md5=...&expires=...`.
+    /// `token` is the query string's `md5=...&expires=...`; an empty token
+    /// reads the path-token form from the request path.
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError> {
+        if token.is_empty() {
+            let (md5, expires, prefix, _) = self
+                .split_path_token(request.path)
+                .ok_or(CdnError::Malformed)?;
+            let inner = EdgeRequest {
+                path: prefix,
+                ..*request
+            };
+            return self.verify(&format!("md5={md5}&expires={expires}"), &inner);
+        }
         let (mut md5, mut expires) = (None, None);
         for pair in token.split('&') {
             match pair.split_once('=') {
@@ -205,7 +264,11 @@ mod tests {
             ip: None,
             session_id: None,
         };
-        assert_eq!(link.sign(&scope), Err(CdnError::BadPath));
+        assert_eq!(
+            link.sign(&scope),
+            Err(CdnError::BadPath),
+            "no token location"
+        );
         let one = Scope {
             path: "/vod/a.m3u8",
             prefix: false,
@@ -223,5 +286,72 @@ mod tests {
             }),
             Err(CdnError::BadPath)
         );
+    }
+
+    #[test]
+    fn prefix_scopes_in_the_path_token_form() {
+        let link = SecureLink::new("{expires}{uri}{remote_addr} {secret}", "secret")
+            .unwrap()
+            .with_token_location("/s")
+            .unwrap();
+        let scope = Scope {
+            path: "/vod/movie/",
+            prefix: true,
+            start: None,
+            expires: 2147483647,
+            ip: Some("127.0.0.1".parse().unwrap()),
+            session_id: None,
+        };
+        let Placement::Path(prefix) = link.sign(&scope).unwrap().placement else {
+            panic!("a path");
+        };
+        let md5 = link.hash("2147483647", "/vod/movie/", "127.0.0.1");
+        assert_eq!(prefix, format!("/s/{md5}/2147483647/vod/movie/-/"));
+        let segment = format!("{prefix}video/1/seg_9.m4s");
+        assert_eq!(
+            link.split_path_token(&segment),
+            Some((
+                md5.as_str(),
+                "2147483647",
+                "/vod/movie/",
+                "video/1/seg_9.m4s"
+            ))
+        );
+        let edge = |path: &str, ip: &str| {
+            link.verify(
+                "",
+                &EdgeRequest {
+                    path,
+                    client_ip: Some(ip.parse().unwrap()),
+                    now: 0,
+                },
+            )
+        };
+        assert_eq!(edge(&segment, "127.0.0.1"), Ok(()));
+        assert_eq!(edge(&segment, "127.0.0.2"), Err(CdnError::BadSignature));
+        let moved = segment.replace("/vod/movie/", "/vod/other/");
+        assert_eq!(edge(&moved, "127.0.0.1"), Err(CdnError::BadSignature));
+        assert_eq!(
+            edge("/vod/movie/seg.ts", "127.0.0.1"),
+            Err(CdnError::Malformed)
+        );
+        for bad in ["/vod/-/x/", "/vod/movie"] {
+            assert_eq!(
+                link.sign(&Scope {
+                    path: bad,
+                    ..scope.clone()
+                }),
+                Err(CdnError::BadPath),
+                "{bad}"
+            );
+        }
+        assert!(SecureLink::new("{uri}{secret}", "k")
+            .unwrap()
+            .with_token_location("/s/")
+            .is_none());
+        assert!(SecureLink::new("{uri}{secret}", "k")
+            .unwrap()
+            .with_token_location("s")
+            .is_none());
     }
 }
