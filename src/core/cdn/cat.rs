@@ -769,9 +769,13 @@ impl CdnScheme for Cat {
         })
     }
 
-    /// `token`: the base64url token; the request is path-only (no scheme,
-    /// host or query rules can match).
+    /// `token`: the base64url token, or the `cat=` query pair; the request
+    /// is path-only (no scheme, host or query rules can match).
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError> {
+        let token = token
+            .strip_prefix(TOKEN_PARAM)
+            .and_then(|t| t.strip_prefix('='))
+            .unwrap_or(token);
         let req = CatRequest {
             scheme: "",
             host: "",

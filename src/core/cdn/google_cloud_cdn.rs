@@ -43,10 +43,13 @@ fn mac(key: &hmac::Key, message: &str) -> String {
 }
 
 impl CloudCdn {
-    /// `key_b64url`: the key as Google gives it; `key_name`: 1-63 of
+    /// `key_b64url`: the key as Google gives it (padded or not); `key_name`: 1-63 of
     /// `[A-Za-z0-9_-]`; `origin`: `http(s)://host[:port]`, no path.
     pub fn new(key_b64url: &str, key_name: &str, origin: &str) -> Option<Self> {
-        let key = URL_SAFE.decode(key_b64url).ok().filter(|k| k.len() == 16)?;
+        let key = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(key_b64url.trim_end_matches('='))
+            .ok()
+            .filter(|k| k.len() == 16)?;
         let name_ok = (1..=63).contains(&key_name.len())
             && key_name
                 .bytes()

@@ -504,8 +504,13 @@ impl CdnScheme for MediaCdn {
         })
     }
 
-    /// `token`: the `edge-cache-token` value; no headers are bound.
+    /// `token`: the `edge-cache-token` value, or the query pair; no
+    /// headers are bound.
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError> {
+        let token = token
+            .strip_prefix(TOKEN_PARAM)
+            .and_then(|t| t.strip_prefix('='))
+            .unwrap_or(token);
         self.check_token(
             token,
             &TokenRequest {

@@ -18,6 +18,7 @@ pub mod cloudfront;
 pub mod google_cloud_cdn;
 pub mod media_cdn;
 pub mod nginx;
+pub mod registry;
 
 use std::net::IpAddr;
 

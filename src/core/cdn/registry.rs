@@ -1,0 +1,444 @@
+//! A tenant's CDNs: each one's scheme built once from its settings and keys
+//! (when the snapshot is built, never per request), the key that signs, and
+//! every key that still verifies, so keys rotate without a refused player:
+//! add the new key, make it the signer, retire the old one once the tokens
+//! it signed have expired.
+//!
+//! Settings (JSON, the operator API's `settings` object; keys are separate
+//! and never in settings):
+//!
+//! | key | schemes | meaning |
+//! |---|---|---|
+//! | `baseUrl` | all | `http(s)://host[:port]` the CDN serves; a `content_URL` must be on it |
+//! | `ttlSeconds` | all | CDN token lifetime (default 3600; capped by the rights' end) |
+//! | `bindClientIp` | all | bind the token to the player's address |
+//! | `bindSession` | all | bind the token to the stream's session id |
+//! | `placement` | akamai, cat | `query` (default), `cookie` or `header` |
+//! | `algorithm` | akamai | `sha256` (default), `sha1`, `md5` |
+//! | `tokenName` | akamai | `__token__` (default), `hdnts`, `__hdnea__`, `hdnea` |
+//! | `salt` | akamai | the property's salt, if it has one |
+//! | `hashAlgorithm` | cloudfront | `SHA256` (default) or `SHA1` |
+//! | `keyType` | media-cdn | `ed25519` (default), `hmac-sha256`, `hmac-sha1` |
+//! | `expression` | nginx | the `secure_link_md5` template (default `{expires}{uri}{remote_addr} {secret}`) |
+//! | `tokenLocation` | nginx | the path-token location (e.g. `/s`) that lets prefix scopes be signed |
+//! | `issuer` | cat | `iss` written and required |
+//! | `renewal` | cat | `{type: automatic\|cookie\|header\|redirect, expadd, deadline?, name?}` |
+//! | `cwtTag` | cat | write the CWT tag 61 (default true) |
+//!
+//! Key secrets: Akamai and nginx as given (Akamai hex); CloudFront a PEM
+//! private key (the key id is its Key-Pair-Id); Cloud CDN and Media CDN
+//! base64url (the key id is the KeyName); CAT base64url, 32 bytes (the key id
+//! is the COSE `kid`).
+//!
+//! Must never: hold a key in anything that is logged or serialised.
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::akamai::{self, EdgeAuth};
+use super::cat::{self, Cat};
+use super::cloudfront::{self, CloudFront};
+use super::google_cloud_cdn::CloudCdn;
+use super::media_cdn::{HmacAlg, MediaCdn};
+use super::nginx::SecureLink;
+use super::{CdnError, CdnScheme, EdgeRequest, Scope, Signed};
+
+/// The signing schemes a CDN can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    Akamai,
+    CloudFront,
+    GoogleCloudCdn,
+    MediaCdn,
+    Nginx,
+    Cat,
+}
+
+impl SchemeKind {
+    pub const ALL: [SchemeKind; 6] = [
+        Self::Akamai,
+        Self::CloudFront,
+        Self::GoogleCloudCdn,
+        Self::MediaCdn,
+        Self::Nginx,
+        Self::Cat,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Akamai => "akamai",
+            Self::CloudFront => "cloudfront",
+            Self::GoogleCloudCdn => "google-cloud-cdn",
+            Self::MediaCdn => "media-cdn",
+            Self::Nginx => "nginx",
+            Self::Cat => "cat",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How a token that is one value reaches the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenPlacement {
+    Query,
+    Cookie,
+    Header,
+}
+
+/// One built scheme.
+#[derive(Debug)]
+pub enum AnyScheme {
+    Akamai(EdgeAuth),
+    CloudFront(Box<CloudFront>),
+    GoogleCloudCdn(CloudCdn),
+    MediaCdn(MediaCdn),
+    Nginx(SecureLink),
+    Cat(Cat),
+}
+
+impl AnyScheme {
+    pub fn scheme(&self) -> &dyn CdnScheme {
+        match self {
+            Self::Akamai(s) => s,
+            Self::CloudFront(s) => &**s,
+            Self::GoogleCloudCdn(s) => s,
+            Self::MediaCdn(s) => s,
+            Self::Nginx(s) => s,
+            Self::Cat(s) => s,
+        }
+    }
+}
+
+/// A key of a CDN.
+#[derive(Debug)]
+pub struct CdnKey {
+    pub id: Box<str>,
+    pub active: bool,
+    pub scheme: AnyScheme,
+}
+
+/// One configured CDN.
+#[derive(Debug)]
+pub struct Cdn {
+    pub id: Box<str>,
+    pub name: Box<str>,
+    pub kind: SchemeKind,
+    /// `scheme://host[:port]`.
+    pub base_url: Box<str>,
+    pub ttl_s: i64,
+    pub bind_client_ip: bool,
+    pub bind_session: bool,
+    pub placement: TokenPlacement,
+    pub is_default: bool,
+    keys: Box<[CdnKey]>,
+}
+
+impl Cdn {
+    /// The key that signs.
+    pub fn signer(&self) -> Option<&CdnKey> {
+        self.keys.iter().find(|k| k.active)
+    }
+
+    pub fn keys(&self) -> &[CdnKey] {
+        &self.keys
+    }
+
+    /// Signs `scope` with the active key; `None` when the CDN has none.
+    pub fn sign(&self, scope: &Scope<'_>) -> Option<Result<Signed, CdnError>> {
+        self.signer().map(|k| k.scheme.scheme().sign(scope))
+    }
+
+    /// Verifies with every key; the id of the key that admitted it. A key
+    /// that recognises the token (any refusal but a bad signature) decides.
+    pub fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<&str, CdnError> {
+        let mut refusal = CdnError::BadSignature;
+        for k in self.keys.iter() {
+            match k.scheme.scheme().verify(token, request) {
+                Ok(()) => return Ok(&k.id),
+                Err(CdnError::BadSignature) => {}
+                Err(e) if refusal == CdnError::BadSignature => refusal = e,
+                Err(_) => {}
+            }
+        }
+        Err(refusal)
+    }
+
+    /// The CAT keys, for the edge authorizer's full-URL check.
+    pub fn cat_keys(&self) -> impl Iterator<Item = &Cat> {
+        self.keys.iter().filter_map(|k| match &k.scheme {
+            AnyScheme::Cat(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// The host (and port) of `base_url`.
+    pub fn authority(&self) -> &str {
+        self.base_url.split_once("://").map_or("", |(_, a)| a)
+    }
+}
+
+/// A tenant's CDNs (a handful: scanned, not hashed).
+#[derive(Debug, Default)]
+pub struct TenantCdns {
+    list: Box<[Arc<Cdn>]>,
+}
+
+impl TenantCdns {
+    pub fn new(list: Vec<Arc<Cdn>>) -> Self {
+        Self { list: list.into() }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<Cdn>> {
+        self.list.iter().find(|c| &*c.id == id)
+    }
+
+    /// The CDN serving `scheme://authority`.
+    pub fn for_base(&self, base: &str) -> Option<&Arc<Cdn>> {
+        self.list
+            .iter()
+            .find(|c| c.base_url.eq_ignore_ascii_case(base))
+    }
+
+    pub fn default_cdn(&self) -> Option<&Arc<Cdn>> {
+        self.list.iter().find(|c| c.is_default)
+    }
+
+    pub fn all(&self) -> &[Arc<Cdn>] {
+        &self.list
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Settings {
+    base_url: String,
+    ttl_seconds: Option<i64>,
+    #[serde(default)]
+    bind_client_ip: bool,
+    #[serde(default)]
+    bind_session: bool,
+    placement: Option<TokenPlacement>,
+    algorithm: Option<String>,
+    token_name: Option<String>,
+    salt: Option<String>,
+    hash_algorithm: Option<String>,
+    key_type: Option<String>,
+    expression: Option<String>,
+    token_location: Option<String>,
+    issuer: Option<String>,
+    renewal: Option<RenewalSettings>,
+    cwt_tag: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RenewalSettings {
+    #[serde(rename = "type")]
+    kind: String,
+    expadd: i64,
+    deadline: Option<i64>,
+    name: Option<String>,
+}
+
+/// A key as stored.
+#[derive(Clone, Copy)]
+pub struct StoredKey<'a> {
+    pub id: &'a str,
+    pub secret: &'a str,
+    pub active: bool,
+}
+
+/// The settings keys a scheme reads (beyond the common ones).
+fn scheme_keys(kind: SchemeKind) -> &'static [&'static str] {
+    match kind {
+        SchemeKind::Akamai => &["placement", "algorithm", "tokenName", "salt"],
+        SchemeKind::CloudFront => &["hashAlgorithm"],
+        SchemeKind::GoogleCloudCdn => &[],
+        SchemeKind::MediaCdn => &["keyType"],
+        SchemeKind::Nginx => &["expression", "tokenLocation"],
+        SchemeKind::Cat => &["placement", "issuer", "renewal", "cwtTag"],
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), String> {
+    let authority = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("baseUrl must start with http:// or https://")?;
+    let ok = !authority.is_empty()
+        && authority.len() <= 253
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err("baseUrl must be scheme://host[:port], with no path".into())
+    }
+}
+
+/// Builds a CDN; the error says what is wrong (for a 400).
+pub fn build(
+    id: &str,
+    name: &str,
+    kind: SchemeKind,
+    settings: &serde_json::Value,
+    is_default: bool,
+    keys: &[StoredKey<'_>],
+) -> Result<Cdn, String> {
+    let s: Settings =
+        serde_json::from_value(settings.clone()).map_err(|e| format!("settings: {e}"))?;
+    check_base_url(&s.base_url)?;
+    let given: Vec<&str> = settings
+        .as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let common = ["baseUrl", "ttlSeconds", "bindClientIp", "bindSession"];
+    if let Some(k) = given
+        .iter()
+        .find(|k| !common.contains(k) && !scheme_keys(kind).contains(k))
+    {
+        return Err(format!("settings.{k} does not apply to {}", kind.as_str()));
+    }
+    let ttl_s = s.ttl_seconds.unwrap_or(3600);
+    if !(10..=7 * 86_400).contains(&ttl_s) {
+        return Err("ttlSeconds must be 10 to 604800".into());
+    }
+    if keys.iter().filter(|k| k.active).count() > 1 {
+        return Err("one key signs at a time".into());
+    }
+    let mut built = Vec::with_capacity(keys.len());
+    for k in keys {
+        let scheme = build_key(kind, &s, k).map_err(|e| format!("key {}: {e}", k.id))?;
+        built.push(CdnKey {
+            id: k.id.into(),
+            active: k.active,
+            scheme,
+        });
+    }
+    Ok(Cdn {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        base_url: s.base_url.clone().into(),
+        ttl_s,
+        bind_client_ip: s.bind_client_ip,
+        bind_session: s.bind_session,
+        placement: s.placement.unwrap_or(TokenPlacement::Query),
+        is_default,
+        keys: built.into(),
+    })
+}
+
+fn build_key(kind: SchemeKind, s: &Settings, k: &StoredKey<'_>) -> Result<AnyScheme, String> {
+    Ok(match kind {
+        SchemeKind::Akamai => {
+            let alg = match s.algorithm.as_deref().unwrap_or("sha256") {
+                "sha256" => akamai::Alg::Sha256,
+                "sha1" => akamai::Alg::Sha1,
+                "md5" => akamai::Alg::Md5,
+                _ => return Err("algorithm must be sha256, sha1 or md5".into()),
+            };
+            let name = match s.token_name.as_deref().unwrap_or("__token__") {
+                "__token__" => "__token__",
+                "hdnts" => "hdnts",
+                "__hdnea__" => "__hdnea__",
+                "hdnea" => "hdnea",
+                _ => return Err("tokenName must be __token__, hdnts, __hdnea__ or hdnea".into()),
+            };
+            AnyScheme::Akamai(
+                EdgeAuth::new(k.secret, alg, s.salt.as_deref(), name)
+                    .ok_or("the secret must be an even-length hex string")?,
+            )
+        }
+        SchemeKind::CloudFront => {
+            let hash = match s.hash_algorithm.as_deref().unwrap_or("SHA256") {
+                "SHA256" => cloudfront::Hash::Sha256,
+                "SHA1" => cloudfront::Hash::Sha1,
+                _ => return Err("hashAlgorithm must be SHA256 or SHA1".into()),
+            };
+            AnyScheme::CloudFront(Box::new(
+                CloudFront::from_pem(k.secret, k.id, hash, &s.base_url)
+                    .map_err(|e| e.to_string())?,
+            ))
+        }
+        SchemeKind::GoogleCloudCdn => {
+            AnyScheme::GoogleCloudCdn(CloudCdn::new(k.secret, k.id, &s.base_url).ok_or(
+                "the secret must be 16 bytes of base64url and the key id 1-63 of [A-Za-z0-9_-]",
+            )?)
+        }
+        SchemeKind::MediaCdn => {
+            let key = match s.key_type.as_deref().unwrap_or("ed25519") {
+                "ed25519" => MediaCdn::ed25519(k.secret, k.id),
+                "hmac-sha256" => MediaCdn::hmac(k.secret, HmacAlg::Sha256, k.id),
+                "hmac-sha1" => MediaCdn::hmac(k.secret, HmacAlg::Sha1, k.id),
+                _ => return Err("keyType must be ed25519, hmac-sha256 or hmac-sha1".into()),
+            };
+            AnyScheme::MediaCdn(key.ok_or(
+                "the secret must be a base64url Ed25519 seed (32 bytes) or HMAC key (16+ bytes)",
+            )?)
+        }
+        SchemeKind::Nginx => {
+            let expression = s
+                .expression
+                .as_deref()
+                .unwrap_or("{expires}{uri}{remote_addr} {secret}");
+            let link = SecureLink::new(expression, k.secret)
+                .ok_or("expression must name {uri} and {secret}, and the secret be set")?;
+            AnyScheme::Nginx(match &s.token_location {
+                Some(l) => link
+                    .with_token_location(l)
+                    .ok_or("tokenLocation must be an absolute path without a trailing /")?,
+                None => link,
+            })
+        }
+        SchemeKind::Cat => {
+            let secret = URL_SAFE_NO_PAD
+                .decode(k.secret.trim_end_matches('='))
+                .ok()
+                .filter(|b| b.len() == 32)
+                .ok_or("the secret must be 32 bytes of base64url")?;
+            let mut key = Cat::new(&secret, k.id.as_bytes(), cat::MacAlg::Hmac256)
+                .ok_or("the key id must be 1-64 bytes")?;
+            if let Some(i) = &s.issuer {
+                key = key.with_issuer(i);
+            }
+            if s.cwt_tag == Some(false) {
+                key = key.without_cwt_tag();
+            }
+            if let Some(r) = &s.renewal {
+                let kind = match r.kind.as_str() {
+                    "automatic" => cat::RenewalKind::Automatic,
+                    "cookie" => cat::RenewalKind::Cookie,
+                    "header" => cat::RenewalKind::Header,
+                    "redirect" => cat::RenewalKind::Redirect,
+                    _ => {
+                        return Err(
+                            "renewal.type must be automatic, cookie, header or redirect".into()
+                        )
+                    }
+                };
+                if r.expadd <= 0 || r.deadline.is_some_and(|d| d <= 0) {
+                    return Err("renewal.expadd and deadline must be positive".into());
+                }
+                key = key.with_renewal(cat::Renewal {
+                    kind,
+                    expadd: r.expadd,
+                    deadline: r.deadline,
+                    name: r.name.clone(),
+                });
+            }
+            AnyScheme::Cat(key)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;
