@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod ags;
 pub mod catalogue;
+pub mod cdns;
 pub mod credentials;
 pub mod das;
 pub mod device_approvals;

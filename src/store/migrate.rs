@@ -57,6 +57,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "channel_location_rules",
         include_str!("migrations/0011_channel_location_rules.sql"),
     ),
+    (12, "cdns", include_str!("migrations/0012_cdns.sql")),
 ];
 
 /// Renders the dialect placeholders of one migration.

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod auth_services;
 pub mod catalogue;
+pub mod cdns;
 pub mod changes;
 pub mod demo;
 pub mod device_codes;

@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::core::cdn::registry::{self, SchemeKind, StoredKey, TenantCdns};
 use crate::core::inhome::{InHomeKey, InHomeRing};
 use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
 use crate::core::operator_jwt::OperatorIssuer;
 use crate::core::snapshot::{Revoked, Snapshot, TenantView};
+use crate::store::cdns::{self as cdn_store, CdnKeyRow, CdnRow};
 use crate::store::keys::{self as key_store, SigningKey};
 use crate::store::revocations::{self, RevocationKind};
 use crate::store::{tenants, Store, StoreError};
@@ -102,11 +104,43 @@ fn operator_issuer(tenant: &str, settings: &serde_json::Value) -> Option<Arc<Ope
     }
 }
 
+/// The tenant's CDNs, built. A CDN whose stored settings or keys no longer
+/// build is left out and logged (its URLs are then refused, not signed
+/// wrongly); the operator API refuses such writes, so this is a store edited
+/// by hand.
+fn cdns(tenant: &str, rows: &[CdnRow], keys: &[CdnKeyRow]) -> TenantCdns {
+    let mut built = Vec::new();
+    for c in rows.iter().filter(|c| c.tenant_id == tenant) {
+        let Some(kind) = SchemeKind::parse(&c.scheme) else {
+            tracing::warn!(tenant, cdn = %c.id, scheme = %c.scheme, "unknown CDN scheme; CDN left out");
+            continue;
+        };
+        let stored: Vec<StoredKey<'_>> = keys
+            .iter()
+            .filter(|k| k.tenant_id == tenant && k.cdn_id == c.id)
+            .map(|k| StoredKey {
+                id: &k.key_id,
+                secret: &k.secret,
+                active: k.active,
+            })
+            .collect();
+        match registry::build(&c.id, &c.name, kind, &c.settings, c.is_default, &stored) {
+            Ok(cdn) => built.push(Arc::new(cdn)),
+            Err(reason) => {
+                tracing::warn!(tenant, cdn = %c.id, %reason, "CDN settings refused; CDN left out")
+            }
+        }
+    }
+    TenantCdns::new(built)
+}
+
 pub(super) async fn tenants(
     store: &Store,
 ) -> Result<HashMap<Box<str>, Arc<TenantView>>, StoreError> {
     let rows = tenants::list(store.pool()).await?;
     let all_keys = key_store::list_all(store.pool()).await?;
+    let cdn_rows = cdn_store::list(store.pool(), None).await?;
+    let cdn_keys = cdn_store::keys(store.pool(), None).await?;
     let mut map = HashMap::with_capacity(rows.len());
     for t in rows {
         let operator_key_sha256 = match t.operator_key_sha256.as_deref() {
@@ -121,6 +155,7 @@ pub(super) async fn tenants(
         };
         let keys: Vec<&SigningKey> = all_keys.iter().filter(|k| k.tenant_id == t.id).collect();
         let operator_issuer = operator_issuer(&t.id, &t.settings);
+        let cdns = Arc::new(cdns(&t.id, &cdn_rows, &cdn_keys));
         map.insert(
             t.id.clone().into_boxed_str(),
             Arc::new(TenantView {
@@ -133,6 +168,7 @@ pub(super) async fn tenants(
                 jwks: jwks(&keys),
                 in_home_keys: Arc::new(in_home_ring(&keys)),
                 operator_issuer,
+                cdns,
             }),
         );
     }

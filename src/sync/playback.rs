@@ -386,6 +386,8 @@ async fn catalogue(
             location,
             rating,
             playback_url: r.playback_url.map(String::into_boxed_str),
+            cdn_required: r.cdn_token_required,
+            cdn_id: r.cdn_id.map(String::into_boxed_str),
             events: Box::new([]),
         });
     }

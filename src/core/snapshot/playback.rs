@@ -140,6 +140,10 @@ pub struct Item {
     pub rating: Option<u32>,
     /// Where the player fetches it (manifest URL), if known.
     pub playback_url: Option<Box<str>>,
+    /// `cdnTokenDetails`: a CDN token is required for it, from this CDN
+    /// (the tenant's default, or the one serving the URL, when unnamed).
+    pub cdn_required: bool,
+    pub cdn_id: Option<Box<str>>,
     /// Channels: PPV events on this channel (indices into `Catalogue::events`).
     pub events: Box<[u32]>,
 }

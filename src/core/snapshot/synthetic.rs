@@ -63,6 +63,8 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
             location: None,
             rating: None,
             playback_url: None,
+            cdn_required: false,
+            cdn_id: None,
             events: Box::new([]),
         });
     }
@@ -80,6 +82,8 @@ pub fn playback(accounts: u64, contents: u32) -> Playback {
         location: None,
         rating: None,
         playback_url: None,
+        cdn_required: false,
+        cdn_id: None,
         events: Box::new([]),
     });
     catalogue.index_content();

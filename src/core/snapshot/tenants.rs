@@ -49,6 +49,8 @@ pub struct TenantView {
     /// The identity provider whose JWTs are accepted on operator APIs (settings
     /// `operatorJwt`), if one is configured and valid.
     pub operator_issuer: Option<Arc<crate::core::operator_jwt::OperatorIssuer>>,
+    /// The CDNs the tenant signs playback URLs for, keys built.
+    pub cdns: Arc<crate::core::cdn::registry::TenantCdns>,
 }
 
 impl TenantView {
@@ -64,6 +66,7 @@ impl TenantView {
             jwks: Arc::from(r#"{"keys":[]}"#),
             in_home_keys: Arc::default(),
             operator_issuer: None,
+            cdns: Arc::default(),
         }
     }
 }

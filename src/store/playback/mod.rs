@@ -220,6 +220,9 @@ pub struct ItemRow {
     /// Classification code.
     pub rating_code: Option<String>,
     pub playback_url: Option<String>,
+    /// `cdnTokenDetails`: whether a CDN token is required, and which CDN.
+    pub cdn_token_required: bool,
+    pub cdn_id: Option<String>,
 }
 
 /// An item's location rules as stored (lists are JSON arrays of country
@@ -250,8 +253,8 @@ where
     let mut out = Vec::new();
     let contents = format!(
         "SELECT id, editorial_id, drm_id, start_at, end_at, technical_start_at, \
-         technical_end_at, in_home_only, block_if_off_net, {LOCATION}, rating_code, playback_url \
-         FROM contents WHERE tenant_id = $1"
+         technical_end_at, in_home_only, block_if_off_net, {LOCATION}, rating_code, playback_url, \
+         cdn_token_required, cdn_id FROM contents WHERE tenant_id = $1"
     );
     for r in tenant_rows(executor, &contents, tenant).await? {
         out.push(ItemRow {
@@ -268,11 +271,13 @@ where
             location: location_of(&r)?,
             rating_code: r.try_get("rating_code")?,
             playback_url: r.try_get("playback_url")?,
+            cdn_token_required: flag_of(&r, "cdn_token_required")?,
+            cdn_id: r.try_get("cdn_id")?,
         });
     }
     let channels = format!(
         "SELECT id, editorial_id, drm_id, in_home_only, block_if_off_net, {LOCATION}, \
-         rating_code, playback_url FROM channels WHERE tenant_id = $1"
+         rating_code, playback_url, cdn_token_required, cdn_id FROM channels WHERE tenant_id = $1"
     );
     for r in tenant_rows(executor, &channels, tenant).await? {
         out.push(ItemRow {
@@ -289,6 +294,8 @@ where
             location: location_of(&r)?,
             rating_code: r.try_get("rating_code")?,
             playback_url: r.try_get("playback_url")?,
+            cdn_token_required: flag_of(&r, "cdn_token_required")?,
+            cdn_id: r.try_get("cdn_id")?,
         });
     }
     Ok(out)
