@@ -4,6 +4,7 @@
 //! Must never: hold business rules (they live in `core` and `plane`), read the
 //! environment, or return an error outside its face's envelope.
 
+mod edge;
 pub mod error;
 pub mod extract;
 pub mod middleware;
@@ -18,7 +19,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use crate::app::AppState;
@@ -170,6 +171,21 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/adm/v1/user/accounts/actions/changePin",
             put(opf::adm_pins::change_pin),
+        )
+        // The operator's CDNs and their keys
+        .route("/adm/v1/cdns", get(opf::adm_cdns::list))
+        .route(
+            "/adm/v1/cdns/{cdn_id}",
+            put(opf::adm_cdns::put).delete(opf::adm_cdns::delete),
+        )
+        .route("/adm/v1/cdns/{cdn_id}/keys", post(opf::adm_cdns::add_key))
+        .route(
+            "/adm/v1/cdns/{cdn_id}/keys/{key_id}",
+            delete(opf::adm_cdns::delete_key),
+        )
+        .route(
+            "/adm/v1/cdns/{cdn_id}/keys/{key_id}/actions/activate",
+            post(opf::adm_cdns::activate_key),
         )
         .route(
             "/adm/v1/pinTypes",
@@ -325,6 +341,21 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/ias/v2/d2go_content_token",
             post(opf::content_token::d2go_content_token),
+        )
+        // Edge authorizer for nginx auth_request (CAT, EdgeAuth, ...)
+        .route("/edge/v1/authorize", get(edge::authorize))
+        // URL Builder: decide + content token + CDN token
+        .route(
+            "/urlbuilder/v1/playout/content/token",
+            get(opf::url_builder::content),
+        )
+        .route(
+            "/urlbuilder/v1/playout/ppvContent/token",
+            get(opf::url_builder::ppv_content),
+        )
+        .route(
+            "/urlbuilder/v1/playout/channel/{channel_id}",
+            get(opf::url_builder::channel),
         )
         // Support: replay the playback decision with its trace (operator)
         .route(

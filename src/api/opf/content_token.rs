@@ -34,10 +34,10 @@ const MAX_ID_LEN: usize = 256;
 
 #[derive(Debug, Deserialize)]
 pub struct ContentTokenQuery {
-    content_id: Option<String>,
+    pub content_id: Option<String>,
     #[serde(rename = "type")]
-    kind: Option<String>,
-    event_id: Option<String>,
+    pub kind: Option<String>,
+    pub event_id: Option<String>,
 }
 
 /// Whose token: bound to the device (`type=device`, the default) or to the
@@ -79,7 +79,7 @@ pub fn denial_error(d: Denial) -> ApiError {
     ApiError::new(status, d.code(), d.message())
 }
 
-fn checked_id<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
+pub(super) fn checked_id<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
     match value {
         Some(v) if !v.is_empty() && v.len() <= MAX_ID_LEN && !v.chars().any(char::is_control) => {
             Ok(v)
@@ -141,8 +141,9 @@ pub async fn d2go_content_token(
     issue(state, signed_on, client_ip, headers, q, Variant::Download).await
 }
 
+/// Which content token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Variant {
+pub enum Variant {
     Play,
     Ppv,
     Download,
@@ -188,6 +189,38 @@ async fn issue(
     q: ContentTokenQuery,
     variant: Variant,
 ) -> OpfResult<Json<ContentTokenResponse>> {
+    let issued = issue_with(&state, &signed_on, client_ip, &headers, &q, variant, |_| {
+        Ok(())
+    })
+    .await?;
+    Ok(Json(issued.response))
+}
+
+/// A content token issued, with what a face wrapping it (the URL Builder)
+/// needs of the decision.
+pub struct Issued<T> {
+    pub response: ContentTokenResponse,
+    /// What the face's check returned.
+    pub checked: T,
+    /// The stream's session, when its lease was taken.
+    pub session_id: Option<String>,
+    pub now: i64,
+    /// The rights' end (epoch seconds; [`crate::core::snapshot::playback::OPEN_END`] when open).
+    pub rights_end: u32,
+}
+
+/// The one content-token path: validate, [`decide`], run the face's `check`
+/// on the grant (before anything is recorded or leased, so a face's refusal
+/// has no side effect), take the stream's lease, record a rental play, sign.
+pub async fn issue_with<T>(
+    state: &AppState,
+    signed_on: &SignedOn,
+    client_ip: Option<IpAddr>,
+    headers: &HeaderMap,
+    q: &ContentTokenQuery,
+    variant: Variant,
+    check: impl FnOnce(&Grant<'_>) -> Result<T, ApiError>,
+) -> Result<Issued<T>, ApiError> {
     let content_id = checked_id(q.content_id.as_deref(), "content_id")?;
     let binding = binding(q.kind.as_deref())?;
     let purpose = match variant {
@@ -212,6 +245,14 @@ async fn issue(
         now,
     };
     let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
+    let checked = check(&grant)?;
+    let key = tenant.view.content_keys.active.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "the tenant has no content signing key yet, retry later",
+        )
+    })?;
     // A stream (not a download) of an account whose streams are limited
     // takes (or renews) the device's lease first.
     let lease = match limits_of(&claims.session_control) {
@@ -227,15 +268,8 @@ async fn issue(
         _ => None,
     };
     if variant == Variant::Play {
-        record_rental_play(&state, tenant.id(), playback, &request, &grant);
+        record_rental_play(state, tenant.id(), playback, &request, &grant);
     }
-    let key = tenant.view.content_keys.active.as_ref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            codes::UNAVAILABLE,
-            "the tenant has no content signing key yet, retry later",
-        )
-    })?;
     let ttl = state.config.tokens.content_token_ttl_s;
     let jti = state.ids.new_id();
     let content = ContentClaims {
@@ -263,12 +297,19 @@ async fn issue(
         )],
     };
     let payload = serde_json::to_vec(&content).expect("content claims serialise");
-    let access_token = bearer_token(&headers).unwrap_or_default().to_owned();
-    Ok(Json(ContentTokenResponse {
-        content_token: jwt::sign(key, &payload),
-        token_type: "Bearer",
-        expires_in: ttl,
-        access_token,
-        session: lease.map(|l| super::sessions::LeaseOut::of(l, state.sessions.lease_s())),
-    }))
+    let access_token = bearer_token(headers).unwrap_or_default().to_owned();
+    let session_id = lease.as_ref().map(|l| l.session_id.clone());
+    Ok(Issued {
+        response: ContentTokenResponse {
+            content_token: jwt::sign(key, &payload),
+            token_type: "Bearer",
+            expires_in: ttl,
+            access_token,
+            session: lease.map(|l| super::sessions::LeaseOut::of(l, state.sessions.lease_s())),
+        },
+        checked,
+        session_id,
+        now,
+        rights_end: grant.end,
+    })
 }

@@ -2,6 +2,7 @@
 //! results into OPF's documented shapes.
 
 pub mod adm_accounts;
+pub mod adm_cdns;
 pub mod adm_devices;
 pub mod adm_parental;
 pub mod adm_pins;
@@ -22,6 +23,7 @@ pub mod rmg_query;
 pub mod rmg_user;
 pub mod sessions;
 pub mod tokens;
+pub mod url_builder;
 
 /// OPF's update answer: `{matchedCount, modifiedCount}` (Mongo-style).
 #[derive(Debug, serde::Serialize)]

@@ -80,6 +80,11 @@ impl EdgeAuth {
         })
     }
 
+    /// The query parameter, cookie or header the token travels in.
+    pub fn token_name(&self) -> &'static str {
+        self.token_name
+    }
+
     fn mac_hex(&self, message: &str) -> String {
         match self.alg {
             Alg::Sha256 | Alg::Sha1 => {

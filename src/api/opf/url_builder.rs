@@ -1,0 +1,536 @@
+//! URL Builder, answered from memory: a content token and the CDN token that
+//! lets the player's edge admit the stream, in one call.
+//!
+//! - `GET /urlbuilder/v1/playout/content/token?content_id&type&content_URL`
+//!   (documented);
+//! - `GET /urlbuilder/v1/playout/ppvContent/token?content_id&event_id&type&content_URL`
+//!   (proposed): rights bounded by the purchased event;
+//! - `GET /urlbuilder/v1/playout/channel/{channelId}?content_URL` (proposed):
+//!   the channel's URL with the ruleset parameters `country` and `region`
+//!   (from the client address and the tenant's geo list) appended for the
+//!   manifest manipulator.
+//!
+//! Each runs the content-token path ([`super::content_token::issue_with`],
+//! so [`crate::core::decide::decide`]) and then signs the playback URL with the
+//! CDN the content names (`cdnTokenDetails`), or else the tenant's CDN
+//! serving the URL's host. The signed scope is the manifest's directory
+//! (manifest and segments), for the CDN's `ttlSeconds` but never past the
+//! rights' end, bound to the client address or the stream's session when
+//! the CDN's settings ask.
+//!
+//! Answer: `{cdnType, cdnId, playbackUrl, cdnAccessToken, cdnTokenPlacement,
+//! cdnTokenName, cdnTokenExpires, contentAuthToken{content_token,
+//! token_type, expires_in, access_token, session?}}`; a URL on no CDN of the
+//! tenant, for content that requires no token, comes back unsigned with
+//! `cdnType` `"none"`.
+//!
+//! Decisions: `content_URL` defaults to the item's own playback URL; it
+//! must be absolute http(s), on a configured CDN's `baseUrl` when signed,
+//! with a path [`crate::core::cdn::check_path`] admits (so no `..`, encoded
+//! bytes or wildcards) and a plain query holding none of the schemes' own
+//! parameters; the ruleset parameters are not covered by CDN signatures
+//! (they steer the manipulator, they grant nothing: the token's scope is
+//! the path). The deprecated `ip` parameter is ignored: the address is the
+//! connection's.
+//!
+//! Must never: sign a URL `decide` refused, a URL on a host that is not
+//! the chosen CDN's, or a scope wider than the manifest's directory.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use super::content_token::{
+    issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Variant,
+};
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
+use crate::app::AppState;
+use crate::core::cdn::registry::{Cdn, SchemeKind, TokenPlacement};
+use crate::core::cdn::{cat, check_path, CdnError, Placement, Scope, MAX_PATH};
+use crate::core::snapshot::playback::OPEN_END;
+
+type OpfResult<T> = Result<T, FaceError<Opf>>;
+
+/// Longest `content_URL` accepted.
+pub const MAX_URL: usize = 4096;
+
+/// Query parameters the schemes themselves write: a `content_URL` holding
+/// one could smuggle a second token past the edge.
+const RESERVED_PARAMS: [&str; 17] = [
+    "Expires",
+    "KeyName",
+    "Signature",
+    "URLPrefix",
+    "Policy",
+    "Key-Pair-Id",
+    "Hash-Algorithm",
+    "__token__",
+    "hdnts",
+    "__hdnea__",
+    "hdnea",
+    "md5",
+    "expires",
+    "edge-cache-token",
+    cat::TOKEN_PARAM,
+    "country",
+    "region",
+];
+
+#[derive(Debug, Deserialize)]
+pub struct UrlBuilderQuery {
+    content_id: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    event_id: Option<String>,
+    #[serde(rename = "content_URL")]
+    content_url: Option<String>,
+    /// Deprecated by the vendor; ignored.
+    #[allow(dead_code)]
+    ip: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChannelQuery {
+    #[serde(rename = "content_URL")]
+    content_url: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UrlBuilderResponse {
+    cdn_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cdn_id: Option<String>,
+    playback_url: String,
+    cdn_access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cdn_token_placement: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cdn_token_name: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cdn_token_expires: Option<i64>,
+    content_auth_token: ContentTokenResponse,
+}
+
+/// An absolute playback URL, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentUrl<'a> {
+    /// `scheme://authority`.
+    pub base: &'a str,
+    pub path: &'a str,
+    /// Without `?`; empty when there is none.
+    pub query: &'a str,
+}
+
+fn bad_url(message: &str) -> ApiError {
+    ApiError::bad_request(codes::BAD_QUERY, format!("content_URL {message}"))
+}
+
+/// Reads `content_URL` (already percent-decoded once by the query parser).
+pub fn parse_content_url(raw: &str) -> Result<ContentUrl<'_>, ApiError> {
+    if raw.len() > MAX_URL {
+        return Err(bad_url(&format!("must be at most {MAX_URL} characters")));
+    }
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+        .ok_or_else(|| bad_url("must be an absolute http(s) URL"))?;
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_len];
+    let authority_ok = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    if !authority_ok {
+        return Err(bad_url("must name a host (no user information)"));
+    }
+    let base = &raw[..raw.len() - rest.len() + authority_len];
+    let tail = &rest[authority_len..];
+    if tail.contains('#') {
+        return Err(bad_url("must not hold a fragment"));
+    }
+    let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
+    if path.len() > MAX_PATH || check_path(path).is_err() || path.ends_with('/') {
+        return Err(bad_url(
+            "path must be a file's absolute path with no '..', '.', '//', encoded bytes, \
+             wildcards or delimiters",
+        ));
+    }
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let name = pair.split('=').next().unwrap_or_default();
+        let plain = pair
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._=,".contains(&b));
+        if !plain || name.is_empty() || RESERVED_PARAMS.contains(&name) {
+            return Err(bad_url(
+                "query may hold only plain name=value pairs, none a CDN token's own",
+            ));
+        }
+    }
+    Ok(ContentUrl { base, path, query })
+}
+
+/// The CDN that signs `url` for an item (its `cdnTokenDetails`), if any.
+fn choose_cdn(
+    cdns: &crate::core::cdn::registry::TenantCdns,
+    item_cdn: Option<&str>,
+    required: bool,
+    url: &ContentUrl<'_>,
+) -> Result<Option<Arc<Cdn>>, ApiError> {
+    let cdn = match item_cdn {
+        Some(id) => Some(cdns.get(id).ok_or_else(|| {
+            ApiError::bad_request(
+                codes::BAD_QUERY,
+                format!("the content's CDN {id} is not configured for this tenant"),
+            )
+        })?),
+        None => cdns.for_base(url.base),
+    };
+    match cdn {
+        Some(cdn) if !cdn.base_url.eq_ignore_ascii_case(url.base) => Err(ApiError::bad_request(
+            codes::BAD_QUERY,
+            format!("content_URL is not on CDN {} ({})", cdn.id, cdn.base_url),
+        )),
+        Some(cdn) => Ok(Some(cdn.clone())),
+        None if required => Err(ApiError::bad_request(
+            codes::BAD_QUERY,
+            "content_URL is on no CDN of this tenant, and the content requires a CDN token",
+        )),
+        None => Ok(None),
+    }
+}
+
+/// What the grant decided about the URL, before anything is recorded.
+struct Chosen {
+    url: String,
+    cdn: Option<Arc<Cdn>>,
+}
+
+/// `GET /urlbuilder/v1/playout/content/token`.
+pub async fn content(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
+) -> OpfResult<Json<UrlBuilderResponse>> {
+    build(
+        &state,
+        &signed_on,
+        client_ip,
+        &headers,
+        q,
+        Variant::Play,
+        None,
+    )
+    .await
+}
+
+/// `GET /urlbuilder/v1/playout/ppvContent/token` (proposed).
+pub async fn ppv_content(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
+) -> OpfResult<Json<UrlBuilderResponse>> {
+    build(
+        &state,
+        &signed_on,
+        client_ip,
+        &headers,
+        q,
+        Variant::Ppv,
+        None,
+    )
+    .await
+}
+
+/// `GET /urlbuilder/v1/playout/channel/{channelId}` (proposed).
+pub async fn channel(
+    State(state): State<AppState>,
+    signed_on: SignedOn,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    PathParam(channel_id, ..): PathParam<String, Opf>,
+    QueryParams(q, ..): QueryParams<ChannelQuery, Opf>,
+) -> OpfResult<Json<UrlBuilderResponse>> {
+    let ruleset = {
+        let playback = playback_of(&signed_on.tenant)?;
+        let place = client_ip.and_then(|ip| playback.geo.place(ip));
+        let mut params = Vec::with_capacity(2);
+        if let Some(p) = place {
+            params.push(("country", p.country.to_string()));
+            if let Some(r) = &p.region {
+                params.push(("region", r.to_string()));
+            }
+        }
+        params
+    };
+    let q = UrlBuilderQuery {
+        content_id: Some(channel_id),
+        kind: q.kind,
+        event_id: None,
+        content_url: q.content_url,
+        ip: None,
+    };
+    build(
+        &state,
+        &signed_on,
+        client_ip,
+        &headers,
+        q,
+        Variant::Play,
+        Some(ruleset),
+    )
+    .await
+}
+
+async fn build(
+    state: &AppState,
+    signed_on: &SignedOn,
+    client_ip: Option<IpAddr>,
+    headers: &HeaderMap,
+    q: UrlBuilderQuery,
+    variant: Variant,
+    ruleset: Option<Vec<(&'static str, String)>>,
+) -> OpfResult<Json<UrlBuilderResponse>> {
+    // The URL's syntax is checked before anything is decided.
+    if let Some(raw) = q.content_url.as_deref() {
+        parse_content_url(raw)?;
+    }
+    let token_query = ContentTokenQuery {
+        content_id: q.content_id,
+        kind: q.kind,
+        event_id: q.event_id,
+    };
+    let cdns = signed_on.tenant.view.cdns.clone();
+    let given = q.content_url;
+    let issued = issue_with(
+        state,
+        signed_on,
+        client_ip,
+        headers,
+        &token_query,
+        variant,
+        |grant| {
+            let raw = given
+                .clone()
+                .or_else(|| grant.item.playback_url.as_deref().map(str::to_owned))
+                .ok_or_else(|| {
+                    ApiError::bad_request(codes::BAD_QUERY, "content_URL is required")
+                })?;
+            let url = parse_content_url(&raw)?;
+            let cdn = choose_cdn(
+                &cdns,
+                grant.item.cdn_id.as_deref(),
+                grant.item.cdn_required,
+                &url,
+            )?;
+            if let Some(c) = &cdn {
+                if c.signer().is_none() {
+                    return Err(ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        codes::UNAVAILABLE,
+                        format!("CDN {} has no signing key yet, retry later", c.id),
+                    ));
+                }
+                if c.bind_client_ip && client_ip.is_none() {
+                    return Err(ApiError::bad_request(
+                        codes::BAD_REQUEST,
+                        "the client address is unknown and the CDN binds tokens to it",
+                    ));
+                }
+            }
+            Ok(Chosen { url: raw, cdn })
+        },
+    )
+    .await?;
+    let Chosen { url: raw, cdn } = issued.checked;
+    let url = parse_content_url(&raw)?;
+    let mut playback_url = raw.clone();
+    let mut out = UrlBuilderResponse {
+        cdn_type: "none",
+        cdn_id: None,
+        playback_url: String::new(),
+        cdn_access_token: None,
+        cdn_token_placement: None,
+        cdn_token_name: None,
+        cdn_token_expires: None,
+        content_auth_token: issued.response,
+    };
+    if let Some(cdn) = cdn {
+        let rights_end = if issued.rights_end == OPEN_END {
+            i64::MAX
+        } else {
+            i64::from(issued.rights_end)
+        };
+        let expires = (issued.now + cdn.ttl_s).min(rights_end);
+        let session = cdn.bind_session.then(|| {
+            issued
+                .session_id
+                .clone()
+                .unwrap_or_else(|| state.ids.new_id())
+        });
+        let dir = &url.path[..url.path.rfind('/').map_or(1, |i| i + 1)];
+        let mut scope = Scope {
+            path: dir,
+            prefix: true,
+            start: None,
+            expires,
+            ip: client_ip.filter(|_| cdn.bind_client_ip),
+            session_id: session.as_deref(),
+        };
+        let mut signed = cdn
+            .sign(&scope)
+            .expect("checked: the CDN has a signing key");
+        if cdn.kind == SchemeKind::Nginx && signed == Err(CdnError::BadPath) {
+            // secure_link without a token location signs one file.
+            scope.path = url.path;
+            scope.prefix = false;
+            signed = cdn
+                .sign(&scope)
+                .expect("checked: the CDN has a signing key");
+        }
+        let signed = signed.map_err(|e| {
+            ApiError::bad_request(
+                codes::BAD_QUERY,
+                format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
+            )
+        })?;
+        let (token, placement, name) = place(&cdn, &url, signed.placement, &mut playback_url);
+        out.cdn_type = cdn.kind.as_str();
+        out.cdn_id = Some(cdn.id.to_string());
+        out.cdn_access_token = Some(token);
+        out.cdn_token_placement = Some(placement);
+        out.cdn_token_name = name;
+        out.cdn_token_expires = Some(expires);
+    }
+    if let Some(ruleset) = ruleset {
+        for (name, value) in ruleset {
+            let sep = if playback_url.contains('?') { '&' } else { '?' };
+            playback_url.push(sep);
+            playback_url.push_str(name);
+            playback_url.push('=');
+            playback_url.push_str(&value);
+        }
+    }
+    out.playback_url = playback_url;
+    Ok(Json(out))
+}
+
+fn append(url: &mut String, name: &str, value: &str) {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    url.push(sep);
+    url.push_str(name);
+    url.push('=');
+    url.push_str(value);
+}
+
+/// Puts the signature where the CDN wants it: the token (as
+/// `cdnAccessToken`), where it goes, and its name when it travels named.
+fn place(
+    cdn: &Cdn,
+    url: &ContentUrl<'_>,
+    placement: Placement,
+    playback_url: &mut String,
+) -> (String, &'static str, Option<&'static str>) {
+    let as_named =
+        |value: String, name: &'static str, playback_url: &mut String| match cdn.placement {
+            TokenPlacement::Query => {
+                append(playback_url, name, &value);
+                (value, "query", Some(name))
+            }
+            TokenPlacement::Cookie => (value, "cookie", Some(name)),
+            TokenPlacement::Header => (value, "header", Some(name)),
+        };
+    match placement {
+        Placement::Named { name, value } => as_named(value, name, playback_url),
+        Placement::Query(params) if cdn.kind == SchemeKind::Cat => {
+            let value = params
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            let name = if cdn.placement == TokenPlacement::Query {
+                cat::TOKEN_PARAM
+            } else {
+                cat::TOKEN_HEADER
+            };
+            as_named(value, name, playback_url)
+        }
+        Placement::Query(params) => {
+            let mut token = String::new();
+            for (name, value) in &params {
+                append(playback_url, name, value);
+                if !token.is_empty() {
+                    token.push('&');
+                }
+                token.push_str(name);
+                token.push('=');
+                token.push_str(value);
+            }
+            (token, "query", None)
+        }
+        Placement::Path(prefix) => {
+            let dir_len = url.path.rfind('/').map_or(1, |i| i + 1);
+            let rest = &url.path[dir_len..];
+            let query = if url.query.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", url.query)
+            };
+            *playback_url = format!("{}{prefix}{rest}{query}", url.base);
+            (prefix, "path", None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_urls() {
+        let ok =
+            parse_content_url("https://cdn.example.com:8443/vod/a/master.m3u8?lang=en").unwrap();
+        assert_eq!(
+            ok,
+            ContentUrl {
+                base: "https://cdn.example.com:8443",
+                path: "/vod/a/master.m3u8",
+                query: "lang=en",
+            }
+        );
+        for bad in [
+            "/vod/a/master.m3u8",
+            "cdn.example.com/vod/a.m3u8",
+            "ftp://cdn.example.com/a.m3u8",
+            "https:///a.m3u8",
+            "https://user@cdn.example.com/a.m3u8",
+            "https://cdn.example.com/vod/../secret/a.m3u8",
+            "https://cdn.example.com/vod/%2e%2e/a.m3u8",
+            "https://cdn.example.com/vod%2Fa.m3u8",
+            "https://cdn.example.com/vod/*",
+            "https://cdn.example.com/vod/a/",
+            "https://cdn.example.com/vod/a.m3u8#x",
+            "https://cdn.example.com/vod/a.m3u8?__token__=free",
+            "https://cdn.example.com/vod/a.m3u8?x=1&Signature=abc",
+            "https://cdn.example.com/vod/a.m3u8?acl=/*",
+            "https://cdn.example.com/vod/a.m3u8?a=b~c",
+            "https://cdn.example.com/vod/a b.m3u8",
+            "https://cdn.example.com",
+        ] {
+            assert!(parse_content_url(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://cdn.example.com/{}.m3u8", "a".repeat(MAX_URL));
+        assert!(parse_content_url(&long).is_err());
+    }
+}
