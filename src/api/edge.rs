@@ -113,7 +113,7 @@ pub async fn authorize(
         return refuse(StatusCode::FORBIDDEN, "X-Original-URI is required");
     };
     let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
-    if path.contains('%') || (check_path(path).is_err() && cdn.kind != SchemeKind::Nginx) {
+    if path.contains('%') || check_path(path).is_err() {
         return refuse(StatusCode::FORBIDDEN, reason(CdnError::BadPath));
     }
     let now = state.clock.now_s();

@@ -44,3 +44,4 @@ mod signon;
 mod storage;
 mod sync;
 mod tokens;
+mod url_builder;

@@ -314,9 +314,11 @@ pub fn build(
     if keys.iter().filter(|k| k.active).count() > 1 {
         return Err("one key signs at a time".into());
     }
+    let options = options(kind, &s)?;
     let mut built = Vec::with_capacity(keys.len());
     for k in keys {
-        let scheme = build_key(kind, &s, k).map_err(|e| format!("key {}: {e}", k.id))?;
+        let scheme =
+            build_key(&options, &s.base_url, k).map_err(|e| format!("key {}: {e}", k.id))?;
         built.push(CdnKey {
             id: k.id.into(),
             active: k.active,
@@ -337,69 +339,152 @@ pub fn build(
     })
 }
 
-fn build_key(kind: SchemeKind, s: &Settings, k: &StoredKey<'_>) -> Result<AnyScheme, String> {
+/// A scheme's options, read from the settings once (so they are checked
+/// whether or not the CDN has keys yet).
+enum Options {
+    Akamai {
+        alg: akamai::Alg,
+        name: &'static str,
+        salt: Option<String>,
+    },
+    CloudFront(cloudfront::Hash),
+    GoogleCloudCdn,
+    MediaCdn(Option<HmacAlg>),
+    Nginx {
+        expression: String,
+        location: Option<String>,
+    },
+    Cat {
+        issuer: Option<String>,
+        cwt_tag: bool,
+        renewal: Option<cat::Renewal>,
+    },
+}
+
+fn options(kind: SchemeKind, s: &Settings) -> Result<Options, String> {
     Ok(match kind {
-        SchemeKind::Akamai => {
-            let alg = match s.algorithm.as_deref().unwrap_or("sha256") {
+        SchemeKind::Akamai => Options::Akamai {
+            alg: match s.algorithm.as_deref().unwrap_or("sha256") {
                 "sha256" => akamai::Alg::Sha256,
                 "sha1" => akamai::Alg::Sha1,
                 "md5" => akamai::Alg::Md5,
                 _ => return Err("algorithm must be sha256, sha1 or md5".into()),
-            };
-            let name = match s.token_name.as_deref().unwrap_or("__token__") {
+            },
+            name: match s.token_name.as_deref().unwrap_or("__token__") {
                 "__token__" => "__token__",
                 "hdnts" => "hdnts",
                 "__hdnea__" => "__hdnea__",
                 "hdnea" => "hdnea",
                 _ => return Err("tokenName must be __token__, hdnts, __hdnea__ or hdnea".into()),
-            };
-            AnyScheme::Akamai(
-                EdgeAuth::new(k.secret, alg, s.salt.as_deref(), name)
-                    .ok_or("the secret must be an even-length hex string")?,
-            )
-        }
+            },
+            salt: s.salt.clone(),
+        },
         SchemeKind::CloudFront => {
-            let hash = match s.hash_algorithm.as_deref().unwrap_or("SHA256") {
+            Options::CloudFront(match s.hash_algorithm.as_deref().unwrap_or("SHA256") {
                 "SHA256" => cloudfront::Hash::Sha256,
                 "SHA1" => cloudfront::Hash::Sha1,
                 _ => return Err("hashAlgorithm must be SHA256 or SHA1".into()),
-            };
-            AnyScheme::CloudFront(Box::new(
-                CloudFront::from_pem(k.secret, k.id, hash, &s.base_url)
-                    .map_err(|e| e.to_string())?,
-            ))
+            })
         }
-        SchemeKind::GoogleCloudCdn => {
-            AnyScheme::GoogleCloudCdn(CloudCdn::new(k.secret, k.id, &s.base_url).ok_or(
+        SchemeKind::GoogleCloudCdn => Options::GoogleCloudCdn,
+        SchemeKind::MediaCdn => {
+            Options::MediaCdn(match s.key_type.as_deref().unwrap_or("ed25519") {
+                "ed25519" => None,
+                "hmac-sha256" => Some(HmacAlg::Sha256),
+                "hmac-sha1" => Some(HmacAlg::Sha1),
+                _ => return Err("keyType must be ed25519, hmac-sha256 or hmac-sha1".into()),
+            })
+        }
+        SchemeKind::Nginx => {
+            let expression = s
+                .expression
+                .clone()
+                .unwrap_or_else(|| "{expires}{uri}{remote_addr} {secret}".into());
+            let probe = SecureLink::new(&expression, "probe")
+                .ok_or("expression must name {uri} and {secret}")?;
+            if let Some(l) = &s.token_location {
+                probe
+                    .with_token_location(l)
+                    .ok_or("tokenLocation must be an absolute path without a trailing /")?;
+            }
+            Options::Nginx {
+                expression,
+                location: s.token_location.clone(),
+            }
+        }
+        SchemeKind::Cat => {
+            let renewal = match &s.renewal {
+                None => None,
+                Some(r) => {
+                    let kind = match r.kind.as_str() {
+                        "automatic" => cat::RenewalKind::Automatic,
+                        "cookie" => cat::RenewalKind::Cookie,
+                        "header" => cat::RenewalKind::Header,
+                        "redirect" => cat::RenewalKind::Redirect,
+                        _ => {
+                            return Err(
+                                "renewal.type must be automatic, cookie, header or redirect".into(),
+                            )
+                        }
+                    };
+                    if r.expadd <= 0 || r.deadline.is_some_and(|d| d <= 0) {
+                        return Err("renewal.expadd and deadline must be positive".into());
+                    }
+                    Some(cat::Renewal {
+                        kind,
+                        expadd: r.expadd,
+                        deadline: r.deadline,
+                        name: r.name.clone(),
+                    })
+                }
+            };
+            Options::Cat {
+                issuer: s.issuer.clone(),
+                cwt_tag: s.cwt_tag != Some(false),
+                renewal,
+            }
+        }
+    })
+}
+
+fn build_key(o: &Options, base_url: &str, k: &StoredKey<'_>) -> Result<AnyScheme, String> {
+    Ok(match o {
+        Options::Akamai { alg, name, salt } => AnyScheme::Akamai(
+            EdgeAuth::new(k.secret, *alg, salt.as_deref(), name)
+                .ok_or("the secret must be an even-length hex string")?,
+        ),
+        Options::CloudFront(hash) => AnyScheme::CloudFront(Box::new(
+            CloudFront::from_pem(k.secret, k.id, *hash, base_url).map_err(|e| e.to_string())?,
+        )),
+        Options::GoogleCloudCdn => {
+            AnyScheme::GoogleCloudCdn(CloudCdn::new(k.secret, k.id, base_url).ok_or(
                 "the secret must be 16 bytes of base64url and the key id 1-63 of [A-Za-z0-9_-]",
             )?)
         }
-        SchemeKind::MediaCdn => {
-            let key = match s.key_type.as_deref().unwrap_or("ed25519") {
-                "ed25519" => MediaCdn::ed25519(k.secret, k.id),
-                "hmac-sha256" => MediaCdn::hmac(k.secret, HmacAlg::Sha256, k.id),
-                "hmac-sha1" => MediaCdn::hmac(k.secret, HmacAlg::Sha1, k.id),
-                _ => return Err("keyType must be ed25519, hmac-sha256 or hmac-sha1".into()),
+        Options::MediaCdn(hmac) => {
+            let key = match hmac {
+                None => MediaCdn::ed25519(k.secret, k.id),
+                Some(alg) => MediaCdn::hmac(k.secret, *alg, k.id),
             };
             AnyScheme::MediaCdn(key.ok_or(
                 "the secret must be a base64url Ed25519 seed (32 bytes) or HMAC key (16+ bytes)",
             )?)
         }
-        SchemeKind::Nginx => {
-            let expression = s
-                .expression
-                .as_deref()
-                .unwrap_or("{expires}{uri}{remote_addr} {secret}");
-            let link = SecureLink::new(expression, k.secret)
-                .ok_or("expression must name {uri} and {secret}, and the secret be set")?;
-            AnyScheme::Nginx(match &s.token_location {
-                Some(l) => link
-                    .with_token_location(l)
-                    .ok_or("tokenLocation must be an absolute path without a trailing /")?,
+        Options::Nginx {
+            expression,
+            location,
+        } => {
+            let link = SecureLink::new(expression, k.secret).ok_or("the secret must be set")?;
+            AnyScheme::Nginx(match location {
+                Some(l) => link.with_token_location(l).ok_or("tokenLocation")?,
                 None => link,
             })
         }
-        SchemeKind::Cat => {
+        Options::Cat {
+            issuer,
+            cwt_tag,
+            renewal,
+        } => {
             let secret = URL_SAFE_NO_PAD
                 .decode(k.secret.trim_end_matches('='))
                 .ok()
@@ -407,33 +492,14 @@ fn build_key(kind: SchemeKind, s: &Settings, k: &StoredKey<'_>) -> Result<AnySch
                 .ok_or("the secret must be 32 bytes of base64url")?;
             let mut key = Cat::new(&secret, k.id.as_bytes(), cat::MacAlg::Hmac256)
                 .ok_or("the key id must be 1-64 bytes")?;
-            if let Some(i) = &s.issuer {
+            if let Some(i) = issuer {
                 key = key.with_issuer(i);
             }
-            if s.cwt_tag == Some(false) {
+            if !cwt_tag {
                 key = key.without_cwt_tag();
             }
-            if let Some(r) = &s.renewal {
-                let kind = match r.kind.as_str() {
-                    "automatic" => cat::RenewalKind::Automatic,
-                    "cookie" => cat::RenewalKind::Cookie,
-                    "header" => cat::RenewalKind::Header,
-                    "redirect" => cat::RenewalKind::Redirect,
-                    _ => {
-                        return Err(
-                            "renewal.type must be automatic, cookie, header or redirect".into()
-                        )
-                    }
-                };
-                if r.expadd <= 0 || r.deadline.is_some_and(|d| d <= 0) {
-                    return Err("renewal.expadd and deadline must be positive".into());
-                }
-                key = key.with_renewal(cat::Renewal {
-                    kind,
-                    expadd: r.expadd,
-                    deadline: r.deadline,
-                    name: r.name.clone(),
-                });
+            if let Some(r) = renewal {
+                key = key.with_renewal(r.clone());
             }
             AnyScheme::Cat(key)
         }
