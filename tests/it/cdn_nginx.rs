@@ -32,14 +32,44 @@ fn nginx_available() -> bool {
 }
 
 fn start_nginx() -> Nginx {
+    let port = crate::cluster::free_port();
+    start_nginx_with(&[(
+        port,
+        format!(
+            r#"location /vod/ {{
+            secure_link $arg_md5,$arg_expires;
+            secure_link_md5 "$secure_link_expires$uri$remote_addr {SECRET}";
+            if ($secure_link = "") {{ return 403; }}
+            if ($secure_link = "0") {{ return 410; }}
+        }}"#
+        ),
+    )])
+}
+
+/// nginx with one server per `(port, locations)`, all over one document
+/// root holding `vod/movie/` and `cat/vod/movie/` (a manifest, an other
+/// manifest and a segment in a subdirectory).
+fn start_nginx_with(servers: &[(u16, String)]) -> Nginx {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("www/vod/movie")).unwrap();
+    for d in ["www/vod/movie/video", "www/cat/vod/movie/video"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
     std::fs::create_dir_all(root.join("tmp")).unwrap();
-    std::fs::write(root.join("www/vod/movie/master.m3u8"), "#EXTM3U\n").unwrap();
-    std::fs::write(root.join("www/vod/movie/other.m3u8"), "#EXTM3U other\n").unwrap();
-    let port = crate::cluster::free_port();
+    for base in ["www/vod/movie", "www/cat/vod/movie"] {
+        std::fs::write(root.join(base).join("master.m3u8"), "#EXTM3U\n").unwrap();
+        std::fs::write(root.join(base).join("other.m3u8"), "#EXTM3U other\n").unwrap();
+        std::fs::write(root.join(base).join("video/seg_1.ts"), "segment-1").unwrap();
+    }
     let r = root.display();
+    let blocks: String = servers
+        .iter()
+        .map(|(port, locations)| {
+            format!(
+                "    server {{\n        listen 127.0.0.1:{port};\n        root {r}/www;\n        {locations}\n    }}\n"
+            )
+        })
+        .collect();
     let conf = format!(
         r#"daemon off;
 master_process off;
@@ -53,17 +83,7 @@ http {{
     fastcgi_temp_path {r}/tmp/fastcgi;
     uwsgi_temp_path {r}/tmp/uwsgi;
     scgi_temp_path {r}/tmp/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {r}/www;
-        location /vod/ {{
-            secure_link $arg_md5,$arg_expires;
-            secure_link_md5 "$secure_link_expires$uri$remote_addr {SECRET}";
-            if ($secure_link = "") {{ return 403; }}
-            if ($secure_link = "0") {{ return 410; }}
-        }}
-    }}
-}}
+{blocks}}}
 "#
     );
     std::fs::write(root.join("nginx.conf"), conf).unwrap();
@@ -77,17 +97,19 @@ http {{
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "nginx did not start: {}",
-            std::fs::read_to_string(root.join("error.log")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(20));
+    for (port, _) in servers {
+        while std::net::TcpStream::connect(("127.0.0.1", *port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not start: {}",
+                std::fs::read_to_string(root.join("error.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
     Nginx {
         child,
-        base: format!("http://127.0.0.1:{port}"),
+        base: format!("http://127.0.0.1:{}", servers[0].0),
         _dir: dir,
     }
 }
@@ -158,4 +180,195 @@ async fn signed_urls_pass_a_real_nginx_secure_link() {
     let other = SecureLink::new("{expires}{uri}{remote_addr} {secret}", "not-the-secret").unwrap();
     let forged = query(&other, "/vod/movie/master.m3u8", now + 3600, "127.0.0.1");
     assert_eq!(get("/vod/movie/master.m3u8", &forged).await.status(), 403);
+}
+
+/// The same nginx as a CDN of the demo tenant, signed through the URL
+/// Builder: `secure_link_md5` in the path-token form admits the manifest and
+/// its segments (200), not another directory (403) or a stale link (410);
+/// and `auth_request` to `/edge/v1/authorize` admits a CAT from the URL
+/// Builder in the query or the header, and refuses a forged or misplaced one.
+#[tokio::test]
+async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
+    use crate::content_token::alice;
+    use crate::harness::{json_of, Backend, TestApp};
+    use crate::url_builder::{add_key, b64, put_cdn, url_builder, ENTITLED};
+    use serde_json::json;
+
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if !nginx_available() {
+        assert!(!in_ci, "CI must install nginx");
+        eprintln!("skipped: nginx is not installed");
+        return;
+    }
+    let app = TestApp::start(Backend::Sqlite).await;
+    // The tokens must be valid on the wall clock nginx reads.
+    let wall_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    app.clock.set_ms(wall_ms);
+    let access = alice(&app).await;
+    let (link_port, cat_port) = (crate::cluster::free_port(), crate::cluster::free_port());
+    let app_port = app.addr.port();
+    let secure_link = format!(
+        r#"location ~ ^/s/(?<st_md5>[\w-]+)/(?<st_exp>\d+)(?<st_dir>/.*?/)-/(?<st_rest>.*)$ {{
+            secure_link $st_md5,$st_exp;
+            secure_link_md5 "$secure_link_expires$st_dir$remote_addr {SECRET}";
+            if ($secure_link = "") {{ return 403; }}
+            if ($secure_link = "0") {{ return 410; }}
+            set $st_target $st_dir$st_rest;
+            rewrite ^ $st_target break;
+        }}"#
+    );
+    let auth_request = format!(
+        r#"location /cat/ {{
+            auth_request /_playgate_auth;
+        }}
+        location = /_playgate_auth {{
+            internal;
+            proxy_pass http://127.0.0.1:{app_port}/edge/v1/authorize?cdn=cat-edge;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header nv-tenant-id demo;
+            proxy_set_header X-Original-URI $request_uri;
+            proxy_set_header X-Original-Host $http_host;
+            proxy_set_header X-Original-Scheme $scheme;
+        }}"#
+    );
+    let nginx = start_nginx_with(&[(link_port, secure_link), (cat_port, auth_request)]);
+    let link_base = format!("http://127.0.0.1:{link_port}");
+    let cat_base = format!("http://127.0.0.1:{cat_port}");
+    let settings = json!({"baseUrl": link_base, "tokenLocation": "/s", "bindClientIp": true});
+    assert_eq!(
+        put_cdn(&app, "nginx-edge", "nginx", settings, false)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        add_key(&app, "nginx-edge", "k1", SECRET, true)
+            .await
+            .status(),
+        201
+    );
+    let settings = json!({"baseUrl": cat_base, "issuer": "playgate"});
+    assert_eq!(
+        put_cdn(&app, "cat-edge", "cat", settings, false)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        add_key(&app, "cat-edge", "k1", &b64(&[7; 32]), true)
+            .await
+            .status(),
+        201
+    );
+    let http = reqwest::Client::new();
+    let status = |url: String, header: Option<(&'static str, String)>| {
+        let http = http.clone();
+        async move {
+            let mut r = http.get(url);
+            if let Some((n, v)) = header {
+                r = r.header(n, v);
+            }
+            r.send().await.unwrap().status().as_u16()
+        }
+    };
+
+    // secure_link, path-token form.
+    let manifest = format!("{link_base}/vod/movie/master.m3u8");
+    let body = json_of(
+        url_builder(
+            &app,
+            &access,
+            &[("content_id", ENTITLED), ("content_URL", &manifest)],
+        )
+        .await,
+        200,
+    )
+    .await;
+    let url = body["playbackUrl"].as_str().unwrap().to_owned();
+    let r = http.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{url}");
+    assert_eq!(r.text().await.unwrap(), "#EXTM3U\n");
+    let segment = url.replace("master.m3u8", "video/seg_1.ts");
+    assert_eq!(
+        status(segment.clone(), None).await,
+        200,
+        "a segment below the manifest"
+    );
+    assert_eq!(
+        status(url.replace("/vod/movie/-/", "/vod/other/-/"), None).await,
+        403
+    );
+    let token = body["cdnAccessToken"].as_str().unwrap();
+    let expires = body["cdnTokenExpires"].as_i64().unwrap();
+    assert_eq!(
+        status(
+            url.replace(&format!("/{expires}/"), &format!("/{}/", expires + 60)),
+            None
+        )
+        .await,
+        403,
+        "a stretched expiry: {token}"
+    );
+    let link = SecureLink::new("{expires}{uri}{remote_addr} {secret}", SECRET)
+        .unwrap()
+        .with_token_location("/s")
+        .unwrap();
+    let stale = Scope {
+        path: "/vod/movie/",
+        prefix: true,
+        start: None,
+        expires: 1_000,
+        ip: Some("127.0.0.1".parse().unwrap()),
+        session_id: None,
+    };
+    let Placement::Path(prefix) = link.sign(&stale).unwrap().placement else {
+        panic!("a path");
+    };
+    assert_eq!(
+        status(format!("{link_base}{prefix}master.m3u8"), None).await,
+        410
+    );
+
+    // auth_request with a CAT.
+    let manifest = format!("{cat_base}/cat/vod/movie/master.m3u8");
+    let body = json_of(
+        url_builder(
+            &app,
+            &access,
+            &[("content_id", ENTITLED), ("content_URL", &manifest)],
+        )
+        .await,
+        200,
+    )
+    .await;
+    let url = body["playbackUrl"].as_str().unwrap().to_owned();
+    let cat = body["cdnAccessToken"].as_str().unwrap().to_owned();
+    assert_eq!(status(url.clone(), None).await, 200, "{url}");
+    let segment = format!("{cat_base}/cat/vod/movie/video/seg_1.ts");
+    assert_eq!(status(format!("{segment}?cat={cat}"), None).await, 200);
+    assert_eq!(
+        status(
+            segment.clone(),
+            Some(("CTA-Common-Access-Token", cat.clone()))
+        )
+        .await,
+        200,
+        "in the header"
+    );
+    assert_eq!(status(segment.clone(), None).await, 401, "no token");
+    let mut forged = cat.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(status(format!("{segment}?cat={forged}"), None).await, 403);
+    assert_eq!(
+        status(format!("{cat_base}/cat/vod/other/x.ts?cat={cat}"), None).await,
+        403,
+        "outside the signed directory"
+    );
+    drop(nginx);
+    app.stop().await;
 }
