@@ -5,8 +5,8 @@ mod harness;
 
 mod accounts;
 mod ags;
-mod cdn_akamai_reference;
 mod cdn_nginx;
+mod cdn_references;
 mod cli;
 mod client_addr;
 mod cluster;
