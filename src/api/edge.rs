@@ -33,8 +33,8 @@ use crate::api::extract::tenant::resolve;
 use crate::api::extract::ClientAddr;
 use crate::app::AppState;
 use crate::core::cdn::cat::{self, CatRequest};
-use crate::core::cdn::registry::{AnyScheme, Cdn, SchemeKind};
-use crate::core::cdn::{check_path, CdnError, EdgeRequest};
+use crate::core::cdn::registry::SchemeKind;
+use crate::core::cdn::{check_path, CdnError};
 
 #[derive(Debug, Deserialize)]
 pub struct AuthorizeQuery {
@@ -75,24 +75,6 @@ fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
-fn query_value<'q>(query: &'q str, name: &str) -> Option<&'q str> {
-    query
-        .split('&')
-        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-}
-
-/// The token's name for schemes that carry one value.
-fn token_name(cdn: &Cdn) -> &'static str {
-    match cdn
-        .signer()
-        .or_else(|| cdn.keys().first())
-        .map(|k| &k.scheme)
-    {
-        Some(AnyScheme::Akamai(a)) => a.token_name(),
-        _ => cat::TOKEN_PARAM,
-    }
-}
-
 /// `GET /edge/v1/authorize`.
 pub async fn authorize(
     State(state): State<AppState>,
@@ -116,87 +98,50 @@ pub async fn authorize(
     if path.contains('%') || check_path(path).is_err() {
         return refuse(StatusCode::FORBIDDEN, reason(CdnError::BadPath));
     }
-    let now = state.clock.now_s();
-    match cdn.kind {
-        SchemeKind::Cat => authorize_cat(cdn, &headers, path, query, client_ip, now),
-        _ => {
-            let token = match cdn.kind {
-                SchemeKind::Akamai => {
-                    let name = token_name(cdn);
-                    query_value(query, name)
-                        .or_else(|| cookie(&headers, name))
-                        .or_else(|| header(&headers, name))
-                        .map(str::to_owned)
-                }
-                SchemeKind::Nginx if !query.contains("md5=") => Some(String::new()),
-                _ => Some(query.to_owned()).filter(|q| !q.is_empty()),
-            };
-            let Some(token) = token else {
-                return refuse(StatusCode::UNAUTHORIZED, "no token");
-            };
-            let request = EdgeRequest {
-                path,
-                client_ip,
-                now,
-            };
-            match cdn.verify(&token, &request) {
-                Ok(_) => StatusCode::OK.into_response(),
-                Err(e) => refuse(StatusCode::FORBIDDEN, reason(e)),
-            }
-        }
-    }
-}
-
-fn authorize_cat(
-    cdn: &Cdn,
-    headers: &HeaderMap,
-    path: &str,
-    query: &str,
-    client_ip: Option<std::net::IpAddr>,
-    now: i64,
-) -> Response {
-    let token = query_value(query, cat::TOKEN_PARAM)
-        .or_else(|| header(headers, cat::TOKEN_HEADER))
-        .or_else(|| cookie(headers, cat::TOKEN_HEADER));
+    // The query first, then (one-value tokens) a header or cookie of its
+    // name, CAT's also under CTA-Common-Access-Token.
+    let named = cdn.token_name();
+    let token = cdn
+        .query_token(query)
+        .or_else(|| named.and_then(|n| header(&headers, n).or_else(|| cookie(&headers, n))))
+        .or_else(|| {
+            (cdn.kind == SchemeKind::Cat)
+                .then(|| {
+                    header(&headers, cat::TOKEN_HEADER)
+                        .or_else(|| cookie(&headers, cat::TOKEN_HEADER))
+                })
+                .flatten()
+        });
     let Some(token) = token else {
         return refuse(StatusCode::UNAUTHORIZED, "no token");
     };
-    let host = header(headers, "x-original-host").unwrap_or_default();
+    let host = header(&headers, "x-original-host").unwrap_or_default();
     let (host, port) = match host.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (h, p),
+        Some((h, p)) if !p.contains(']') => (h, p),
         _ => (host, ""),
     };
     let request = CatRequest {
-        scheme: header(headers, "x-original-scheme").unwrap_or("https"),
+        scheme: header(&headers, "x-original-scheme").unwrap_or("https"),
         host,
         port,
         path,
         query,
         client_ip,
-        now,
+        now: state.clock.now_s(),
     };
-    let mut refusal = CdnError::BadSignature;
-    for key in cdn.cat_keys() {
-        match key.check(token, &request) {
-            Ok(verified) => {
-                let mut response = StatusCode::OK.into_response();
-                if let Some(renewed) = key.renew(&verified, now) {
-                    let name = verified
-                        .renewal
-                        .as_ref()
-                        .and_then(|r| r.name.as_deref())
-                        .and_then(|n| HeaderName::try_from(n).ok())
-                        .unwrap_or(HeaderName::from_static("cta-common-access-token"));
-                    if let Ok(value) = HeaderValue::try_from(renewed) {
-                        response.headers_mut().insert(name, value);
-                    }
+    match cdn.check_request(token, &request) {
+        Ok(renewed) => {
+            let mut response = StatusCode::OK.into_response();
+            if let Some((token, name)) = renewed {
+                let name = name
+                    .and_then(|n| HeaderName::try_from(n).ok())
+                    .unwrap_or(HeaderName::from_static("cta-common-access-token"));
+                if let Ok(value) = HeaderValue::try_from(token) {
+                    response.headers_mut().insert(name, value);
                 }
-                return response;
             }
-            Err(CdnError::BadSignature) => {}
-            Err(e) if refusal == CdnError::BadSignature => refusal = e,
-            Err(_) => {}
+            response
         }
+        Err(e) => refuse(StatusCode::FORBIDDEN, reason(e)),
     }
-    refuse(StatusCode::FORBIDDEN, reason(refusal))
 }

@@ -616,3 +616,58 @@ crate::on_both_backends!(
     signs_with_each_scheme,
     keys_rotate_without_refusing_a_player
 );
+
+/// A CAT whose `catr` asks for renewal comes back renewed from the edge
+/// authorizer, in the header `catr` names.
+#[tokio::test]
+async fn the_edge_authorizer_renews_a_cat() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let access = alice(&app).await;
+    let settings = json!({
+        "baseUrl": "https://cdn.demo.playgate",
+        "ttlSeconds": 600,
+        "renewal": {"type": "header", "expadd": 120, "deadline": 3600, "name": "x-renewed-cat"},
+    });
+    assert_eq!(
+        put_cdn(&app, "cat", "cat", settings, true).await.status(),
+        201
+    );
+    assert_eq!(
+        add_key(&app, "cat", "k", &b64(&[4; 32]), true)
+            .await
+            .status(),
+        201
+    );
+    let body = json_of(
+        url_builder(&app, &access, &[("content_id", ENTITLED)]).await,
+        200,
+    )
+    .await;
+    let token = body["cdnAccessToken"].as_str().unwrap();
+    app.clock.advance_ms(60_000);
+    let r = app
+        .http
+        .get(app.url("/edge/v1/authorize?cdn=cat"))
+        .header("nv-tenant-id", "demo")
+        .header("X-Original-URI", "/vod/vod-entitled/seg.m4s")
+        .header("CTA-Common-Access-Token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let renewed = r.headers()["x-renewed-cat"].to_str().unwrap().to_owned();
+    assert_ne!(renewed, token);
+    let key = Cat::new(&[4; 32], b"k", MacAlg::Hmac256).unwrap();
+    let request = CatRequest {
+        scheme: "https",
+        host: "cdn.demo.playgate",
+        port: "",
+        path: "/vod/vod-entitled/seg.m4s",
+        query: "",
+        client_ip: None,
+        now: NOW + 60,
+    };
+    assert_eq!(key.check(&renewed, &request).unwrap().exp, NOW + 60 + 120);
+    assert_eq!(key.check(token, &request).unwrap().exp, NOW + 600);
+    app.stop().await;
+}

@@ -178,6 +178,64 @@ impl Cdn {
         })
     }
 
+    /// The name a one-value token travels under (Akamai's token name, CAT's
+    /// `cat`); `None` for schemes that send several parameters or a path.
+    pub fn token_name(&self) -> Option<&'static str> {
+        match self.keys.first().map(|k| &k.scheme) {
+            Some(AnyScheme::Akamai(a)) => Some(a.token_name()),
+            _ if self.kind == SchemeKind::Akamai => Some("__token__"),
+            _ if self.kind == SchemeKind::Cat => Some(cat::TOKEN_PARAM),
+            _ => None,
+        }
+    }
+
+    /// The token a request's query carries for this CDN: the named
+    /// parameter's value, the whole query for schemes of several parameters,
+    /// or (nginx's path-token form) the empty token that says "in the path".
+    pub fn query_token<'q>(&self, query: &'q str) -> Option<&'q str> {
+        match self.token_name() {
+            Some(name) => query
+                .split('&')
+                .find_map(|p| p.strip_prefix(name)?.strip_prefix('=')),
+            None if self.kind == SchemeKind::Nginx && !query.contains("md5=") => Some(""),
+            None => Some(query).filter(|q| !q.is_empty()),
+        }
+    }
+
+    /// Verifies `token` for a whole request: a CAT against the whole URL
+    /// with every CAT key (its renewal, when one is due, returned), other
+    /// schemes through [`Cdn::verify`] on the path.
+    pub fn check_request(
+        &self,
+        token: &str,
+        req: &cat::CatRequest<'_>,
+    ) -> Result<Option<(String, Option<String>)>, CdnError> {
+        if self.kind != SchemeKind::Cat {
+            let edge = EdgeRequest {
+                path: req.path,
+                client_ip: req.client_ip,
+                now: req.now,
+            };
+            return self.verify(token, &edge).map(|_| None);
+        }
+        let mut refusal = CdnError::BadSignature;
+        for key in self.cat_keys() {
+            match key.check(token, req) {
+                Ok(verified) => {
+                    let renewed = key.renew(&verified, req.now).map(|t| {
+                        let name = verified.renewal.as_ref().and_then(|r| r.name.clone());
+                        (t, name)
+                    });
+                    return Ok(renewed);
+                }
+                Err(CdnError::BadSignature) => {}
+                Err(e) if refusal == CdnError::BadSignature => refusal = e,
+                Err(_) => {}
+            }
+        }
+        Err(refusal)
+    }
+
     /// The host (and port) of `base_url`.
     pub fn authority(&self) -> &str {
         self.base_url.split_once("://").map_or("", |(_, a)| a)
