@@ -135,110 +135,185 @@ fn cdn(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// `sign-url` and `verify-url` round-trip for support engineers, and refuse
-/// what they must: a tampered path, another client, a bad path.
+/// `sign-url` and `verify-url` round-trip for support engineers with every
+/// scheme built as a tenant's CDN is, and refuse what they must: another
+/// directory, another client, a bad path, junk.
 #[test]
 fn sign_url_and_verify_url() {
+    let ok = |out: &std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout.clone()).unwrap()
+    };
+    // Akamai: the manifest's directory, bound to an address.
+    let manifest = "https://cdn.example.com/vod/movie/master.m3u8";
     let out = cdn(&[
         "sign-url",
         "--scheme",
         "akamai",
-        "--path",
-        "/vod/movie/",
-        "--prefix",
+        "--url",
+        manifest,
         "--ttl",
         "300",
         "--ip",
         "203.0.113.7",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line = String::from_utf8(out.stdout).unwrap();
-    let token = line.trim().strip_prefix("__token__=").unwrap().to_owned();
+    let signed = ok(&out).trim().to_owned();
+    let token = signed
+        .strip_prefix(&format!("{manifest}?__token__="))
+        .unwrap()
+        .to_owned();
     assert!(token.starts_with("ip=203.0.113.7~exp="), "{token}");
+    assert!(token.contains("~acl=/vod/movie/*~"), "{token}");
     assert!(
-        !line.contains("0123456789abcdef"),
+        !signed.contains("0123456789abcdef"),
         "the key is never printed"
     );
-    let verify = |path: &str, ip: &str| {
-        cdn(&[
-            "verify-url",
-            "--scheme",
-            "akamai",
-            "--path",
-            path,
-            "--token",
-            &token,
-            "--ip",
-            ip,
-        ])
-    };
-    let ok = verify("/vod/movie/seg_1.ts", "203.0.113.7");
-    assert!(ok.status.success());
-    assert_eq!(String::from_utf8(ok.stdout).unwrap().trim(), "valid");
-    let out = verify("/vod/other/seg_1.ts", "203.0.113.7");
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("OutOfScope"));
-    let out = verify("/vod/movie/seg_1.ts", "203.0.113.8");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("WrongClient"));
+    let verify =
+        |url: &str, ip: &str| cdn(&["verify-url", "--scheme", "akamai", "--url", url, "--ip", ip]);
+    let segment = format!("https://cdn.example.com/vod/movie/seg_1.ts?__token__={token}");
+    assert_eq!(ok(&verify(&segment, "203.0.113.7")).trim(), "valid");
+    let other = format!("https://cdn.example.com/vod/other/seg_1.ts?__token__={token}");
+    assert!(String::from_utf8_lossy(&verify(&other, "203.0.113.7").stderr).contains("OutOfScope"));
+    assert!(
+        String::from_utf8_lossy(&verify(&segment, "203.0.113.8").stderr).contains("WrongClient")
+    );
     let out = cdn(&[
         "sign-url",
         "--scheme",
         "akamai",
-        "--path",
-        "/vod/../secret/",
-        "--prefix",
+        "--url",
+        "https://c.example/vod/../x.m3u8",
         "--ttl",
         "300",
     ]);
-    assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("BadPath"));
+    let out = cdn(&[
+        "verify-url",
+        "--scheme",
+        "akamai",
+        "--url",
+        "https://c.example/x?__token__=junk",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Malformed"));
 
-    // nginx: the docs' expression, a query to append.
+    // nginx: secure_link_md5 over the one file (no token location).
     let out = cdn(&[
         "sign-url",
         "--scheme",
         "nginx",
         "--key",
         "secret",
-        "--path",
-        "/s/link",
+        "--url",
+        "http://e.example/s/link",
         "--ttl",
         "60",
         "--ip",
         "127.0.0.1",
     ]);
-    let signed = String::from_utf8(out.stdout).unwrap();
-    let query = signed.trim().strip_prefix("/s/link?").unwrap().to_owned();
+    let signed = ok(&out).trim().to_owned();
+    assert!(
+        signed.starts_with("http://e.example/s/link?md5="),
+        "{signed}"
+    );
     let out = cdn(&[
         "verify-url",
         "--scheme",
         "nginx",
         "--key",
         "secret",
-        "--path",
-        "/s/link",
-        "--token",
-        &query,
+        "--url",
+        &signed,
         "--ip",
         "127.0.0.1",
     ]);
+    assert_eq!(ok(&out).trim(), "valid");
+
+    // CloudFront with a PEM from a file, and CAT in a header.
+    let pem = crate::harness::repo_path("tests/data/cloudfront_rsa2048_test_key.pem");
+    let pem = pem.to_str().unwrap();
+    let cf = "https://d1.cloudfront.net/vod/movie/master.m3u8";
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "cloudfront",
+        "--key-file",
+        pem,
+        "--key-id",
+        "K2JCJMDEHXQW5F",
+        "--url",
+        cf,
+        "--ttl",
+        "60",
+    ]);
+    let signed = ok(&out).trim().to_owned();
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        signed.contains("Policy=") && signed.contains("&Key-Pair-Id=K2JCJMDEHXQW5F"),
+        "{signed}"
     );
+    assert!(!signed.contains("PRIVATE"));
     let out = cdn(&[
         "verify-url",
         "--scheme",
-        "akamai",
-        "--path",
-        "/x",
-        "--token",
-        "junk",
+        "cloudfront",
+        "--key-file",
+        pem,
+        "--key-id",
+        "K2JCJMDEHXQW5F",
+        "--url",
+        &signed.replace("master.m3u8", "video/seg_1.ts"),
     ]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Malformed"));
+    assert_eq!(ok(&out).trim(), "valid");
+    let cat_key = "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk";
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "cat",
+        "--key",
+        cat_key,
+        "--settings",
+        r#"{"placement":"header"}"#,
+        "--url",
+        manifest,
+        "--ttl",
+        "60",
+    ]);
+    let printed = ok(&out);
+    let mut lines = printed.lines();
+    assert_eq!(lines.next(), Some(manifest));
+    let token = lines
+        .next()
+        .unwrap()
+        .strip_prefix("CTA-Common-Access-Token: ")
+        .unwrap()
+        .to_owned();
+    let out = cdn(&[
+        "verify-url",
+        "--scheme",
+        "cat",
+        "--key",
+        cat_key,
+        "--url",
+        "https://cdn.example.com/vod/movie/a.ts",
+        "--token",
+        &token,
+    ]);
+    assert_eq!(ok(&out).trim(), "valid");
+    let out = cdn(&[
+        "sign-url",
+        "--scheme",
+        "cat",
+        "--key",
+        cat_key,
+        "--settings",
+        r#"{"nonsense":1}"#,
+        "--url",
+        manifest,
+        "--ttl",
+        "60",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nonsense"));
 }

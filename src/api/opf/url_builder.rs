@@ -50,8 +50,8 @@ use super::content_token::{
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
 use crate::app::AppState;
-use crate::core::cdn::registry::{Cdn, SchemeKind, TokenPlacement};
-use crate::core::cdn::{cat, check_path, CdnError, Placement, Scope, MAX_PATH};
+use crate::core::cdn::registry::Cdn;
+use crate::core::cdn::{cat, check_path, MAX_PATH};
 use crate::core::snapshot::playback::OPEN_END;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -354,8 +354,9 @@ async fn build(
     )
     .await?;
     let Chosen { url: raw, cdn } = issued.checked;
-    let url = parse_content_url(&raw)?;
-    let mut playback_url = raw.clone();
+    let checked = raw.clone();
+    let url = parse_content_url(&checked)?;
+    let mut playback_url = raw;
     let mut out = UrlBuilderResponse {
         cdn_type: "none",
         cdn_id: None,
@@ -379,38 +380,23 @@ async fn build(
                 .clone()
                 .unwrap_or_else(|| state.ids.new_id())
         });
-        let dir = &url.path[..url.path.rfind('/').map_or(1, |i| i + 1)];
-        let mut scope = Scope {
-            path: dir,
-            prefix: true,
-            start: None,
-            expires,
-            ip: client_ip.filter(|_| cdn.bind_client_ip),
-            session_id: session.as_deref(),
-        };
-        let mut signed = cdn
-            .sign(&scope)
-            .expect("checked: the CDN has a signing key");
-        if cdn.kind == SchemeKind::Nginx && signed == Err(CdnError::BadPath) {
-            // secure_link without a token location signs one file.
-            scope.path = url.path;
-            scope.prefix = false;
-            signed = cdn
-                .sign(&scope)
-                .expect("checked: the CDN has a signing key");
-        }
-        let signed = signed.map_err(|e| {
-            ApiError::bad_request(
-                codes::BAD_QUERY,
-                format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
-            )
-        })?;
-        let (token, placement, name) = place(&cdn, &url, signed.placement, &mut playback_url);
+        let ip = client_ip.filter(|_| cdn.bind_client_ip);
+        let signed = cdn
+            .sign_manifest(url.path, false, expires, ip, session.as_deref())
+            .expect("checked: the CDN has a signing key")
+            .map_err(|e| {
+                ApiError::bad_request(
+                    codes::BAD_QUERY,
+                    format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
+                )
+            })?;
+        let placed = cdn.place(url.base, url.path, url.query, signed.placement);
+        playback_url = placed.url;
         out.cdn_type = cdn.kind.as_str();
         out.cdn_id = Some(cdn.id.to_string());
-        out.cdn_access_token = Some(token);
-        out.cdn_token_placement = Some(placement);
-        out.cdn_token_name = name;
+        out.cdn_access_token = Some(placed.token);
+        out.cdn_token_placement = Some(placed.placement);
+        out.cdn_token_name = placed.name;
         out.cdn_token_expires = Some(expires);
     }
     if let Some(ruleset) = ruleset {
@@ -424,73 +410,6 @@ async fn build(
     }
     out.playback_url = playback_url;
     Ok(Json(out))
-}
-
-fn append(url: &mut String, name: &str, value: &str) {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    url.push(sep);
-    url.push_str(name);
-    url.push('=');
-    url.push_str(value);
-}
-
-/// Puts the signature where the CDN wants it: the token (as
-/// `cdnAccessToken`), where it goes, and its name when it travels named.
-fn place(
-    cdn: &Cdn,
-    url: &ContentUrl<'_>,
-    placement: Placement,
-    playback_url: &mut String,
-) -> (String, &'static str, Option<&'static str>) {
-    let as_named =
-        |value: String, name: &'static str, playback_url: &mut String| match cdn.placement {
-            TokenPlacement::Query => {
-                append(playback_url, name, &value);
-                (value, "query", Some(name))
-            }
-            TokenPlacement::Cookie => (value, "cookie", Some(name)),
-            TokenPlacement::Header => (value, "header", Some(name)),
-        };
-    match placement {
-        Placement::Named { name, value } => as_named(value, name, playback_url),
-        Placement::Query(params) if cdn.kind == SchemeKind::Cat => {
-            let value = params
-                .into_iter()
-                .next()
-                .map(|(_, v)| v)
-                .unwrap_or_default();
-            let name = if cdn.placement == TokenPlacement::Query {
-                cat::TOKEN_PARAM
-            } else {
-                cat::TOKEN_HEADER
-            };
-            as_named(value, name, playback_url)
-        }
-        Placement::Query(params) => {
-            let mut token = String::new();
-            for (name, value) in &params {
-                append(playback_url, name, value);
-                if !token.is_empty() {
-                    token.push('&');
-                }
-                token.push_str(name);
-                token.push('=');
-                token.push_str(value);
-            }
-            (token, "query", None)
-        }
-        Placement::Path(prefix) => {
-            let dir_len = url.path.rfind('/').map_or(1, |i| i + 1);
-            let rest = &url.path[dir_len..];
-            let query = if url.query.is_empty() {
-                String::new()
-            } else {
-                format!("?{}", url.query)
-            };
-            *playback_url = format!("{}{prefix}{rest}{query}", url.base);
-            (prefix, "path", None)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 //!
 //! Must never: hold a key in anything that is logged or serialised.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -44,7 +45,7 @@ use super::cloudfront::{self, CloudFront};
 use super::google_cloud_cdn::CloudCdn;
 use super::media_cdn::{HmacAlg, MediaCdn};
 use super::nginx::SecureLink;
-use super::{CdnError, CdnScheme, EdgeRequest, Scope, Signed};
+use super::{CdnError, CdnScheme, EdgeRequest, Placement, Scope, Signed};
 
 /// The signing schemes a CDN can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,10 +237,138 @@ impl Cdn {
         Err(refusal)
     }
 
+    /// Signs for a manifest at `path`: its directory (so its segments too),
+    /// or the file alone with `exact` or when the scheme signs single files
+    /// only (nginx without a token location). `None` without a signing key.
+    pub fn sign_manifest(
+        &self,
+        path: &str,
+        exact: bool,
+        expires: i64,
+        ip: Option<IpAddr>,
+        session_id: Option<&str>,
+    ) -> Option<Result<Signed, CdnError>> {
+        let dir = &path[..path.rfind('/').map_or(1, |i| i + 1)];
+        let mut scope = Scope {
+            path: if exact { path } else { dir },
+            prefix: !exact,
+            start: None,
+            expires,
+            ip,
+            session_id,
+        };
+        let signed = self.sign(&scope)?;
+        if !exact && self.kind == SchemeKind::Nginx && signed == Err(CdnError::BadPath) {
+            scope.path = path;
+            scope.prefix = false;
+            return self.sign(&scope);
+        }
+        Some(signed)
+    }
+
+    /// Puts a signature where the CDN wants it, for the manifest at
+    /// `base` + `path` (+ `?query`).
+    pub fn place(&self, base: &str, path: &str, query: &str, placement: Placement) -> Placed {
+        let mut url = format!("{base}{path}");
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(query);
+        }
+        let named = |value: String, name: &'static str, mut url: String| match self.placement {
+            TokenPlacement::Query => {
+                append(&mut url, name, &value);
+                Placed {
+                    url,
+                    token: value,
+                    placement: "query",
+                    name: Some(name),
+                }
+            }
+            TokenPlacement::Cookie => Placed {
+                url,
+                token: value,
+                placement: "cookie",
+                name: Some(name),
+            },
+            TokenPlacement::Header => Placed {
+                url,
+                token: value,
+                placement: "header",
+                name: Some(name),
+            },
+        };
+        match placement {
+            Placement::Named { name, value } => named(value, name, url),
+            Placement::Query(params) if self.kind == SchemeKind::Cat => {
+                let value = params
+                    .into_iter()
+                    .next()
+                    .map(|(_, v)| v)
+                    .unwrap_or_default();
+                let name = if self.placement == TokenPlacement::Query {
+                    cat::TOKEN_PARAM
+                } else {
+                    cat::TOKEN_HEADER
+                };
+                named(value, name, url)
+            }
+            Placement::Query(params) => {
+                let mut token = String::new();
+                for (name, value) in &params {
+                    append(&mut url, name, value);
+                    if !token.is_empty() {
+                        token.push('&');
+                    }
+                    token.push_str(name);
+                    token.push('=');
+                    token.push_str(value);
+                }
+                Placed {
+                    url,
+                    token,
+                    placement: "query",
+                    name: None,
+                }
+            }
+            Placement::Path(prefix) => {
+                let rest = &path[path.rfind('/').map_or(1, |i| i + 1)..];
+                let mut url = format!("{base}{prefix}{rest}");
+                if !query.is_empty() {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                Placed {
+                    url,
+                    token: prefix,
+                    placement: "path",
+                    name: None,
+                }
+            }
+        }
+    }
+
     /// The host (and port) of `base_url`.
     pub fn authority(&self) -> &str {
         self.base_url.split_once("://").map_or("", |(_, a)| a)
     }
+}
+
+/// A signed URL: what the player fetches, the token alone, and how the
+/// token travels (`query`, `cookie`, `header` or `path`) under which name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub url: String,
+    pub token: String,
+    pub placement: &'static str,
+    pub name: Option<&'static str>,
+}
+
+fn append(url: &mut String, name: &str, value: &str) {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    url.push(sep);
+    url.push_str(name);
+    url.push('=');
+    url.push_str(value);
 }
 
 /// A tenant's CDNs (a handful: scanned, not hashed).
