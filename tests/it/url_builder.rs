@@ -671,3 +671,92 @@ async fn the_edge_authorizer_renews_a_cat() {
     assert_eq!(key.check(token, &request).unwrap().exp, NOW + 600);
     app.stop().await;
 }
+
+/// PPV: rights bounded by the event cap the CDN token; channels: the
+/// ruleset parameters from the client address are appended.
+#[tokio::test]
+async fn ppv_and_channel_variants() {
+    use crate::content_token::{grant, DAY};
+    let app = TestApp::start(Backend::Sqlite).await;
+    let access = alice(&app).await;
+    akamai_cdn(&app).await;
+    let ppv = |extra: &'static [(&'static str, &'static str)]| {
+        let app = &app;
+        let access = access.clone();
+        async move {
+            let mut q = vec![
+                ("content_id", "DRM_ch-sports_DASH"),
+                ("event_id", "ppv-final"),
+            ];
+            q.extend_from_slice(extra);
+            app.http
+                .get(app.url("/urlbuilder/v1/playout/ppvContent/token"))
+                .header("nv-tenant-id", "demo")
+                .bearer_auth(&access)
+                .query(&q)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    refused(ppv(&[]).await, 403, 40341).await;
+    let start = NOW + 7 * DAY;
+    let end = start + 3 * 3600;
+    grant(
+        &app,
+        "ent-final",
+        "acc-active",
+        "prod-ppv-final",
+        NOW,
+        Some(end),
+    )
+    .await;
+    let body = json_of(ppv(&[]).await, 200).await;
+    assert_eq!(body["cdnTokenExpires"], NOW + 3600);
+    assert!(body["playbackUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://cdn.demo.playgate/live/ch-sports/index.m3u8?__token__="));
+    // Ten minutes before the final whistle: the CDN token ends with the rights.
+    app.clock.advance_ms((end - 600 - NOW) * 1000);
+    let access = alice(&app).await;
+    let r = app
+        .http
+        .get(app.url("/urlbuilder/v1/playout/ppvContent/token"))
+        .header("nv-tenant-id", "demo")
+        .bearer_auth(&access)
+        .query(&[
+            ("content_id", "DRM_ch-sports_DASH"),
+            ("event_id", "ppv-final"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, 200).await["cdnTokenExpires"], end);
+
+    // The channel variant, with the geo list placing the client.
+    let r = app
+        .operator(Method::PUT, "/adm/v1/network/lists/geo")
+        .header("content-type", "text/csv")
+        .body("127.0.0.0/8,GB,ENG,London\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .http
+        .get(app.url("/urlbuilder/v1/playout/channel/DRM_ch-news_DASH"))
+        .header("nv-tenant-id", "demo")
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    let body = json_of(r, 200).await;
+    let url = body["playbackUrl"].as_str().unwrap();
+    let token = body["cdnAccessToken"].as_str().unwrap();
+    assert_eq!(
+        url,
+        format!("https://cdn.demo.playgate/live/ch-news/index.m3u8?__token__={token}&country=GB&region=ENG")
+    );
+    app.stop().await;
+}
