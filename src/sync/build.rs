@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::core::cdn::registry::{self, SchemeKind, StoredKey, TenantCdns};
+use crate::core::cdn::registry::{self, AnyScheme, SchemeKind, StoredKey, TenantCdns};
 use crate::core::inhome::{InHomeKey, InHomeRing};
 use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
@@ -125,7 +125,19 @@ fn cdns(tenant: &str, rows: &[CdnRow], keys: &[CdnKeyRow]) -> TenantCdns {
             })
             .collect();
         match registry::build(&c.id, &c.name, kind, &c.settings, c.is_default, &stored) {
-            Ok(cdn) => built.push(Arc::new(cdn)),
+            Ok(cdn) => {
+                for k in cdn.keys() {
+                    if let AnyScheme::CloudFront(cf) = &k.scheme {
+                        if cf.is_legacy() {
+                            tracing::warn!(tenant, cdn = %c.id, key = %k.id,
+                                "CloudFront key signs with SHA-1 or is under 2048 bits: signed \
+                                 outside ring, not in constant time; prefer a 2048-bit SHA-256 or \
+                                 ECDSA P-256 key");
+                        }
+                    }
+                }
+                built.push(Arc::new(cdn))
+            }
             Err(reason) => {
                 tracing::warn!(tenant, cdn = %c.id, %reason, "CDN settings refused; CDN left out")
             }
