@@ -116,6 +116,27 @@ impl Plane {
             modified: now,
         };
         check(&row, &keys)?;
+        let base = row
+            .settings
+            .get("baseUrl")
+            .and_then(|b| b.as_str())
+            .unwrap_or_default();
+        let taken = store::list(&mut *tx.conn(), Some(tenant))
+            .await?
+            .into_iter()
+            .find(|c| {
+                c.id != id
+                    && c.settings
+                        .get("baseUrl")
+                        .and_then(|b| b.as_str())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(base))
+            });
+        if let Some(other) = taken {
+            return Err(PlaneError::Conflict(format!(
+                "CDN {} serves {base} already: one CDN per baseUrl",
+                other.id
+            )));
+        }
         let created = store::upsert(tx.conn(), &row).await?;
         if is_default {
             store::set_default(tx.conn(), tenant, Some(id)).await?;

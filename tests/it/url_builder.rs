@@ -83,23 +83,21 @@ pub(crate) async fn authorize(
     r.send().await.unwrap().status().as_u16()
 }
 
-/// The demo's Akamai CDN on the demo content's host, the default.
+/// The demo's Akamai CDN (on the demo contents' host, the default),
+/// signing with a key the test knows.
 pub(crate) async fn akamai_cdn(app: &TestApp) {
-    let r = put_cdn(
-        app,
-        "akamai",
-        "akamai",
-        json!({ "baseUrl": "https://cdn.demo.playgate" }),
-        true,
-    )
-    .await;
+    let r = add_key(app, "demo-akamai", "k1", AKAMAI_KEY, true).await;
     assert_eq!(r.status(), 201);
-    assert_eq!(
-        add_key(app, "akamai", "k1", AKAMAI_KEY, true)
-            .await
-            .status(),
-        201
-    );
+}
+
+/// Removes the demo CDN, for a test that puts its own on the demo host.
+pub(crate) async fn without_demo_cdn(app: &TestApp) {
+    let r = app
+        .operator(Method::DELETE, "/adm/v1/cdns/demo-akamai")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
 }
 
 /// The content token in a URL Builder answer verifies (the content-token
@@ -131,7 +129,7 @@ async fn signs_with_each_scheme(b: Backend) {
     .await;
     check_content_token(&body);
     assert_eq!(body["cdnType"], "akamai");
-    assert_eq!(body["cdnId"], "akamai");
+    assert_eq!(body["cdnId"], "demo-akamai");
     assert_eq!(body["cdnTokenPlacement"], "query");
     assert_eq!(body["cdnTokenName"], "__token__");
     let token = body["cdnAccessToken"].as_str().unwrap();
@@ -313,11 +311,24 @@ async fn signs_with_each_scheme(b: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["cdnId"] == "akamai")
+        .find(|c| c["cdnId"] == "demo-akamai")
         .unwrap();
     assert_eq!(akamai["default"], true);
-    assert_eq!(akamai["keys"][0]["keyId"], "k1");
-    assert_eq!(akamai["keys"][0]["active"], true);
+    assert_eq!(
+        akamai["keys"][0]["keyId"], "demo-1",
+        "made with the demo data"
+    );
+    assert_eq!(akamai["keys"][0]["active"], false);
+    assert_eq!(akamai["keys"][1]["keyId"], "k1");
+    assert_eq!(akamai["keys"][1]["active"], true);
+    // One CDN per host.
+    let settings = json!({"baseUrl": "https://cdn.demo.playgate"});
+    let r = put_cdn(&app, "again", "akamai", settings, false).await;
+    let body = json_of(r, 409).await;
+    assert!(
+        body["message"].as_str().unwrap().contains("demo-akamai"),
+        "{body}"
+    );
     app.stop().await;
 }
 
@@ -326,6 +337,7 @@ async fn signs_with_each_scheme(b: Backend) {
 async fn keys_rotate_without_refusing_a_player(b: Backend) {
     let app = TestApp::start(b).await;
     let access = alice(&app).await;
+    without_demo_cdn(&app).await;
     let old = b64(&[1; 32]);
     let new = b64(&[2; 32]);
     assert_eq!(
@@ -580,15 +592,23 @@ async fn bad_input_gets_a_clear_400() {
         let body = json_of(r, 400).await;
         assert!(body["message"].as_str().unwrap().contains(want), "{body}");
     }
-    let body = json_of(add_key(&app, "akamai", "k2", "not-hex", false).await, 400).await;
+    let body = json_of(
+        add_key(&app, "demo-akamai", "k2", "not-hex", false).await,
+        400,
+    )
+    .await;
     assert!(body["message"].as_str().unwrap().contains("hex"), "{body}");
     assert_eq!(add_key(&app, "nope", "k", "aa", false).await.status(), 404);
     // The edge authorizer fails closed.
     let seg = "/vod/vod-entitled/seg.m4s";
-    assert_eq!(authorize(&app, "akamai", seg, &[]).await, 401, "no token");
+    assert_eq!(
+        authorize(&app, "demo-akamai", seg, &[]).await,
+        401,
+        "no token"
+    );
     assert_eq!(authorize(&app, "unknown", seg, &[]).await, 403);
     assert_eq!(
-        authorize(&app, "akamai", "/vod/%2e%2e/seg.m4s?__token__=x", &[]).await,
+        authorize(&app, "demo-akamai", "/vod/%2e%2e/seg.m4s?__token__=x", &[]).await,
         403
     );
     app.stop().await;
@@ -608,7 +628,7 @@ async fn answers_with_the_store_closed() {
     .await;
     let token = body["cdnAccessToken"].as_str().unwrap();
     let uri = format!("/vod/vod-entitled/seg.m4s?__token__={token}");
-    assert_eq!(authorize(&app, "akamai", &uri, &[]).await, 200);
+    assert_eq!(authorize(&app, "demo-akamai", &uri, &[]).await, 200);
     app.stop().await;
 }
 
@@ -628,6 +648,7 @@ async fn the_edge_authorizer_renews_a_cat() {
         "ttlSeconds": 600,
         "renewal": {"type": "header", "expadd": 120, "deadline": 3600, "name": "x-renewed-cat"},
     });
+    without_demo_cdn(&app).await;
     assert_eq!(
         put_cdn(&app, "cat", "cat", settings, true).await.status(),
         201

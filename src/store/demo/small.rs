@@ -491,5 +491,27 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         auth_services::put_identity(tx.conn(), TENANT, AUTH_SERVICE, login, hash, &accounts, now)
             .await?;
     }
-    plane.commit(tx).await
+    plane.commit(tx).await?;
+    // The demo contents' CDN: Akamai EdgeAuth on their host, with a key
+    // made now (the operator API never shows it; replace it with
+    // `POST /adm/v1/cdns/demo-akamai/keys` to sign with a known one).
+    plane
+        .put_cdn(
+            TENANT,
+            DEMO_CDN,
+            "Demo CDN (Akamai EdgeAuth)",
+            "akamai",
+            serde_json::json!({ "baseUrl": "https://cdn.demo.playgate" }),
+            true,
+        )
+        .await?;
+    let mut secret = [0u8; 32];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut secret)
+        .map_err(|_| PlaneError::BadRequest("no randomness for the demo CDN key".into()))?;
+    plane
+        .add_cdn_key(TENANT, DEMO_CDN, "demo-1", &hex::encode(secret), true)
+        .await
 }
+
+/// The demo tenant's CDN (the default; serves `https://cdn.demo.playgate`).
+pub const DEMO_CDN: &str = "demo-akamai";
