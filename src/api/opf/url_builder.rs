@@ -5,7 +5,8 @@
 //!   (documented);
 //! - `GET /urlbuilder/v1/playout/ppvContent/token?content_id&event_id&type&content_URL`
 //!   (proposed): rights bounded by the purchased event;
-//! - `GET /urlbuilder/v1/playout/channel/{channelId}?content_URL` (proposed):
+//! - `GET /urlbuilder/v1/playout/channel/{channelId}?content_URL` (proposed;
+//!   `channelId` is the channel's id as players pass it to content tokens):
 //!   the channel's URL with the ruleset parameters `country` and `region`
 //!   (from the client address and the tenant's geo list) appended for the
 //!   manifest manipulator.
@@ -16,7 +17,8 @@
 //! serving the URL's host. The signed scope is the manifest's directory
 //! (manifest and segments), for the CDN's `ttlSeconds` but never past the
 //! rights' end, bound to the client address or the stream's session when
-//! the CDN's settings ask.
+//! the CDN's settings ask (the lease's session id; a fresh id when the
+//! account's streams are not limited, so the token still names one play).
 //!
 //! Answer: `{cdnType, cdnId, playbackUrl, cdnAccessToken, cdnTokenPlacement,
 //! cdnTokenName, cdnTokenExpires, contentAuthToken{content_token,
