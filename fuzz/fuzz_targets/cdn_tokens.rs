@@ -53,7 +53,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.ends_with(rest) && text.contains(prefix));
     }
     if check_path(text).is_ok() {
-        assert!(text.starts_with('/') && !text.contains("..") && !text.contains('%'));
+        assert!(text.starts_with('/') && !text.contains('%'));
+        assert!(text.split('/').all(|seg| seg != ".." && seg != "."));
         assert!(!text.contains(['?', '#', '*', '~', '!', '&', '"', '\\']));
     }
     let (pattern, subject) = text.split_once('\n').unwrap_or((text, text));

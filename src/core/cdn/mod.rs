@@ -146,13 +146,15 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
+        // A `*` in the pattern is always the wildcard, even against a `*`
+        // in the text.
+        if pi < p.len() && p[pi] == b'*' {
             star = Some(pi);
             pi += 1;
             mark = ti;
+        } else if pi < p.len() && (p[pi] == b'?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
         } else if let Some(s) = star {
             pi = s + 1;
             mark += 1;
@@ -223,6 +225,10 @@ mod tests {
             ("/*/master.m3u8", "/x/y/master.m3u8", true),
             ("/vod/*.m3u8", "/vod/a.ts", false),
             ("/*", "/", true),
+            // Found by the cdn_tokens fuzz target: a `*` in the text.
+            ("*", "**/a", true),
+            ("/a*", "/a*b", true),
+            ("/a*c", "/a*b", false),
         ] {
             assert_eq!(wildcard_match(p, t), ok, "{p} {t}");
         }

@@ -201,8 +201,14 @@ mod tests {
                 .unwrap();
         let v = &all["nginx_secure_link_md5"][1];
         assert_eq!(v["md5_hex_of"], "filesecret");
-        assert_eq!(secret_link("/p", "file", "secret"), v["url"].as_str().unwrap());
-        assert_ne!(secret_link("/p", "file", "other"), v["url"].as_str().unwrap());
+        assert_eq!(
+            secret_link("/p", "file", "secret"),
+            v["url"].as_str().unwrap()
+        );
+        assert_ne!(
+            secret_link("/p", "file", "other"),
+            v["url"].as_str().unwrap()
+        );
     }
 
     #[test]
