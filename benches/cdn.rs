@@ -90,8 +90,9 @@ fn bench(c: &mut Criterion) {
             ),
         ),
     ];
-    let ip = Some("203.0.113.7".parse().unwrap());
     for (name, cdn) in &cases {
+        // The address is bound where the scheme can carry one.
+        let ip = (*name != "google_cloud_cdn").then(|| "203.0.113.7".parse().unwrap());
         c.bench_function(&format!("cdn_sign_{name}"), |b| {
             b.iter(|| {
                 let signed = cdn

@@ -49,6 +49,8 @@ pub struct Fields<'a> {
 /// An EdgeAuth key and its settings.
 pub struct EdgeAuth {
     key: Vec<u8>,
+    /// The HMAC key schedule, computed once (SHA-256 and SHA-1: ring).
+    ring_key: Option<rhmac::Key>,
     alg: Alg,
     salt: Option<String>,
     token_name: &'static str,
@@ -72,8 +74,14 @@ impl EdgeAuth {
         token_name: &'static str,
     ) -> Option<Self> {
         let key = hex::decode(key_hex).ok().filter(|k| !k.is_empty())?;
+        let ring_key = match alg {
+            Alg::Sha256 => Some(rhmac::Key::new(rhmac::HMAC_SHA256, &key)),
+            Alg::Sha1 => Some(rhmac::Key::new(rhmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, &key)),
+            Alg::Md5 => None,
+        };
         Some(Self {
             key,
+            ring_key,
             alg,
             salt: salt.map(str::to_owned),
             token_name,
@@ -86,17 +94,9 @@ impl EdgeAuth {
     }
 
     fn mac_hex(&self, message: &str) -> String {
-        match self.alg {
-            Alg::Sha256 | Alg::Sha1 => {
-                let alg = if self.alg == Alg::Sha256 {
-                    rhmac::HMAC_SHA256
-                } else {
-                    rhmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY
-                };
-                let key = rhmac::Key::new(alg, &self.key);
-                hex::encode(rhmac::sign(&key, message.as_bytes()))
-            }
-            Alg::Md5 => {
+        match &self.ring_key {
+            Some(key) => hex::encode(rhmac::sign(key, message.as_bytes())),
+            None => {
                 let mut mac = hmac::Hmac::<md5::Md5>::new_from_slice(&self.key)
                     .expect("HMAC takes a key of any length");
                 mac.update(message.as_bytes());

@@ -11,8 +11,8 @@
 //! |---|---|---|
 //! | `baseUrl` | all | `http(s)://host[:port]` the CDN serves; a `content_URL` must be on it |
 //! | `ttlSeconds` | all | CDN token lifetime (default 3600; capped by the rights' end) |
-//! | `bindClientIp` | all | bind the token to the player's address |
-//! | `bindSession` | all | bind the token to the stream's session id |
+//! | `bindClientIp` | all but google-cloud-cdn | bind the token to the player's address (CloudFront: IPv4 only) |
+//! | `bindSession` | akamai, media-cdn, cat | bind the token to the stream's session id |
 //! | `placement` | akamai, cat | `query` (default), `cookie` or `header` |
 //! | `algorithm` | akamai | `sha256` (default), `sha1`, `md5` |
 //! | `tokenName` | akamai | `__token__` (default), `hdnts`, `__hdnea__`, `hdnea` |
@@ -493,6 +493,21 @@ pub fn build(
         .find(|k| !common.contains(k) && !scheme_keys(kind).contains(k))
     {
         return Err(format!("settings.{k} does not apply to {}", kind.as_str()));
+    }
+    // Bindings a scheme cannot carry are refused here, not at each request.
+    if s.bind_client_ip && kind == SchemeKind::GoogleCloudCdn {
+        return Err("bindClientIp: Google Cloud CDN tokens cannot bind an address".into());
+    }
+    if s.bind_session
+        && matches!(
+            kind,
+            SchemeKind::GoogleCloudCdn | SchemeKind::CloudFront | SchemeKind::Nginx
+        )
+    {
+        return Err(format!(
+            "bindSession: {} tokens cannot carry a session",
+            kind.as_str()
+        ));
     }
     let ttl_s = s.ttl_seconds.unwrap_or(3600);
     if !(10..=7 * 86_400).contains(&ttl_s) {
