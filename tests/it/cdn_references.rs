@@ -11,7 +11,7 @@
 //! - CTA-5007: npm `@eyevinn/cat` (`expectCwtTag: true`) accepts 200 random
 //!   tokens of `core::cdn::cat`, and this accepts 200 of its tokens.
 //!
-//! The npm packages live in `tests/node` (`npm ci` there); each test skips
+//! The npm packages live in `tests/node` (`npm install` there); each test skips
 //! with a note when its reference is missing, and fails instead in CI.
 
 use std::process::Command;
@@ -186,8 +186,10 @@ fn node(mode: &str, cases: &[serde_json::Value]) -> Option<Vec<serde_json::Value
             .output()
             .is_ok_and(|o| o.status.success());
     if !ready {
-        assert!(!in_ci(), "CI must run npm ci in tests/node");
-        eprintln!("skipped: node or tests/node/node_modules is missing (npm ci in tests/node)");
+        assert!(!in_ci(), "CI must run npm install in tests/node");
+        eprintln!(
+            "skipped: node or tests/node/node_modules is missing (npm install in tests/node)"
+        );
         return None;
     }
     let mut child = Command::new("node")

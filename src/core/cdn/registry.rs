@@ -13,7 +13,7 @@
 //! | `ttlSeconds` | all | CDN token lifetime (default 3600; capped by the rights' end) |
 //! | `bindClientIp` | all but google-cloud-cdn | bind the token to the player's address (CloudFront: IPv4 only) |
 //! | `bindSession` | akamai, media-cdn, cat | bind the token to the stream's session id |
-//! | `placement` | akamai, cat | `query` (default), `cookie` or `header` |
+//! | `placement` | akamai, cat, cloudfront | `query` (default), `cookie` or `header` (CloudFront: `query` or `cookie`, its `CloudFront-*` cookies) |
 //! | `algorithm` | akamai | `sha256` (default), `sha1`, `md5` |
 //! | `tokenName` | akamai | `__token__` (default), `hdnts`, `__hdnea__`, `hdnea` |
 //! | `salt` | akamai | the property's salt, if it has one |
@@ -312,6 +312,22 @@ impl Cdn {
                 };
                 named(value, name, url)
             }
+            Placement::Query(params)
+                if self.kind == SchemeKind::CloudFront
+                    && self.placement == TokenPlacement::Cookie =>
+            {
+                let token = CloudFront::cookies(&params)
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Placed {
+                    url,
+                    token,
+                    placement: "cookie",
+                    name: None,
+                }
+            }
             Placement::Query(params) => {
                 let mut token = String::new();
                 for (name, value) in &params {
@@ -446,7 +462,7 @@ pub struct StoredKey<'a> {
 fn scheme_keys(kind: SchemeKind) -> &'static [&'static str] {
     match kind {
         SchemeKind::Akamai => &["placement", "algorithm", "tokenName", "salt"],
-        SchemeKind::CloudFront => &["hashAlgorithm"],
+        SchemeKind::CloudFront => &["hashAlgorithm", "placement"],
         SchemeKind::GoogleCloudCdn => &[],
         SchemeKind::MediaCdn => &["keyType"],
         SchemeKind::Nginx => &["expression", "tokenLocation"],
@@ -508,6 +524,9 @@ pub fn build(
             "bindSession: {} tokens cannot carry a session",
             kind.as_str()
         ));
+    }
+    if kind == SchemeKind::CloudFront && s.placement == Some(TokenPlacement::Header) {
+        return Err("placement: CloudFront takes its signature in the query or in cookies".into());
     }
     let ttl_s = s.ttl_seconds.unwrap_or(3600);
     if !(10..=7 * 86_400).contains(&ttl_s) {

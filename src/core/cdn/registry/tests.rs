@@ -241,3 +241,52 @@ fn a_tenants_cdns_by_id_base_and_default() {
     assert_eq!(SchemeKind::parse("media-cdn"), Some(SchemeKind::MediaCdn));
     assert_eq!(SchemeKind::parse("limelight"), None);
 }
+
+#[test]
+fn cloudfront_in_cookies() {
+    let settings = json!({"baseUrl": "https://d1.cloudfront.net", "placement": "cookie"});
+    let cdn = build(
+        "cf",
+        "CF",
+        SchemeKind::CloudFront,
+        &settings,
+        false,
+        &[key("K1", PEM, true)],
+    )
+    .unwrap();
+    let signed = cdn
+        .sign_manifest("/vod/a/master.m3u8", false, 2000, None, None)
+        .unwrap()
+        .unwrap();
+    let placed = cdn.place(
+        "https://d1.cloudfront.net",
+        "/vod/a/master.m3u8",
+        "",
+        signed.placement,
+    );
+    assert_eq!(
+        placed.url, "https://d1.cloudfront.net/vod/a/master.m3u8",
+        "nothing in the URL"
+    );
+    assert_eq!(placed.placement, "cookie");
+    let names: Vec<&str> = placed
+        .token
+        .split("; ")
+        .map(|c| c.split('=').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "CloudFront-Policy",
+            "CloudFront-Signature",
+            "CloudFront-Key-Pair-Id",
+            "CloudFront-Hash-Algorithm"
+        ]
+    );
+    let header = json!({"baseUrl": "https://d1.cloudfront.net", "placement": "header"});
+    assert!(
+        build("cf", "CF", SchemeKind::CloudFront, &header, false, &[])
+            .unwrap_err()
+            .contains("placement")
+    );
+}
