@@ -38,6 +38,8 @@ pub struct RingKey {
     pub(super) header_prefix: Box<str>,
     pub(super) signer: Signer,
     pub(super) verifier: Verifier,
+    /// Tokens this (asymmetric) key has verified.
+    pub(super) verified: super::verified_cache::VerifiedCache,
 }
 
 impl std::fmt::Debug for RingKey {
@@ -119,6 +121,7 @@ impl RingKey {
             header_prefix,
             signer,
             verifier,
+            verified: Default::default(),
         })
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod jwks;
 mod keyring;
 mod sign;
+mod verified_cache;
 mod verify;
 
 pub use error::TokenError;

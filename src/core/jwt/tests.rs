@@ -274,3 +274,52 @@ fn tokens_agree_with_jsonwebtoken() {
         assert_eq!(ours.split('.').nth(1), theirs.split('.').nth(1), "{alg:?}");
     }
 }
+
+/// Asymmetric tokens are verified once, then served from the key's cache;
+/// the cache never admits bytes the key did not verify.
+#[test]
+fn asymmetric_tokens_are_verified_once_and_never_forged_through_the_cache() {
+    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+        let (ring, _) = ring_with(alg, "k1");
+        let key = ring.active.as_ref().unwrap();
+        let token = sign(key, PAYLOAD.as_bytes());
+        let (signed, signature) = token.rsplit_once('.').unwrap();
+        assert!(!key.verified.contains(signed.as_bytes(), signature));
+        assert_eq!(
+            verify(&ring, &token, 0).unwrap().payload,
+            PAYLOAD.as_bytes()
+        );
+        assert!(
+            key.verified.contains(signed.as_bytes(), signature),
+            "{alg:?} cached"
+        );
+        assert_eq!(
+            verify(&ring, &token, 0).unwrap().payload,
+            PAYLOAD.as_bytes(),
+            "a hit"
+        );
+        // The cached signature on another payload: the real verifier refuses it.
+        let (header, _) = signed.split_once('.').unwrap();
+        let forged = format!(
+            "{header}.{}.{signature}",
+            b64(r#"{"typ":"DevAuthN","exp":2100000000}"#)
+        );
+        assert!(
+            matches!(verify(&ring, &forged, 0), Err(TokenError::BadSignature)),
+            "{alg:?}"
+        );
+        // Another key under the same kid (a new ring): its own, empty cache.
+        let (other, _) = ring_with(alg, "k1");
+        assert!(matches!(
+            verify(&other, &token, 0),
+            Err(TokenError::BadSignature)
+        ));
+    }
+    // HMAC keys never cache (the MAC is cheaper than a lookup).
+    let (ring, _) = ring_with(KeyAlg::Hs256, "k1");
+    let key = ring.active.as_ref().unwrap();
+    let token = sign(key, PAYLOAD.as_bytes());
+    verify(&ring, &token, 0).unwrap();
+    let (signed, signature) = token.rsplit_once('.').unwrap();
+    assert!(!key.verified.contains(signed.as_bytes(), signature));
+}
