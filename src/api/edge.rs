@@ -16,6 +16,9 @@
 //! enforced, an unknown CDN). Every CDN's scheme is checked; CAT with the
 //! whole URL, the others with the path the edge serves.
 //!
+//! Refusals come in the ADM envelope `{message, code, errorCode}` (40100,
+//! 40304).
+//!
 //! Decisions: a path holding `%` is refused (no signed path holds one, and
 //! the schemes compare decoded paths); an unknown tenant or CDN is 403, not
 //! 404, so nginx fails closed.
@@ -29,6 +32,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+use crate::api::error::codes;
 use crate::api::extract::tenant::resolve;
 use crate::api::extract::ClientAddr;
 use crate::app::AppState;
@@ -45,7 +49,11 @@ fn refuse(status: StatusCode, reason: &'static str) -> Response {
     let body = serde_json::json!({
         "message": reason,
         "code": status.as_u16(),
-        "errorCode": if status == StatusCode::UNAUTHORIZED { 40100 } else { 40300 },
+        "errorCode": if status == StatusCode::UNAUTHORIZED {
+            codes::UNAUTHENTICATED
+        } else {
+            codes::CDN_TOKEN_REFUSED
+        },
     });
     (status, Json(body)).into_response()
 }

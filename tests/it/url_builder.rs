@@ -607,6 +607,17 @@ async fn bad_input_gets_a_clear_400() {
         "no token"
     );
     assert_eq!(authorize(&app, "unknown", seg, &[]).await, 403);
+    let r = app
+        .http
+        .get(app.url("/edge/v1/authorize?cdn=demo-akamai"))
+        .header("nv-tenant-id", "demo")
+        .header("X-Original-URI", format!("{seg}?__token__=exp=1~acl=/*~hmac=00"))
+        .send()
+        .await
+        .unwrap();
+    let body = json_of(r, 403).await;
+    assert_eq!(body["errorCode"], 40304, "{body}");
+    assert_eq!(body["message"], "the token's signature does not verify");
     assert_eq!(
         authorize(&app, "demo-akamai", "/vod/%2e%2e/seg.m4s?__token__=x", &[]).await,
         403

@@ -72,6 +72,9 @@ pub use crate::plane::rocket_auth::PLAYBACK_NEEDS_PIN;
 pub use crate::plane::rocket_pairing::CODE_NOT_AUTHORIZED;
 /// Rocket: the token is valid but of the wrong type or scope for the operation (403).
 pub const WRONG_TOKEN_SCOPE: u32 = 40303;
+/// Edge authorizer: an unknown tenant or CDN, or a CDN token that does not
+/// admit the request (403; no token at all is 401 [`UNAUTHENTICATED`]).
+pub const CDN_TOKEN_REFUSED: u32 = 40304;
 /// Rocket: single sign-on with a third-party provider is not configured (401).
 pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
