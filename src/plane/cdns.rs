@@ -72,6 +72,14 @@ fn check(cdn: &CdnRow, keys: &[CdnKeyRow]) -> Result<(), PlaneError> {
 }
 
 impl Plane {
+    /// Commits a CDN write: every node rebuilds the tenant's view (CDNs are
+    /// part of it).
+    async fn commit_cdns(&self, mut tx: WriteTx, tenant: &str, now: i64) -> Result<(), PlaneError> {
+        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
+            .await?;
+        self.commit(tx).await
+    }
+
     /// The tenant's CDNs with their key ids.
     pub async fn cdns(&self, tenant: &str) -> Result<Vec<CdnView>, PlaneError> {
         let cdns = store::list(self.store.pool(), Some(tenant)).await?;
@@ -141,9 +149,7 @@ impl Plane {
         if is_default {
             store::set_default(tx.conn(), tenant, Some(id)).await?;
         }
-        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
-            .await?;
-        self.commit(tx).await?;
+        self.commit_cdns(tx, tenant, now).await?;
         Ok(created)
     }
 
@@ -155,9 +161,7 @@ impl Plane {
         if !store::delete(tx.conn(), tenant, id).await? {
             return Err(PlaneError::NotFound("CDN"));
         }
-        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
-            .await?;
-        self.commit(tx).await
+        self.commit_cdns(tx, tenant, now).await
     }
 
     /// Adds a key (signing at once when `active`, else verifying only).
@@ -206,9 +210,7 @@ impl Plane {
         if active {
             store::activate_key(tx.conn(), tenant, cdn, key_id).await?;
         }
-        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
-            .await?;
-        self.commit(tx).await
+        self.commit_cdns(tx, tenant, now).await
     }
 
     /// Makes a key the CDN's signing key.
@@ -225,9 +227,7 @@ impl Plane {
         if !store::activate_key(tx.conn(), tenant, cdn, key_id).await? {
             return Err(PlaneError::NotFound("CDN key"));
         }
-        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
-            .await?;
-        self.commit(tx).await
+        self.commit_cdns(tx, tenant, now).await
     }
 
     /// Retires a key that no longer signs.
@@ -252,8 +252,6 @@ impl Plane {
             Some(_) => {}
         }
         store::delete_key(tx.conn(), tenant, cdn, key_id).await?;
-        tx.record_change(tenant, ChangeKind::Tenant, tenant, now)
-            .await?;
-        self.commit(tx).await
+        self.commit_cdns(tx, tenant, now).await
     }
 }

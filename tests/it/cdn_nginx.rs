@@ -190,8 +190,8 @@ async fn signed_urls_pass_a_real_nginx_secure_link() {
 #[tokio::test]
 async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
     use crate::content_token::alice;
-    use crate::harness::{json_of, Backend, TestApp};
-    use crate::url_builder::{add_key, b64, put_cdn, url_builder, ENTITLED};
+    use crate::harness::{Backend, TestApp};
+    use crate::url_builder::{add_key, b64, put_cdn, signed_for};
     use serde_json::json;
 
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -278,16 +278,7 @@ async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
 
     // secure_link, path-token form.
     let manifest = format!("{link_base}/vod/movie/master.m3u8");
-    let body = json_of(
-        url_builder(
-            &app,
-            &access,
-            &[("content_id", ENTITLED), ("content_URL", &manifest)],
-        )
-        .await,
-        200,
-    )
-    .await;
+    let body = signed_for(&app, &access, &manifest).await;
     let url = body["playbackUrl"].as_str().unwrap().to_owned();
     let r = http.get(&url).send().await.unwrap();
     assert_eq!(r.status(), 200, "{url}");
@@ -335,16 +326,7 @@ async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
 
     // auth_request with a CAT.
     let manifest = format!("{cat_base}/cat/vod/movie/master.m3u8");
-    let body = json_of(
-        url_builder(
-            &app,
-            &access,
-            &[("content_id", ENTITLED), ("content_URL", &manifest)],
-        )
-        .await,
-        200,
-    )
-    .await;
+    let body = signed_for(&app, &access, &manifest).await;
     let url = body["playbackUrl"].as_str().unwrap().to_owned();
     let cat = body["cdnAccessToken"].as_str().unwrap().to_owned();
     assert_eq!(status(url.clone(), None).await, 200, "{url}");

@@ -66,6 +66,17 @@ pub(crate) async fn url_builder(
         .unwrap()
 }
 
+/// The URL Builder's answer (200) for the entitled demo content at `url`.
+pub(crate) async fn signed_for(app: &TestApp, access: &str, url: &str) -> Value {
+    let r = url_builder(
+        app,
+        access,
+        &[("content_id", ENTITLED), ("content_URL", url)],
+    )
+    .await;
+    json_of(r, 200).await
+}
+
 pub(crate) async fn authorize(
     app: &TestApp,
     cdn: &str,
@@ -210,16 +221,7 @@ async fn signs_with_each_scheme(b: Backend) {
         );
         let base = settings["baseUrl"].as_str().unwrap();
         let manifest = format!("{base}/vod/vod-entitled/manifest.mpd");
-        let body = json_of(
-            url_builder(
-                &app,
-                &access,
-                &[("content_id", ENTITLED), ("content_URL", &manifest)],
-            )
-            .await,
-            200,
-        )
-        .await;
+        let body = signed_for(&app, &access, &manifest).await;
         check_content_token(&body);
         assert_eq!(body["cdnType"], *scheme, "{id}");
         assert_eq!(body["cdnId"], *id);
@@ -447,16 +449,7 @@ async fn the_contents_cdn_binding_and_refusals() {
         "{body}"
     );
     let on_bound = "https://other.cdn.example/vod/vod-entitled/manifest.mpd";
-    let body = json_of(
-        url_builder(
-            &app,
-            &access,
-            &[("content_id", ENTITLED), ("content_URL", on_bound)],
-        )
-        .await,
-        200,
-    )
-    .await;
+    let body = signed_for(&app, &access, on_bound).await;
     assert_eq!(body["cdnId"], "bound");
     assert_eq!(body["cdnTokenExpires"], NOW + 600);
     let token = body["cdnAccessToken"].as_str().unwrap();
@@ -509,16 +502,7 @@ async fn the_contents_cdn_binding_and_refusals() {
         &[(ChangeKind::Content, "vod-entitled")],
     )
     .await;
-    let body = json_of(
-        url_builder(
-            &app,
-            &access,
-            &[("content_id", ENTITLED), ("content_URL", elsewhere)],
-        )
-        .await,
-        200,
-    )
-    .await;
+    let body = signed_for(&app, &access, elsewhere).await;
     assert_eq!(body["cdnType"], "none");
     assert_eq!(body["playbackUrl"], elsewhere);
     assert_eq!(body["cdnAccessToken"], Value::Null);
@@ -611,7 +595,10 @@ async fn bad_input_gets_a_clear_400() {
         .http
         .get(app.url("/edge/v1/authorize?cdn=demo-akamai"))
         .header("nv-tenant-id", "demo")
-        .header("X-Original-URI", format!("{seg}?__token__=exp=1~acl=/*~hmac=00"))
+        .header(
+            "X-Original-URI",
+            format!("{seg}?__token__=exp=1~acl=/*~hmac=00"),
+        )
         .send()
         .await
         .unwrap();
