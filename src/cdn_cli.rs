@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use clap::{Args, ValueEnum};
-use playgate::core::cdn::cat::CatRequest;
+use playgate::core::cdn::cat::{split_authority, CatRequest};
 use playgate::core::cdn::registry::{self, Cdn, SchemeKind, StoredKey};
 use playgate::core::cdn::CdnError;
 
@@ -175,7 +175,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("the URL carries no token: give --token"))?,
     };
     let authority = base.split_once("://").map_or("", |(_, a)| a);
-    let (host, port) = authority.rsplit_once(':').unwrap_or((authority, ""));
+    let (host, port) = split_authority(authority);
     let request = CatRequest {
         scheme: base.split_once("://").map_or("https", |(s, _)| s),
         host,

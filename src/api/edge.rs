@@ -124,10 +124,7 @@ pub async fn authorize(
         return refuse(StatusCode::UNAUTHORIZED, "no token");
     };
     let host = header(&headers, "x-original-host").unwrap_or_default();
-    let (host, port) = match host.rsplit_once(':') {
-        Some((h, p)) if !p.contains(']') => (h, p),
-        _ => (host, ""),
-    };
+    let (host, port) = cat::split_authority(host);
     let request = CatRequest {
         scheme: header(&headers, "x-original-scheme").unwrap_or("https"),
         host,

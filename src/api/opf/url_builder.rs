@@ -47,13 +47,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::content_token::{
-    issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Variant,
+    issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Issued, Variant,
 };
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
 use crate::app::AppState;
-use crate::core::cdn::registry::Cdn;
-use crate::core::cdn::{cat, check_path, MAX_PATH};
+use crate::core::cdn::registry::{append_param, Cdn};
+use crate::core::cdn::{cat, check_path, media_cdn, MAX_PATH};
 use crate::core::snapshot::playback::OPEN_END;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -77,7 +77,7 @@ const RESERVED_PARAMS: [&str; 17] = [
     "hdnea",
     "md5",
     "expires",
-    "edge-cache-token",
+    media_cdn::TOKEN_PARAM,
     cat::TOKEN_PARAM,
     "country",
     "region",
@@ -313,7 +313,7 @@ async fn build(
         kind: q.kind,
         event_id: q.event_id,
     };
-    let cdns = signed_on.tenant.view.cdns.clone();
+    let cdns = &signed_on.tenant.view.cdns;
     let given = q.content_url;
     let issued = issue_with(
         state,
@@ -324,14 +324,13 @@ async fn build(
         variant,
         |grant| {
             let raw = given
-                .clone()
                 .or_else(|| grant.item.playback_url.as_deref().map(str::to_owned))
                 .ok_or_else(|| {
                     ApiError::bad_request(codes::BAD_QUERY, "content_URL is required")
                 })?;
             let url = parse_content_url(&raw)?;
             let cdn = choose_cdn(
-                &cdns,
+                cdns,
                 grant.item.cdn_id.as_deref(),
                 grant.item.cdn_required,
                 &url,
@@ -355,10 +354,13 @@ async fn build(
         },
     )
     .await?;
-    let Chosen { url: raw, cdn } = issued.checked;
-    let checked = raw.clone();
-    let url = parse_content_url(&checked)?;
-    let mut playback_url = raw;
+    let Issued {
+        response,
+        checked: Chosen { url: raw, cdn },
+        session_id,
+        now,
+        rights_end,
+    } = issued;
     let mut out = UrlBuilderResponse {
         cdn_type: "none",
         cdn_id: None,
@@ -367,48 +369,43 @@ async fn build(
         cdn_token_placement: None,
         cdn_token_name: None,
         cdn_token_expires: None,
-        content_auth_token: issued.response,
+        content_auth_token: response,
     };
-    if let Some(cdn) = cdn {
-        let rights_end = if issued.rights_end == OPEN_END {
-            i64::MAX
-        } else {
-            i64::from(issued.rights_end)
-        };
-        let expires = (issued.now + cdn.ttl_s).min(rights_end);
-        let session = cdn.bind_session.then(|| {
-            issued
-                .session_id
-                .clone()
-                .unwrap_or_else(|| state.ids.new_id())
-        });
-        let ip = client_ip.filter(|_| cdn.bind_client_ip);
-        let signed = cdn
-            .sign_manifest(url.path, false, expires, ip, session.as_deref())
-            .expect("checked: the CDN has a signing key")
-            .map_err(|e| {
-                ApiError::bad_request(
-                    codes::BAD_QUERY,
-                    format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
-                )
-            })?;
-        let placed = cdn.place(url.base, url.path, url.query, signed.placement);
-        playback_url = placed.url;
-        out.cdn_type = cdn.kind.as_str();
-        out.cdn_id = Some(cdn.id.to_string());
-        out.cdn_access_token = Some(placed.token);
-        out.cdn_token_placement = Some(placed.placement);
-        out.cdn_token_name = placed.name;
-        out.cdn_token_expires = Some(expires);
-    }
-    if let Some(ruleset) = ruleset {
-        for (name, value) in ruleset {
-            let sep = if playback_url.contains('?') { '&' } else { '?' };
-            playback_url.push(sep);
-            playback_url.push_str(name);
-            playback_url.push('=');
-            playback_url.push_str(&value);
+    let mut playback_url = match cdn {
+        None => raw,
+        Some(cdn) => {
+            let url = parse_content_url(&raw)?;
+            let rights_end = if rights_end == OPEN_END {
+                i64::MAX
+            } else {
+                i64::from(rights_end)
+            };
+            let expires = (now + cdn.ttl_s).min(rights_end);
+            let session = cdn
+                .bind_session
+                .then(|| session_id.unwrap_or_else(|| state.ids.new_id()));
+            let ip = client_ip.filter(|_| cdn.bind_client_ip);
+            let signed = cdn
+                .sign_manifest(url.path, false, expires, ip, session.as_deref())
+                .expect("checked: the CDN has a signing key")
+                .map_err(|e| {
+                    ApiError::bad_request(
+                        codes::BAD_QUERY,
+                        format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
+                    )
+                })?;
+            let placed = cdn.place(url.base, url.path, url.query, signed.placement);
+            out.cdn_type = cdn.kind.as_str();
+            out.cdn_id = Some(cdn.id.to_string());
+            out.cdn_access_token = Some(placed.token);
+            out.cdn_token_placement = Some(placed.placement);
+            out.cdn_token_name = placed.name;
+            out.cdn_token_expires = Some(expires);
+            placed.url
         }
+    };
+    for (name, value) in ruleset.into_iter().flatten() {
+        append_param(&mut playback_url, name, &value);
     }
     out.playback_url = playback_url;
     Ok(Json(out))

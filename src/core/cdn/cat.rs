@@ -364,6 +364,15 @@ pub struct CatRequest<'a> {
     pub now: i64,
 }
 
+/// `host[:port]` split into host and port (`[::1]:8443` keeps its
+/// brackets; no port gives an empty one).
+pub fn split_authority(authority: &str) -> (&str, &str) {
+    match authority.rsplit_once(':') {
+        Some((h, p)) if !p.contains(']') => (h, p),
+        _ => (authority, ""),
+    }
+}
+
 /// A token that verified.
 #[derive(Debug, Clone)]
 pub struct Verified {

@@ -156,19 +156,11 @@ impl Cdn {
         self.signer().map(|k| k.scheme.scheme().sign(scope))
     }
 
-    /// Verifies with every key; the id of the key that admitted it. A key
-    /// that recognises the token (any refusal but a bad signature) decides.
+    /// Verifies with every key; the id of the key that admitted it.
     pub fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<&str, CdnError> {
-        let mut refusal = CdnError::BadSignature;
-        for k in self.keys.iter() {
-            match k.scheme.scheme().verify(token, request) {
-                Ok(()) => return Ok(&k.id),
-                Err(CdnError::BadSignature) => {}
-                Err(e) if refusal == CdnError::BadSignature => refusal = e,
-                Err(_) => {}
-            }
-        }
-        Err(refusal)
+        first_admitting(self.keys.iter(), |k| {
+            k.scheme.scheme().verify(token, request).map(|()| &*k.id)
+        })
     }
 
     /// The CAT keys, for the edge authorizer's full-URL check.
@@ -219,22 +211,13 @@ impl Cdn {
             };
             return self.verify(token, &edge).map(|_| None);
         }
-        let mut refusal = CdnError::BadSignature;
-        for key in self.cat_keys() {
-            match key.check(token, req) {
-                Ok(verified) => {
-                    let renewed = key.renew(&verified, req.now).map(|t| {
-                        let name = verified.renewal.as_ref().and_then(|r| r.name.clone());
-                        (t, name)
-                    });
-                    return Ok(renewed);
-                }
-                Err(CdnError::BadSignature) => {}
-                Err(e) if refusal == CdnError::BadSignature => refusal = e,
-                Err(_) => {}
-            }
-        }
-        Err(refusal)
+        first_admitting(self.cat_keys(), |key| {
+            let verified = key.check(token, req)?;
+            Ok(key.renew(&verified, req.now).map(|t| {
+                let name = verified.renewal.as_ref().and_then(|r| r.name.clone());
+                (t, name)
+            }))
+        })
     }
 
     /// Signs for a manifest at `path`: its directory (so its segments too),
@@ -276,7 +259,7 @@ impl Cdn {
         }
         let named = |value: String, name: &'static str, mut url: String| match self.placement {
             TokenPlacement::Query => {
-                append(&mut url, name, &value);
+                append_param(&mut url, name, &value);
                 Placed {
                     url,
                     token: value,
@@ -331,7 +314,7 @@ impl Cdn {
             Placement::Query(params) => {
                 let mut token = String::new();
                 for (name, value) in &params {
-                    append(&mut url, name, value);
+                    append_param(&mut url, name, value);
                     if !token.is_empty() {
                         token.push('&');
                     }
@@ -369,6 +352,25 @@ impl Cdn {
     }
 }
 
+/// The first key's answer that admits, trying each in turn. A key that
+/// recognises the token (any refusal but a bad signature) gives the
+/// refusal; otherwise the signature is bad for every key.
+fn first_admitting<K, T>(
+    keys: impl Iterator<Item = K>,
+    mut check: impl FnMut(K) -> Result<T, CdnError>,
+) -> Result<T, CdnError> {
+    let mut refusal = CdnError::BadSignature;
+    for k in keys {
+        match check(k) {
+            Ok(t) => return Ok(t),
+            Err(CdnError::BadSignature) => {}
+            Err(e) if refusal == CdnError::BadSignature => refusal = e,
+            Err(_) => {}
+        }
+    }
+    Err(refusal)
+}
+
 /// A signed URL: what the player fetches, the token alone, and how the
 /// token travels (`query`, `cookie`, `header` or `path`) under which name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -379,7 +381,8 @@ pub struct Placed {
     pub name: Option<&'static str>,
 }
 
-fn append(url: &mut String, name: &str, value: &str) {
+/// Appends `name=value` to `url`'s query (`?` or `&`).
+pub fn append_param(url: &mut String, name: &str, value: &str) {
     let sep = if url.contains('?') { '&' } else { '?' };
     url.push(sep);
     url.push_str(name);

@@ -453,3 +453,14 @@ fn the_reference_crate_and_this_agree_on_random_tokens() {
         );
     }
 }
+
+#[test]
+fn authorities() {
+    assert_eq!(split_authority("cdn.example.com"), ("cdn.example.com", ""));
+    assert_eq!(
+        split_authority("cdn.example.com:8443"),
+        ("cdn.example.com", "8443")
+    );
+    assert_eq!(split_authority("[::1]:8443"), ("[::1]", "8443"));
+    assert_eq!(split_authority("[::1]"), ("[::1]", ""));
+}
