@@ -28,21 +28,23 @@ pub struct CdnView {
     pub keys: Vec<(String, bool, i64)>,
 }
 
+/// The tenant's CDNs, and the keys of CDN `id`.
 async fn state(
     tx: &mut WriteTx,
     tenant: &str,
     id: &str,
-) -> Result<(Option<CdnRow>, Vec<CdnKeyRow>), PlaneError> {
-    let cdn = store::list(&mut *tx.conn(), Some(tenant))
-        .await?
-        .into_iter()
-        .find(|c| c.id == id);
+) -> Result<(Vec<CdnRow>, Vec<CdnKeyRow>), PlaneError> {
+    let cdns = store::list(&mut *tx.conn(), Some(tenant)).await?;
     let keys = store::keys(&mut *tx.conn(), Some(tenant))
         .await?
         .into_iter()
         .filter(|k| k.cdn_id == id)
         .collect();
-    Ok((cdn, keys))
+    Ok((cdns, keys))
+}
+
+fn base_url(c: &CdnRow) -> Option<&str> {
+    c.settings.get("baseUrl").and_then(|b| b.as_str())
 }
 
 /// Builds the CDN from `cdn` and `keys` as the snapshot would.
@@ -112,7 +114,8 @@ impl Plane {
         validate::text("name", name, 200)?;
         let now = self.now_s();
         let mut tx = self.store.write().await?;
-        let (before, keys) = state(&mut tx, tenant, id).await?;
+        let (cdns, keys) = state(&mut tx, tenant, id).await?;
+        let before = cdns.iter().find(|c| c.id == id);
         let row = CdnRow {
             tenant_id: tenant.to_owned(),
             id: id.to_owned(),
@@ -120,25 +123,14 @@ impl Plane {
             scheme: scheme.to_owned(),
             settings,
             is_default,
-            created: before.as_ref().map_or(now, |b| b.created),
+            created: before.map_or(now, |b| b.created),
             modified: now,
         };
         check(&row, &keys)?;
-        let base = row
-            .settings
-            .get("baseUrl")
-            .and_then(|b| b.as_str())
-            .unwrap_or_default();
-        let taken = store::list(&mut *tx.conn(), Some(tenant))
-            .await?
-            .into_iter()
-            .find(|c| {
-                c.id != id
-                    && c.settings
-                        .get("baseUrl")
-                        .and_then(|b| b.as_str())
-                        .is_some_and(|b| b.eq_ignore_ascii_case(base))
-            });
+        let base = base_url(&row).unwrap_or_default();
+        let taken = cdns
+            .iter()
+            .find(|c| c.id != id && base_url(c).is_some_and(|b| b.eq_ignore_ascii_case(base)));
         if let Some(other) = taken {
             return Err(PlaneError::Conflict(format!(
                 "CDN {} serves {base} already: one CDN per baseUrl",
@@ -182,7 +174,8 @@ impl Plane {
         }
         let now = self.now_s();
         let mut tx = self.store.write().await?;
-        let (Some(row), mut keys) = state(&mut tx, tenant, cdn).await? else {
+        let (cdns, mut keys) = state(&mut tx, tenant, cdn).await?;
+        let Some(row) = cdns.iter().find(|c| c.id == cdn) else {
             return Err(PlaneError::NotFound("CDN"));
         };
         if keys.iter().any(|k| k.key_id == key_id) {
@@ -205,7 +198,7 @@ impl Plane {
             active,
             ..key.clone()
         });
-        check(&row, &keys)?;
+        check(row, &keys)?;
         store::insert_key(tx.conn(), &key).await?;
         if active {
             store::activate_key(tx.conn(), tenant, cdn, key_id).await?;
