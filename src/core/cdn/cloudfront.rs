@@ -55,7 +55,35 @@ enum Key {
     /// ring: ECDSA P-256, SHA-256, ASN.1 DER signatures.
     Ecdsa(EcdsaKeyPair),
     /// `rsa` crate, blinded: SHA-1, or a key under 2048 bits.
-    LegacyRsa(Box<rsa::RsaPrivateKey>),
+    LegacyRsa(Box<Legacy>),
+}
+
+/// A legacy RSA key's signer and verifier, built once for its digest.
+enum Legacy {
+    Sha1(
+        rsa::pkcs1v15::SigningKey<sha1::Sha1>,
+        rsa::pkcs1v15::VerifyingKey<sha1::Sha1>,
+    ),
+    Sha256(
+        rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+        rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
+    ),
+}
+
+impl Legacy {
+    fn new(key: rsa::RsaPrivateKey, hash: Hash) -> Self {
+        let public = key.to_public_key();
+        match hash {
+            Hash::Sha1 => Self::Sha1(
+                rsa::pkcs1v15::SigningKey::new(key),
+                rsa::pkcs1v15::VerifyingKey::new(public),
+            ),
+            Hash::Sha256 => Self::Sha256(
+                rsa::pkcs1v15::SigningKey::new(key),
+                rsa::pkcs1v15::VerifyingKey::new(public),
+            ),
+        }
+    }
 }
 
 /// Why a CloudFront key is refused.
@@ -193,7 +221,7 @@ impl CloudFront {
                 let der = k.to_pkcs1_der().map_err(|_| KeyError::Unreadable)?;
                 Key::Rsa(RsaKeyPair::from_der(der.as_bytes()).map_err(|_| KeyError::Unreadable)?)
             }
-            Ok(k) => Key::LegacyRsa(Box::new(k)),
+            Ok(k) => Key::LegacyRsa(Box::new(Legacy::new(k, hash))),
             Err(_) => {
                 let (label, doc) =
                     rsa::pkcs8::SecretDocument::from_pem(pem).map_err(|_| KeyError::Unreadable)?;
@@ -246,13 +274,9 @@ impl CloudFront {
                 .map_err(|_| CdnError::BadSignature),
             Key::LegacyRsa(k) => {
                 let mut rng = rand::rngs::OsRng;
-                Ok(match self.hash {
-                    Hash::Sha1 => rsa::pkcs1v15::SigningKey::<sha1::Sha1>::new((**k).clone())
-                        .sign_with_rng(&mut rng, message)
-                        .to_vec(),
-                    Hash::Sha256 => rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone())
-                        .sign_with_rng(&mut rng, message)
-                        .to_vec(),
+                Ok(match &**k {
+                    Legacy::Sha1(signer, _) => signer.sign_with_rng(&mut rng, message).to_vec(),
+                    Legacy::Sha256(signer, _) => signer.sign_with_rng(&mut rng, message).to_vec(),
                 })
             }
         }
@@ -274,14 +298,9 @@ impl CloudFront {
                 let Ok(sig) = rsa::pkcs1v15::Signature::try_from(signature) else {
                     return false;
                 };
-                let public = k.to_public_key();
-                match self.hash {
-                    Hash::Sha1 => rsa::pkcs1v15::VerifyingKey::<sha1::Sha1>::new(public)
-                        .verify(message, &sig)
-                        .is_ok(),
-                    Hash::Sha256 => rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public)
-                        .verify(message, &sig)
-                        .is_ok(),
+                match &**k {
+                    Legacy::Sha1(_, verifier) => verifier.verify(message, &sig).is_ok(),
+                    Legacy::Sha256(_, verifier) => verifier.verify(message, &sig).is_ok(),
                 }
             }
         }

@@ -119,7 +119,7 @@ fn ring_and_the_rsa_crate_sign_alike() {
     );
     let private = rsa::RsaPrivateKey::from_pkcs1_pem(KEY_2048).unwrap();
     let legacy = CloudFront {
-        key: Key::LegacyRsa(Box::new(private)),
+        key: Key::LegacyRsa(Box::new(Legacy::new(private, Hash::Sha256))),
         hash: Hash::Sha256,
         key_pair_id: "K2JCJMDEHXQW5F".into(),
         origin: ORIGIN.into(),
