@@ -13,13 +13,16 @@ pub trait IdSource: Send + Sync + 'static {
     fn new_id(&self) -> String;
 }
 
-/// 128 random bits as 32 lowercase hex characters.
+/// 128 random bits as 32 lowercase hex characters, from the thread's
+/// generator (ChaCha, seeded and reseeded by the OS): no system call per id,
+/// which `Uuid::new_v4` makes (a content token names a fresh `jti`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RandomIds;
 
 impl IdSource for RandomIds {
     fn new_id(&self) -> String {
-        uuid::Uuid::new_v4().simple().to_string()
+        let bits: u128 = rand::Rng::gen(&mut rand::thread_rng());
+        format!("{bits:032x}")
     }
 }
 

@@ -167,6 +167,18 @@ async fn bulk_data_is_deterministic(b: Backend) {
             (1_000..1_150).contains(&active),
             "about 90% active: {active}"
         );
+        // Every tenth account is on the two-stream profile.
+        assert_eq!(
+            scalar_in(
+                &store,
+                "SELECT COUNT(*) FROM accounts a JOIN account_profiles p \
+                 ON p.tenant_id = a.tenant_id AND p.id = a.account_profile_id \
+                 WHERE a.tenant_id='load' AND p.enable_session_limit <> 0 \
+                 AND p.max_sessions_allowed = 2 AND a.id LIKE '%9'"
+            )
+            .await,
+            120
+        );
         // A second run into the same tenant is refused rather than duplicating.
         assert!(generate(&plane, &spec).await.is_err());
         let sample: Vec<String> = sqlx::query(

@@ -1,7 +1,8 @@
 //! Deterministic bulk data for load tests: N accounts with devices and
 //! entitlements over a catalogue of products and contents, the same for the same
 //! seed. Rows go in as multi-row INSERTs in large transactions so a million
-//! accounts load in minutes.
+//! accounts load in minutes. Every tenth account (`acc-…9`) is on a profile
+//! that limits it to two concurrent streams.
 
 use std::time::Instant;
 
@@ -55,6 +56,9 @@ pub struct BulkReport {
 }
 
 const PRODUCTS: u64 = 50;
+/// The account profile of every tenth account (index 9, 19, ...): streams
+/// limited to two at once.
+pub const LIMITED_PROFILE: &str = "two-streams";
 /// Rows per INSERT statement and per transaction.
 const ROWS_PER_STATEMENT: usize = 500;
 const ROWS_PER_TX: usize = 50_000;
@@ -196,6 +200,16 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         ..Default::default()
     };
     crate::store::accounts::upsert_profile(tx.conn(), &profile).await?;
+    // Every tenth account streams on at most two devices at once, so a load
+    // test sees leases (and heartbeats) beside unlimited accounts.
+    let limited = crate::store::accounts::AccountProfile {
+        id: LIMITED_PROFILE.into(),
+        name: "Two streams".into(),
+        enable_session_limit: true,
+        max_sessions_allowed: 2,
+        ..profile.clone()
+    };
+    crate::store::accounts::upsert_profile(tx.conn(), &limited).await?;
     let mut products = Inserter::new(
         "products",
         &[
@@ -336,7 +350,11 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         accounts.push(vec![
             t(tenant),
             t(id.clone()),
-            t("default"),
+            t(if i % 10 == 9 {
+                LIMITED_PROFILE
+            } else {
+                DEFAULT_ACCOUNT_PROFILE
+            }),
             t(status),
             t(format!("user{i}@load.playgate")),
             V::I(now),

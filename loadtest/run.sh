@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The hot-path benchmark, in one command: playgate and the HTTP floor, each on
+# core 0 with one worker thread, loaded by wrk on core 1 with requests drawn
+# from a 1M-account dataset; a table per endpoint printed and written to
+# docs/PERF.md (between its loadtest markers).
+#
+#   loadtest/run.sh
+#
+# Steps: release build; `playgate demo-data --accounts 1000000` into
+# target/loadtest/data (once: kept and reused while the marker file says it
+# holds that many accounts); `requests write` (viewers sampled, tokens
+# minted, the two load CDNs defined); the node started and every request of
+# every file checked once against the store's prediction (`requests check`:
+# the run stops on any difference); then per endpoint a 5 s warm-up and a
+# measured wrk run. The content key is switched to ES256 for the ES256 row
+# and back to HS256 at the end. The floor is measured first and last.
+#
+# Settings (environment): PLAYGATE_LT_ACCOUNTS (1000000), PLAYGATE_LT_DURATION
+# seconds per measured run (30), PLAYGATE_LT_CONNECTIONS (64),
+# PLAYGATE_LT_DATA (target/loadtest/data), PLAYGATE_LT_WRITE_PERF (1: update
+# docs/PERF.md; 0: print only). Needs wrk and taskset (Debian: wrk,
+# util-linux) and python3.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+accounts=${PLAYGATE_LT_ACCOUNTS:-1000000}
+duration=${PLAYGATE_LT_DURATION:-30}
+conns=${PLAYGATE_LT_CONNECTIONS:-64}
+data=${PLAYGATE_LT_DATA:-$root/target/loadtest/data}
+write_perf=${PLAYGATE_LT_WRITE_PERF:-1}
+work=$(dirname "$data")/run
+port=18080
+floor_port=18090
+bin=$root/target/release
+lua=$root/loadtest/wrk/requests.lua
+
+for tool in wrk taskset python3 curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh needs $tool (apt-get install wrk util-linux python3 curl)" >&2; exit 1; }
+done
+[ "$(nproc)" -ge 2 ] || { echo "run.sh needs two cores (server on 0, load on 1)" >&2; exit 1; }
+
+echo "== release build"
+cargo build --release -p playgate -p playgate-loadtest
+echo "== ES256 signing time (criterion, core 0)"
+sign_out=$(taskset -c 0 cargo bench --bench tokens -- --warm-up-time 1 --measurement-time 3 'token_sign_ES256$' 2>/dev/null)
+es256_sign=$(printf '%s\n' "$sign_out" | python3 "$root/loadtest/report.py" criterion-median)
+echo "token_sign_ES256: $es256_sign"
+
+if [ ! -f "$data/.bulk-$accounts" ]; then
+  echo "== demo data: $accounts accounts into $data"
+  rm -rf "$data" && mkdir -p "$data"
+  "$bin/playgate" demo-data --data-dir "$data" --accounts "$accounts" --seed 42 --tenant load
+  touch "$data/.bulk-$accounts"
+fi
+
+rm -rf "$work" && mkdir -p "$work"
+echo "== request files"
+"$bin/requests" write --data-dir "$data" --tenant load --out "$work/requests"
+files=(content_token url_builder_akamai url_builder_cat rmg_entitlements in_house token_validate)
+
+pid=
+stop() {
+  if [ -n "$pid" ]; then
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+  fi
+}
+trap stop EXIT
+
+wait_ready() {
+  local url=$1
+  until curl -sf "$url" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "server exited" >&2; exit 1; }
+    sleep 0.1
+  done
+}
+
+start_node() {
+  PLAYGATE_SERVER__WORKERS=1 PLAYGATE_LOG__LEVEL=warn \
+    taskset -c 0 "$bin/playgate" serve --listen "127.0.0.1:$port" --data-dir "$data" \
+    >>"$work/node.log" 2>&1 &
+  pid=$!
+  wait_ready "http://127.0.0.1:$port/readyz"
+}
+
+start_floor() {
+  PLAYGATE_FLOOR_WORKERS=1 taskset -c 0 "$bin/floor" "127.0.0.1:$floor_port" >>"$work/floor.log" 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$floor_port/" >/dev/null; do sleep 0.05; done
+}
+
+# bench NAME FILE PORT: a warm-up, then the measured run; one TSV row.
+bench() {
+  local name=$1 file=$2 at=$3
+  PLAYGATE_REQUESTS=$file taskset -c 1 wrk -t1 -c"$conns" -d5s --timeout 5s -s "$lua" "http://127.0.0.1:$at" >/dev/null
+  local ticks0 ticks1 t0 t1 out
+  ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  t0=$(date +%s.%N)
+  out=$(PLAYGATE_REQUESTS=$file taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --timeout 5s -s "$lua" "http://127.0.0.1:$at")
+  t1=$(date +%s.%N)
+  ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  local rss
+  rss=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status")
+  local cpu
+  cpu=$(python3 -c "print(round(100 * ($ticks1 - $ticks0) / $(getconf CLK_TCK) / ($t1 - $t0), 1))")
+  local result
+  result=$(printf '%s\n' "$out" | grep '^PLAYGATE_RESULT' | cut -d' ' -f2-)
+  printf '%s\tcpu_pct=%s rss_kb=%s %s\n' "$name" "$cpu" "$rss" "$result" | tee -a "$work/results.tsv"
+}
+
+echo "== floor (first)"
+start_floor
+bench floor_first "$work/requests/content_token.txt" "$floor_port"
+stop
+
+echo "== playgate, HS256 content key"
+start_node
+echo "ready; VmRSS $(awk '/^VmRSS/{print $2}' "/proc/$pid/status") kB"
+paths=()
+for f in "${files[@]}"; do paths+=("$work/requests/$f.txt"); done
+"$bin/requests" check --url "http://127.0.0.1:$port" "${paths[@]}"
+for f in "${files[@]}"; do
+  bench "$f" "$work/requests/$f.txt" "$port"
+done
+stop
+
+echo "== playgate, ES256 content key"
+"$bin/playgate" keys rotate --data-dir "$data" --tenant load --purpose content --alg es256 --verify-for 60
+start_node
+"$bin/requests" check --url "http://127.0.0.1:$port" "$work/requests/content_token.txt"
+bench content_token_es256 "$work/requests/content_token.txt" "$port"
+stop
+"$bin/playgate" keys rotate --data-dir "$data" --tenant load --purpose content --alg hs256 --verify-for 60
+
+echo "== floor (last)"
+start_floor
+bench floor_last "$work/requests/content_token.txt" "$floor_port"
+stop
+
+command="loadtest/run.sh (PLAYGATE_LT_ACCOUNTS=$accounts PLAYGATE_LT_DURATION=$duration PLAYGATE_LT_CONNECTIONS=$conns)"
+args=(table "$work/results.tsv" --es256-sign "$es256_sign" --command "$command" --connections "$conns" --duration "$duration")
+if [ "$write_perf" = 1 ]; then
+  args+=(--perf "$root/docs/PERF.md")
+fi
+python3 "$root/loadtest/report.py" "${args[@]}"
