@@ -148,7 +148,7 @@ impl OperatorIssuer {
         }
         Ok(OperatorSubject {
             sub: claims.sub,
-            kid: verified.kid,
+            kid: (&*verified.kid).into(),
         })
     }
 }

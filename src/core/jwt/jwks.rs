@@ -209,7 +209,7 @@ pub fn verify_public(set: &PublicKeySet, token: &str) -> Result<Verified, TokenE
         return Err(TokenError::BadSignature);
     }
     Ok(Verified {
-        kid: kid.clone(),
+        kid: (&**kid).into(),
         payload: parsed.payload()?,
     })
 }

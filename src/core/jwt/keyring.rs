@@ -29,7 +29,8 @@ pub(super) enum Verifier {
 
 /// One key as the fast path uses it.
 pub struct RingKey {
-    pub kid: Box<str>,
+    /// Shared, so a verified token names its key without an allocation.
+    pub kid: Arc<str>,
     pub alg: KeyAlg,
     /// Seconds since the epoch after which the key no longer verifies (`None`:
     /// active, or retired without a limit).
@@ -132,7 +133,7 @@ pub struct KeyRing {
     /// The key new tokens are signed with.
     pub active: Option<Arc<RingKey>>,
     /// Every key that may verify (active and retired), by `kid`.
-    pub by_kid: HashMap<Box<str>, Arc<RingKey>>,
+    pub by_kid: HashMap<Arc<str>, Arc<RingKey>>,
 }
 
 impl KeyRing {

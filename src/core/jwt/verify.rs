@@ -11,7 +11,7 @@ use super::TokenError;
 /// A token whose signature checked out: its key id and decoded payload.
 #[derive(Debug)]
 pub struct Verified {
-    pub kid: Box<str>,
+    pub kid: std::sync::Arc<str>,
     pub payload: Vec<u8>,
 }
 
@@ -56,9 +56,44 @@ pub(super) fn signed_alg<'h>(header: &Header<'h>) -> Result<&'h str, TokenError>
     }
 }
 
+/// Bytes decoded from base64url: on the stack when they fit (every JOSE
+/// header and signature we make or take in practice), on the heap otherwise.
+pub(super) enum Decoded<const N: usize> {
+    Inline([u8; N], usize),
+    Heap(Vec<u8>),
+}
+
+impl<const N: usize> Decoded<N> {
+    pub(super) fn of(b64: &str) -> Result<Self, TokenError> {
+        // base64 without padding: 3 bytes per 4 characters, rounded up.
+        if b64.len().div_ceil(4) * 3 <= N {
+            let mut buf = [0u8; N];
+            let n = URL_SAFE_NO_PAD
+                .decode_slice(b64, &mut buf)
+                .map_err(|_| TokenError::Malformed)?;
+            Ok(Decoded::Inline(buf, n))
+        } else {
+            URL_SAFE_NO_PAD
+                .decode(b64)
+                .map(Decoded::Heap)
+                .map_err(|_| TokenError::Malformed)
+        }
+    }
+}
+
+impl<const N: usize> std::ops::Deref for Decoded<N> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Decoded::Inline(buf, n) => &buf[..*n],
+            Decoded::Heap(v) => v,
+        }
+    }
+}
+
 /// A token split into its three parts, header decoded from base64.
 pub(super) struct Parsed<'a> {
-    header_json: Vec<u8>,
+    header_json: Decoded<192>,
     pub(super) signed: &'a [u8],
     payload_b64: &'a str,
     signature_b64: &'a str,
@@ -78,9 +113,7 @@ impl<'a> Parsed<'a> {
         if signature_b64.contains('.') {
             return Err(TokenError::Malformed);
         }
-        let header_json = URL_SAFE_NO_PAD
-            .decode(header_b64)
-            .map_err(|_| TokenError::Malformed)?;
+        let header_json = Decoded::of(header_b64)?;
         Ok(Parsed {
             header_json,
             signed: &token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()],
@@ -124,10 +157,8 @@ impl<'a> Parsed<'a> {
         })
     }
 
-    pub(super) fn signature(&self) -> Result<Vec<u8>, TokenError> {
-        URL_SAFE_NO_PAD
-            .decode(self.signature_b64)
-            .map_err(|_| TokenError::Malformed)
+    pub(super) fn signature(&self) -> Result<Decoded<512>, TokenError> {
+        Decoded::of(self.signature_b64)
     }
 
     pub(super) fn payload(&self) -> Result<Vec<u8>, TokenError> {

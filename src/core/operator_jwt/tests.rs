@@ -77,7 +77,7 @@ fn accepts_each_asymmetric_algorithm() {
         let iss = issuer(vec![jwk], json!({}));
         let subject = iss.check(&signed(&signer, &claims()), NOW, LEEWAY).unwrap();
         assert_eq!(subject.sub, "crm-client");
-        assert_eq!(subject.kid, kid);
+        assert_eq!(&*subject.kid, &*kid);
     }
 }
 

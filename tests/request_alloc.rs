@@ -1,0 +1,157 @@
+//! Allocations per hot request, counted with a global allocator of this test
+//! binary: a content token (and a URL Builder answer) through the router
+//! in-process, beside `/healthz` through the same stack (middleware,
+//! routing, response). The difference is what the endpoint itself
+//! allocates; the figures are printed (`--nocapture`) and recorded in
+//! docs/PERF.md, and the bounds below catch a regression.
+//!
+//! The goal is no allocation beyond the response body; the endpoints do not
+//! meet it yet (the access token's claims are parsed into owned strings,
+//! the content claims and the answer are serialised into fresh buffers):
+//! see PERF.md for the count and what remains.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request};
+use http_body_util::BodyExt as _;
+use playgate::app::NodeBuilder;
+use playgate::config::Config;
+use tower::ServiceExt as _;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn request(method: Method, uri: &str, token: Option<&str>, body: Option<String>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("nv-tenant-id", "demo")
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    let mut r = b.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+    let peer: SocketAddr = "203.0.113.7:50000".parse().unwrap();
+    r.extensions_mut().insert(ConnectInfo(peer));
+    r
+}
+
+async fn send(router: &axum::Router, r: Request<Body>) -> (u16, bytes::Bytes) {
+    let response = router.clone().oneshot(r).await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.into_body().collect().await.unwrap().to_bytes(),
+    )
+}
+
+/// Allocations of one request (median of 21, after a warm-up), building the
+/// request outside the count.
+async fn count(router: &axum::Router, method: Method, uri: &str, token: &str) -> usize {
+    let mut counts = Vec::new();
+    for _ in 0..24 {
+        let r = request(method.clone(), uri, Some(token), None);
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
+        let (status, _) = send(router, r).await;
+        let after = ALLOCATIONS.load(Ordering::Relaxed);
+        assert_eq!(status, 200, "{uri}");
+        counts.push(after - before);
+    }
+    counts.drain(..3);
+    counts.sort_unstable();
+    counts[counts.len() / 2]
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn allocations_per_hot_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::embedded();
+    config.storage.data_dir = dir.path().to_path_buf();
+    config.sync.poll_interval_ms = 20;
+    let node = NodeBuilder::new(config).start().await.unwrap();
+    let router = playgate::api::router(node.state.clone());
+    for _ in 0..500 {
+        if send(&router, request(Method::GET, "/readyz", None, None))
+            .await
+            .0
+            == 200
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let body = serde_json::json!({"username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv"});
+    let (status, answer) = send(
+        &router,
+        request(
+            Method::POST,
+            "/ias/v3/token/actions/signOnByUserNamePassword",
+            None,
+            Some(body.to_string()),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    let token = v["access_token"].as_str().unwrap().to_owned();
+
+    let floor = count(&router, Method::GET, "/healthz", &token).await;
+    let content = count(
+        &router,
+        Method::POST,
+        "/ias/v2/content_token?content_id=DRM_vod-entitled_DASH&type=device",
+        &token,
+    )
+    .await;
+    let url_builder = count(
+        &router,
+        Method::GET,
+        "/urlbuilder/v1/playout/content/token?content_id=DRM_vod-entitled_DASH",
+        &token,
+    )
+    .await;
+    let validate = count(
+        &router,
+        Method::POST,
+        "/tvs/v1/token/actions/validate",
+        &token,
+    )
+    .await;
+    println!(
+        "allocations per request: /healthz {floor}; content token {content} (+{}); URL Builder {url_builder} (+{}); token validation {validate} (+{})",
+        content - floor,
+        url_builder - floor,
+        validate - floor
+    );
+    // The counter sees allocations at all.
+    assert!(floor > 0);
+    // Regression bounds: the counts of 2026-12-02 plus a little slack.
+    assert!(content - floor <= 40, "content token: +{}", content - floor);
+    assert!(
+        url_builder - floor <= 60,
+        "URL Builder: +{}",
+        url_builder - floor
+    );
+}
