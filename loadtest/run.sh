@@ -62,7 +62,7 @@ files=(content_token url_builder_akamai url_builder_cat rmg_entitlements in_hous
 pid=
 stop() {
   if [ -n "$pid" ]; then
-    kill -INT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     pid=
   fi
