@@ -10,17 +10,14 @@
 //! the content claims and the answer are serialised into fresh buffers):
 //! see PERF.md for the count and what remains.
 
+#[path = "support/in_process.rs"]
+mod in_process;
+
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Method, Request};
-use http_body_util::BodyExt as _;
-use playgate::app::NodeBuilder;
-use playgate::config::Config;
-use tower::ServiceExt as _;
+use axum::http::Method;
+use in_process::{demo_node, request, send};
 
 struct Counting;
 
@@ -43,30 +40,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn request(method: Method, uri: &str, token: Option<&str>, body: Option<String>) -> Request<Body> {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("nv-tenant-id", "demo")
-        .header("content-type", "application/json");
-    if let Some(t) = token {
-        b = b.header("authorization", format!("Bearer {t}"));
-    }
-    let mut r = b.body(body.map_or_else(Body::empty, Body::from)).unwrap();
-    let peer: SocketAddr = "203.0.113.7:50000".parse().unwrap();
-    r.extensions_mut().insert(ConnectInfo(peer));
-    r
-}
-
-async fn send(router: &axum::Router, r: Request<Body>) -> (u16, bytes::Bytes) {
-    let response = router.clone().oneshot(r).await.unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        response.into_body().collect().await.unwrap().to_bytes(),
-    )
-}
-
 /// Allocations of one request (median of 21, after a warm-up), building the
 /// request outside the count.
 async fn count(router: &axum::Router, method: Method, uri: &str, token: &str) -> usize {
@@ -86,57 +59,29 @@ async fn count(router: &axum::Router, method: Method, uri: &str, token: &str) ->
 
 #[tokio::test(flavor = "current_thread")]
 async fn allocations_per_hot_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::embedded();
-    config.storage.data_dir = dir.path().to_path_buf();
-    config.sync.poll_interval_ms = 20;
-    let node = NodeBuilder::new(config).start().await.unwrap();
-    let router = playgate::api::router(node.state.clone());
-    for _ in 0..500 {
-        if send(&router, request(Method::GET, "/readyz", None, None))
-            .await
-            .0
-            == 200
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    let body = serde_json::json!({"username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv"});
-    let (status, answer) = send(
-        &router,
-        request(
-            Method::POST,
-            "/ias/v3/token/actions/signOnByUserNamePassword",
-            None,
-            Some(body.to_string()),
-        ),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let v: serde_json::Value = serde_json::from_slice(&answer).unwrap();
-    let token = v["access_token"].as_str().unwrap().to_owned();
+    let node = demo_node().await;
+    let (router, token) = (&node.router, node.token.as_str());
 
-    let floor = count(&router, Method::GET, "/healthz", &token).await;
+    let floor = count(router, Method::GET, "/healthz", token).await;
     let content = count(
-        &router,
+        router,
         Method::POST,
         "/ias/v2/content_token?content_id=DRM_vod-entitled_DASH&type=device",
-        &token,
+        token,
     )
     .await;
     let url_builder = count(
-        &router,
+        router,
         Method::GET,
         "/urlbuilder/v1/playout/content/token?content_id=DRM_vod-entitled_DASH",
-        &token,
+        token,
     )
     .await;
     let validate = count(
-        &router,
+        router,
         Method::POST,
         "/tvs/v1/token/actions/validate",
-        &token,
+        token,
     )
     .await;
     println!(

@@ -115,15 +115,12 @@ impl Dataset {
         rng: &mut ChaCha8Rng,
     ) -> anyhow::Result<Dataset> {
         let pool = store.pool();
-        let limited: Vec<String> = sqlx::query(
+        let limited = ids_of(
+            store,
             "SELECT id FROM account_profiles WHERE tenant_id = $1 AND enable_session_limit <> 0",
+            tenant,
         )
-        .bind(tenant)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+        .await?;
 
         let mut product_index: HashMap<String, usize> = HashMap::new();
         let mut granted_by: HashMap<String, Vec<usize>> = HashMap::new();
@@ -167,14 +164,12 @@ impl Dataset {
             bail!("tenant {tenant:?} has no plain contents granted by a product");
         }
 
-        let ids: Vec<String> =
-            sqlx::query("SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY id")
-                .bind(tenant)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
+        let ids = ids_of(
+            store,
+            "SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY id",
+            tenant,
+        )
+        .await?;
         if ids.is_empty() {
             bail!("tenant {tenant:?} has no accounts");
         }
@@ -225,4 +220,15 @@ impl Dataset {
             refused,
         })
     }
+}
+
+/// The first column of `sql` (one `$1`: the tenant) as strings.
+async fn ids_of(store: &Store, sql: &str, tenant: &str) -> anyhow::Result<Vec<String>> {
+    Ok(sqlx::query(sql)
+        .bind(tenant)
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?)
 }
