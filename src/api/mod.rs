@@ -7,6 +7,7 @@
 mod edge;
 pub mod error;
 pub mod extract;
+mod json_answer;
 pub mod middleware;
 mod opf;
 mod ops;

@@ -17,6 +17,7 @@ pub mod decide;
 pub mod devices;
 pub mod ids;
 pub mod inhome;
+pub mod json_out;
 pub mod jwt;
 pub mod keys;
 pub mod limited_claims;

@@ -13,11 +13,12 @@ use std::net::IpAddr;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{bearer_token, ClientAddr, QueryParams, SignedOn};
+use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
 use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
 use crate::core::decide::{decide, Denial, Grant, Purpose, Request};
@@ -59,6 +60,34 @@ pub struct ContentTokenResponse {
     /// `DELETE /sessions/v1/sessions/{sessionId}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     session: Option<super::sessions::LeaseOut>,
+}
+
+impl ContentTokenResponse {
+    /// Its members, written into `o` (the `serde` encoding, by hand: see
+    /// [`crate::api::json_answer`]).
+    pub fn write_into(&self, o: &mut JsonObject) {
+        o.str("content_token", &self.content_token)
+            .str("token_type", self.token_type)
+            .i64("expires_in", self.expires_in)
+            .str("access_token", &self.access_token);
+        if let Some(session) = &self.session {
+            o.serde("session", session);
+        }
+    }
+
+    /// Bytes the answer is expected to take, for sizing its buffer.
+    pub fn size_hint(&self) -> usize {
+        let session = if self.session.is_some() { 320 } else { 0 };
+        self.content_token.len() + self.access_token.len() + 96 + session
+    }
+}
+
+impl IntoResponse for ContentTokenResponse {
+    fn into_response(self) -> Response {
+        let mut o = JsonObject::with_capacity(self.size_hint());
+        self.write_into(&mut o);
+        respond(o)
+    }
 }
 
 /// The caller's tenant's playback data (an unknown tenant has no accounts).
@@ -113,7 +142,7 @@ pub async fn content_token(
     ClientAddr(client_ip): ClientAddr,
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
-) -> OpfResult<Json<ContentTokenResponse>> {
+) -> OpfResult<ContentTokenResponse> {
     issue(state, signed_on, client_ip, headers, q, Variant::Play).await
 }
 
@@ -125,7 +154,7 @@ pub async fn ppv_content_token(
     ClientAddr(client_ip): ClientAddr,
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
-) -> OpfResult<Json<ContentTokenResponse>> {
+) -> OpfResult<ContentTokenResponse> {
     issue(state, signed_on, client_ip, headers, q, Variant::Ppv).await
 }
 
@@ -137,7 +166,7 @@ pub async fn d2go_content_token(
     ClientAddr(client_ip): ClientAddr,
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
-) -> OpfResult<Json<ContentTokenResponse>> {
+) -> OpfResult<ContentTokenResponse> {
     issue(state, signed_on, client_ip, headers, q, Variant::Download).await
 }
 
@@ -188,12 +217,12 @@ async fn issue(
     headers: HeaderMap,
     q: ContentTokenQuery,
     variant: Variant,
-) -> OpfResult<Json<ContentTokenResponse>> {
+) -> OpfResult<ContentTokenResponse> {
     let issued = issue_with(&state, &signed_on, client_ip, &headers, &q, variant, |_| {
         Ok(())
     })
     .await?;
-    Ok(Json(issued.response))
+    Ok(issued.response)
 }
 
 /// A content token issued, with what a face wrapping it (the URL Builder)
@@ -262,7 +291,10 @@ pub async fn issue_with<T>(
                 claims.account_id.as_str(),
                 claims.device_id.as_str(),
             );
-            let lease = state.sessions.open(who, content_id, &limits, now).await;
+            // Boxed: the lease's future (a Redis round trip in a cluster) is
+            // large, and an unboxed one would be moved with every
+            // content-token future, leased or not.
+            let lease = Box::pin(state.sessions.open(who, content_id, &limits, now)).await;
             Some(lease.map_err(|e| super::sessions::session_error(e, state.sessions.lease_s()))?)
         }
         _ => None,
@@ -296,7 +328,7 @@ pub async fn issue_with<T>(
             &claims.session_control,
         )],
     };
-    let payload = serde_json::to_vec(&content).expect("content claims serialise");
+    let payload = content.to_json();
     let access_token = bearer_token(headers).unwrap_or_default().to_owned();
     let session_id = lease.as_ref().map(|l| l.session_id.clone());
     Ok(Issued {
@@ -312,4 +344,46 @@ pub async fn issue_with<T>(
         now,
         rights_end: grant.end,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::core::sessions::Lease;
+
+    /// A response as the handler builds it, with or without a lease.
+    pub(crate) fn response(leased: bool) -> ContentTokenResponse {
+        ContentTokenResponse {
+            content_token: "eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJDb250ZW50QXV0aFoifQ.sig-_".into(),
+            token_type: "Bearer",
+            expires_in: 300,
+            access_token: "eyJraWQiOiJrMSJ9.e30.c2ln".into(),
+            session: leased.then(|| {
+                super::super::sessions::LeaseOut::of(
+                    Lease {
+                        session_id: "s-1".into(),
+                        device_id: "dev \"quoted\"".into(),
+                        content_id: "c".into(),
+                        group_id: None,
+                        started: 1_700_000_000,
+                        expires: 1_700_000_090,
+                    },
+                    90,
+                )
+            }),
+        }
+    }
+
+    #[test]
+    fn the_hand_written_answer_is_the_serde_one() {
+        for leased in [false, true] {
+            let r = response(leased);
+            let mut o = JsonObject::with_capacity(r.size_hint());
+            r.write_into(&mut o);
+            let text = o.finish();
+            let ours: serde_json::Value = serde_json::from_slice(&text).expect("valid JSON");
+            assert_eq!(ours, serde_json::to_value(&r).unwrap(), "leased {leased}");
+            assert!(text.len() <= r.size_hint(), "{} > hint", text.len());
+        }
+    }
 }

@@ -43,7 +43,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::content_token::{
@@ -51,6 +51,7 @@ use super::content_token::{
 };
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
+use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
 use crate::core::cdn::registry::{append_param, Cdn};
 use crate::core::cdn::{cat, check_path, media_cdn, MAX_PATH};
@@ -119,6 +120,29 @@ pub struct UrlBuilderResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     cdn_token_expires: Option<i64>,
     content_auth_token: ContentTokenResponse,
+}
+
+impl IntoResponse for UrlBuilderResponse {
+    /// The `serde` encoding, written by hand (see [`crate::api::json_answer`]).
+    fn into_response(self) -> Response {
+        let token = &self.content_auth_token;
+        let mut o = JsonObject::with_capacity(
+            160 + self.playback_url.len()
+                + self.cdn_access_token.as_ref().map_or(0, String::len)
+                + token.size_hint(),
+        );
+        o.str("cdnType", self.cdn_type)
+            .str_if("cdnId", self.cdn_id.as_deref())
+            .str("playbackUrl", &self.playback_url)
+            .str_or_null("cdnAccessToken", self.cdn_access_token.as_deref())
+            .str_if("cdnTokenPlacement", self.cdn_token_placement)
+            .str_if("cdnTokenName", self.cdn_token_name)
+            .i64_if("cdnTokenExpires", self.cdn_token_expires)
+            .begin_object("contentAuthToken");
+        token.write_into(&mut o);
+        o.end_object();
+        respond(o)
+    }
 }
 
 /// An absolute playback URL, checked.
@@ -222,7 +246,7 @@ pub async fn content(
     ClientAddr(client_ip): ClientAddr,
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
-) -> OpfResult<Json<UrlBuilderResponse>> {
+) -> OpfResult<UrlBuilderResponse> {
     build(
         &state,
         &signed_on,
@@ -242,7 +266,7 @@ pub async fn ppv_content(
     ClientAddr(client_ip): ClientAddr,
     headers: HeaderMap,
     QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
-) -> OpfResult<Json<UrlBuilderResponse>> {
+) -> OpfResult<UrlBuilderResponse> {
     build(
         &state,
         &signed_on,
@@ -263,7 +287,7 @@ pub async fn channel(
     headers: HeaderMap,
     PathParam(channel_id, ..): PathParam<String, Opf>,
     QueryParams(q, ..): QueryParams<ChannelQuery, Opf>,
-) -> OpfResult<Json<UrlBuilderResponse>> {
+) -> OpfResult<UrlBuilderResponse> {
     let ruleset = {
         let playback = playback_of(&signed_on.tenant)?;
         let place = client_ip.and_then(|ip| playback.geo.place(ip));
@@ -303,7 +327,7 @@ async fn build(
     q: UrlBuilderQuery,
     variant: Variant,
     ruleset: Option<Vec<(&'static str, String)>>,
-) -> OpfResult<Json<UrlBuilderResponse>> {
+) -> OpfResult<UrlBuilderResponse> {
     // The URL's syntax is checked before anything is decided.
     if let Some(raw) = q.content_url.as_deref() {
         parse_content_url(raw)?;
@@ -408,7 +432,7 @@ async fn build(
         append_param(&mut playback_url, name, &value);
     }
     out.playback_url = playback_url;
-    Ok(Json(out))
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -450,5 +474,52 @@ mod tests {
         }
         let long = format!("https://cdn.example.com/{}.m3u8", "a".repeat(MAX_URL));
         assert!(parse_content_url(&long).is_err());
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+    use http_body_util::BodyExt as _;
+
+    async fn body_of(r: UrlBuilderResponse) -> (serde_json::Value, serde_json::Value) {
+        let expected = serde_json::to_value(&r).unwrap();
+        let response = r.into_response();
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            serde_json::from_slice(&bytes).expect("valid JSON"),
+            expected,
+        )
+    }
+
+    #[tokio::test]
+    async fn the_hand_written_answer_is_the_serde_one() {
+        let signed = UrlBuilderResponse {
+            cdn_type: "akamai",
+            cdn_id: Some("cdn-1".into()),
+            playback_url: "https://cdn.example.com/vod/a/manifest.mpd?__token__=exp=1~hmac=ab"
+                .into(),
+            cdn_access_token: Some("exp=1~acl=/vod/a/*~hmac=ab".into()),
+            cdn_token_placement: Some("query"),
+            cdn_token_name: Some("__token__"),
+            cdn_token_expires: Some(1_700_000_300),
+            content_auth_token: super::super::content_token::tests::response(true),
+        };
+        let (ours, serde) = body_of(signed).await;
+        assert_eq!(ours, serde);
+        let unsigned = UrlBuilderResponse {
+            cdn_type: "none",
+            cdn_id: None,
+            playback_url: "https://other.example.com/a \"b\".m3u8".into(),
+            cdn_access_token: None,
+            cdn_token_placement: None,
+            cdn_token_name: None,
+            cdn_token_expires: None,
+            content_auth_token: super::super::content_token::tests::response(false),
+        };
+        let (ours, serde) = body_of(unsigned).await;
+        assert_eq!(ours["cdnAccessToken"], serde_json::Value::Null);
+        assert_eq!(ours, serde);
     }
 }

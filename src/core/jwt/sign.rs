@@ -12,14 +12,21 @@ pub fn sign(key: &RingKey, payload: &[u8]) -> String {
     let mut token = String::with_capacity(encoded_len);
     token.push_str(&key.header_prefix);
     URL_SAFE_NO_PAD.encode_string(payload, &mut token);
-    let signature = match &key.signer {
-        Signer::Hmac(k) => ring::hmac::sign(k, token.as_bytes()).as_ref().to_vec(),
-        Signer::Es256(pair) => pair
-            .sign(&SystemRandom::new(), token.as_bytes())
-            .expect("ECDSA signing with a valid key")
-            .as_ref()
-            .to_vec(),
-        Signer::EdDsa(pair) => pair.sign(token.as_bytes()).as_ref().to_vec(),
+    match &key.signer {
+        Signer::Hmac(k) => {
+            let tag = ring::hmac::sign(k, token.as_bytes());
+            with_signature(token, tag.as_ref())
+        }
+        Signer::Es256(pair) => {
+            let signature = pair
+                .sign(&SystemRandom::new(), token.as_bytes())
+                .expect("ECDSA signing with a valid key");
+            with_signature(token, signature.as_ref())
+        }
+        Signer::EdDsa(pair) => {
+            let signature = pair.sign(token.as_bytes());
+            with_signature(token, signature.as_ref())
+        }
         Signer::Rs256(pair) => {
             let mut signature = vec![0u8; pair.public().modulus_len()];
             pair.sign(
@@ -29,10 +36,15 @@ pub fn sign(key: &RingKey, payload: &[u8]) -> String {
                 &mut signature,
             )
             .expect("RSA signing with a valid key");
-            signature
+            with_signature(token, &signature)
         }
-    };
+    }
+}
+
+/// `signing_input.signature`, the signature base64url-encoded from where it
+/// was made (on the stack for every algorithm but RSA).
+fn with_signature(mut token: String, signature: &[u8]) -> String {
     token.push('.');
-    URL_SAFE_NO_PAD.encode_string(&signature, &mut token);
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
     token
 }
