@@ -426,11 +426,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
-        .layer(axum::middleware::from_fn_with_state(
+        .layer(middleware::observe::ObserveLayer::new(
             state.metrics.clone(),
-            middleware::metrics::layer,
         ))
-        .layer(axum::middleware::from_fn(middleware::correlation::layer))
         .with_state(state)
 }
 

@@ -1,11 +1,9 @@
 //! `x-correlation-id`: taken from the request when well-formed (or from OPF's
-//! `xcid` header when only that is sent), generated otherwise, echoed on the response, and available to error envelopes and logs
-//! for the duration of the request.
+//! `xcid` header when only that is sent), generated otherwise, echoed on the
+//! response (by [`super::observe`]), and available to error envelopes and
+//! logs for the duration of the request.
 
-use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-correlation-id");
 /// OPF's name for the same id (e.g. on `dasSignOnByCasn`).
@@ -38,25 +36,27 @@ fn new_id() -> String {
         .to_owned()
 }
 
-pub async fn layer(mut request: Request, next: Next) -> Response {
-    let given = request
-        .headers()
+/// The request's correlation id: the one it carries when well-formed (the
+/// header value itself, shared, not copied), else a fresh one, written into
+/// the request so handlers see it. Returns the id as text (for
+/// [`current`]) and as the header value to echo on the response.
+pub(super) fn of_request(headers: &mut axum::http::HeaderMap) -> (String, HeaderValue) {
+    let given = headers
         .get(&HEADER)
-        .or_else(|| request.headers().get(&OPF_HEADER))
-        .and_then(acceptable);
-    let id = match given {
-        Some(s) => s.to_owned(),
-        None => {
-            let generated = new_id();
-            request.headers_mut().insert(
-                HEADER,
-                HeaderValue::from_str(&generated).expect("uuid is a valid header value"),
-            );
-            generated
-        }
-    };
-    let value = HeaderValue::from_str(&id).expect("checked above");
-    let mut response = CURRENT.scope(id, next.run(request)).await;
-    response.headers_mut().insert(HEADER, value);
-    response
+        .or_else(|| headers.get(&OPF_HEADER))
+        .and_then(|v| acceptable(v).map(|s| (s.to_owned(), v.clone())));
+    given.unwrap_or_else(|| {
+        let id = new_id();
+        let value = HeaderValue::from_str(&id).expect("a uuid is a valid header value");
+        headers.insert(HEADER, value.clone());
+        (id, value)
+    })
+}
+
+/// Runs `request` with `id` as the [`current`] correlation id.
+pub(super) fn scope<F: std::future::Future>(
+    id: String,
+    request: F,
+) -> tokio::task::futures::TaskLocalFuture<String, F> {
+    CURRENT.scope(id, request)
 }

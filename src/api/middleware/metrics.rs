@@ -2,15 +2,11 @@
 //! plus the snapshot gauges.
 
 use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
-use std::time::Instant;
 
 use std::fmt::Write as _;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::MatchedPath;
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -139,21 +135,27 @@ impl Metrics {
     }
 }
 
-pub async fn layer(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = MethodLabel(request.method().clone());
-    let route = RouteLabel(request.extensions().get::<MatchedPath>().cloned());
-    let response = next.run(request).await;
-    let elapsed = started.elapsed().as_secs_f64();
-    let labels = RouteLabels { method, route };
-    metrics.latency.get_or_create(&labels).observe(elapsed);
-    metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            method: labels.method,
-            route: labels.route,
-            status: response.status().as_u16(),
-        })
-        .inc();
-    response
+impl Metrics {
+    /// Counts one answered request and its latency (`elapsed`, seconds)
+    /// under its method and matched route (`None`: no route matched).
+    pub(super) fn observe(
+        &self,
+        method: Method,
+        route: Option<MatchedPath>,
+        status: u16,
+        elapsed: f64,
+    ) {
+        let labels = RouteLabels {
+            method: MethodLabel(method),
+            route: RouteLabel(route),
+        };
+        self.latency.get_or_create(&labels).observe(elapsed);
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: labels.method,
+                route: labels.route,
+                status,
+            })
+            .inc();
+    }
 }

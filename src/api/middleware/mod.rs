@@ -6,4 +6,5 @@ pub mod correlation;
 pub mod deadline;
 pub mod metrics;
 pub mod network_guard;
+pub mod observe;
 pub mod signon_throttle;
