@@ -2,8 +2,8 @@
 # Instructions per whole request, in-process, counted by callgrind: the
 # benches of benches/requests.rs run under valgrind with collection on only
 # inside the request (`in_process::send`), divided by the number of requests
-# (each request generates one correlation id, so the calls of
-# `correlation::new_id` count them). Unlike a timing, the count does not
+# (`in_process::send` calls `in_process::request_sent`, never inlined, once
+# per request). Unlike a timing, the count does not
 # drift with what else the machine is doing, so two commits compare on it.
 #
 #   loadtest/instructions.sh [bench-name ...]
@@ -50,7 +50,7 @@ for line in open(path):
     if line.startswith('summary:') or line.startswith('totals:'):
         total = int(line.split()[1])
     m = re.match(r'calls=(\d+)', line)
-    if m and names.get(cfn, '').endswith('correlation::new_id'):
+    if m and names.get(cfn, '').endswith('in_process::request_sent'):
         requests += int(m.group(1))
 if not requests:
     sys.exit(f"{name}: no request counted")
