@@ -62,6 +62,29 @@ impl JsonObject {
         }
     }
 
+    /// `"key":null`.
+    fn null(&mut self, key: &'static str) -> &mut Self {
+        self.key(key);
+        self.buf.extend_from_slice(b"null");
+        self
+    }
+
+    /// `"key":` and an opening bracket; the members or items that follow are
+    /// inside it.
+    fn open(&mut self, key: &'static str, bracket: u8) -> &mut Self {
+        self.key(key);
+        self.buf.push(bracket);
+        self.first = true;
+        self
+    }
+
+    /// A closing bracket; what follows is the enclosing value's next member.
+    fn close(&mut self, bracket: u8) -> &mut Self {
+        self.buf.push(bracket);
+        self.first = false;
+        self
+    }
+
     /// `"key":"value"`.
     pub fn str(&mut self, key: &'static str, value: &str) -> &mut Self {
         self.key(key);
@@ -73,11 +96,7 @@ impl JsonObject {
     pub fn str_or_null(&mut self, key: &'static str, value: Option<&str>) -> &mut Self {
         match value {
             Some(v) => self.str(key, v),
-            None => {
-                self.key(key);
-                self.buf.extend_from_slice(b"null");
-                self
-            }
+            None => self.null(key),
         }
     }
 
@@ -101,11 +120,7 @@ impl JsonObject {
     pub fn i64_or_null(&mut self, key: &'static str, value: Option<i64>) -> &mut Self {
         match value {
             Some(v) => self.i64(key, v),
-            None => {
-                self.key(key);
-                self.buf.extend_from_slice(b"null");
-                self
-            }
+            None => self.null(key),
         }
     }
 
@@ -146,10 +161,7 @@ impl JsonObject {
     /// `"key":[`; objects follow with [`Self::begin_item`] until
     /// [`Self::end_array`].
     pub fn begin_array(&mut self, key: &'static str) -> &mut Self {
-        self.key(key);
-        self.buf.push(b'[');
-        self.first = true;
-        self
+        self.open(key, b'[')
     }
 
     /// `{` of an object inside an array; closed with [`Self::end_object`].
@@ -164,25 +176,18 @@ impl JsonObject {
 
     /// `]` of an array opened with [`Self::begin_array`].
     pub fn end_array(&mut self) -> &mut Self {
-        self.buf.push(b']');
-        self.first = false;
-        self
+        self.close(b']')
     }
 
     /// `"key":{`; the members that follow are the inner object's until
     /// [`Self::end_object`].
     pub fn begin_object(&mut self, key: &'static str) -> &mut Self {
-        self.key(key);
-        self.buf.push(b'{');
-        self.first = true;
-        self
+        self.open(key, b'{')
     }
 
     /// `}` of an object opened with [`Self::begin_object`].
     pub fn end_object(&mut self) -> &mut Self {
-        self.buf.push(b'}');
-        self.first = false;
-        self
+        self.close(b'}')
     }
 
     /// The object's text.
