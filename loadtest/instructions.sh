@@ -3,8 +3,8 @@
 # benches of benches/requests.rs run under valgrind with collection on only
 # inside the request (`in_process::send`), divided by the number of requests
 # (`in_process::send` calls `in_process::request_sent`, never inlined, once
-# per request). Unlike a timing, the count does not
-# drift with what else the machine is doing, so two commits compare on it.
+# per request). Unlike a timing, the count does not drift with what else the
+# machine is doing, so two commits compare on it.
 #
 #   loadtest/instructions.sh [bench-name ...]
 #
@@ -37,7 +37,7 @@ for name in "${benches[@]}"; do
   python3 - "$out" "$name" <<'EOF'
 import re, sys
 path, name = sys.argv[1], sys.argv[2]
-names, total, requests, cfn, calls_next = {}, 0, 0, None, False
+names, total, requests, cfn = {}, 0, 0, None
 for line in open(path):
     m = re.match(r'(c?fn)=\((\d+)\)(?: (.*))?', line)
     if m:

@@ -133,9 +133,7 @@ impl Metrics {
             .expect("writing to a String cannot fail");
         out
     }
-}
 
-impl Metrics {
     /// Counts one answered request and its latency (`elapsed`, seconds)
     /// under its method and matched route (`None`: no route matched).
     pub(super) fn observe(

@@ -438,6 +438,7 @@ async fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http_body_util::BodyExt as _;
 
     #[test]
     fn content_urls() {
@@ -475,12 +476,6 @@ mod tests {
         let long = format!("https://cdn.example.com/{}.m3u8", "a".repeat(MAX_URL));
         assert!(parse_content_url(&long).is_err());
     }
-}
-
-#[cfg(test)]
-mod answer_tests {
-    use super::*;
-    use http_body_util::BodyExt as _;
 
     async fn body_of(r: UrlBuilderResponse) -> (serde_json::Value, serde_json::Value) {
         let expected = serde_json::to_value(&r).unwrap();
