@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
 use super::Tenant;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
@@ -71,6 +71,21 @@ pub fn verify_access(
 pub struct SignedOn {
     pub tenant: Tenant<Opf>,
     pub claims: SignOnClaims,
+    /// The `Authorization` header the token came in (a reference-counted view
+    /// of the request's bytes, so keeping it copies nothing).
+    authorization: HeaderValue,
+}
+
+impl SignedOn {
+    /// The verified access token, as the caller sent it.
+    pub fn token(&self) -> &str {
+        self.authorization
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default()
+    }
 }
 
 impl FromRequestParts<AppState> for SignedOn {
@@ -83,6 +98,15 @@ impl FromRequestParts<AppState> for SignedOn {
         let tenant = Tenant::<Opf>::from_request_parts(parts, state).await?;
         let token = require_bearer(&parts.headers)?;
         let claims = verify_access(state, &tenant, token)?;
-        Ok(SignedOn { tenant, claims })
+        let authorization = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .cloned()
+            .unwrap_or_else(|| HeaderValue::from_static(""));
+        Ok(SignedOn {
+            tenant,
+            claims,
+            authorization,
+        })
     }
 }

@@ -15,6 +15,6 @@ pub use bearer::{
 pub use body::{CsvBody, JsonBody, OptionalJsonBody};
 pub use client_addr::ClientAddr;
 pub use operator::Operator;
-pub use params::{PathParam, QueryParams};
+pub use params::{PathParam, QueryFields, QueryParams, QueryStrings};
 pub(crate) use tenant::resolve as resolve_tenant;
 pub use tenant::{RocketTenant, Tenant};

@@ -12,12 +12,12 @@
 use std::net::IpAddr;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{bearer_token, ClientAddr, QueryParams, SignedOn};
+use crate::api::extract::{ClientAddr, QueryFields, QueryStrings, SignedOn};
 use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
 use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
@@ -33,12 +33,23 @@ type OpfResult<T> = Result<T, FaceError<Opf>>;
 /// Longest `content_id` / `event_id` accepted.
 const MAX_ID_LEN: usize = 256;
 
-#[derive(Debug, Deserialize)]
+/// `content_id`, `type` and `event_id`.
+#[derive(Debug, Default)]
 pub struct ContentTokenQuery {
     pub content_id: Option<String>,
-    #[serde(rename = "type")]
     pub kind: Option<String>,
     pub event_id: Option<String>,
+}
+
+impl QueryStrings for ContentTokenQuery {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        match name {
+            "content_id" => Some(&mut self.content_id),
+            "type" => Some(&mut self.kind),
+            "event_id" => Some(&mut self.event_id),
+            _ => None,
+        }
+    }
 }
 
 /// Whose token: bound to the device (`type=device`, the default) or to the
@@ -140,10 +151,9 @@ pub async fn content_token(
     state: State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
-    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+    QueryFields(q, ..): QueryFields<ContentTokenQuery, Opf>,
 ) -> OpfResult<ContentTokenResponse> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Play).await
+    issue(state, signed_on, client_ip, q, Variant::Play).await
 }
 
 /// `POST /ias/v2/ppv_content_token?content_id=<channel>&event_id=<event>&type=...`
@@ -152,10 +162,9 @@ pub async fn ppv_content_token(
     state: State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
-    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+    QueryFields(q, ..): QueryFields<ContentTokenQuery, Opf>,
 ) -> OpfResult<ContentTokenResponse> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Ppv).await
+    issue(state, signed_on, client_ip, q, Variant::Ppv).await
 }
 
 /// `POST /ias/v2/d2go_content_token?content_id=<id>&type=...` (proposed):
@@ -164,10 +173,9 @@ pub async fn d2go_content_token(
     state: State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
-    QueryParams(q, ..): QueryParams<ContentTokenQuery, Opf>,
+    QueryFields(q, ..): QueryFields<ContentTokenQuery, Opf>,
 ) -> OpfResult<ContentTokenResponse> {
-    issue(state, signed_on, client_ip, headers, q, Variant::Download).await
+    issue(state, signed_on, client_ip, q, Variant::Download).await
 }
 
 /// Which content token.
@@ -214,14 +222,10 @@ async fn issue(
     State(state): State<AppState>,
     signed_on: SignedOn,
     client_ip: Option<IpAddr>,
-    headers: HeaderMap,
     q: ContentTokenQuery,
     variant: Variant,
 ) -> OpfResult<ContentTokenResponse> {
-    let issued = issue_with(&state, &signed_on, client_ip, &headers, &q, variant, |_| {
-        Ok(())
-    })
-    .await?;
+    let issued = issue_with(&state, &signed_on, client_ip, &q, variant, |_| Ok(())).await?;
     Ok(issued.response)
 }
 
@@ -245,7 +249,6 @@ pub async fn issue_with<T>(
     state: &AppState,
     signed_on: &SignedOn,
     client_ip: Option<IpAddr>,
-    headers: &HeaderMap,
     q: &ContentTokenQuery,
     variant: Variant,
     check: impl FnOnce(&Grant<'_>) -> Result<T, ApiError>,
@@ -329,7 +332,7 @@ pub async fn issue_with<T>(
         )],
     };
     let payload = content.to_json();
-    let access_token = bearer_token(headers).unwrap_or_default().to_owned();
+    let access_token = signed_on.token().to_owned();
     let session_id = lease.as_ref().map(|l| l.session_id.clone());
     Ok(Issued {
         response: ContentTokenResponse {

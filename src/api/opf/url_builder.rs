@@ -42,15 +42,15 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::content_token::{
     issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Issued, Variant,
 };
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
+use crate::api::extract::{ClientAddr, PathParam, QueryFields, QueryStrings, SignedOn};
 use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
 use crate::core::cdn::registry::{append_param, Cdn};
@@ -84,25 +84,43 @@ const RESERVED_PARAMS: [&str; 17] = [
     "region",
 ];
 
-#[derive(Debug, Deserialize)]
+/// `content_id`, `type`, `event_id`, `content_URL`; `ip` (deprecated by the
+/// vendor) is ignored.
+#[derive(Debug, Default)]
 pub struct UrlBuilderQuery {
     content_id: Option<String>,
-    #[serde(rename = "type")]
     kind: Option<String>,
     event_id: Option<String>,
-    #[serde(rename = "content_URL")]
     content_url: Option<String>,
-    /// Deprecated by the vendor; ignored.
-    #[allow(dead_code)]
-    ip: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+impl QueryStrings for UrlBuilderQuery {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        match name {
+            "content_id" => Some(&mut self.content_id),
+            "type" => Some(&mut self.kind),
+            "event_id" => Some(&mut self.event_id),
+            "content_URL" => Some(&mut self.content_url),
+            _ => None,
+        }
+    }
+}
+
+/// `content_URL` and `type`.
+#[derive(Debug, Default)]
 pub struct ChannelQuery {
-    #[serde(rename = "content_URL")]
     content_url: Option<String>,
-    #[serde(rename = "type")]
     kind: Option<String>,
+}
+
+impl QueryStrings for ChannelQuery {
+    fn slot(&mut self, name: &str) -> Option<&mut Option<String>> {
+        match name {
+            "content_URL" => Some(&mut self.content_url),
+            "type" => Some(&mut self.kind),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -244,19 +262,9 @@ pub async fn content(
     State(state): State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
-    QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
+    QueryFields(q, ..): QueryFields<UrlBuilderQuery, Opf>,
 ) -> OpfResult<UrlBuilderResponse> {
-    build(
-        &state,
-        &signed_on,
-        client_ip,
-        &headers,
-        q,
-        Variant::Play,
-        None,
-    )
-    .await
+    build(&state, &signed_on, client_ip, q, Variant::Play, None).await
 }
 
 /// `GET /urlbuilder/v1/playout/ppvContent/token` (proposed).
@@ -264,19 +272,9 @@ pub async fn ppv_content(
     State(state): State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
-    QueryParams(q, ..): QueryParams<UrlBuilderQuery, Opf>,
+    QueryFields(q, ..): QueryFields<UrlBuilderQuery, Opf>,
 ) -> OpfResult<UrlBuilderResponse> {
-    build(
-        &state,
-        &signed_on,
-        client_ip,
-        &headers,
-        q,
-        Variant::Ppv,
-        None,
-    )
-    .await
+    build(&state, &signed_on, client_ip, q, Variant::Ppv, None).await
 }
 
 /// `GET /urlbuilder/v1/playout/channel/{channelId}` (proposed).
@@ -284,9 +282,8 @@ pub async fn channel(
     State(state): State<AppState>,
     signed_on: SignedOn,
     ClientAddr(client_ip): ClientAddr,
-    headers: HeaderMap,
     PathParam(channel_id, ..): PathParam<String, Opf>,
-    QueryParams(q, ..): QueryParams<ChannelQuery, Opf>,
+    QueryFields(q, ..): QueryFields<ChannelQuery, Opf>,
 ) -> OpfResult<UrlBuilderResponse> {
     let ruleset = {
         let playback = playback_of(&signed_on.tenant)?;
@@ -305,13 +302,11 @@ pub async fn channel(
         kind: q.kind,
         event_id: None,
         content_url: q.content_url,
-        ip: None,
     };
     build(
         &state,
         &signed_on,
         client_ip,
-        &headers,
         q,
         Variant::Play,
         Some(ruleset),
@@ -323,7 +318,6 @@ async fn build(
     state: &AppState,
     signed_on: &SignedOn,
     client_ip: Option<IpAddr>,
-    headers: &HeaderMap,
     q: UrlBuilderQuery,
     variant: Variant,
     ruleset: Option<Vec<(&'static str, String)>>,
@@ -343,7 +337,6 @@ async fn build(
         state,
         signed_on,
         client_ip,
-        headers,
         &token_query,
         variant,
         |grant| {
