@@ -26,6 +26,11 @@ LABELS = {
     "in_house": "in-house test (`GET /lds/v1/user/inhouse`)",
     "token_validate": "token validation (`POST /tvs/v1/token/actions/validate`)",
 }
+FLOOR_LABELS = {
+    "floor_first": "floor (first run)",
+    "floor_last": "floor (last run)",
+    "floor_sized": "floor answering {bytes} bytes",
+}
 ORDER = ["content_token", "content_token_es256", "url_builder_akamai", "url_builder_cat",
          "rmg_entitlements", "in_house", "token_validate"]
 
@@ -83,13 +88,14 @@ def table(args):
     out.append(f"Command: `{args.command}`; wrk `-t1 -c{args.connections} -d{args.duration}s` "
                f"on core 1, each server on core 0 with one worker thread; after a 5 s warm-up.")
     out.append("")
-    out.append("| endpoint | req/s | µs/req | over the floor | of the floor | server CPU µs/req | p50 | p99 | p99.9 | errors | refused | server CPU | RSS |")
+    out.append("| endpoint | req/s | µs/req | over the floor | of the floor | server CPU µs/req (user + system) | p50 | p99 | p99.9 | errors | refused | server CPU | RSS |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name in ("floor_first", "floor_last"):
+    for name in ("floor_first", "floor_last", "floor_sized"):
         if name in rows:
             r = rows[name]
-            out.append(f"| floor ({name.split('_')[1]} run) | {r['rps']:,.0f} | {1e6 / r['rps']:.2f} | – | "
-                       f"{r['rps'] / floor:.0%} | {cpu_us(r):.2f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ms(r['p999_us'])} | "
+            label = FLOOR_LABELS[name].format(bytes=args.sized_bytes)
+            out.append(f"| {label} | {r['rps']:,.0f} | {1e6 / r['rps']:.2f} | – | "
+                       f"{r['rps'] / floor:.0%} | {cpu_split(r)} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ms(r['p999_us'])} | "
                        f"{errors(r)} | – | {r['cpu_pct']:.0f}% | {r['rss_kb'] / 1024:.0f} MiB |")
     for name in ORDER:
         if name not in rows:
@@ -98,14 +104,16 @@ def table(args):
         us = 1e6 / r["rps"]
         refused = r["refused"] / max(r["answered"], 1)
         out.append(f"| {LABELS[name]} | {r['rps']:,.0f} | {us:.2f} | +{us - floor_us:.2f} µs | "
-                   f"{r['rps'] / floor:.0%} | {cpu_us(r):.2f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ms(r['p999_us'])} | "
+                   f"{r['rps'] / floor:.0%} | {cpu_split(r)} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ms(r['p999_us'])} | "
                    f"{errors(r)} | {refused:.1%} | {r['cpu_pct']:.0f}% | {r['rss_kb'] / 1024:.0f} MiB |")
     out.append("")
-    out.append(f"The floor is the mean of its two runs ({floor:,.0f} req/s, {floor_us:.2f} µs/req). "
+    out.append(f"The floor is the mean of its first and last runs ({floor:,.0f} req/s, {floor_us:.2f} µs/req); "
+               "the sized floor is the same server answering as many bytes as a content token "
+               "answer, to show what the answer's size alone costs. "
                "`server CPU µs/req` is the server process's CPU time (user + system, from "
-               "/proc) per answered request: where a server is not at 100% of its core (the "
-               "floor: wrk on one core cannot quite saturate it) it is the fairer measure of "
-               "cost. `errors` counts socket errors, timeouts and answers with a status no request of "
+               "/proc) per answered request, split into user and system (kernel) time: where a "
+               "server is not at 100% of its core (the floor: wrk on one core cannot quite "
+               "saturate it) it is the fairer measure of cost. `errors` counts socket errors, timeouts and answers with a status no request of "
                "the file expects; `refused` is the share of expected refusals (403/404) answered. "
                "Every request of every file was first sent once and answered with the status "
                "the store predicts (`requests check`).")
@@ -139,11 +147,26 @@ def table(args):
                                       f"{rss / 1024:.0f} MiB at most"))
     for ok, text in goals:
         out.append(f"- {'**met**' if ok else '**missed**'}: {text}")
+    sized = rows.get("floor_sized")
+    if sized and ct:
+        out.append("")
+        out.append(f"Beside the sized floor ({sized['rps']:,.0f} req/s, {cpu_us(sized):.2f} µs of server "
+                   f"CPU per request), the content token is at {ct['rps'] / sized['rps']:.0%} of its "
+                   f"req/s and costs +{cpu_us(ct) - cpu_us(sized):.2f} µs of server CPU per request.")
     report = "\n".join(out)
     print(report)
     if args.perf:
         update(args.perf, report)
     return 0
+
+
+def cpu_split(r):
+    """`total (user + system)` server CPU per request, microseconds."""
+    total = cpu_us(r)
+    if "user_pct" not in r:
+        return f"{total:.2f}"
+    user = r["user_pct"] / 100 * 1e6 / r["rps"]
+    return f"{total:.2f} ({user:.2f} + {total - user:.2f})"
 
 
 def cpu_us(r):
@@ -181,6 +204,7 @@ def main():
     t.add_argument("--command", required=True)
     t.add_argument("--connections", default="64")
     t.add_argument("--duration", default="30")
+    t.add_argument("--sized-bytes", default="?", help="the sized floor's answer, bytes")
     t.add_argument("--perf")
     args = parser.parse_args()
     if args.cmd == "criterion-median":

@@ -85,29 +85,33 @@ start_node() {
   wait_ready "http://127.0.0.1:$port/readyz"
 }
 
+# start_floor [BODY_BYTES]: the floor, answering 2 bytes or BODY_BYTES.
 start_floor() {
-  PLAYGATE_FLOOR_WORKERS=1 taskset -c 0 "$bin/floor" "127.0.0.1:$floor_port" >>"$work/floor.log" 2>&1 &
+  PLAYGATE_FLOOR_BODY_BYTES=${1:-} PLAYGATE_FLOOR_WORKERS=1 taskset -c 0 "$bin/floor" "127.0.0.1:$floor_port" >>"$work/floor.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$floor_port/" >/dev/null; do sleep 0.05; done
 }
 
-# bench NAME FILE PORT: a warm-up, then the measured run; one TSV row.
+# bench NAME FILE PORT: a warm-up, then the measured run; one TSV row with
+# the server's CPU (user and system, from /proc) over the measured run.
 bench() {
   local name=$1 file=$2 at=$3
   PLAYGATE_REQUESTS=$file taskset -c 1 wrk -t1 -c"$conns" -d5s --timeout 5s -s "$lua" "http://127.0.0.1:$at" >/dev/null
-  local ticks0 ticks1 t0 t1 out
-  ticks0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  local user0 sys0 user1 sys1 t0 t1 out
+  read -r user0 sys0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
   t0=$(date +%s.%N)
   out=$(PLAYGATE_REQUESTS=$file taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --timeout 5s -s "$lua" "http://127.0.0.1:$at")
   t1=$(date +%s.%N)
-  ticks1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  read -r user1 sys1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
   local rss
   rss=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status")
   local cpu
-  cpu=$(python3 -c "print(round(100 * ($ticks1 - $ticks0) / $(getconf CLK_TCK) / ($t1 - $t0), 1))")
+  cpu=$(python3 -c "
+t = $(getconf CLK_TCK) * ($t1 - $t0)
+print(round(100 * ($user1 + $sys1 - $user0 - $sys0) / t, 1), round(100 * ($user1 - $user0) / t, 1))")
   local result
   result=$(printf '%s\n' "$out" | grep '^PLAYGATE_RESULT' | cut -d' ' -f2-)
-  printf '%s\tcpu_pct=%s rss_kb=%s %s\n' "$name" "$cpu" "$rss" "$result" | tee -a "$work/results.tsv"
+  printf '%s\tcpu_pct=%s user_pct=%s rss_kb=%s %s\n' "$name" "${cpu% *}" "${cpu#* }" "$rss" "$result" | tee -a "$work/results.tsv"
 }
 
 echo "== floor (first)"
@@ -124,6 +128,12 @@ for f in "${files[@]}"; do paths+=("$work/requests/$f.txt"); done
 for f in "${files[@]}"; do
   bench "$f" "$work/requests/$f.txt" "$port"
 done
+# How many bytes a granted content token answer takes, for the sized floor.
+first=$(grep -m1 -E '^POST \S+ 200 ' "$work/requests/content_token.txt")
+read -r _ target _ token <<<"$first"
+sized=$(curl -s -o /dev/null -w '%{size_download}' -X POST -H "nv-tenant-id: load" \
+  -H "Authorization: Bearer $token" "http://127.0.0.1:$port$target")
+echo "a content token answer: $sized bytes"
 stop
 
 echo "== playgate, ES256 content key"
@@ -139,8 +149,15 @@ start_floor
 bench floor_last "$work/requests/content_token.txt" "$floor_port"
 stop
 
+# The floor answering as many bytes as a content token answer: what the
+# answer's size alone costs the kernel (its own row, not part of the floor).
+echo "== floor answering $sized bytes"
+start_floor "$sized"
+bench floor_sized "$work/requests/content_token.txt" "$floor_port"
+stop
+
 command="loadtest/run.sh (PLAYGATE_LT_ACCOUNTS=$accounts PLAYGATE_LT_DURATION=$duration PLAYGATE_LT_CONNECTIONS=$conns)"
-args=(table "$work/results.tsv" --es256-sign "$es256_sign" --command "$command" --connections "$conns" --duration "$duration")
+args=(table "$work/results.tsv" --es256-sign "$es256_sign" --command "$command" --connections "$conns" --duration "$duration" --sized-bytes "$sized")
 if [ "$write_perf" = 1 ]; then
   args+=(--perf "$root/docs/PERF.md")
 fi

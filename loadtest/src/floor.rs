@@ -3,7 +3,9 @@
 //! playgate beside it, so results are ratios to this machine's HTTP ceiling.
 //!
 //! Usage: `floor [ADDR]` (default 127.0.0.1:8090); `PLAYGATE_FLOOR_WORKERS=1` to
-//! match a pinned one-worker playgate.
+//! match a pinned one-worker playgate; `PLAYGATE_FLOOR_BODY_BYTES=N` to answer
+//! N bytes instead of 2 (the same-size floor: what the kernel charges for an
+//! answer as large as playgate's, with nothing computed).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -18,8 +20,22 @@ use hyper_util::rt::TokioIo;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-async fn ok(_req: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    Ok(Response::new(Full::new(Bytes::from_static(b"ok"))))
+async fn ok(
+    body: Bytes,
+    _req: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    Ok(Response::new(Full::new(body)))
+}
+
+/// The answer: `ok`, or `n` bytes of `o` when `PLAYGATE_FLOOR_BODY_BYTES=n`.
+fn body() -> Bytes {
+    match std::env::var("PLAYGATE_FLOOR_BODY_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(n) => Bytes::from(vec![b'o'; n]),
+        None => Bytes::from_static(b"ok"),
+    }
 }
 
 fn main() {
@@ -37,6 +53,7 @@ fn main() {
     if let Some(n) = workers {
         rt.worker_threads(n);
     }
+    let body = body();
     rt.build().expect("runtime").block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         eprintln!("floor listening on {addr}");
@@ -45,9 +62,11 @@ fn main() {
                 continue;
             };
             let _ = stream.set_nodelay(true);
+            let body = body.clone();
             tokio::spawn(async move {
+                let service = service_fn(move |req| ok(body.clone(), req));
                 let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service_fn(ok))
+                    .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
         }
