@@ -28,7 +28,13 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::Unavailable(e.to_string())
             }
             sqlx::Error::Database(db) => {
-                if db.is_unique_violation() {
+                let sqlite = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+                if db.code().is_some_and(|code| is_transient(sqlite, &code)) {
+                    // Another writer holds the lock past the busy timeout, or
+                    // a serialisation conflict: nothing is written, and the
+                    // same request may succeed when retried (503, not 500).
+                    StoreError::Unavailable(e.to_string())
+                } else if db.is_unique_violation() {
                     StoreError::Conflict("already exists".into())
                 } else if db.is_foreign_key_violation() {
                     StoreError::Conflict("refers to something that does not exist".into())
@@ -43,8 +49,68 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// Database error codes that mean "contended, try again": SQLite's
+/// `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes (the primary
+/// code is the low byte), PostgreSQL's serialisation failure, deadlock and
+/// lock-not-available.
+fn is_transient(sqlite: bool, code: &str) -> bool {
+    if sqlite {
+        code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+    } else {
+        matches!(code, "40001" | "40P01" | "55P03")
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
         StoreError::Config(format!("migration: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Connection, Executor};
+
+    use super::*;
+
+    #[test]
+    fn contention_codes_are_transient() {
+        for code in ["5", "6", "261", "517", "262"] {
+            assert!(is_transient(true, code), "SQLite {code}");
+        }
+        for code in ["1", "19", "2067", "787", "40001"] {
+            assert!(!is_transient(true, code), "SQLite {code}");
+        }
+        for code in ["40001", "40P01", "55P03"] {
+            assert!(is_transient(false, code), "PostgreSQL {code}");
+        }
+        for code in ["23505", "42P01", "XX000", "5", "00005"] {
+            assert!(!is_transient(false, code), "PostgreSQL {code}");
+        }
+    }
+
+    /// A real lock: one connection holds the write lock, another (through the
+    /// `Any` driver, as the store connects) with no busy timeout tries to write.
+    #[tokio::test]
+    async fn a_locked_sqlite_database_is_unavailable() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("lock.db").display());
+        let mut holder = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        holder
+            .execute("CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
+            .await
+            .unwrap();
+        sqlx::any::install_default_drivers();
+        let mut other = sqlx::AnyConnection::connect(&url).await.unwrap();
+        other.execute("PRAGMA busy_timeout = 0").await.unwrap();
+        let e = other
+            .execute("INSERT INTO t VALUES (2)")
+            .await
+            .expect_err("the database is locked");
+        assert!(
+            matches!(StoreError::from(e), StoreError::Unavailable(_)),
+            "a lock is a 503, not a 500"
+        );
+        holder.execute("COMMIT").await.unwrap();
     }
 }
