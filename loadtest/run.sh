@@ -69,6 +69,15 @@ stop() {
 }
 trap stop EXIT
 
+# port_free PORT: stop if something already answers there (a server left
+# from an earlier run would be measured instead of the one started).
+port_free() {
+  if curl -s -o /dev/null "http://127.0.0.1:$1/"; then
+    echo "127.0.0.1:$1 is already serving; stop that server first" >&2
+    exit 1
+  fi
+}
+
 wait_ready() {
   local url=$1
   until curl -sf "$url" >/dev/null; do
@@ -78,6 +87,7 @@ wait_ready() {
 }
 
 start_node() {
+  port_free "$port"
   PLAYGATE_SERVER__WORKERS=1 PLAYGATE_LOG__LEVEL=warn \
     taskset -c 0 "$bin/playgate" serve --listen "127.0.0.1:$port" --data-dir "$data" \
     >>"$work/node.log" 2>&1 &
@@ -87,9 +97,10 @@ start_node() {
 
 # start_floor [BODY_BYTES]: the floor, answering 2 bytes or BODY_BYTES.
 start_floor() {
+  port_free "$floor_port"
   PLAYGATE_FLOOR_BODY_BYTES=${1:-} PLAYGATE_FLOOR_WORKERS=1 taskset -c 0 "$bin/floor" "127.0.0.1:$floor_port" >>"$work/floor.log" 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$floor_port/" >/dev/null; do sleep 0.05; done
+  wait_ready "http://127.0.0.1:$floor_port/"
 }
 
 # bench NAME FILE PORT: a warm-up, then the measured run; one TSV row with
