@@ -45,7 +45,12 @@ impl From<StoreError> for PlaneError {
         match e {
             StoreError::NotFound => PlaneError::NotFound("resource"),
             StoreError::Conflict(what) => PlaneError::Conflict(what),
-            StoreError::Unavailable(_) => PlaneError::Unavailable,
+            StoreError::Unavailable(detail) => {
+                // The caller gets a bare 503; the operator sees why (pool
+                // exhausted, database locked, unreachable: no secrets).
+                tracing::warn!(error = %detail, "store unavailable");
+                PlaneError::Unavailable
+            }
             other => PlaneError::Internal(other.to_string()),
         }
     }
