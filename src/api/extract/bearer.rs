@@ -11,25 +11,33 @@ use crate::api::opf::tokens::token_error;
 use crate::app::AppState;
 use crate::core::claims::{check_sign_on, SignOnClaims, ACCESS_TYP};
 
-/// The token of `Authorization: Bearer <token>`, if there is one.
-pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
+/// The token of an `Authorization: Bearer <token>` value, if it is one.
+fn bearer_of(value: &HeaderValue) -> Option<&str> {
+    value
+        .to_str()
+        .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
 }
 
+/// The token of `Authorization: Bearer <token>`, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(bearer_of)
+}
+
+/// 401 `40100`: no bearer token.
+fn bearer_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        codes::UNAUTHENTICATED,
+        "Bearer token required",
+    )
+}
+
 /// The bearer token, or 401 `40100`.
 pub fn require_bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
-    bearer_token(headers).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            codes::UNAUTHENTICATED,
-            "Bearer token required",
-        )
-    })
+    bearer_token(headers).ok_or_else(bearer_required)
 }
 
 /// The token of an `Authorization` header that carries it bare (AGS sends
@@ -79,12 +87,7 @@ pub struct SignedOn {
 impl SignedOn {
     /// The verified access token, as the caller sent it.
     pub fn token(&self) -> &str {
-        self.authorization
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .unwrap_or_default()
+        bearer_of(&self.authorization).unwrap_or_default()
     }
 }
 
@@ -96,13 +99,13 @@ impl FromRequestParts<AppState> for SignedOn {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let tenant = Tenant::<Opf>::from_request_parts(parts, state).await?;
-        let token = require_bearer(&parts.headers)?;
-        let claims = verify_access(state, &tenant, token)?;
         let authorization = parts
             .headers
             .get(header::AUTHORIZATION)
             .cloned()
-            .unwrap_or_else(|| HeaderValue::from_static(""));
+            .ok_or_else(bearer_required)?;
+        let token = bearer_of(&authorization).ok_or_else(bearer_required)?;
+        let claims = verify_access(state, &tenant, token)?;
         Ok(SignedOn {
             tenant,
             claims,

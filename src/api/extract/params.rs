@@ -3,7 +3,7 @@
 //! [`QueryParams`] reads any query type through serde; [`QueryFields`] reads
 //! the few optional strings of the hot routes (content token, URL Builder)
 //! straight from the query string, by the same rules, without serde's
-//! machinery (a tenth of the handler's own time, measured in
+//! machinery (2.8% of a content token's instructions under
 //! `loadtest/instructions.sh`).
 
 use std::marker::PhantomData;
@@ -28,13 +28,14 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(QueryParams(v, PhantomData)),
-            Err(rejection) => Err(ApiError::bad_request(
-                codes::BAD_QUERY,
-                format!("invalid query: {}", rejection.body_text()),
-            )
-            .into()),
+            Err(rejection) => Err(bad_query(rejection.body_text()).into()),
         }
     }
+}
+
+/// 400 `40003`: a query that does not read (both query extractors).
+fn bad_query(detail: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(codes::BAD_QUERY, format!("invalid query: {detail}"))
 }
 
 /// A query of optional string parameters, read by [`QueryFields`].
@@ -74,9 +75,7 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         match T::parse(parts.uri.query()) {
             Ok(v) => Ok(QueryFields(v, PhantomData)),
-            Err(e) => {
-                Err(ApiError::bad_request(codes::BAD_QUERY, format!("invalid query: {e}")).into())
-            }
+            Err(e) => Err(bad_query(e).into()),
         }
     }
 }
