@@ -22,6 +22,7 @@ mod dsra;
 mod entitlements;
 mod envelopes;
 mod guest_rooms;
+mod hostile;
 mod in_home;
 mod layout;
 mod limited_tokens;

@@ -111,6 +111,12 @@ pub(crate) async fn without_demo_cdn(app: &TestApp) {
     assert_eq!(r.status(), 204);
 }
 
+/// Moves a demo content's playback location to `url`.
+pub(crate) async fn move_content(app: &TestApp, id: &str, url: &str) {
+    let sql = format!("UPDATE contents SET playback_url = '{url}' WHERE id = '{id}'");
+    write(app, &[&sql], &[(ChangeKind::Content, id)]).await;
+}
+
 /// The content token in a URL Builder answer verifies (the content-token
 /// tests check its claims; here, that it is the same path).
 fn check_content_token(body: &Value) {
@@ -221,6 +227,8 @@ async fn signs_with_each_scheme(b: Backend) {
         );
         let base = settings["baseUrl"].as_str().unwrap();
         let manifest = format!("{base}/vod/vod-entitled/manifest.mpd");
+        // The content is delivered from this CDN now: its location moves.
+        move_content(&app, "vod-entitled", &manifest).await;
         let body = signed_for(&app, &access, &manifest).await;
         check_content_token(&body);
         assert_eq!(body["cdnType"], *scheme, "{id}");
@@ -449,6 +457,7 @@ async fn the_contents_cdn_binding_and_refusals() {
         "{body}"
     );
     let on_bound = "https://other.cdn.example/vod/vod-entitled/manifest.mpd";
+    move_content(&app, "vod-entitled", on_bound).await;
     let body = signed_for(&app, &access, on_bound).await;
     assert_eq!(body["cdnId"], "bound");
     assert_eq!(body["cdnTokenExpires"], NOW + 600);
@@ -486,6 +495,7 @@ async fn the_contents_cdn_binding_and_refusals() {
     )
     .await;
     let elsewhere = "https://files.example/vod/vod-entitled/manifest.mpd";
+    move_content(&app, "vod-entitled", elsewhere).await;
     let r = url_builder(
         &app,
         &access,

@@ -75,6 +75,9 @@ pub const WRONG_TOKEN_SCOPE: u32 = 40303;
 /// Edge authorizer: an unknown tenant or CDN, or a CDN token that does not
 /// admit the request (403; no token at all is 401 [`UNAUTHENTICATED`]).
 pub const CDN_TOKEN_REFUSED: u32 = 40304;
+/// URL Builder: the URL asked for is outside every playback location of the
+/// granted content, or the content has none, so no CDN token covers it (403).
+pub const OUTSIDE_PLAYBACK_LOCATION: u32 = 40305;
 /// Rocket: single sign-on with a third-party provider is not configured (401).
 pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003

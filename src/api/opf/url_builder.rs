@@ -14,29 +14,37 @@
 //! Each runs the content-token path ([`super::content_token::issue_with`],
 //! so [`crate::core::decide::decide`]) and then signs the playback URL with the
 //! CDN the content names (`cdnTokenDetails`), or else the tenant's CDN
-//! serving the URL's host. The signed scope is the manifest's directory
-//! (manifest and segments), for the CDN's `ttlSeconds` but never past the
-//! rights' end, bound to the client address or the stream's session when
-//! the CDN's settings ask (the lease's session id; a fresh id when the
-//! account's streams are not limited, so the token still names one play).
+//! serving the URL's host. The URL must lie inside one of the granted
+//! content's own playback locations ([`crate::core::cdn::location`]: the
+//! directory of its `playback_url`), and the signed scope is that
+//! location's directory, never a path the client chose: a URL outside them
+//! (another title's directory, a parent directory, another host), or any
+//! URL for content with no location, is refused with 403
+//! [`codes::OUTSIDE_PLAYBACK_LOCATION`]. The token lasts the CDN's
+//! `ttlSeconds` but never past the rights' end, bound to the client address
+//! or the stream's session when the CDN's settings ask (the lease's session
+//! id; a fresh id when the account's streams are not limited, so the token
+//! still names one play).
 //!
 //! Answer: `{cdnType, cdnId, playbackUrl, cdnAccessToken, cdnTokenPlacement,
 //! cdnTokenName, cdnTokenExpires, contentAuthToken{content_token,
-//! token_type, expires_in, access_token, session?}}`; a URL on no CDN of the
-//! tenant, for content that requires no token, comes back unsigned with
-//! `cdnType` `"none"`.
+//! token_type, expires_in, access_token, session?}}`; a URL inside the
+//! content's location but on no CDN of the tenant, for content that
+//! requires no token, comes back unsigned with `cdnType` `"none"`.
 //!
 //! Decisions: `content_URL` defaults to the item's own playback URL; it
 //! must be absolute http(s), on a configured CDN's `baseUrl` when signed,
-//! with a path [`crate::core::cdn::check_path`] admits (so no `..`, encoded
-//! bytes or wildcards) and a plain query holding none of the schemes' own
-//! parameters; the ruleset parameters are not covered by CDN signatures
-//! (they steer the manipulator, they grant nothing: the token's scope is
-//! the path). The deprecated `ip` parameter is ignored: the address is the
-//! connection's.
+//! with a path [`crate::core::cdn::check_path`] admits (so no `..`, `..;`,
+//! encoded bytes or wildcards) and a plain query holding none of the
+//! schemes' own parameters; the ruleset parameters are not covered by CDN
+//! signatures (they steer the manipulator, they grant nothing: the token's
+//! scope is the path). The deprecated `ip` parameter is ignored: the
+//! address is the connection's. Syntax is refused (400) before anything is
+//! decided; the location only after a grant, since it is the granted
+//! content's.
 //!
 //! Must never: sign a URL `decide` refused, a URL on a host that is not
-//! the chosen CDN's, or a scope wider than the manifest's directory.
+//! the chosen CDN's, or a scope wider than the granted content's location.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -53,6 +61,7 @@ use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryFields, QueryStrings, SignedOn};
 use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
+use crate::core::cdn::location::{admitting, OutsideLocation};
 use crate::core::cdn::registry::{append_param, Cdn};
 use crate::core::cdn::{cat, check_path, media_cdn, MAX_PATH};
 use crate::core::snapshot::playback::OPEN_END;
@@ -255,6 +264,9 @@ fn choose_cdn(
 struct Chosen {
     url: String,
     cdn: Option<Arc<Cdn>>,
+    /// The length of the admitting location's directory, a prefix of the
+    /// URL's path: the scope a CDN token covers.
+    scope_len: usize,
 }
 
 /// `GET /urlbuilder/v1/playout/content/token`.
@@ -340,12 +352,20 @@ async fn build(
         &token_query,
         variant,
         |grant| {
+            let outside = |e: OutsideLocation| {
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    codes::OUTSIDE_PLAYBACK_LOCATION,
+                    e.message(),
+                )
+            };
             let raw = given
                 .or_else(|| grant.item.playback_url.as_deref().map(str::to_owned))
-                .ok_or_else(|| {
-                    ApiError::bad_request(codes::BAD_QUERY, "content_URL is required")
-                })?;
+                .ok_or_else(|| outside(OutsideLocation::NoLocation))?;
             let url = parse_content_url(&raw)?;
+            let location = admitting(grant.item.playback_url.as_deref(), url.base, url.path)
+                .map_err(outside)?;
+            let scope_len = location.dir.len();
             let cdn = choose_cdn(
                 cdns,
                 grant.item.cdn_id.as_deref(),
@@ -367,13 +387,21 @@ async fn build(
                     ));
                 }
             }
-            Ok(Chosen { url: raw, cdn })
+            Ok(Chosen {
+                url: raw,
+                cdn,
+                scope_len,
+            })
         },
     )
     .await?;
     let Issued {
         response,
-        checked: Chosen { url: raw, cdn },
+        checked: Chosen {
+            url: raw,
+            cdn,
+            scope_len,
+        },
         session_id,
         now,
         rights_end,
@@ -402,8 +430,9 @@ async fn build(
                 .bind_session
                 .then(|| session_id.unwrap_or_else(|| state.ids.new_id()));
             let ip = client_ip.filter(|_| cdn.bind_client_ip);
+            let scope = &url.path[..scope_len];
             let signed = cdn
-                .sign_manifest(url.path, false, expires, ip, session.as_deref())
+                .sign_within(scope, url.path, expires, ip, session.as_deref())
                 .expect("checked: the CDN has a signing key")
                 .map_err(|e| {
                     ApiError::bad_request(
@@ -411,7 +440,7 @@ async fn build(
                         format!("content_URL cannot be signed for CDN {}: {e:?}", cdn.id),
                     )
                 })?;
-            let placed = cdn.place(url.base, url.path, url.query, signed.placement);
+            let placed = cdn.place_within(url.base, scope, url.path, url.query, signed.placement);
             out.cdn_type = cdn.kind.as_str();
             out.cdn_id = Some(cdn.id.to_string());
             out.cdn_access_token = Some(placed.token);

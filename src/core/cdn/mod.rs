@@ -16,6 +16,7 @@ pub mod akamai;
 pub mod cat;
 pub mod cloudfront;
 pub mod google_cloud_cdn;
+pub mod location;
 pub mod media_cdn;
 pub mod nginx;
 pub mod registry;
@@ -101,7 +102,8 @@ pub trait CdnScheme {
 pub const MAX_PATH: usize = 2048;
 
 /// A path every scheme may sign: absolute, at most [`MAX_PATH`] bytes, no
-/// `..` or `.` segment, no empty segment (`//`), and only letters, digits
+/// `..` or `.` segment (nor `..;x` / `.;x`, which servers that strip path
+/// parameters read as `..` / `.`), no empty segment (`//`), and only letters, digits
 /// and `-._/:@$()+,;=`. So no `%` (no encoded slash or dot: the edge
 /// compares the decoded path), no `?`, `#` or `&` (no query injected into
 /// an ACL or policy), no `*` or `~` / `!` (wildcards and token delimiters),
@@ -128,7 +130,10 @@ fn checked(path: &str, wildcards: &[u8]) -> Result<(), CdnError> {
     let mut segments_ok = true;
     while let Some(seg) = segments.next() {
         let last = segments.peek().is_none();
-        if seg == "." || seg == ".." || (seg.is_empty() && !last) {
+        // `..;x` is `..` to servers that strip path parameters (Tomcat,
+        // Spring, some edges): judged by what comes before the `;`.
+        let name = seg.split(';').next().unwrap_or_default();
+        if name == "." || name == ".." || (seg.is_empty() && !last) {
             segments_ok = false;
         }
     }
@@ -178,6 +183,8 @@ mod tests {
             "/vod/movie/master.m3u8",
             "/live/ch-1/seg_001.ts",
             "/vod/film.ism/QualityLevels(300000)/Fragments(video=0)",
+            "/vod/a;b/x",
+            "/vod/...;/x",
         ] {
             assert_eq!(check_path(ok), Ok(()), "{ok}");
         }
@@ -185,6 +192,10 @@ mod tests {
             "vod/x",
             "/vod/../x",
             "/vod/./x",
+            "/vod/..;/x",
+            "/vod/..;jsessionid=1/x",
+            "/vod/.;/x",
+            "/vod/x/..;",
             "/vod//x",
             "/vod/%2e%2e/x",
             "/vod%2Fx",

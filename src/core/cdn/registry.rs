@@ -232,16 +232,39 @@ impl Cdn {
         session_id: Option<&str>,
     ) -> Option<Result<Signed, CdnError>> {
         let dir = &path[..path.rfind('/').map_or(1, |i| i + 1)];
+        self.sign_within(
+            if exact { path } else { dir },
+            path,
+            expires,
+            ip,
+            session_id,
+        )
+    }
+
+    /// Signs `dir` (a directory ending in `/`: every path under it; or a
+    /// file path: exactly it) for the file at `path` inside it. A scheme
+    /// that signs single files only (nginx without a token location) signs
+    /// `path` alone. `None` without a signing key.
+    pub fn sign_within(
+        &self,
+        dir: &str,
+        path: &str,
+        expires: i64,
+        ip: Option<IpAddr>,
+        session_id: Option<&str>,
+    ) -> Option<Result<Signed, CdnError>> {
+        debug_assert!(path.starts_with(dir));
+        let prefix = dir.ends_with('/');
         let mut scope = Scope {
-            path: if exact { path } else { dir },
-            prefix: !exact,
+            path: dir,
+            prefix,
             start: None,
             expires,
             ip,
             session_id,
         };
         let signed = self.sign(&scope)?;
-        if !exact && self.kind == SchemeKind::Nginx && signed == Err(CdnError::BadPath) {
+        if prefix && self.kind == SchemeKind::Nginx && signed == Err(CdnError::BadPath) {
             scope.path = path;
             scope.prefix = false;
             return self.sign(&scope);
@@ -250,8 +273,22 @@ impl Cdn {
     }
 
     /// Puts a signature where the CDN wants it, for the manifest at
-    /// `base` + `path` (+ `?query`).
+    /// `base` + `path` (+ `?query`), signed for its directory.
     pub fn place(&self, base: &str, path: &str, query: &str, placement: Placement) -> Placed {
+        let dir = &path[..path.rfind('/').map_or(1, |i| i + 1)];
+        self.place_within(base, dir, path, query, placement)
+    }
+
+    /// [`Cdn::place`] for a signature over the directory `dir` that holds
+    /// `path` (a path token replaces `dir` in the URL).
+    pub fn place_within(
+        &self,
+        base: &str,
+        dir: &str,
+        path: &str,
+        query: &str,
+        placement: Placement,
+    ) -> Placed {
         let mut url = format!("{base}{path}");
         if !query.is_empty() {
             url.push('?');
@@ -330,7 +367,9 @@ impl Cdn {
                 }
             }
             Placement::Path(prefix) => {
-                let rest = &path[path.rfind('/').map_or(1, |i| i + 1)..];
+                // A single-file token (nginx fallback) covers the file alone.
+                let rest = path.strip_prefix(dir).filter(|_| dir.ends_with('/'));
+                let rest = rest.unwrap_or(&path[path.rfind('/').map_or(1, |i| i + 1)..]);
                 let mut url = format!("{base}{prefix}{rest}");
                 if !query.is_empty() {
                     url.push('?');

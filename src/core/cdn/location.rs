@@ -1,0 +1,197 @@
+//! Where a content may be fetched from, and the one rule that ties a CDN
+//! token to it: **a CDN token never covers more than the locations of the
+//! content the decision granted.**
+//!
+//! A content's location is the directory of one of its own playback URLs
+//! (today the content's or channel's `playback_url`; more locations join
+//! when the catalogue holds several technicals): its `scheme://authority`
+//! and the path up to and including the last `/`. A URL a client asks to
+//! have signed is admitted only when it is on that authority (scheme and
+//! host compared without case, the port exactly) and its path lies under
+//! that directory; the scope signed is then the location's directory,
+//! never a path the client chose. A content with no location admits
+//! nothing.
+//!
+//! The client's path must already have passed [`super::check_path`] (no
+//! `..`, `.`, `..;`, `//`, `%`, wildcards), so a prefix comparison is a
+//! containment check: nothing in an admitted path can climb out of the
+//! directory.
+//!
+//! Must never: admit a URL outside every location of the granted content,
+//! or widen a scope past a location's directory.
+
+use super::check_path;
+
+/// One playback location: `base` = `scheme://authority`, `dir` = an
+/// absolute path ending in `/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location<'a> {
+    pub base: &'a str,
+    pub dir: &'a str,
+}
+
+/// Why a URL is refused a CDN token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutsideLocation {
+    /// The granted content has no (readable) playback location.
+    NoLocation,
+    /// The URL is not under any location of the granted content.
+    Outside,
+}
+
+impl OutsideLocation {
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NoLocation => "the content has no playback location a CDN token could cover",
+            Self::Outside => "content_URL is outside the content's playback locations",
+        }
+    }
+}
+
+/// The location of a playback URL (`https://host[:port]/dir/manifest`),
+/// or `None` when it is not an absolute http(s) URL with a signable path.
+pub fn location_of(playback_url: &str) -> Option<Location<'_>> {
+    let rest = playback_url
+        .strip_prefix("https://")
+        .or_else(|| playback_url.strip_prefix("http://"))?;
+    let authority_len = rest.find('/')?;
+    if authority_len == 0 {
+        return None;
+    }
+    let base = &playback_url[..playback_url.len() - rest.len() + authority_len];
+    let path = rest[authority_len..].split(['?', '#']).next()?;
+    check_path(path).ok()?;
+    let dir = &path[..=path.rfind('/')?];
+    Some(Location { base, dir })
+}
+
+impl Location<'_> {
+    /// Whether a (checked) URL `base` + `path` lies inside this location.
+    pub fn admits(&self, base: &str, path: &str) -> bool {
+        self.base.eq_ignore_ascii_case(base)
+            && path.starts_with(self.dir)
+            && path.len() > self.dir.len()
+    }
+}
+
+/// The location, among a content's `locations`, that admits `base` +
+/// `path`: the one whose directory the CDN token is scoped to.
+pub fn admitting<'l, I>(
+    locations: I,
+    base: &str,
+    path: &str,
+) -> Result<Location<'l>, OutsideLocation>
+where
+    I: IntoIterator<Item = &'l str>,
+{
+    let mut any = false;
+    for url in locations {
+        let Some(location) = location_of(url) else {
+            continue;
+        };
+        any = true;
+        if check_path(path).is_ok() && location.admits(base, path) {
+            return Ok(location);
+        }
+    }
+    Err(if any {
+        OutsideLocation::Outside
+    } else {
+        OutsideLocation::NoLocation
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN: &str = "https://cdn.example.com/vod/movie/manifest.mpd";
+
+    #[test]
+    fn a_location_is_the_playback_urls_directory() {
+        assert_eq!(
+            location_of(OWN),
+            Some(Location {
+                base: "https://cdn.example.com",
+                dir: "/vod/movie/"
+            })
+        );
+        assert_eq!(
+            location_of("http://cdn.example.com:8080/m.m3u8?x=1").unwrap(),
+            Location {
+                base: "http://cdn.example.com:8080",
+                dir: "/"
+            }
+        );
+        for bad in [
+            "",
+            "/vod/movie/manifest.mpd",
+            "ftp://cdn.example.com/vod/m.mpd",
+            "https://cdn.example.com",
+            "https:///vod/m.mpd",
+            "https://cdn.example.com/vod/../m.mpd",
+            "https://cdn.example.com/vod/%2e%2e/m.mpd",
+        ] {
+            assert_eq!(location_of(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_paths_under_the_directory_on_the_same_authority_are_admitted() {
+        let at = |base, path| admitting([OWN], base, path);
+        let own = Ok(location_of(OWN).unwrap());
+        assert_eq!(
+            at("https://cdn.example.com", "/vod/movie/manifest.mpd"),
+            own
+        );
+        assert_eq!(at("https://CDN.example.com", "/vod/movie/video/1.m4s"), own);
+        assert_eq!(at("HTTPS://cdn.example.com", "/vod/movie/other.m3u8"), own);
+        let outside = Err(OutsideLocation::Outside);
+        for (base, path) in [
+            ("https://cdn.example.com", "/vod/other/manifest.mpd"),
+            ("https://cdn.example.com", "/vod/movie"),
+            ("https://cdn.example.com", "/vod/movie/"),
+            ("https://cdn.example.com", "/vod/moviex/manifest.mpd"),
+            ("https://cdn.example.com", "/manifest.mpd"),
+            (
+                "https://cdn.example.com",
+                "/vod/movie/../other/manifest.mpd",
+            ),
+            (
+                "https://cdn.example.com",
+                "/vod/movie/..;/other/manifest.mpd",
+            ),
+            ("https://cdn.example.com", "/vod/movie/%2e%2e/x.mpd"),
+            ("https://cdn.example.com:443", "/vod/movie/manifest.mpd"),
+            ("http://cdn.example.com", "/vod/movie/manifest.mpd"),
+            ("https://other.example.com", "/vod/movie/manifest.mpd"),
+            ("https://cdn.example.com.evil", "/vod/movie/manifest.mpd"),
+        ] {
+            assert_eq!(at(base, path), outside, "{base}{path}");
+        }
+    }
+
+    #[test]
+    fn no_location_admits_nothing() {
+        let none: [&str; 0] = [];
+        assert_eq!(
+            admitting(none, "https://cdn.example.com", "/a/b.mpd"),
+            Err(OutsideLocation::NoLocation)
+        );
+        assert_eq!(
+            admitting(["not a url"], "https://cdn.example.com", "/a/b.mpd"),
+            Err(OutsideLocation::NoLocation)
+        );
+    }
+
+    #[test]
+    fn any_of_several_locations_admits() {
+        let two = [OWN, "https://mirror.example.com/m/movie/index.m3u8"];
+        assert_eq!(
+            admitting(two, "https://mirror.example.com", "/m/movie/1.ts")
+                .unwrap()
+                .dir,
+            "/m/movie/"
+        );
+    }
+}

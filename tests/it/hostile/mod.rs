@@ -1,0 +1,8 @@
+//! An attacker's view, kept as tests: what a hostile client tries against
+//! every route group, generated from the data and the routes where it can
+//! be, so a new content, route or field is covered without a new list.
+//!
+//! - `url_scope`: a CDN token covers the granted content's own location
+//!   and never another content's, a parent directory or another host.
+
+mod url_scope;
