@@ -968,7 +968,20 @@ impl Plane {
             value: claims.jti.clone(),
             expires_at: claims.exp,
         };
-        revocations::insert(tx.conn(), &spent, now).await?;
+        // The store decides who spent it: of two refreshes with one token,
+        // on any nodes, exactly one inserts its revocation; the other is a
+        // reuse, and ends the chain (the winner's new tokens with it).
+        if !revocations::consume(tx.conn(), &spent, now).await? {
+            drop(tx);
+            self.revoke(
+                tenant_id,
+                RevocationKind::Sid,
+                &claims.sid,
+                claims.fixed_exp,
+            )
+            .await?;
+            return Err(token_refusal(TokenError::Revoked));
+        }
         tx.record_change(tenant_id, ChangeKind::Revocation, &claims.jti, now)
             .await?;
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;

@@ -9,16 +9,16 @@ use serde_json::{json, Value};
 
 use crate::harness::{json_of, scalar, tvs_claims as claims_of, Backend, TestApp, T0_MS};
 
-const SERVICE: &str = "demo-sso";
-const SECRET: &str = "demo-ags-shared-secret-0123456789abcdef";
+pub(crate) const SERVICE: &str = "demo-sso";
+pub(crate) const SECRET: &str = "demo-ags-shared-secret-0123456789abcdef";
 const NOW_S: i64 = T0_MS / 1000;
 
-fn device_info(model: &str) -> Value {
+pub(crate) fn device_info(model: &str) -> Value {
     json!({ "deviceType": "OPEN", "playoutDeviceClass": "Mobile",
             "device": { "hardware": { "manufacturer": "Acme", "model": model } } })
 }
 
-fn params(pairs: &[(&str, &str)]) -> Value {
+pub(crate) fn params(pairs: &[(&str, &str)]) -> Value {
     Value::Array(
         pairs
             .iter()
@@ -27,14 +27,19 @@ fn params(pairs: &[(&str, &str)]) -> Value {
     )
 }
 
-fn ags(app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+pub(crate) fn ags(app: &TestApp, path: &str) -> reqwest::RequestBuilder {
     app.http
         .post(app.url(path))
         .header("nv-tenant-id", "demo")
         .header("x-auth-service-id", SERVICE)
 }
 
-async fn sign_on(app: &TestApp, login: &str, password: &str, device: Value) -> reqwest::Response {
+pub(crate) async fn sign_on(
+    app: &TestApp,
+    login: &str,
+    password: &str,
+    device: Value,
+) -> reqwest::Response {
     let mut body = json!({ "parameters": params(&[("username", login), ("password", password)]) });
     body.as_object_mut()
         .unwrap()
@@ -556,7 +561,7 @@ async fn refresh_and_sign_out(b: Backend) {
 }
 
 /// An OperatorAuthToken as a head-end signs it, with jsonwebtoken.
-fn operator_token(claims: Value, secret: &str) -> String {
+pub(crate) fn operator_token(claims: Value, secret: &str) -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
@@ -565,12 +570,12 @@ fn operator_token(claims: Value, secret: &str) -> String {
     .unwrap()
 }
 
-fn operator_claims(account: &str) -> Value {
+pub(crate) fn operator_claims(account: &str) -> Value {
     json!({ "typ": "GetSessionTokenAuthN", "OpfAccountId": account, "OpfTenantId": "demo",
             "exp": NOW_S + 60, "aud": "ags" })
 }
 
-async fn get_session_token(app: &TestApp, token: &str) -> reqwest::Response {
+pub(crate) async fn get_session_token(app: &TestApp, token: &str) -> reqwest::Response {
     ags(app, "/ags/getSessionToken")
         .json(&json!({ "parameters": params(&[("OperatorAuthToken", token)]) }))
         .send()

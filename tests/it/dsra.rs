@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::harness::{json_of, Backend, TestApp};
 
-async fn new_code(app: &TestApp) -> (String, String) {
+pub(crate) async fn new_code(app: &TestApp) -> (String, String) {
     let r = app
         .http
         .get(app.url("/dsra/v1/user/deviceRegistrationCode"))
@@ -21,7 +21,7 @@ async fn new_code(app: &TestApp) -> (String, String) {
     (code, body["dsraToken"].as_str().unwrap().to_owned())
 }
 
-async fn poll(app: &TestApp, dsra: &str, body: Option<Value>) -> reqwest::Response {
+pub(crate) async fn poll(app: &TestApp, dsra: &str, body: Option<Value>) -> reqwest::Response {
     let mut req = app
         .http
         .put(app.url("/dsra/v1/user/signOnActivationToken"))
@@ -33,7 +33,7 @@ async fn poll(app: &TestApp, dsra: &str, body: Option<Value>) -> reqwest::Respon
     req.send().await.unwrap()
 }
 
-async fn companion_token(app: &TestApp) -> String {
+pub(crate) async fn companion_token(app: &TestApp) -> String {
     let r = app.http.post(app.url("/ias/v3/token/actions/signOnByUserNamePassword")).header("nv-tenant-id", "demo")
         .json(&json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass", "clientId": "dev-alice-tv" }))
         .send().await.unwrap();
@@ -43,7 +43,7 @@ async fn companion_token(app: &TestApp) -> String {
         .to_owned()
 }
 
-async fn approve(app: &TestApp, access: &str, code: &str) -> reqwest::Response {
+pub(crate) async fn approve(app: &TestApp, access: &str, code: &str) -> reqwest::Response {
     app.http
         .put(app.url("/dsra/v1/user/deviceRegistrationCode/actions/approve"))
         .header("nv-tenant-id", "demo")
@@ -54,7 +54,7 @@ async fn approve(app: &TestApp, access: &str, code: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn activate(app: &TestApp, token: &str) -> reqwest::Response {
+pub(crate) async fn activate(app: &TestApp, token: &str) -> reqwest::Response {
     app.http
         .post(app.url("/ias/v3/token/actions/signOnBySignOnActivationToken"))
         .header("nv-tenant-id", "demo")

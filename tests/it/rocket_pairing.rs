@@ -39,7 +39,12 @@ fn k(t: &str, s: &str, p: &str) -> (String, String, String) {
     (t.into(), s.into(), p.into())
 }
 
-async fn sign_in(app: &TestApp, email: &str, password: &str, scopes: Value) -> Vec<String> {
+pub(crate) async fn sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    scopes: Value,
+) -> Vec<String> {
     let r = app
         .http
         .post(app.url("/api/authorization"))
@@ -57,7 +62,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str, scopes: Value) -> V
 }
 
 /// alice's Account Catalog token (the first token of a Catalog sign-in).
-async fn alice_catalog(app: &TestApp) -> String {
+pub(crate) async fn alice_catalog(app: &TestApp) -> String {
     sign_in(
         app,
         "alice@demo.playgate",
@@ -68,7 +73,12 @@ async fn alice_catalog(app: &TestApp) -> String {
         .clone()
 }
 
-async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+pub(crate) async fn post(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
     let mut r = app.http.post(app.url(path)).json(&body);
     if let Some(t) = token {
         r = r.bearer_auth(t);
