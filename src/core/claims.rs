@@ -168,7 +168,10 @@ pub fn not_revoked(
 }
 
 /// The time rules every token shares: not before `iat` / `nbf`, not at or after
-/// `fixed_exp` (the chain's cap) or `exp`, with `leeway_s` of clock skew.
+/// `fixed_exp` (the chain's cap) or `exp`, with `leeway_s` of clock skew; and
+/// never an `exp` past `fixed_exp`, which no issuer of ours writes (every
+/// token's `exp` is capped by its chain's), so such a token was not made here
+/// the way it claims.
 pub fn check_times(
     iat: i64,
     nbf: Option<i64>,
@@ -180,6 +183,9 @@ pub fn check_times(
     // Saturating: claim values are attacker-chosen numbers (found by fuzzing).
     let latest = now_s.saturating_add(leeway_s);
     let earliest = now_s.saturating_sub(leeway_s);
+    if exp > fixed_exp {
+        return Err(TokenError::ExpiryPastFixedExpiry);
+    }
     if nbf.is_some_and(|nbf| latest < nbf) || latest < iat {
         return Err(TokenError::NotYetValid);
     }
@@ -260,13 +266,25 @@ mod tests {
             Err(TokenError::WrongType)
         );
         let capped = SignOnClaims {
-            exp: 20_000,
+            exp: 10_000,
             ..claims()
         };
+        assert_eq!(capped.check(at(9_000)), Ok(()), "exp at the cap");
         assert_eq!(
             capped.check(at(10_000 + 30)),
             Err(TokenError::PastFixedExpiry)
         );
+        let beyond = SignOnClaims {
+            exp: 10_001,
+            ..claims()
+        };
+        for now in [1_000, 2_000, 9_999, 10_030] {
+            assert_eq!(
+                beyond.check(at(now)),
+                Err(TokenError::ExpiryPastFixedExpiry),
+                "exp beyond fixed_exp is refused at any time ({now})"
+            );
+        }
         let later = SignOnClaims {
             nbf: Some(3000),
             ..claims()

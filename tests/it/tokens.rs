@@ -149,12 +149,44 @@ async fn every_attack_is_refused(b: Backend) {
     // past the absolute cap
     let mut capped = claims(ACCESS_TYP);
     capped.fixed_exp = NOW - 60;
+    capped.exp = NOW - 60;
     assert_refused(
         &app,
         &mint(&app, &capped),
         "token is past its absolute expiry",
     )
     .await;
+    // an exp beyond its own cap: never issued so, refused at any time, on
+    // every route that takes a sign-on token
+    for typ in [ACCESS_TYP, REFRESH_TYP] {
+        let mut beyond = claims(typ);
+        beyond.fixed_exp = NOW + 600;
+        let token = mint(&app, &beyond);
+        assert_refused(&app, &token, "token expires after its absolute expiry").await;
+        // (the content token refuses a bad token 403 99999, as it does an
+        // expired one; refresh 401)
+        let (route, status) = if typ == ACCESS_TYP {
+            (
+                "/ias/v2/content_token?content_id=DRM_vod-entitled_DASH&type=device",
+                403,
+            )
+        } else {
+            ("/ias/v3/token/actions/refresh", 401)
+        };
+        let r = app
+            .http
+            .post(app.url(route))
+            .header("nv-tenant-id", "demo")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let body = json_of(r, status).await;
+        assert_eq!(
+            body["result"], "token expires after its absolute expiry",
+            "{body}"
+        );
+    }
     // another tenant's claims under this tenant's key
     let mut foreign = claims(ACCESS_TYP);
     foreign.tenant_id = "other".into();

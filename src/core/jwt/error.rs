@@ -18,6 +18,8 @@ pub enum TokenError {
     NotYetValid,
     /// Past `fixed_exp`, the absolute cap of a sign-on chain.
     PastFixedExpiry,
+    /// `exp` lies beyond the token's own `fixed_exp`: never issued so.
+    ExpiryPastFixedExpiry,
     /// `tenantId` is not the tenant the request is for.
     WrongTenant,
     /// `typ` is not what this use expects (e.g. a refresh token as an access token).
@@ -47,6 +49,7 @@ impl TokenError {
             Self::Expired => "token has expired",
             Self::NotYetValid => "token is not valid yet",
             Self::PastFixedExpiry => "token is past its absolute expiry",
+            Self::ExpiryPastFixedExpiry => "token expires after its absolute expiry",
             Self::WrongTenant => "token belongs to another tenant",
             Self::WrongType => "token is of the wrong type for this call",
             Self::Revoked => "token has been revoked",
