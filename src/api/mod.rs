@@ -426,6 +426,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
+        .layer(middleware::single_headers::SingleHeadersLayer)
         .layer(middleware::observe::ObserveLayer::new(
             state.metrics.clone(),
         ))

@@ -1,4 +1,5 @@
-//! Cross-cutting request handling: correlation ids, metrics, deadlines, and,
+//! Cross-cutting request handling: correlation ids, metrics, deadlines,
+//! security headers sent once, and,
 //! on the credential endpoints, the per-address throttle and the tenant's
 //! network policy.
 
@@ -8,3 +9,4 @@ pub mod metrics;
 pub mod network_guard;
 pub mod observe;
 pub mod signon_throttle;
+pub mod single_headers;
