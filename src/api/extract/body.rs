@@ -1,5 +1,6 @@
-//! JSON request bodies: content type, size and shape checked, each failure a 4xx
-//! in the face's envelope.
+//! JSON request bodies: content type, size, control characters
+//! ([`super::control_chars`]) and shape checked, each failure a 4xx in the
+//! face's envelope.
 
 use std::marker::PhantomData;
 
@@ -8,6 +9,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::control_chars::field_with_control;
 use crate::api::error::{codes, ApiError, Face, FaceError};
 
 /// A deserialised JSON body.
@@ -74,6 +76,13 @@ where
             ApiError::bad_request(codes::MALFORMED_JSON, "request body could not be read")
         })
         .await?;
+        if let Some(field) = field_with_control(&bytes) {
+            return Err(ApiError::bad_request(
+                codes::BAD_REQUEST,
+                format!("{field} must not hold control characters"),
+            )
+            .into());
+        }
         let value = serde_json::from_slice(&bytes).map_err(|e| {
             // serde_json's messages name the field and position, never other data.
             ApiError::bad_request(codes::MALFORMED_JSON, format!("invalid JSON body: {e}"))

@@ -4,6 +4,7 @@
 mod bearer;
 mod body;
 pub mod client_addr;
+pub mod control_chars;
 mod operator;
 mod params;
 pub mod rocket_auth;

@@ -1,4 +1,6 @@
-//! Query strings and path parameters, with rejections in the face's envelope.
+//! Query strings and path parameters, with rejections in the face's envelope;
+//! a value holding a control character is refused
+//! ([`super::control_chars`]).
 //!
 //! [`QueryParams`] reads any query type through serde; [`QueryFields`] reads
 //! the few optional strings of the hot routes (content token, URL Builder)
@@ -12,6 +14,7 @@ use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::control_chars::has_control;
 use crate::api::error::{codes, ApiError, Face, FaceError};
 
 /// Deserialised query parameters.
@@ -26,6 +29,12 @@ where
     type Rejection = FaceError<F>;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if has_control(&name) || has_control(&value) {
+                return Err(controlled(&name).into());
+            }
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(QueryParams(v, PhantomData)),
             Err(rejection) => Err(bad_query(rejection.body_text()).into()),
@@ -38,6 +47,16 @@ fn bad_query(detail: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(codes::BAD_QUERY, format!("invalid query: {detail}"))
 }
 
+/// 400 `40003`: a query parameter holding a control character (named by
+/// its printable characters; the value is never echoed).
+fn controlled(name: &str) -> ApiError {
+    let name: String = name.chars().filter(|c| !c.is_control()).collect();
+    ApiError::bad_request(
+        codes::BAD_QUERY,
+        format!("invalid query: {name} must not hold control characters"),
+    )
+}
+
 /// A query of optional string parameters, read by [`QueryFields`].
 pub trait QueryStrings: Default {
     /// Where parameter `name` goes, or `None` for a name the type ignores.
@@ -46,13 +65,17 @@ pub trait QueryStrings: Default {
     /// Reads a raw query string (`None`: the URL has none) as
     /// `serde_urlencoded` reads it into a struct of `Option<String>`:
     /// names and values form-urlencoded (`%XX`, `+` for space, invalid
-    /// UTF-8 replaced), unknown names ignored, a name given twice refused.
+    /// UTF-8 replaced), unknown names ignored, a name given twice refused;
+    /// and (unlike serde) a value holding a control character refused.
     fn parse(query: Option<&str>) -> Result<Self, String> {
         let mut out = Self::default();
         for (name, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
             if let Some(slot) = out.slot(&name) {
                 if slot.is_some() {
                     return Err(format!("duplicate field `{name}`"));
+                }
+                if has_control(&value) {
+                    return Err(format!("{name} must not hold control characters"));
                 }
                 *slot = Some(value.into_owned());
             }
@@ -92,6 +115,14 @@ where
     type Rejection = FaceError<F>;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let decoded = percent_encoding::percent_decode_str(parts.uri.path());
+        if has_control(&decoded.decode_utf8_lossy()) {
+            return Err(ApiError::bad_request(
+                codes::BAD_PATH,
+                "path parameters must not hold control characters",
+            )
+            .into());
+        }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(PathParam(v, PhantomData)),
             Err(_) => {
@@ -153,6 +184,23 @@ mod tests {
             }
         }
         assert_eq!(Probe::parse(None), Ok(Probe::default()));
+        for bad in [
+            "content_id=a%00b",
+            "type=%0A",
+            "content_URL=x%7F",
+            "content_id=%C2%85",
+        ] {
+            assert!(
+                Probe::parse(Some(bad))
+                    .unwrap_err()
+                    .ends_with("must not hold control characters"),
+                "{bad}"
+            );
+        }
+        assert!(
+            Probe::parse(Some("ignored=%00")).is_ok(),
+            "not read, not refused"
+        );
         assert_eq!(
             Probe::parse(Some("content_id=x&content_id=x")),
             Err("duplicate field `content_id`".into())

@@ -2,12 +2,15 @@
 //! every route group, generated from the data and the routes where it can
 //! be, so a new content, route or field is covered without a new list.
 //!
+//! - `control_chars`: a control character in each string of JSON bodies
+//!   across the faces, in queries and paths: 400 naming the field.
 //! - `headers`: every security-relevant header sent twice, on every face.
 //! - `single_use`: every single-use token used many times at once, one
 //!   success (refresh also across two nodes).
 //! - `url_scope`: a CDN token covers the granted content's own location
 //!   and never another content's, a parent directory or another host.
 
+mod control_chars;
 mod headers;
 mod single_use;
 mod url_scope;
