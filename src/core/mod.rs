@@ -28,3 +28,4 @@ pub mod rocket_claims;
 pub mod sessions;
 pub mod snapshot;
 pub mod status;
+pub mod username;

@@ -93,7 +93,7 @@ impl Plane {
             }
             None => self.ids.new_id(),
         };
-        validate::text("username", &new.username, 254)?;
+        let username = validate::new_username("username", &new.username)?;
         if let Some(p) = &new.password {
             check_password(p)?;
         }
@@ -115,7 +115,7 @@ impl Plane {
             id: id.clone(),
             account_profile_id: profile.clone(),
             status: new.status.unwrap_or(AccountStatus::Active),
-            username: new.username,
+            username,
             provider_id: new.provider_id,
             first_name: new.first_name,
             last_name: new.last_name,

@@ -463,7 +463,7 @@ impl Plane {
         params: &Parameters,
         policy: SignOnPolicy,
     ) -> Result<Vec<Account>, PlaneError> {
-        let login = params.required("username")?;
+        let login = &crate::core::username::normalize(params.required("username")?);
         let password = params.required("password")?;
         let tenant: &str = &service.tenant_id;
         let mut conn = self.store.acquire().await?;
@@ -601,7 +601,7 @@ impl Plane {
         password: &str,
         account_ids: Vec<String>,
     ) -> Result<bool, PlaneError> {
-        validate::text("login", login, 256)?;
+        let login = &validate::new_username("login", login)?;
         if password.chars().count() < 8 || password.len() > 256 {
             return Err(PlaneError::BadRequest(
                 "password must be 8-256 characters".into(),

@@ -150,6 +150,15 @@ pub(crate) mod validate {
         Ok((page - 1).saturating_mul(limit))
     }
 
+    /// A new user name ([`crate::core::username`]): its normalised form,
+    /// or 400 when it is empty, too long, or holds a look-alike.
+    pub fn new_username(field: &str, raw: &str) -> Result<String, PlaneError> {
+        let name = crate::core::username::normalize(raw);
+        crate::core::username::check_new(&name)
+            .map_err(|r| PlaneError::BadRequest(r.message(field)))?;
+        Ok(name)
+    }
+
     pub fn text(field: &str, value: &str, max: usize) -> Result<(), PlaneError> {
         if value.trim().is_empty()
             || value.chars().count() > max

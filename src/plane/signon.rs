@@ -479,8 +479,15 @@ impl Plane {
         password: &str,
         policy: SignOnPolicy,
     ) -> Result<Account, PlaneError> {
-        let account =
-            account_store::get_by_username(self.store.pool(), tenant_id, username).await?;
+        // Names are stored normalised ([`crate::core::username`]); a name
+        // stored before that rule is still found as it was written.
+        let normalized = crate::core::username::normalize(username);
+        let mut account =
+            account_store::get_by_username(self.store.pool(), tenant_id, &normalized).await?;
+        if account.is_none() && normalized != username && !username.is_empty() {
+            account =
+                account_store::get_by_username(self.store.pool(), tenant_id, username).await?;
+        }
         let stored = match &account {
             Some(a) => {
                 match account_store::password_hash(self.store.pool(), tenant_id, &a.id).await? {

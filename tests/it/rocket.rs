@@ -78,7 +78,7 @@ async fn downloadable_items(b: Backend) {
     for (ids, why) in [
         ("", "empty"),
         (" , ", "only separators"),
-        ("a b,\u{1b}x", "not ids"),
+        ("a b,?x", "not ids"),
     ] {
         let r = app
             .http
@@ -89,6 +89,15 @@ async fn downloadable_items(b: Backend) {
             .unwrap();
         assert_eq!(json_of(r, 200).await, json!({ "items": [] }), "{why}");
     }
+    // Except a control character, refused at the boundary like in any text.
+    let r = app
+        .http
+        .post(app.url("/api/itv/items/downloadable"))
+        .json(&json!({ "ids": "a b,\u{1b}x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r, 400).await["code"], 40000);
     let r = app
         .http
         .post(app.url("/api/itv/items/downloadable"))

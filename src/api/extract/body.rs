@@ -12,8 +12,13 @@ use serde::de::DeserializeOwned;
 use super::control_chars::field_with_control;
 use crate::api::error::{codes, ApiError, Face, FaceError};
 
-/// A deserialised JSON body.
-pub struct JsonBody<T, F: Face>(pub T, pub PhantomData<F>);
+/// A deserialised JSON body. With `LINES`, its strings may hold line
+/// breaks (and no other control character): see [`MultilineJsonBody`].
+pub struct JsonBody<T, F: Face, const LINES: bool = false>(pub T, pub PhantomData<F>);
+
+/// A JSON body whose strings may hold line breaks, for the few that carry
+/// PEM text (a CDN's private key).
+pub type MultilineJsonBody<T, F> = JsonBody<T, F, true>;
 
 /// The media type of a `Content-Type` value, without its parameters.
 fn essence(content_type: &str) -> &str {
@@ -55,7 +60,7 @@ fn is_json(content_type: &str) -> bool {
             && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"))
 }
 
-impl<T, F, S> FromRequest<S> for JsonBody<T, F>
+impl<T, F, S, const LINES: bool> FromRequest<S> for JsonBody<T, F, LINES>
 where
     T: DeserializeOwned,
     F: Face,
@@ -76,7 +81,7 @@ where
             ApiError::bad_request(codes::MALFORMED_JSON, "request body could not be read")
         })
         .await?;
-        if let Some(field) = field_with_control(&bytes) {
+        if let Some(field) = field_with_control(&bytes, LINES) {
             return Err(ApiError::bad_request(
                 codes::BAD_REQUEST,
                 format!("{field} must not hold control characters"),

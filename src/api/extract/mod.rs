@@ -13,7 +13,7 @@ pub(crate) mod tenant;
 pub use bearer::{
     bearer_token, require_authorization_token, require_bearer, verify_access, SignedOn,
 };
-pub use body::{CsvBody, JsonBody, OptionalJsonBody};
+pub use body::{CsvBody, JsonBody, MultilineJsonBody, OptionalJsonBody};
 pub use client_addr::ClientAddr;
 pub use operator::Operator;
 pub use params::{PathParam, QueryFields, QueryParams, QueryStrings};

@@ -19,7 +19,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{Adm, FaceError};
-use crate::api::extract::{JsonBody, Operator, PathParam};
+use crate::api::extract::{JsonBody, MultilineJsonBody, Operator, PathParam};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::plane::cdns::CdnView;
@@ -159,7 +159,7 @@ pub async fn add_key(
     State(state): State<AppState>,
     operator: Operator<Adm>,
     PathParam(id, ..): PathParam<String, Adm>,
-    JsonBody(body, ..): JsonBody<KeyBody, Adm>,
+    JsonBody(body, ..): MultilineJsonBody<KeyBody, Adm>,
 ) -> AdmResult<StatusCode> {
     state
         .plane

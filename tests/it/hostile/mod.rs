@@ -9,8 +9,11 @@
 //!   success (refresh also across two nodes).
 //! - `url_scope`: a CDN token covers the granted content's own location
 //!   and never another content's, a parent directory or another host.
+//! - `usernames`: look-alike names are one name or refused, on every path
+//!   that creates one.
 
 mod control_chars;
 mod headers;
 mod single_use;
 mod url_scope;
+mod usernames;
