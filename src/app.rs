@@ -215,8 +215,32 @@ impl Node {
         listener: TcpListener,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
-        let router = crate::api::router(self.state.clone());
-        crate::api::server::serve(listener, router, &self.state.config.server, shutdown).await;
+        let listeners = crate::api::server::Listeners {
+            public: listener,
+            ops: None,
+        };
+        self.serve_on(listeners, shutdown).await;
+    }
+
+    /// [`Node::serve`] on the public listener and, when given, the
+    /// operations listener (`server.ops_listen`).
+    pub async fn serve_on(
+        self,
+        listeners: crate::api::server::Listeners,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let apps = crate::api::server::Apps {
+            full: crate::api::router(self.state.clone()),
+            ops: crate::api::ops_router(self.state.clone()),
+        };
+        crate::api::server::serve(
+            listeners,
+            apps,
+            &self.state.config.server,
+            self.state.metrics.clone(),
+            shutdown,
+        )
+        .await;
         let _ = self.shutdown_tx.send(true);
         let _ = self.plays_task.await;
         if let Some(task) = self.lists_task {

@@ -44,6 +44,21 @@ pub struct ServerConfig {
     pub max_headers: usize,
     pub admin_timeout_ms: u64,
     pub shutdown_grace_ms: u64,
+    /// Longest a client may take to send a request head (and the longest
+    /// an idle keep-alive connection waits for the next one), ms.
+    pub header_read_timeout_ms: u64,
+    /// Longest a client may take to send a whole request body, ms (past it:
+    /// 408 in the face's envelope, and the connection is closed).
+    pub body_read_timeout_ms: u64,
+    /// Open connections on `listen`; past it new ones are closed at once
+    /// (except `reserved_ops_connections` for the operations routes).
+    pub max_connections: usize,
+    /// Connections past `max_connections` still accepted for `/healthz`,
+    /// `/readyz` and `/metrics` only (one request each).
+    pub reserved_ops_connections: usize,
+    /// Optional second listener serving only `/healthz`, `/readyz` and
+    /// `/metrics`, with its own connections (empty: none).
+    pub ops_listen: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -238,6 +253,40 @@ impl Config {
         }
         if self.server.max_headers == 0 || self.server.max_headers > 1024 {
             return Err(invalid("server.max_headers", "must be 1..=1024"));
+        }
+        if !self.server.ops_listen.is_empty() {
+            self.server
+                .ops_listen
+                .parse::<std::net::SocketAddr>()
+                .map_err(|_| {
+                    invalid(
+                        "server.ops_listen",
+                        "must be empty or an IP:port socket address",
+                    )
+                })?;
+        }
+        for (key, ms) in [
+            (
+                "server.header_read_timeout_ms",
+                self.server.header_read_timeout_ms,
+            ),
+            (
+                "server.body_read_timeout_ms",
+                self.server.body_read_timeout_ms,
+            ),
+        ] {
+            if !(100..=600_000).contains(&ms) {
+                return Err(invalid(key, "must be 100..=600000"));
+            }
+        }
+        if !(1..=1_000_000).contains(&self.server.max_connections) {
+            return Err(invalid("server.max_connections", "must be 1..=1000000"));
+        }
+        if self.server.reserved_ops_connections > 1024 {
+            return Err(invalid(
+                "server.reserved_ops_connections",
+                "must be 0..=1024",
+            ));
         }
         if self.server.admin_timeout_ms == 0 {
             return Err(invalid("server.admin_timeout_ms", "must be positive"));

@@ -244,7 +244,21 @@ async fn serve(mut config: Config, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "playgate listening");
-    node.serve(listener, shutdown_signal()).await;
+    let ops = match node.state.config.server.ops_listen.as_str() {
+        "" => None,
+        ops => {
+            let listener = tokio::net::TcpListener::bind(ops)
+                .await
+                .with_context(|| format!("cannot listen on {ops}"))?;
+            tracing::info!(addr = %ops, "operations routes listening");
+            Some(listener)
+        }
+    };
+    let listeners = playgate::api::server::Listeners {
+        public: listener,
+        ops,
+    };
+    node.serve_on(listeners, shutdown_signal()).await;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod ops;
 mod rocket;
 pub mod server;
 mod time_fmt;
+pub mod timed_body;
 
 use std::time::Duration;
 
@@ -426,11 +427,36 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
-        .layer(middleware::single_headers::SingleHeadersLayer)
         .layer(middleware::observe::ObserveLayer::new(
             state.metrics.clone(),
         ))
         .with_state(state)
+}
+
+/// The operations routes alone (`/healthz`, `/readyz`, `/metrics`), for the
+/// ops listener and the connections reserved past the connection cap;
+/// anything else there is 503 (the public port is the place for it).
+pub fn ops_router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops_only)
+        .layer(middleware::observe::ObserveLayer::new(
+            state.metrics.clone(),
+        ))
+        .with_state(state)
+}
+
+async fn ops_only(request: Request) -> Response {
+    render_for_path(
+        request.uri().path(),
+        &ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "this connection serves /healthz, /readyz and /metrics only; the server is at its connection limit",
+        ),
+    )
 }
 
 async fn unknown_route(request: Request) -> Response {

@@ -83,6 +83,8 @@ pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
 /// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
 pub use crate::plane::signon::refusal::*;
+/// The request body did not arrive within `server.body_read_timeout_ms` (408).
+pub const BODY_TIMEOUT: u32 = 40800;
 /// The request body is larger than `server.max_body_bytes`.
 pub const BODY_TOO_LARGE: u32 = 41300;
 /// The request body is not `application/json`.

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::control_chars::field_with_control;
 use crate::api::error::{codes, ApiError, Face, FaceError};
+use crate::api::timed_body::is_timeout;
 
 /// A deserialised JSON body. With `LINES`, its strings may hold line
 /// breaks (and no other control character): see [`MultilineJsonBody`].
@@ -33,14 +34,21 @@ fn content_type(req: &Request) -> &str {
         .unwrap_or("")
 }
 
-/// The whole body: 413 past the route's body limit, else `unreadable`.
+/// The whole body: 408 past `server.body_read_timeout_ms`, 413 past the
+/// route's body limit, else `unreadable`.
 async fn read_bytes<S: Send + Sync>(
     req: Request,
     state: &S,
     unreadable: impl FnOnce() -> ApiError,
 ) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        if is_timeout(&rejection) {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                codes::BODY_TIMEOUT,
+                "the request body did not arrive in time",
+            )
+        } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 codes::BODY_TOO_LARGE,

@@ -82,6 +82,11 @@ pub struct Metrics {
     latency: HistogramFamily,
     pub snapshot_version: Gauge,
     pub snapshot_age_seconds: Gauge<f64, AtomicU64>,
+    /// Connections open on every listener.
+    pub connections_open: Gauge,
+    /// Connections closed at accept: over `server.max_connections` and the
+    /// reserve.
+    pub connections_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -117,12 +122,26 @@ impl Metrics {
             "Seconds since the serving snapshot was built",
             snapshot_age_seconds.clone(),
         );
+        let connections_open = Gauge::default();
+        let connections_refused = Counter::default();
+        registry.register(
+            "connections_open",
+            "Open HTTP connections",
+            connections_open.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections closed at accept, over the connection cap",
+            connections_refused.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
             snapshot_version,
             snapshot_age_seconds,
+            connections_open,
+            connections_refused,
         }
     }
 

@@ -1,13 +1,15 @@
 //! The layer every request passes first: its correlation id
-//! ([`super::correlation`]) and its count and latency ([`super::metrics`]).
+//! ([`super::correlation`]), its count and latency ([`super::metrics`]),
+//! and the refusal of a repeated security header ([`super::single_headers`],
+//! the one change it makes to an answer beyond the correlation id).
 //!
 //! One hand-written tower service with a concrete future, not two
 //! `axum::middleware::from_fn` layers: each of those cloned the route's
 //! boxed service and boxed the rest of the request's future, per request
 //! (measured with `loadtest/instructions.sh`; docs/PERF.md).
 //!
-//! Must never: change the request or the answer beyond the correlation id
-//! header, or log anything of them.
+//! Must never: change the request, or the answer beyond the correlation id
+//! header and the repeated-header refusal, or log anything of them.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -23,6 +25,7 @@ use tower::{Layer, Service};
 
 use super::correlation;
 use super::metrics::Metrics;
+use super::single_headers::{self, Checked};
 
 /// Wraps each route in [`Observe`].
 #[derive(Clone)]
@@ -71,8 +74,17 @@ where
         let method = request.method().clone();
         let route = request.extensions().get::<MatchedPath>().cloned();
         let (id, header) = correlation::of_request(request.headers_mut());
+        let checked = match single_headers::refusal(&request) {
+            None => Checked::Pass {
+                inner: self.inner.call(request),
+            },
+            Some(refusal) => Checked::Refused {
+                path: request.uri().path().to_owned(),
+                refusal,
+            },
+        };
         ObserveFuture {
-            inner: correlation::scope(id, self.inner.call(request)),
+            inner: correlation::scope(id, checked),
             seen: Some(Seen {
                 started,
                 method,
@@ -97,7 +109,7 @@ pin_project_lite::pin_project! {
     /// The route's future, inside the correlation id's scope.
     pub struct ObserveFuture<F> {
         #[pin]
-        inner: TaskLocalFuture<String, F>,
+        inner: TaskLocalFuture<String, Checked<F>>,
         seen: Option<Seen>,
     }
 }

@@ -4,9 +4,12 @@
 //! any extractor reads it, so no part of playgate can read the first copy
 //! while a proxy, a WAF or the edge read the last.
 //!
-//! Cheap on the fast path: a request whose header map holds as many values
-//! as names (no header repeated) is passed on after one comparison; only
-//! one with a repeated header looks the names up.
+//! Checked by the observe layer ([`super::observe`]), which every request
+//! passes first, so a refusal carries the request's correlation id and is
+//! counted like any answer. Cheap on the fast path: a request whose header
+//! map holds as many values as names (no header repeated) is passed on
+//! after one comparison; only one with a repeated header looks the names
+//! up.
 //!
 //! Must never: refuse a repeated header that is not in [`SINGLE`] (proxies
 //! legitimately repeat `X-Forwarded-For`, `Forwarded`, `Accept`, ...).
@@ -18,7 +21,6 @@ use std::task::{Context, Poll};
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use tower::{Layer, Service};
 
 use crate::api::error::{codes, render_for_path, ApiError};
 
@@ -53,63 +55,27 @@ pub fn repeated(headers: &HeaderMap) -> Option<&'static str> {
         .find(|name| headers.get_all(*name).iter().nth(1).is_some())
 }
 
-/// Wraps each route in [`SingleHeaders`].
-#[derive(Clone, Copy, Default)]
-pub struct SingleHeadersLayer;
-
-impl<S> Layer<S> for SingleHeadersLayer {
-    type Service = SingleHeaders<S>;
-
-    fn layer(&self, inner: S) -> SingleHeaders<S> {
-        SingleHeaders { inner }
-    }
-}
-
-#[derive(Clone)]
-pub struct SingleHeaders<S> {
-    inner: S,
-}
-
-impl<S> Service<Request> for SingleHeaders<S>
-where
-    S: Service<Request, Response = Response>,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = SingleHeadersFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        match repeated(request.headers()) {
-            None => SingleHeadersFuture::Pass {
-                inner: self.inner.call(request),
-            },
-            Some(name) => {
-                let refusal = ApiError::bad_request(
-                    codes::BAD_REQUEST,
-                    format!("header {name} must be sent once"),
-                );
-                SingleHeadersFuture::Refused {
-                    response: Some(render_for_path(request.uri().path(), &refusal)),
-                }
-            }
-        }
-    }
+/// The refusal of a request that repeats a header of [`SINGLE`], if it does.
+pub fn refusal(request: &Request) -> Option<ApiError> {
+    repeated(request.headers()).map(|name| {
+        ApiError::bad_request(
+            codes::BAD_REQUEST,
+            format!("header {name} must be sent once"),
+        )
+    })
 }
 
 pin_project_lite::pin_project! {
-    /// The route's future, or the refusal.
+    /// The route's future, or the refusal (rendered in the face of its
+    /// path when polled, inside the request's correlation scope).
     #[project = Projected]
-    pub enum SingleHeadersFuture<F> {
+    pub enum Checked<F> {
         Pass { #[pin] inner: F },
-        Refused { response: Option<Response> },
+        Refused { path: String, refusal: ApiError },
     }
 }
 
-impl<F, E> Future for SingleHeadersFuture<F>
+impl<F, E> Future for Checked<F>
 where
     F: Future<Output = Result<Response, E>>,
 {
@@ -118,9 +84,7 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
             Projected::Pass { inner } => inner.poll(cx),
-            Projected::Refused { response } => {
-                Poll::Ready(Ok(response.take().expect("polled after completion")))
-            }
+            Projected::Refused { path, refusal } => Poll::Ready(Ok(render_for_path(path, refusal))),
         }
     }
 }

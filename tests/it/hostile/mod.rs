@@ -7,6 +7,8 @@
 //! - `headers`: every security-relevant header sent twice, on every face.
 //! - `single_use`: every single-use token used many times at once, one
 //!   success (refresh also across two nodes).
+//! - `stalled`: thousands of stalled heads and bodies on every route group
+//!   against a real process: capped, answered 408, closed, memory back.
 //! - `url_scope`: a CDN token covers the granted content's own location
 //!   and never another content's, a parent directory or another host.
 //! - `usernames`: look-alike names are one name or refused, on every path
@@ -15,5 +17,6 @@
 mod control_chars;
 mod headers;
 mod single_use;
+mod stalled;
 mod url_scope;
 mod usernames;
