@@ -6,7 +6,6 @@ use crate::core::status::AccountStatus;
 use crate::store::accounts::{self as account_store, Account, UserProfile};
 use crate::store::changes::ChangeKind;
 
-use super::credentials::hash_secret;
 use super::{validate, Plane, PlaneError};
 
 /// What an operator supplies to create an account.
@@ -103,12 +102,19 @@ impl Plane {
             .account_profile_id
             .unwrap_or_else(|| DEFAULT_ACCOUNT_PROFILE.to_owned());
         validate::entity_id("accountProfileId", &profile)?;
-        // Hash outside the transaction: argon2 takes tens of milliseconds.
-        let password_hash = new.password.as_deref().map(hash_secret);
-        let pin_hash = new
-            .pin
-            .as_ref()
-            .map(|(pin_type, pin)| (pin_type.clone(), hash_secret(pin)));
+        // Hash outside the transaction and off the async workers: argon2
+        // takes tens of milliseconds of a core.
+        let password_hash = match &new.password {
+            Some(p) => Some(super::credentials::hash_off_workers(p.clone()).await?),
+            None => None,
+        };
+        let pin_hash = match &new.pin {
+            Some((pin_type, pin)) => Some((
+                pin_type.clone(),
+                super::credentials::hash_off_workers(pin.clone()).await?,
+            )),
+            None => None,
+        };
         let now = self.now_s();
         let account = Account {
             tenant_id: tenant.to_owned(),
@@ -219,7 +225,10 @@ impl Plane {
         if let Some(t) = &patch.parental_thresholds {
             check_thresholds(t)?;
         }
-        let password_hash = patch.password.as_deref().map(hash_secret);
+        let password_hash = match &patch.password {
+            Some(p) => Some(super::credentials::hash_off_workers(p.clone()).await?),
+            None => None,
+        };
         let now = self.now_s();
         let mut tx = self.store.write().await?;
         let Some(before) = account_store::get(&mut *tx.conn(), tenant, id).await? else {

@@ -24,7 +24,6 @@ use crate::store::accounts::{self as account_store, Account};
 use crate::store::auth_services::{self as service_store, AuthService};
 use crate::store::revocations::{Revocation, RevocationKind};
 
-use super::credentials::hash_secret;
 use super::signon::{account_refusal, DeviceChoice, Issued, SecretSlot, SignOnPolicy};
 use super::{validate, Plane, PlaneError};
 
@@ -625,9 +624,7 @@ impl Plane {
                 .ok_or(PlaneError::NotFound("account"))?;
         }
         let password = password.to_owned();
-        let phc = tokio::task::spawn_blocking(move || hash_secret(&password))
-            .await
-            .map_err(|e| PlaneError::Internal(format!("hash task: {e}")))?;
+        let phc = super::credentials::hash_off_workers(password).await?;
         let now = self.now_s();
         let mut tx = self.store.write().await?;
         let created =

@@ -1,12 +1,16 @@
 //! Password and PIN hashing with argon2id, and operator API-key digests.
 //!
-//! Owns: the KDF parameters and constant-time comparison of secrets.
-//! Must never: log a secret, or compare one with `==`.
+//! Owns: the KDF parameters, where the KDF runs (off the async workers, one
+//! computation per core at a time) and constant-time comparison of secrets.
+//! Must never: log a secret, compare one with `==`, or run argon2 on an
+//! async worker.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use ring::digest;
 use subtle::ConstantTimeEq;
+
+use super::PlaneError;
 
 /// argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
 fn argon2() -> Argon2<'static> {
@@ -15,6 +19,37 @@ fn argon2() -> Argon2<'static> {
         Version::V0x13,
         Params::new(19 * 1024, 2, 1, None).expect("static argon2 params are valid"),
     )
+}
+
+/// argon2 computations running at once: one per core. Each takes 19 MiB
+/// and tens of milliseconds of a core; a burst of sign-ons queues here
+/// instead of oversubscribing the cores and the memory.
+static KDF_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs argon2 work off the async workers (on the blocking pool), at most
+/// one per core at a time ([`KDF_SLOTS`]).
+async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PlaneError> {
+    let _slot = KDF_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| PlaneError::Internal(format!("KDF slots: {e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PlaneError::Internal(format!("KDF task: {e}")))
+}
+
+/// [`hash_secret`] off the async workers.
+pub async fn hash_off_workers(secret: String) -> Result<String, PlaneError> {
+    off_workers(move || hash_secret(&secret)).await
+}
+
+/// [`verify_secret`] off the async workers.
+pub async fn verify_off_workers(secret: String, phc: String) -> Result<bool, PlaneError> {
+    off_workers(move || verify_secret(&secret, &phc)).await
 }
 
 /// Hashes a password or PIN into a PHC string (`$argon2id$v=19$...`).

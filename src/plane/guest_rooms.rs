@@ -184,8 +184,9 @@ impl Plane {
         if end <= now {
             return Err(closed());
         }
-        let mut tx = self.store.write().await?;
-        tx.lock_key(&format!("guest-room-host/{tenant}/{}", host.account_id))
+        let mut tx = self
+            .store
+            .write_locked(&format!("guest-room-host/{tenant}/{}", host.account_id))
             .await?;
         if let Some(open) =
             room_store::open_for_host(&mut *tx.conn(), tenant, host.account_id, now).await?
@@ -228,8 +229,9 @@ impl Plane {
             ));
         }
         let now = self.now_s();
-        let mut tx = self.store.write().await?;
-        tx.lock_key(&format!("guest-room/{tenant}/{room_id}"))
+        let mut tx = self
+            .store
+            .write_locked(&format!("guest-room/{tenant}/{room_id}"))
             .await?;
         let room = room_store::get(&mut *tx.conn(), tenant, room_id)
             .await?

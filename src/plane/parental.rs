@@ -41,8 +41,10 @@ impl Plane {
     ) -> Result<(u64, u64), PlaneError> {
         validate::entity_id("accountId", account)?;
         let now = self.now_s();
-        let mut tx = self.store.write().await?;
-        tx.lock_key(&format!("account/{tenant}/{account}")).await?;
+        let mut tx = self
+            .store
+            .write_locked(&format!("account/{tenant}/{account}"))
+            .await?;
         let mut a = account_store::get(&mut *tx.conn(), tenant, account)
             .await?
             .ok_or(PlaneError::NotFound("account"))?;

@@ -20,7 +20,6 @@
 use crate::store::accounts::{self as account_store, FailureState};
 use crate::store::pins::{self as pin_store, PinType};
 
-use super::credentials::hash_secret;
 use super::signon::{Lockout, SecretSlot};
 use super::{Plane, PlaneError};
 
@@ -139,10 +138,7 @@ fn locked(remaining_s: i64) -> PlaneError {
 }
 
 async fn hash(value: &str) -> Result<String, PlaneError> {
-    let value = value.to_owned();
-    tokio::task::spawn_blocking(move || hash_secret(&value))
-        .await
-        .map_err(|e| PlaneError::Internal(format!("PIN hashing task: {e}")))
+    super::credentials::hash_off_workers(value.to_owned()).await
 }
 
 impl Plane {
@@ -244,8 +240,9 @@ impl Plane {
         let t = self.pin_type(tenant, pin_type).await?;
         check_format(&t, value)?;
         let phc = hash(value).await?;
-        let mut tx = self.store.write().await?;
-        tx.lock_key(&format!("pin/{tenant}/{account}/{}", t.id))
+        let mut tx = self
+            .store
+            .write_locked(&format!("pin/{tenant}/{account}/{}", t.id))
             .await?;
         if pin_store::get(tx.conn(), tenant, account, &t.id)
             .await?

@@ -20,7 +20,7 @@ use crate::store::devices::{self as device_store, Device, ManagedId};
 use crate::store::revocations::{self, Revocation, RevocationKind};
 use crate::store::WriteTx;
 
-use super::credentials::{hash_secret, verify_secret};
+use super::credentials::{hash_secret, verify_off_workers};
 use super::{Plane, PlaneError};
 
 /// OPF sign-in and playback refusal codes (HTTP 403), part of the error registry.
@@ -310,9 +310,16 @@ pub(crate) async fn profile_of(
 /// Holds the account's device lock until `tx` ends: device checks-then-writes
 /// (limits, bindings) of one account never interleave, on any node.
 pub(crate) async fn lock_devices(tx: &mut WriteTx, account: &Account) -> Result<(), PlaneError> {
-    tx.lock_key(&format!("devices/{}/{}", account.tenant_id, account.id))
-        .await?;
+    tx.lock_key(&devices_key(account)).await?;
     Ok(())
+}
+
+/// The key of an account's device lock: a sign-on that may touch the
+/// account's devices opens its transaction with
+/// [`crate::store::Store::write_locked`] on it, so a burst of sign-ons for
+/// one account queues in memory, not on pooled connections.
+pub(crate) fn devices_key(account: &Account) -> String {
+    format!("devices/{}/{}", account.tenant_id, account.id)
 }
 
 /// The device bound to an identifier (TVKey id, DAS id), looked up under the
@@ -376,7 +383,7 @@ impl Plane {
             return Err(refusal);
         }
         let now = self.now_s();
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.write_locked(&devices_key(account)).await?;
         if let Some(spent) = &spend {
             self.spend(&mut tx, spent, now).await?;
         }
@@ -596,16 +603,12 @@ impl Plane {
         };
         let password = password.to_owned();
         let Some((slot, phc, _)) = stored else {
-            let against = decoy_phc();
-            tokio::task::spawn_blocking(move || verify_secret(&password, &against))
-                .await
-                .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
+            verify_off_workers(password, decoy_phc()).await?;
             return Ok(false);
         };
         let counted_first = slot.is_pin();
         if counted_first {
-            let mut tx = self.store.write().await?;
-            tx.lock_key(&slot.lock_key()).await?;
+            let mut tx = self.store.write_locked(&slot.lock_key()).await?;
             let state = slot.failures(tx.conn()).await?;
             if let Some(refusal) = locked(&state) {
                 return Err(refusal);
@@ -613,11 +616,8 @@ impl Plane {
             slot.set_failures(tx.conn(), count(state)).await?;
             self.commit(tx).await?;
         }
-        let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &phc))
-            .await
-            .map_err(|e| PlaneError::Internal(format!("password check task: {e}")))?;
-        let mut tx = self.store.write().await?;
-        tx.lock_key(&slot.lock_key()).await?;
+        let matches = verify_off_workers(password, phc).await?;
+        let mut tx = self.store.write_locked(&slot.lock_key()).await?;
         let state = slot.failures(tx.conn()).await?;
         let next = match (matches, counted_first) {
             (true, _) => FailureState::default(),

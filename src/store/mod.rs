@@ -19,6 +19,7 @@ pub mod devices;
 pub mod entitlements;
 mod error;
 pub mod guest_rooms;
+mod key_locks;
 pub mod keys;
 mod migrate;
 pub mod network_lists;
@@ -61,7 +62,16 @@ pub struct Store {
     /// SQLite: the database file, for the bulk reader's own connection
     /// (`None` for an in-memory database, which only the pool can see).
     sqlite_file: Option<Arc<std::path::Path>>,
+    /// Connections of the change feed and the snapshot builds alone, so a
+    /// burst of requests that fills `pool` cannot stall the feed (the same
+    /// pool as `pool` for an in-memory SQLite database).
+    sync_pool: AnyPool,
+    /// Same-key writers queue here before a transaction begins.
+    key_locks: Arc<key_locks::KeyLocks>,
 }
+
+/// Connections of [`Store::sync_pool`].
+const SYNC_CONNECTIONS: u32 = 2;
 
 /// A connection URL that `Debug` does not print (it may hold a password).
 #[derive(Clone)]
@@ -96,26 +106,38 @@ impl Store {
             // Statement text can be long (bulk inserts); keep it out of normal logs.
             .log_statements(log::LevelFilter::Trace)
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let pool_of = |size: u32| {
+            AnyPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if dialect == Dialect::Sqlite {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
+        };
+        let pool = pool_of(max_connections)
+            .connect_with(options.clone())
             .await
             .map_err(StoreError::from)?;
+        let sync_pool = if dialect == Dialect::Sqlite && sqlite_file.is_none() {
+            pool.clone()
+        } else {
+            // Connects lazily: a node whose feed is idle holds no extra
+            // connection until the first catch-up.
+            pool_of(SYNC_CONNECTIONS).connect_lazy_with(options)
+        };
         Ok(Store {
             pool,
+            sync_pool,
+            key_locks: Arc::default(),
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             pg_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
@@ -163,6 +185,12 @@ impl Store {
         &self.pool
     }
 
+    /// The change feed's and the snapshot builds' own connections (see
+    /// [`Store::connect`]): only `sync` reads through it.
+    pub fn sync_pool(&self) -> &AnyPool {
+        &self.sync_pool
+    }
+
     /// One pooled connection, for a few reads in a row outside a write.
     pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         Ok(self.pool.acquire().await?)
@@ -184,10 +212,24 @@ impl Store {
         Ok(WriteTx {
             tx,
             dialect: self.dialect,
+            _key_guard: None,
             _gate: gate,
             change_lock_taken: false,
             last_change: None,
         })
+    }
+
+    /// [`Store::write`] holding `key`: same-key writers of this node queue
+    /// in memory first, without a connection ([`key_locks`]), then the
+    /// transaction takes the key's database lock ([`WriteTx::lock_key`]) for
+    /// writers on other nodes. Use it instead of `write` + `lock_key` when
+    /// the key is known before the transaction begins.
+    pub async fn write_locked(&self, key: &str) -> Result<WriteTx, StoreError> {
+        let guard = self.key_locks.lock(key).await;
+        let mut tx = self.write().await?;
+        tx._key_guard = Some(guard);
+        tx.lock_key(key).await?;
+        Ok(tx)
     }
 
     /// True if the database answers a trivial query.
@@ -200,6 +242,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.sync_pool.close().await;
     }
 }
 
@@ -207,6 +250,9 @@ impl Store {
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     dialect: Dialect,
+    /// The in-process key lock of [`Store::write_locked`] (declared before
+    /// `_gate`, so it is released after the transaction ends).
+    _key_guard: Option<OwnedMutexGuard<()>>,
     _gate: Option<OwnedMutexGuard<()>>,
     change_lock_taken: bool,
     last_change: Option<i64>,

@@ -28,7 +28,7 @@ pub(super) async fn full(store: &Store, now_s: i64) -> Result<Snapshot, StoreErr
 /// Revocations still in force at `now_s`.
 pub(super) async fn revoked(store: &Store, now_s: i64) -> Result<Revoked, StoreError> {
     let mut set = Revoked::default();
-    for r in revocations::unexpired(store.pool(), now_s).await? {
+    for r in revocations::unexpired(store.sync_pool(), now_s).await? {
         match r.kind {
             RevocationKind::Sid => set.insert_sid(&r.tenant_id, &r.value),
             RevocationKind::Jti => set.insert_jti(&r.tenant_id, &r.value),
@@ -149,10 +149,10 @@ fn cdns(tenant: &str, rows: &[CdnRow], keys: &[CdnKeyRow]) -> TenantCdns {
 pub(super) async fn tenants(
     store: &Store,
 ) -> Result<HashMap<Box<str>, Arc<TenantView>>, StoreError> {
-    let rows = tenants::list(store.pool()).await?;
-    let all_keys = key_store::list_all(store.pool()).await?;
-    let cdn_rows = cdn_store::list(store.pool(), None).await?;
-    let cdn_keys = cdn_store::keys(store.pool(), None).await?;
+    let rows = tenants::list(store.sync_pool()).await?;
+    let all_keys = key_store::list_all(store.sync_pool()).await?;
+    let cdn_rows = cdn_store::list(store.sync_pool(), None).await?;
+    let cdn_keys = cdn_store::keys(store.sync_pool(), None).await?;
     let mut map = HashMap::with_capacity(rows.len());
     for t in rows {
         let operator_key_sha256 = match t.operator_key_sha256.as_deref() {

@@ -59,7 +59,7 @@ impl Syncer {
     pub async fn load_full(&self) -> Result<(), StoreError> {
         // Read the feed head first: anything committed while we load is re-applied
         // afterwards (applying a change twice is harmless; missing one is not).
-        let head = changes::head(self.store.pool()).await?;
+        let head = changes::head(self.store.sync_pool()).await?;
         let mut snapshot = build::full(&self.store, self.clock.now_s()).await?;
         snapshot.version = head;
         snapshot.built_at_ms = self.clock.now_ms();
@@ -75,7 +75,7 @@ impl Syncer {
         let mut next: Option<Snapshot> = None;
         loop {
             let from = next.as_ref().map_or(current.version, |s| s.version);
-            let batch = changes::after(self.store.pool(), from, BATCH).await?;
+            let batch = changes::after(self.store.sync_pool(), from, BATCH).await?;
             let Some(last) = batch.last() else { break };
             let last_id = last.id;
             let mut snapshot = match next.take() {
@@ -170,7 +170,8 @@ impl Syncer {
             }
         }
         for tenant in settings {
-            let Some(row) = crate::store::tenants::get(self.store.pool(), tenant).await? else {
+            let Some(row) = crate::store::tenants::get(self.store.sync_pool(), tenant).await?
+            else {
                 snapshot.playback.remove(tenant);
                 continue;
             };
@@ -187,7 +188,8 @@ impl Syncer {
             }
         }
         for tenant in &whole {
-            let Some(row) = crate::store::tenants::get(self.store.pool(), tenant).await? else {
+            let Some(row) = crate::store::tenants::get(self.store.sync_pool(), tenant).await?
+            else {
                 continue;
             };
             let names = snapshot

@@ -72,7 +72,7 @@ pub(super) async fn all(
     now: i64,
 ) -> Result<HashMap<Box<str>, Arc<Playback>>, StoreError> {
     let mut map = HashMap::new();
-    for t in tenants::list(store.pool()).await? {
+    for t in tenants::list(store.sync_pool()).await? {
         let playback = tenant(store, &t.id, &t.settings, Interned::default(), now).await?;
         map.insert(t.id.into_boxed_str(), Arc::new(playback));
     }
@@ -119,7 +119,7 @@ async fn network_lists(
     tenant_id: &str,
 ) -> Result<(Arc<PrefixSet>, Arc<Geo>), StoreError> {
     let (mut vpn, mut geo) = (PrefixSet::default(), Geo::default());
-    for (kind, body) in crate::store::network_lists::bodies(store.pool(), tenant_id).await? {
+    for (kind, body) in crate::store::network_lists::bodies(store.sync_pool(), tenant_id).await? {
         let parsed = match ListKind::parse(&kind) {
             Some(ListKind::Vpn) => parse_vpn(&body).map(|l| vpn = l),
             Some(ListKind::Geo) => parse_geo(&body).map(|g| geo = g),
@@ -145,7 +145,7 @@ pub(super) async fn with_network_lists(
 
 /// The guest passes of the tenant's guest rooms open at `now`.
 async fn guests(store: &Store, tenant_id: &str, now: i64) -> Result<GuestPasses, StoreError> {
-    let rows = guest_rooms::passes(store.pool(), tenant_id, now).await?;
+    let rows = guest_rooms::passes(store.sync_pool(), tenant_id, now).await?;
     Ok(GuestPasses::new(rows.into_iter().map(|r| {
         (
             r.account_id,
@@ -185,7 +185,7 @@ pub(super) async fn with_account(
         names.classes.len(),
         names.ratings.len(),
     );
-    let entry = match rows::account(store.pool(), tenant_id, account_id).await? {
+    let entry = match rows::account(store.sync_pool(), tenant_id, account_id).await? {
         Some((a, d, e)) => account_entry(tenant_id, &a, d, e, &mut names),
         None => None,
     };
@@ -209,7 +209,7 @@ pub(super) async fn device_account(
     tenant_id: &str,
     device_id: &str,
 ) -> Result<Option<String>, StoreError> {
-    rows::device_account(store.pool(), tenant_id, device_id).await
+    rows::device_account(store.sync_pool(), tenant_id, device_id).await
 }
 
 /// `current` with its catalogue re-read.
@@ -310,7 +310,7 @@ async fn catalogue(
         classes,
         ratings,
     } = names;
-    let pool = store.pool();
+    let pool = store.sync_pool();
     let mut rules: Vec<(ProductIdx, ProductRule)> = Vec::new();
     for p in crate::store::catalogue::products(pool, tenant_id).await? {
         let Some(kind) = p.product_type else {

@@ -217,10 +217,11 @@ impl Plane {
             .or_else(|| req.correlation_id.map(str::to_owned))
             .unwrap_or_else(|| self.ids.new_id());
 
-        let mut tx = self.store.write().await?;
         // Purchases of one account are checked and written one at a time, on
         // every node: a racing duplicate finds the first one below.
-        tx.lock_key(&format!("purchase/{tenant}/{}", req.account_id))
+        let mut tx = self
+            .store
+            .write_locked(&format!("purchase/{tenant}/{}", req.account_id))
             .await?;
         if let Some(xcid) = req.correlation_id {
             if let Some(p) = purchase_store::by_correlation(&mut *tx.conn(), tenant, xcid).await? {

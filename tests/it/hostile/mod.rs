@@ -5,6 +5,8 @@
 //! - `control_chars`: a control character in each string of JSON bodies
 //!   across the faces, in queries and paths: 400 naming the field.
 //! - `headers`: every security-relevant header sent twice, on every face.
+//! - `pool`: 200 sign-ons for one account on two nodes: no 503, and the
+//!   change feed keeps up.
 //! - `single_use`: every single-use token used many times at once, one
 //!   success (refresh also across two nodes).
 //! - `stalled`: thousands of stalled heads and bodies on every route group
@@ -16,7 +18,8 @@
 
 mod control_chars;
 mod headers;
-mod single_use;
+mod pool;
+pub(crate) mod single_use;
 mod stalled;
 mod url_scope;
 mod usernames;
