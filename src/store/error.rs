@@ -49,15 +49,23 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// Database error codes that mean "contended, try again": SQLite's
-/// `SQLITE_BUSY` and `SQLITE_LOCKED` with their extended codes (the primary
-/// code is the low byte), PostgreSQL's serialisation failure, deadlock and
-/// lock-not-available.
+/// Database error codes that mean "nothing was written, try again later":
+/// contention (SQLite's `SQLITE_BUSY`, `SQLITE_LOCKED`; PostgreSQL's
+/// serialisation failure, deadlock and lock-not-available) and a database
+/// that cannot write for now (SQLite's `SQLITE_IOERR`, `SQLITE_FULL`,
+/// `SQLITE_CANTOPEN`; PostgreSQL's insufficient resources (disk full, out
+/// of memory, too many connections), connection exceptions and shutdowns).
+/// SQLite's extended codes carry the primary code in their low byte.
 fn is_transient(sqlite: bool, code: &str) -> bool {
     if sqlite {
-        code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+        code.parse::<i32>()
+            .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
     } else {
-        matches!(code, "40001" | "40P01" | "55P03")
+        matches!(
+            code,
+            "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+        ) || code.starts_with("53")
+            || code.starts_with("08")
     }
 }
 
@@ -74,14 +82,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn contention_codes_are_transient() {
-        for code in ["5", "6", "261", "517", "262"] {
+    fn contention_and_cannot_write_codes_are_transient() {
+        for code in ["5", "6", "261", "517", "262", "13", "10", "778", "14"] {
             assert!(is_transient(true, code), "SQLite {code}");
         }
         for code in ["1", "19", "2067", "787", "40001"] {
             assert!(!is_transient(true, code), "SQLite {code}");
         }
-        for code in ["40001", "40P01", "55P03"] {
+        for code in [
+            "40001", "40P01", "55P03", "53100", "53300", "08006", "57P01", "57P03",
+        ] {
             assert!(is_transient(false, code), "PostgreSQL {code}");
         }
         for code in ["23505", "42P01", "XX000", "5", "00005"] {

@@ -34,8 +34,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::pool::PoolConnection;
 use sqlx::{
-    Any, AnyConnection, AnyPool, ConnectOptions as _, Connection as _, Executor as _, Transaction,
+    Any, AnyConnection, AnyPool, ConnectOptions as _, Connection as _, Executor as _,
+    TransactionManager as _,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -110,6 +112,11 @@ impl Store {
             AnyPoolOptions::new()
                 .max_connections(size)
                 .acquire_timeout(Duration::from_secs(5))
+                // Never hand out a connection still inside a transaction
+                // (see `WriteTx`): it is closed and replaced.
+                .before_acquire(|conn, _meta| {
+                    Box::pin(async move { Ok(!conn.is_in_transaction()) })
+                })
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if dialect == Dialect::Sqlite {
@@ -208,12 +215,13 @@ impl Store {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        let tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
+        Manager::begin(&mut conn, None).await?;
         Ok(WriteTx {
-            tx,
+            conn: Some(conn),
+            open: true,
             dialect: self.dialect,
-            _key_guard: None,
-            _gate: gate,
+            guards: Guards { key: None, gate },
             change_lock_taken: false,
             last_change: None,
         })
@@ -227,7 +235,7 @@ impl Store {
     pub async fn write_locked(&self, key: &str) -> Result<WriteTx, StoreError> {
         let guard = self.key_locks.lock(key).await;
         let mut tx = self.write().await?;
-        tx._key_guard = Some(guard);
+        tx.guards.key = Some(guard);
         tx.lock_key(key).await?;
         Ok(tx)
     }
@@ -246,14 +254,34 @@ impl Store {
     }
 }
 
+/// The transaction manager of the `Any` driver.
+type Manager = <Any as sqlx::Database>::TransactionManager;
+
+/// What a write transaction holds besides its connection: released only
+/// once the transaction is over (committed, or rolled back).
+struct Guards {
+    /// The in-process key lock of [`Store::write_locked`].
+    key: Option<OwnedMutexGuard<()>>,
+    /// SQLite's one-writer gate.
+    gate: Option<OwnedMutexGuard<()>>,
+}
+
 /// A write transaction that knows how to append to the change feed.
+///
+/// It owns its pooled connection, so a connection whose transaction cannot
+/// be ended cleanly never goes back to the pool: a failed `COMMIT` (disk
+/// full, I/O error, connection lost) closes the connection, and a
+/// transaction dropped without a commit is rolled back before its
+/// connection and its locks are given back (closed instead if the rollback
+/// fails or leaves it inside a transaction). Otherwise a connection left
+/// inside a failed transaction would turn every later "commit" on it into
+/// the release of a savepoint: writes answered 2xx and never committed.
 pub struct WriteTx {
-    tx: Transaction<'static, Any>,
+    conn: Option<PoolConnection<Any>>,
+    /// Begun and not yet committed or rolled back.
+    open: bool,
     dialect: Dialect,
-    /// The in-process key lock of [`Store::write_locked`] (declared before
-    /// `_gate`, so it is released after the transaction ends).
-    _key_guard: Option<OwnedMutexGuard<()>>,
-    _gate: Option<OwnedMutexGuard<()>>,
+    guards: Guards,
     change_lock_taken: bool,
     last_change: Option<i64>,
 }
@@ -261,7 +289,9 @@ pub struct WriteTx {
 impl WriteTx {
     /// The connection to run queries on inside this transaction.
     pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        self.conn
+            .as_mut()
+            .expect("a live transaction has its connection")
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -280,17 +310,17 @@ impl WriteTx {
             // Ids come from a sequence and would otherwise commit out of order;
             // holding this lock until commit makes "id > N" a complete catch-up.
             sqlx::query("SELECT pg_advisory_xact_lock(7461626)")
-                .execute(&mut *self.tx)
+                .execute(self.conn())
                 .await?;
             // Delivered to every listening node when (and only if) this
             // transaction commits; one per transaction is enough.
             sqlx::query("SELECT pg_notify($1, '')")
                 .bind(changes::CHANNEL)
-                .execute(&mut *self.tx)
+                .execute(self.conn())
                 .await?;
             self.change_lock_taken = true;
         }
-        let id = changes::append(&mut self.tx, tenant, kind, key, at_s).await?;
+        let id = changes::append(self.conn(), tenant, kind, key, at_s).await?;
         self.last_change = Some(id);
         Ok(id)
     }
@@ -302,16 +332,60 @@ impl WriteTx {
         if self.dialect == Dialect::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
-                .execute(&mut *self.tx)
+                .execute(self.conn())
                 .await?;
         }
         Ok(())
     }
 
-    /// Commits; returns the highest change id recorded, if any.
-    pub async fn commit(self) -> Result<Option<i64>, StoreError> {
-        self.tx.commit().await?;
+    /// Commits; returns the highest change id recorded, if any. `Ok` only
+    /// once the database has committed; on an error nothing of the
+    /// transaction is taken as written, and its connection is closed.
+    pub async fn commit(mut self) -> Result<Option<i64>, StoreError> {
+        let conn = self
+            .conn
+            .as_mut()
+            .expect("a live transaction has its connection");
+        let done = Manager::commit(conn).await;
+        self.open = false;
+        if let Err(e) = done {
+            conn.close_on_drop();
+            tracing::warn!(error = %e, "a commit failed; its connection is closed");
+            return Err(e.into());
+        }
         Ok(self.last_change)
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        if !self.open {
+            return;
+        }
+        // Not committed: roll back before the connection and the locks are
+        // given back. Off the caller's path (a drop cannot wait), on the
+        // runtime; outside one, the connection is closed instead, which
+        // ends the transaction on the server.
+        let guards = Guards {
+            key: self.guards.key.take(),
+            gate: self.guards.gate.take(),
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    let rolled_back = Manager::rollback(&mut conn).await.is_ok();
+                    if !rolled_back || Manager::get_transaction_depth(&conn) != 0 {
+                        conn.close_on_drop();
+                    }
+                    drop(conn);
+                    drop(guards);
+                });
+            }
+            Err(_) => conn.close_on_drop(),
+        }
     }
 }
 

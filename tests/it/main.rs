@@ -21,6 +21,7 @@ mod device_approvals;
 mod dsra;
 mod entitlements;
 mod envelopes;
+mod faults;
 mod guest_rooms;
 mod hostile;
 mod in_home;

@@ -1,0 +1,7 @@
+//! Storage faults, for real: the store runs out of disk, and every write the
+//! node acknowledged is still there after the node recovers by itself and
+//! after a restart.
+//!
+//! - `disk_full`: SQLite on a small tmpfs, filled and freed.
+
+mod disk_full;
