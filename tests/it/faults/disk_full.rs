@@ -51,9 +51,9 @@ impl Drop for Tmpfs {
     }
 }
 
-struct Node {
+pub(super) struct Node {
     child: Child,
-    base: String,
+    pub(super) base: String,
 }
 
 impl Drop for Node {
@@ -64,8 +64,14 @@ impl Drop for Node {
 }
 
 fn start(data: &Path) -> Node {
+    start_on(data, None)
+}
+
+/// A node on `data` (SQLite there, or the PostgreSQL at `database_url`).
+pub(super) fn start_on(data: &Path, database_url: Option<&str>) -> Node {
     let port = free_port();
-    let child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args([
             "serve",
             "--listen",
@@ -76,17 +82,18 @@ fn start(data: &Path) -> Node {
         .env("PLAYGATE_LOG__LEVEL", "warn")
         .env_remove("PLAYGATE_STORAGE__DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    if let Some(url) = database_url {
+        command.env("PLAYGATE_STORAGE__DATABASE_URL", url);
+    }
     Node {
-        child,
+        child: command.spawn().unwrap(),
         base: format!("http://127.0.0.1:{port}"),
     }
 }
 
 /// Stops a node as an operator would (SIGTERM: drain, then exit).
-fn stop(mut node: Node) {
+pub(super) fn stop(mut node: Node) {
     let _ = Command::new("kill")
         .args(["-TERM", &node.child.id().to_string()])
         .status();
@@ -100,7 +107,7 @@ fn stop(mut node: Node) {
     panic!("the node did not stop on SIGTERM");
 }
 
-async fn ready(http: &reqwest::Client, node: &Node) {
+pub(super) async fn ready(http: &reqwest::Client, node: &Node) {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
         if let Ok(r) = http.get(format!("{}/readyz", node.base)).send().await {
@@ -114,7 +121,7 @@ async fn ready(http: &reqwest::Client, node: &Node) {
 }
 
 /// One write: an entitlement for alice. Its status.
-async fn write(http: &reqwest::Client, node: &Node, id: &str) -> u16 {
+pub(super) async fn write(http: &reqwest::Client, node: &Node, id: &str) -> u16 {
     let r = http
         .post(format!("{}/rmg/v1/operator/entitlements", node.base))
         .header("nv-tenant-id", "demo")
@@ -129,7 +136,7 @@ async fn write(http: &reqwest::Client, node: &Node, id: &str) -> u16 {
     r.status().as_u16()
 }
 
-async fn present(http: &reqwest::Client, node: &Node, id: &str) -> bool {
+pub(super) async fn present(http: &reqwest::Client, node: &Node, id: &str) -> bool {
     let r = http
         .get(format!("{}/rmg/v1/operator/entitlements/{id}", node.base))
         .header("nv-tenant-id", "demo")

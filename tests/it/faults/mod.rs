@@ -3,5 +3,8 @@
 //! after a restart.
 //!
 //! - `disk_full`: SQLite on a small tmpfs, filled and freed.
+//! - `postgres_restart`: a private PostgreSQL server stopped and started
+//!   under a running node.
 
 mod disk_full;
+mod postgres_restart;
