@@ -130,7 +130,7 @@ async fn refresh_race(http: &reqwest::Client, bases: &[String]) {
 async fn refresh_tokens_are_spent_once(b: Backend) {
     let app = TestApp::start(b).await;
     for _ in 0..TRIALS {
-        refresh_race(&app.http, &[app.base.clone()]).await;
+        refresh_race(&app.http, std::slice::from_ref(&app.base)).await;
     }
     app.stop().await;
 }
