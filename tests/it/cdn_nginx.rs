@@ -191,7 +191,7 @@ async fn signed_urls_pass_a_real_nginx_secure_link() {
 async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
     use crate::content_token::alice;
     use crate::harness::{Backend, TestApp};
-    use crate::url_builder::{add_key, b64, put_cdn, signed_for};
+    use crate::url_builder::{add_key, b64, move_content, put_cdn, signed_for};
     use serde_json::json;
 
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
@@ -278,6 +278,8 @@ async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
 
     // secure_link, path-token form.
     let manifest = format!("{link_base}/vod/movie/master.m3u8");
+    // The content is delivered from this edge: its location is there.
+    move_content(&app, "vod-entitled", &manifest).await;
     let body = signed_for(&app, &access, &manifest).await;
     let url = body["playbackUrl"].as_str().unwrap().to_owned();
     let r = http.get(&url).send().await.unwrap();
@@ -326,6 +328,7 @@ async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
 
     // auth_request with a CAT.
     let manifest = format!("{cat_base}/cat/vod/movie/master.m3u8");
+    move_content(&app, "vod-entitled", &manifest).await;
     let body = signed_for(&app, &access, &manifest).await;
     let url = body["playbackUrl"].as_str().unwrap().to_owned();
     let cat = body["cdnAccessToken"].as_str().unwrap().to_owned();
