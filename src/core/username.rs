@@ -30,6 +30,21 @@ pub const MAX_BYTES: usize = 254;
 /// into a space and a combining mark, as U+02DA does). Normalising a
 /// normal form changes nothing (fuzzed: `fuzz/fuzz_targets/client_text.rs`).
 pub fn normalize(raw: &str) -> String {
+    // One pass is a fixed point for all but a few compositions of folding
+    // and compatibility mappings; further passes (at most two, cheap beside
+    // the KDF a sign-on runs) settle those.
+    let mut name = one_pass(raw);
+    for _ in 0..2 {
+        let again = one_pass(&name);
+        if again == name {
+            break;
+        }
+        name = again;
+    }
+    name
+}
+
+fn one_pass(raw: &str) -> String {
     let nfkc: String = raw.trim().nfkc().collect();
     let folded: String = caseless::default_case_fold_str(&nfkc).nfkc().collect();
     match folded.trim() {
