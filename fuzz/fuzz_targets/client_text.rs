@@ -12,7 +12,7 @@
 use libfuzzer_sys::fuzz_target;
 use playgate::api::extract::control_chars::field_with_control;
 use playgate::core::cdn::check_path;
-use playgate::core::cdn::location::admitting;
+use playgate::core::cdn::location::{admitting, location_of};
 use playgate::core::username::{check_new, normalize};
 
 fn refused_anywhere(v: &serde_json::Value, lines: bool) -> bool {
@@ -56,7 +56,7 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = text.splitn(3, '\n');
     if let (Some(location), Some(base), Some(path)) = (parts.next(), parts.next(), parts.next()) {
         if check_path(path).is_ok() {
-            if let Ok(found) = admitting([location], base, path) {
+            if let Ok(found) = admitting(location_of(location), base, path) {
                 assert!(found.base.eq_ignore_ascii_case(base));
                 assert!(path.starts_with(found.dir) && path.len() > found.dir.len());
                 assert_eq!(check_path(found.dir), Ok(()));

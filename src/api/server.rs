@@ -106,8 +106,7 @@ pub async fn serve(
             .keep_alive(keep_alive);
         http
     };
-    let full_http = builder(header_timeout, true);
-    let ops_http = builder(header_timeout, true);
+    let http = builder(header_timeout, true);
     let reserved_http = builder(RESERVED_HEADER_TIMEOUT, false);
     let max_connections = fit_open_files(config.max_connections, config.reserved_ops_connections);
     let public_permits = Arc::new(Semaphore::new(max_connections));
@@ -157,8 +156,8 @@ pub async fn serve(
         };
         let held = Held::new(permit, &metrics);
         let (router, http) = match served {
-            Served::Full => (&apps.full, &full_http),
-            Served::Ops => (&apps.ops, &ops_http),
+            Served::Full => (&apps.full, &http),
+            Served::Ops => (&apps.ops, &http),
             Served::Reserved => (&apps.ops, &reserved_http),
         };
         let connection = graceful.watch(http.serve_connection(

@@ -20,6 +20,7 @@
 use crate::store::accounts::{self as account_store, FailureState};
 use crate::store::pins::{self as pin_store, PinType};
 
+use super::credentials::hash_off_workers;
 use super::signon::{Lockout, SecretSlot};
 use super::{Plane, PlaneError};
 
@@ -137,10 +138,6 @@ fn locked(remaining_s: i64) -> PlaneError {
     }
 }
 
-async fn hash(value: &str) -> Result<String, PlaneError> {
-    super::credentials::hash_off_workers(value.to_owned()).await
-}
-
 impl Plane {
     /// The tenant's PIN types, by id.
     pub async fn pin_types(&self, tenant: &str) -> Result<Vec<PinType>, PlaneError> {
@@ -239,7 +236,7 @@ impl Plane {
         self.known_account(tenant, account).await?;
         let t = self.pin_type(tenant, pin_type).await?;
         check_format(&t, value)?;
-        let phc = hash(value).await?;
+        let phc = hash_off_workers(value.to_owned()).await?;
         let mut tx = self
             .store
             .write_locked(&format!("pin/{tenant}/{account}/{}", t.id))
@@ -329,7 +326,7 @@ impl Plane {
         if !self.check_pin(tenant, account, &t, old_value).await? {
             return Err(PlaneError::Unauthorized("wrong PIN"));
         }
-        let phc = hash(new_value).await?;
+        let phc = hash_off_workers(new_value.to_owned()).await?;
         let mut tx = self.store.write().await?;
         pin_store::set(tx.conn(), tenant, account, &t.id, &phc, self.now_s()).await?;
         self.commit(tx).await
@@ -350,7 +347,7 @@ impl Plane {
         let phc = match value {
             Some(v) => {
                 check_format(&t, v)?;
-                Some(hash(v).await?)
+                Some(hash_off_workers(v.to_owned()).await?)
             }
             None => None,
         };

@@ -222,6 +222,7 @@ impl Store {
             open: true,
             dialect: self.dialect,
             guards: Guards { key: None, gate },
+            locked_key: None,
             change_lock_taken: false,
             last_change: None,
         })
@@ -237,6 +238,7 @@ impl Store {
         let mut tx = self.write().await?;
         tx.guards.key = Some(guard);
         tx.lock_key(key).await?;
+        tx.locked_key = Some(key.to_owned());
         Ok(tx)
     }
 
@@ -282,6 +284,8 @@ pub struct WriteTx {
     open: bool,
     dialect: Dialect,
     guards: Guards,
+    /// The key [`Store::write_locked`] locked: locking it again is a no-op.
+    locked_key: Option<String>,
     change_lock_taken: bool,
     last_change: Option<i64>,
 }
@@ -329,7 +333,7 @@ impl WriteTx {
     /// account's device limit) until this transaction ends. PostgreSQL: a
     /// transaction-scoped advisory lock; SQLite: already one writer at a time.
     pub async fn lock_key(&mut self, key: &str) -> Result<(), StoreError> {
-        if self.dialect == Dialect::Postgres {
+        if self.dialect == Dialect::Postgres && self.locked_key.as_deref() != Some(key) {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .bind(key)
                 .execute(self.conn())

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::core::cdn::location::LocationSpan;
 use crate::core::net::{
     parse_geo, parse_net, parse_vpn, ContentRules, Geo, ListKind, NetworkPolicy, PrefixSet,
 };
@@ -385,6 +386,7 @@ async fn catalogue(
             block_if_off_net: r.block_if_off_net,
             location,
             rating,
+            playback_span: r.playback_url.as_deref().and_then(LocationSpan::of),
             playback_url: r.playback_url.map(String::into_boxed_str),
             cdn_required: r.cdn_token_required,
             cdn_id: r.cdn_id.map(String::into_boxed_str),

@@ -230,6 +230,36 @@ pub fn parse_content_url(raw: &str) -> Result<ContentUrl<'_>, ApiError> {
     Ok(ContentUrl { base, path, query })
 }
 
+/// A checked `content_URL`, owned: its text and where its parts end, so it
+/// is parsed once per request.
+struct CheckedUrl {
+    raw: String,
+    base_end: usize,
+    path_end: usize,
+}
+
+impl CheckedUrl {
+    fn parse(raw: String) -> Result<Self, ApiError> {
+        let url = parse_content_url(&raw)?;
+        let base_end = url.base.len();
+        let path_end = base_end + url.path.len();
+        Ok(CheckedUrl {
+            raw,
+            base_end,
+            path_end,
+        })
+    }
+
+    fn view(&self) -> ContentUrl<'_> {
+        let rest = &self.raw[self.path_end..];
+        ContentUrl {
+            base: &self.raw[..self.base_end],
+            path: &self.raw[self.base_end..self.path_end],
+            query: rest.strip_prefix('?').unwrap_or(rest),
+        }
+    }
+}
+
 /// The CDN that signs `url` for an item (its `cdnTokenDetails`), if any.
 fn choose_cdn(
     cdns: &crate::core::cdn::registry::TenantCdns,
@@ -262,7 +292,7 @@ fn choose_cdn(
 
 /// What the grant decided about the URL, before anything is recorded.
 struct Chosen {
-    url: String,
+    url: CheckedUrl,
     cdn: Option<Arc<Cdn>>,
     /// The length of the admitting location's directory, a prefix of the
     /// URL's path: the scope a CDN token covers.
@@ -335,16 +365,13 @@ async fn build(
     ruleset: Option<Vec<(&'static str, String)>>,
 ) -> OpfResult<UrlBuilderResponse> {
     // The URL's syntax is checked before anything is decided.
-    if let Some(raw) = q.content_url.as_deref() {
-        parse_content_url(raw)?;
-    }
+    let given = q.content_url.map(CheckedUrl::parse).transpose()?;
     let token_query = ContentTokenQuery {
         content_id: q.content_id,
         kind: q.kind,
         event_id: q.event_id,
     };
     let cdns = &signed_on.tenant.view.cdns;
-    let given = q.content_url;
     let issued = issue_with(
         state,
         signed_on,
@@ -359,12 +386,20 @@ async fn build(
                     e.message(),
                 )
             };
-            let raw = given
-                .or_else(|| grant.item.playback_url.as_deref().map(str::to_owned))
-                .ok_or_else(|| outside(OutsideLocation::NoLocation))?;
-            let url = parse_content_url(&raw)?;
-            let location = admitting(grant.item.playback_url.as_deref(), url.base, url.path)
-                .map_err(outside)?;
+            let checked = match given {
+                Some(url) => url,
+                None => CheckedUrl::parse(
+                    grant
+                        .item
+                        .playback_url
+                        .as_deref()
+                        .ok_or_else(|| outside(OutsideLocation::NoLocation))?
+                        .to_owned(),
+                )?,
+            };
+            let url = checked.view();
+            let location =
+                admitting(grant.item.playback_location(), url.base, url.path).map_err(outside)?;
             let scope_len = location.dir.len();
             let cdn = choose_cdn(
                 cdns,
@@ -388,7 +423,7 @@ async fn build(
                 }
             }
             Ok(Chosen {
-                url: raw,
+                url: checked,
                 cdn,
                 scope_len,
             })
@@ -397,11 +432,12 @@ async fn build(
     .await?;
     let Issued {
         response,
-        checked: Chosen {
-            url: raw,
-            cdn,
-            scope_len,
-        },
+        checked:
+            Chosen {
+                url: checked,
+                cdn,
+                scope_len,
+            },
         session_id,
         now,
         rights_end,
@@ -417,9 +453,9 @@ async fn build(
         content_auth_token: response,
     };
     let mut playback_url = match cdn {
-        None => raw,
+        None => checked.raw,
         Some(cdn) => {
-            let url = parse_content_url(&raw)?;
+            let url = checked.view();
             let rights_end = if rights_end == OPEN_END {
                 i64::MAX
             } else {

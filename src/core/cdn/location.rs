@@ -68,6 +68,33 @@ pub fn location_of(playback_url: &str) -> Option<Location<'_>> {
     Some(Location { base, dir })
 }
 
+/// Where a playback URL's [`Location`] lies within it, found once when
+/// the snapshot is built so a request only slices the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocationSpan {
+    base_end: u32,
+    dir_end: u32,
+}
+
+impl LocationSpan {
+    /// The span of [`location_of`]`(playback_url)`.
+    pub fn of(playback_url: &str) -> Option<Self> {
+        let location = location_of(playback_url)?;
+        let base_end = u32::try_from(location.base.len()).ok()?;
+        let dir_end = u32::try_from(location.base.len() + location.dir.len()).ok()?;
+        Some(LocationSpan { base_end, dir_end })
+    }
+
+    /// The location in the URL this span was found in.
+    pub fn in_url(self, playback_url: &str) -> Location<'_> {
+        let (base_end, dir_end) = (self.base_end as usize, self.dir_end as usize);
+        Location {
+            base: &playback_url[..base_end],
+            dir: &playback_url[base_end..dir_end],
+        }
+    }
+}
+
 impl Location<'_> {
     /// Whether a URL `base` + `path` lies inside this location. `path`
     /// must have passed [`check_path`] (the caller's URL parser does), so
@@ -89,13 +116,10 @@ pub fn admitting<'l, I>(
     path: &str,
 ) -> Result<Location<'l>, OutsideLocation>
 where
-    I: IntoIterator<Item = &'l str>,
+    I: IntoIterator<Item = Location<'l>>,
 {
     let mut any = false;
-    for url in locations {
-        let Some(location) = location_of(url) else {
-            continue;
-        };
+    for location in locations {
         any = true;
         if location.admits(base, path) {
             return Ok(location);
@@ -145,7 +169,7 @@ mod tests {
 
     #[test]
     fn only_paths_under_the_directory_on_the_same_authority_are_admitted() {
-        let at = |base, path| admitting([OWN], base, path);
+        let at = |base, path| admitting(location_of(OWN), base, path);
         let own = Ok(location_of(OWN).unwrap());
         assert_eq!(
             at("https://cdn.example.com", "/vod/movie/manifest.mpd"),
@@ -170,14 +194,26 @@ mod tests {
     }
 
     #[test]
+    fn a_span_finds_the_same_location() {
+        for url in [OWN, "http://h:8080/a/b/c.m3u8?x=1", "https://h/m.mpd"] {
+            let span = LocationSpan::of(url).unwrap();
+            assert_eq!(span.in_url(url), location_of(url).unwrap(), "{url}");
+        }
+        assert_eq!(LocationSpan::of("https://h/a/../m.mpd"), None);
+    }
+
+    #[test]
     fn no_location_admits_nothing() {
-        let none: [&str; 0] = [];
         assert_eq!(
-            admitting(none, "https://cdn.example.com", "/a/b.mpd"),
+            admitting(None, "https://cdn.example.com", "/a/b.mpd"),
             Err(OutsideLocation::NoLocation)
         );
         assert_eq!(
-            admitting(["not a url"], "https://cdn.example.com", "/a/b.mpd"),
+            admitting(
+                location_of("not a url"),
+                "https://cdn.example.com",
+                "/a/b.mpd"
+            ),
             Err(OutsideLocation::NoLocation)
         );
     }
@@ -186,9 +222,13 @@ mod tests {
     fn any_of_several_locations_admits() {
         let two = [OWN, "https://mirror.example.com/m/movie/index.m3u8"];
         assert_eq!(
-            admitting(two, "https://mirror.example.com", "/m/movie/1.ts")
-                .unwrap()
-                .dir,
+            admitting(
+                two.into_iter().filter_map(location_of),
+                "https://mirror.example.com",
+                "/m/movie/1.ts"
+            )
+            .unwrap()
+            .dir,
             "/m/movie/"
         );
     }

@@ -231,9 +231,8 @@ impl Cdn {
         ip: Option<IpAddr>,
         session_id: Option<&str>,
     ) -> Option<Result<Signed, CdnError>> {
-        let dir = &path[..path.rfind('/').map_or(1, |i| i + 1)];
         self.sign_within(
-            if exact { path } else { dir },
+            if exact { path } else { manifest_dir(path) },
             path,
             expires,
             ip,
@@ -275,8 +274,7 @@ impl Cdn {
     /// Puts a signature where the CDN wants it, for the manifest at
     /// `base` + `path` (+ `?query`), signed for its directory.
     pub fn place(&self, base: &str, path: &str, query: &str, placement: Placement) -> Placed {
-        let dir = &path[..path.rfind('/').map_or(1, |i| i + 1)];
-        self.place_within(base, dir, path, query, placement)
+        self.place_within(base, manifest_dir(path), path, query, placement)
     }
 
     /// [`Cdn::place`] for a signature over the directory `dir` that holds
@@ -389,6 +387,11 @@ impl Cdn {
     pub fn authority(&self) -> &str {
         self.base_url.split_once("://").map_or("", |(_, a)| a)
     }
+}
+
+/// The directory of a manifest's path, with its trailing `/`.
+fn manifest_dir(path: &str) -> &str {
+    &path[..path.rfind('/').map_or(1, |i| i + 1)]
 }
 
 /// The first key's answer that admits, trying each in turn. A key that

@@ -26,6 +26,7 @@ pub use super::accounts::{
     EntitlementMeta, EntitlementView, NewEntitlement, NO_DEVICE, SHARDS,
 };
 pub use super::guests::{GuestPass, GuestPasses};
+use crate::core::cdn::location::{Location, LocationSpan};
 use crate::core::net::{ContentRules, Geo, NetworkPolicy, PrefixSet};
 use crate::core::status::ProductType;
 
@@ -140,6 +141,10 @@ pub struct Item {
     pub rating: Option<u32>,
     /// Where the player fetches it (manifest URL), if known.
     pub playback_url: Option<Box<str>>,
+    /// Where in `playback_url` its location lies ([`Item::playback_location`]),
+    /// found when the snapshot is built; `None` when it has none a CDN
+    /// token could cover.
+    pub playback_span: Option<LocationSpan>,
     /// `cdnTokenDetails`: a CDN token is required for it, from this CDN
     /// (the tenant's default, or the one serving the URL, when unnamed).
     pub cdn_required: bool,
@@ -151,6 +156,12 @@ pub struct Item {
 impl Item {
     pub fn is_free_to_air(&self) -> bool {
         self.products.is_empty()
+    }
+
+    /// The item's playback location: the directory of its playback URL
+    /// ([`crate::core::cdn::location`]).
+    pub fn playback_location(&self) -> Option<Location<'_>> {
+        Some(self.playback_span?.in_url(self.playback_url.as_deref()?))
     }
 }
 
