@@ -43,11 +43,7 @@ impl Drop for Server {
     }
 }
 
-pub(crate) fn serve(db: &TestDb) -> Server {
-    serve_with(db, &[])
-}
-
-/// [`serve`] with more `PLAYGATE_*` settings.
+/// A `playgate serve` process on `db`, with more `PLAYGATE_*` settings.
 pub(crate) fn serve_with(db: &TestDb, env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
@@ -89,18 +85,31 @@ pub(crate) async fn ready(http: &reqwest::Client, s: &Server) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_grant_through_one_process_plays_on_another() {
+/// Two processes on one fresh PostgreSQL database, ready (A first: it
+/// seeds the demo tenant), each with `env` (more `PLAYGATE_*` settings);
+/// `None`, with a note, when PostgreSQL is not configured.
+pub(crate) async fn two_nodes(
+    http: &reqwest::Client,
+    env: &[(&str, &str)],
+) -> Option<(Arc<TestDb>, Server, Server)> {
     if crate::harness::postgres_url().is_none() {
         eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
-        return;
+        return None;
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);
+    let a = serve_with(&db, env);
+    ready(http, &a).await;
+    let b = serve_with(&db, env);
+    ready(http, &b).await;
+    Some((db, a, b))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_through_one_process_plays_on_another() {
     let http = reqwest::Client::new();
-    let a = serve(&db);
-    ready(&http, &a).await; // A seeds the demo tenant first
-    let b = serve(&db);
-    ready(&http, &b).await;
+    let Some((db, a, b)) = two_nodes(&http, &[]).await else {
+        return;
+    };
 
     let r = http
         .post(format!(

@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::cluster::{ready, serve};
-use crate::harness::{Backend, TestDb};
+use crate::cluster::two_nodes;
 
 const OPERATOR_KEY: &str = "demo-operator-key-0001";
 const RACERS: usize = 6;
@@ -58,16 +57,10 @@ async fn approved_count(pool: &sqlx::PgPool) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_approving_at_once_stay_within_the_limits() {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
-        return;
-    }
-    let db = Arc::new(TestDb::new(Backend::Postgres).await);
     let http = reqwest::Client::new();
-    let a = serve(&db);
-    ready(&http, &a).await; // A seeds the demo tenant first
-    let b = serve(&db);
-    ready(&http, &b).await;
+    let Some((db, a, b)) = two_nodes(&http, &[]).await else {
+        return;
+    };
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(2)
         .connect(&db.url)

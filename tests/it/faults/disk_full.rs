@@ -9,15 +9,11 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use serde_json::json;
+use super::node::{or_skip, Ledger, Node};
 
-use crate::cluster::free_port;
-use crate::harness::DEMO_KEY;
-
-const BIN: &str = env!("CARGO_BIN_EXE_playgate");
 /// The tmpfs: room for the demo store and some writes, quickly filled.
 const TMPFS_SIZE: &str = "24m";
 
@@ -51,102 +47,6 @@ impl Drop for Tmpfs {
     }
 }
 
-pub(super) struct Node {
-    child: Child,
-    pub(super) base: String,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &Path) -> Node {
-    start_on(data, None)
-}
-
-/// A node on `data` (SQLite there, or the PostgreSQL at `database_url`).
-pub(super) fn start_on(data: &Path, database_url: Option<&str>) -> Node {
-    let port = free_port();
-    let mut command = Command::new(BIN);
-    command
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(data)
-        .env("PLAYGATE_LOG__LEVEL", "warn")
-        .env_remove("PLAYGATE_STORAGE__DATABASE_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(url) = database_url {
-        command.env("PLAYGATE_STORAGE__DATABASE_URL", url);
-    }
-    Node {
-        child: command.spawn().unwrap(),
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-/// Stops a node as an operator would (SIGTERM: drain, then exit).
-pub(super) fn stop(mut node: Node) {
-    let _ = Command::new("kill")
-        .args(["-TERM", &node.child.id().to_string()])
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = node.child.try_wait() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the node did not stop on SIGTERM");
-}
-
-pub(super) async fn ready(http: &reqwest::Client, node: &Node) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(r) = http.get(format!("{}/readyz", node.base)).send().await {
-            if r.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("node not ready");
-}
-
-/// One write: an entitlement for alice. Its status.
-pub(super) async fn write(http: &reqwest::Client, node: &Node, id: &str) -> u16 {
-    let r = http
-        .post(format!("{}/rmg/v1/operator/entitlements", node.base))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(DEMO_KEY)
-        .json(
-            &json!({ "_id": id, "accountId": "acc-active", "productId": "prod-premium",
-                       "expiryDate": "2099-01-01T00:00:00Z" }),
-        )
-        .send()
-        .await
-        .unwrap();
-    r.status().as_u16()
-}
-
-pub(super) async fn present(http: &reqwest::Client, node: &Node, id: &str) -> bool {
-    let r = http
-        .get(format!("{}/rmg/v1/operator/entitlements/{id}", node.base))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(DEMO_KEY)
-        .send()
-        .await
-        .unwrap();
-    r.status() == 200
-}
-
 /// Fills the filesystem of `dir` with a file of zeros until it is full.
 fn fill(dir: &Path) -> PathBuf {
     let path = dir.join("filler");
@@ -162,45 +62,25 @@ fn fill(dir: &Path) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_a_full_disk() {
-    let tmpfs = match Tmpfs::mount() {
-        Ok(t) => t,
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI must be able to mount a tmpfs (run as root): {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: cannot mount a tmpfs ({e})");
-            return;
-        }
+    let Some(tmpfs) = or_skip(Tmpfs::mount(), "mount a tmpfs (run as root)") else {
+        return;
     };
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
         .unwrap();
-    let node = start(tmpfs.path());
-    ready(&http, &node).await;
-    let mut acknowledged = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("ent-disk-{n:05}")
-    };
-
-    // Before: every write succeeds.
-    for _ in 0..10 {
-        let id = next();
-        assert_eq!(write(&http, &node, &id).await, 201, "{id}");
-        acknowledged.push(id);
-    }
+    let node = Node::start(&http, tmpfs.path(), None).await;
+    let mut writes = Ledger::new("ent-disk");
+    writes.all_succeed(&http, &node, 10, "before").await;
 
     // The disk fills up: writes answer 2xx (written) or 503, never 500.
     let filler = fill(tmpfs.path());
     let mut refused = 0;
     for _ in 0..60 {
-        let id = next();
-        match write(&http, &node, &id).await {
-            201 => acknowledged.push(id),
+        match writes.write(&http, &node).await {
+            201 => {}
             503 => refused += 1,
-            other => panic!("{id} answered {other} with the disk full"),
+            other => panic!("a write answered {other} with the disk full"),
         }
     }
     assert!(refused > 0, "the disk never filled up");
@@ -214,52 +94,23 @@ async fn acknowledged_writes_survive_a_full_disk() {
 
     // Space is back: the node takes writes again by itself.
     std::fs::remove_file(&filler).unwrap();
-    let freed = Instant::now();
-    loop {
-        let id = next();
-        match write(&http, &node, &id).await {
-            201 => {
-                acknowledged.push(id);
-                break;
-            }
-            503 => {}
-            other => panic!("{id} answered {other} after space came back"),
-        }
-        assert!(
-            freed.elapsed() < Duration::from_secs(15),
-            "the node did not recover without a restart"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    eprintln!(
-        "disk full: {refused} writes refused, recovered {:?} after space came back",
-        freed.elapsed()
-    );
-    for _ in 0..20 {
-        let id = next();
-        assert_eq!(write(&http, &node, &id).await, 201, "{id} after recovery");
-        acknowledged.push(id);
-    }
+    let took = writes
+        .until_recovered(
+            &http,
+            &node,
+            Duration::from_secs(15),
+            Duration::from_millis(100),
+        )
+        .await;
+    eprintln!("disk full: {refused} writes refused, recovered {took:?} after space came back");
+    writes.all_succeed(&http, &node, 20, "after recovery").await;
 
     // Every acknowledged write is there, now and after a restart.
-    for id in &acknowledged {
-        assert!(
-            present(&http, &node, id).await,
-            "{id} was acknowledged but is gone"
-        );
-    }
-    stop(node);
-    let node = start(tmpfs.path());
-    ready(&http, &node).await;
-    for id in &acknowledged {
-        assert!(
-            present(&http, &node, id).await,
-            "{id} is gone after a restart"
-        );
-    }
+    writes.all_present(&http, &node, "").await;
+    let node = node.restart(&http).await;
+    writes.all_present(&http, &node, "after a restart").await;
     eprintln!(
         "disk full: {} acknowledged writes all present after a restart",
-        acknowledged.len()
+        writes.acknowledged.len()
     );
-    drop(node);
 }

@@ -7,4 +7,5 @@
 //!   under a running node.
 
 mod disk_full;
+mod node;
 mod postgres_restart;

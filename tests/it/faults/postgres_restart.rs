@@ -14,9 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use super::node::{or_skip, Ledger, Node};
 use crate::cluster::free_port;
-
-use super::disk_full::{present, ready, start_on, stop, write};
 
 /// A private PostgreSQL server, stopped when dropped.
 struct Server {
@@ -154,23 +153,15 @@ impl Drop for Server {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_a_database_restart() {
-    let pg = match Server::init() {
-        Ok(s) => s,
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI must be able to run a private PostgreSQL server: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipped: {e}");
-            return;
-        }
+    let Some(pg) = or_skip(Server::init(), "run a private PostgreSQL server") else {
+        return;
     };
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
         .unwrap();
     let data = tempfile::tempdir().unwrap();
-    let node = start_on(data.path(), Some(&pg.url()));
-    ready(&http, &node).await;
+    let node = Node::start(&http, data.path(), Some(&pg.url())).await;
     let sign_on = http
         .post(format!("{}/ias/v3/token/actions/signOnByUserNamePassword", node.base))
         .header("nv-tenant-id", "demo")
@@ -182,32 +173,22 @@ async fn acknowledged_writes_survive_a_database_restart() {
         .as_str()
         .unwrap()
         .to_owned();
-    let mut acknowledged = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("ent-pg-{n:05}")
-    };
-    for _ in 0..10 {
-        let id = next();
-        assert_eq!(write(&http, &node, &id).await, 201, "{id}");
-        acknowledged.push(id);
-    }
+    let mut writes = Ledger::new("ent-pg");
+    writes.all_succeed(&http, &node, 10, "before").await;
 
     // The database goes away: writes are refused quickly, never 500; the
     // fast path answers from memory.
     pg.stop().unwrap();
     for _ in 0..3 {
-        let id = next();
         let asked = Instant::now();
-        match write(&http, &node, &id).await {
-            201 => acknowledged.push(id),
+        match writes.write(&http, &node).await {
+            201 => {}
             503 => assert!(
                 asked.elapsed() < Duration::from_secs(6),
-                "{id}: 503 only after {:?}",
+                "503 only after {:?}",
                 asked.elapsed()
             ),
-            other => panic!("{id} answered {other} with the database down"),
+            other => panic!("a write answered {other} with the database down"),
         }
     }
     let r = http
@@ -224,46 +205,17 @@ async fn acknowledged_writes_survive_a_database_restart() {
 
     // Back: the node takes writes again by itself.
     pg.start().unwrap();
-    let back = Instant::now();
-    loop {
-        let id = next();
-        match write(&http, &node, &id).await {
-            201 => {
-                acknowledged.push(id);
-                break;
-            }
-            503 => {}
-            other => panic!("{id} answered {other} after the database came back"),
-        }
-        assert!(
-            back.elapsed() < Duration::from_secs(30),
-            "the node did not recover without a restart"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    eprintln!(
-        "database restart: writes again {:?} after it was back",
-        back.elapsed()
-    );
-    for _ in 0..10 {
-        let id = next();
-        assert_eq!(write(&http, &node, &id).await, 201, "{id} after recovery");
-        acknowledged.push(id);
-    }
-    for id in &acknowledged {
-        assert!(
-            present(&http, &node, id).await,
-            "{id} was acknowledged but is gone"
-        );
-    }
-    stop(node);
-    let node = start_on(data.path(), Some(&pg.url()));
-    ready(&http, &node).await;
-    for id in &acknowledged {
-        assert!(
-            present(&http, &node, id).await,
-            "{id} is gone after a restart"
-        );
-    }
-    drop(node);
+    let took = writes
+        .until_recovered(
+            &http,
+            &node,
+            Duration::from_secs(30),
+            Duration::from_millis(200),
+        )
+        .await;
+    eprintln!("database restart: writes again {took:?} after it was back");
+    writes.all_succeed(&http, &node, 10, "after recovery").await;
+    writes.all_present(&http, &node, "").await;
+    let node = node.restart(&http).await;
+    writes.all_present(&http, &node, "after a restart").await;
 }

@@ -4,24 +4,18 @@
 //! the burst answers no 503 and a change made during it still reaches the
 //! other node at once.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::cluster::{ready, serve_with};
-use crate::harness::{Backend, TestDb, DEMO_KEY};
+use crate::cluster::two_nodes;
+use crate::harness::DEMO_KEY;
 use crate::hostile::single_use::race;
 
 const BURST: usize = 200;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_on_burst_for_one_account_starves_nothing() {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
-        return;
-    }
-    let db = Arc::new(TestDb::new(Backend::Postgres).await);
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -31,10 +25,9 @@ async fn a_sign_on_burst_for_one_account_starves_nothing() {
     // before the fix 28 x 200 and 172 x 503, and with the deadline lifted
     // the old code took 6.2 s.)
     let env = [("PLAYGATE_STORAGE__MAX_CONNECTIONS", "8")];
-    let a = serve_with(&db, &env);
-    ready(&http, &a).await;
-    let b = serve_with(&db, &env);
-    ready(&http, &b).await;
+    let Some((db, a, b)) = two_nodes(&http, &env).await else {
+        return;
+    };
     let bases = [a.base.clone(), b.base.clone()];
     let body = json!({ "username": "alice@demo.playgate", "password": "alice-demo-pass",
                        "clientId": "dev-alice-tv" });

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
 use crate::ags::{self, device_info, operator_claims, operator_token, params, SECRET};
-use crate::harness::{json_of, Backend, TestApp, TestDb};
+use crate::harness::{json_of, Backend, TestApp};
 use playgate::store::changes::ChangeKind;
 
 /// How many uses are released together, and how many times.
@@ -250,17 +250,10 @@ crate::on_both_backends!(
 /// split between them still spend it once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_races_across_two_nodes() {
-    use crate::cluster::{ready, serve};
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
-        return;
-    }
-    let db = Arc::new(TestDb::new(Backend::Postgres).await);
     let http = reqwest::Client::new();
-    let a = serve(&db);
-    ready(&http, &a).await;
-    let b = serve(&db);
-    ready(&http, &b).await;
+    let Some((db, a, b)) = crate::cluster::two_nodes(&http, &[]).await else {
+        return;
+    };
     let bases = [a.base.clone(), b.base.clone()];
     for _ in 0..TRIALS {
         refresh_race(&http, &bases).await;

@@ -40,9 +40,14 @@ async fn items(app: &TestApp) -> Vec<(bool, String, String)> {
 
 /// The directory of a URL's path: `/vod/x/`.
 fn dir_of(url: &str) -> &str {
-    let path = &url[url.find("://").unwrap() + 3..];
-    let path = &path[path.find('/').unwrap()..];
+    let (_, path) = split(url);
     &path[..=path.rfind('/').unwrap()]
+}
+
+/// `scheme://authority` and the path (with any query) of a URL.
+fn split(url: &str) -> (&str, &str) {
+    let authority = url.find("://").unwrap() + 3;
+    url.split_at(authority + url[authority..].find('/').unwrap())
 }
 
 /// The URL Builder for an item by its route (content or channel), with an
@@ -84,8 +89,7 @@ async fn build(
 /// is `own`: the other items' URLs, files in directories above its own,
 /// `..;` climbs and another scheme or host for the same path.
 fn hostile_urls(own: &str, others: &[&str]) -> Vec<(String, u16)> {
-    let base = &own[..own.len() - own[own.find("://").unwrap() + 3..].len()
-        + own[own.find("://").unwrap() + 3..].find('/').unwrap()];
+    let (base, path) = split(own);
     let dir = dir_of(own);
     let mut urls: Vec<(String, u16)> = others
         .iter()
@@ -103,7 +107,6 @@ fn hostile_urls(own: &str, others: &[&str]) -> Vec<(String, u16)> {
         urls.push((format!("{base}{dir}..;{tail}"), 400));
         urls.push((format!("{base}{dir}..{tail}"), 400));
     }
-    let path = &own[base.len()..];
     let swapped = if base.starts_with("https://") {
         base.replacen("https://", "http://", 1)
     } else {
