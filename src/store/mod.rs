@@ -30,6 +30,7 @@ pub mod registrations;
 pub mod revocations;
 pub mod tenants;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,7 +71,19 @@ pub struct Store {
     sync_pool: AnyPool,
     /// Same-key writers queue here before a transaction begins.
     key_locks: Arc<key_locks::KeyLocks>,
+    /// Set while the database is known to be unreachable (see
+    /// [`Store::pooled`]).
+    down: Arc<AtomicBool>,
 }
+
+/// How long a request waits for a connection while the database is known to
+/// be down: long enough for one fresh connect to a database that is back,
+/// short enough that an outage costs a client a quick 503, not the pool's
+/// whole acquire timeout.
+const DOWN_ACQUIRE: Duration = Duration::from_millis(250);
+
+/// How long a request waits for a connection otherwise (a busy pool).
+const ACQUIRE: Duration = Duration::from_secs(5);
 
 /// Connections of [`Store::sync_pool`].
 const SYNC_CONNECTIONS: u32 = 2;
@@ -111,7 +124,7 @@ impl Store {
         let pool_of = |size: u32| {
             AnyPoolOptions::new()
                 .max_connections(size)
-                .acquire_timeout(Duration::from_secs(5))
+                .acquire_timeout(ACQUIRE)
                 // Never hand out a connection still inside a transaction
                 // (see `WriteTx`): it is closed and replaced.
                 .before_acquire(|conn, _meta| {
@@ -145,6 +158,7 @@ impl Store {
             pool,
             sync_pool,
             key_locks: Arc::default(),
+            down: Arc::default(),
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             pg_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
@@ -200,7 +214,44 @@ impl Store {
 
     /// One pooled connection, for a few reads in a row outside a write.
     pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
-        Ok(self.pool.acquire().await?)
+        self.pooled().await
+    }
+
+    /// A connection from the pool, failing fast while the database is known
+    /// to be down: the first request of an outage waits up to [`ACQUIRE`]
+    /// (the pool retries its connects until then); once an acquire has
+    /// failed that way, or the change feed lost its connection
+    /// ([`Store::mark_down`]), requests wait at most [`DOWN_ACQUIRE`] until
+    /// a connection is had again.
+    async fn pooled(&self) -> Result<PoolConnection<Any>, StoreError> {
+        let acquired = if self.down.load(Ordering::Relaxed) {
+            match tokio::time::timeout(DOWN_ACQUIRE, self.pool.acquire()).await {
+                Ok(acquired) => acquired,
+                Err(_) => return Err(StoreError::Unavailable("the database is down".into())),
+            }
+        } else {
+            self.pool.acquire().await
+        };
+        match acquired {
+            Ok(conn) => {
+                self.down.store(false, Ordering::Relaxed);
+                Ok(conn)
+            }
+            Err(e) => {
+                if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) {
+                    self.mark_down();
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Records that the database cannot be reached, so writes fail fast
+    /// until a connection is had again (see [`Store::pooled`]).
+    pub fn mark_down(&self) {
+        if !self.down.swap(true, Ordering::Relaxed) {
+            tracing::warn!("the database is unreachable; writes answer 503 at once until it is back");
+        }
     }
 
     /// Applies pending migrations.
@@ -215,7 +266,7 @@ impl Store {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pooled().await?;
         Manager::begin(&mut conn, None).await?;
         Ok(WriteTx {
             conn: Some(conn),
@@ -244,7 +295,7 @@ impl Store {
 
     /// True if the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        match self.pool.acquire().await {
+        match self.pooled().await {
             Ok(mut conn) => conn.ping().await.is_ok(),
             Err(_) => false,
         }

@@ -318,6 +318,7 @@ async fn listen(store: Store, wake: Arc<tokio::sync::Notify>, mut shutdown: watc
                         Ok(None) => wake.notify_one(),
                         Err(e) => {
                             tracing::warn!(error = %e, "change listener failed; polling until it is back");
+                            store.mark_down();
                             break;
                         }
                     },
@@ -325,7 +326,8 @@ async fn listen(store: Store, wake: Arc<tokio::sync::Notify>, mut shutdown: watc
                 }
             },
             Err(e) => {
-                tracing::warn!(error = %e, "change listener could not connect; polling until it can")
+                tracing::warn!(error = %e, "change listener could not connect; polling until it can");
+                store.mark_down();
             }
         }
         tokio::select! {

@@ -135,7 +135,7 @@ fn query(link: &SecureLink, path: &str, expires: i64, ip: &str) -> String {
 
 #[tokio::test]
 async fn signed_urls_pass_a_real_nginx_secure_link() {
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let in_ci = crate::harness::in_ci();
     if !nginx_available() {
         assert!(!in_ci, "CI must install nginx");
         eprintln!("skipped: nginx is not installed");
@@ -194,7 +194,7 @@ async fn url_builder_urls_pass_nginx_secure_link_and_auth_request() {
     use crate::url_builder::{add_key, b64, move_content, put_cdn, signed_for};
     use serde_json::json;
 
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let in_ci = crate::harness::in_ci();
     if !nginx_available() {
         assert!(!in_ci, "CI must install nginx");
         eprintln!("skipped: nginx is not installed");

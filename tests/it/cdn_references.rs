@@ -52,10 +52,6 @@ fn word(rng: &mut impl Rng, len: usize) -> String {
         .collect()
 }
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
 /// 256 random EdgeAuth inputs, as the references take them.
 fn edgeauth_cases() -> Vec<serde_json::Value> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261201);
@@ -98,7 +94,7 @@ fn edgeauth_cases() -> Vec<serde_json::Value> {
 #[test]
 fn edgeauth_agrees_with_the_python_reference() {
     if !reference_available() {
-        assert!(!in_ci(), "CI must install akamai-edgeauth (PyPI)");
+        assert!(!crate::harness::in_ci(), "CI must install akamai-edgeauth (PyPI)");
         eprintln!("skipped: python3 with akamai-edgeauth is not available");
         return;
     }
@@ -186,7 +182,7 @@ fn node(mode: &str, cases: &[serde_json::Value]) -> Option<Vec<serde_json::Value
             .output()
             .is_ok_and(|o| o.status.success());
     if !ready {
-        assert!(!in_ci(), "CI must run npm install in tests/node");
+        assert!(!crate::harness::in_ci(), "CI must run npm install in tests/node");
         eprintln!(
             "skipped: node or tests/node/node_modules is missing (npm install in tests/node)"
         );

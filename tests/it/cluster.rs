@@ -92,8 +92,7 @@ pub(crate) async fn two_nodes(
     http: &reqwest::Client,
     env: &[(&str, &str)],
 ) -> Option<(Arc<TestDb>, Server, Server)> {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+    if !crate::harness::postgres_or_skip() {
         return None;
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);

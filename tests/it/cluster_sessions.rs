@@ -9,14 +9,13 @@ use serde_json::{json, Value};
 
 use crate::cluster::{ready, serve_with};
 use crate::harness::{Backend, TestDb};
-use crate::sessions::{redis_up, REDIS_URL};
+use crate::sessions::REDIS_URL;
 
 const DEVICES: usize = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_hold_the_stream_limit() {
-    if crate::harness::postgres_url().is_none() || !redis_up().await {
-        eprintln!("skipped: needs PLAYGATE_TEST_DATABASE_URL and Redis on 127.0.0.1:6379");
+    if !crate::harness::postgres_or_skip() || !crate::harness::redis_or_skip().await {
         return;
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);

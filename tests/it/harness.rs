@@ -37,8 +37,7 @@ macro_rules! on_both_backends {
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    if $crate::harness::postgres_url().is_none() {
-                        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+                    if !$crate::harness::postgres_or_skip() {
                         return;
                     }
                     super::super::$name($crate::harness::Backend::Postgres).await;
@@ -47,6 +46,37 @@ macro_rules! on_both_backends {
             )+
         }
     };
+}
+
+/// True under CI (`CI=true`), where every peer a test needs must be there.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A test cannot run for want of a peer: a skip with a note outside CI, a
+/// failure under CI.
+pub fn skip(missing: &str) {
+    assert!(!in_ci(), "CI must provide {missing}");
+    eprintln!("skipped: {missing} is missing");
+}
+
+/// True if PostgreSQL tests can run (`PLAYGATE_TEST_DATABASE_URL` is set);
+/// otherwise skips (see [`skip`]).
+pub fn postgres_or_skip() -> bool {
+    let there = postgres_url().is_some();
+    if !there {
+        skip("PostgreSQL (PLAYGATE_TEST_DATABASE_URL)");
+    }
+    there
+}
+
+/// True if Redis answers on 127.0.0.1:6379; otherwise skips (see [`skip`]).
+pub async fn redis_or_skip() -> bool {
+    let there = tokio::net::TcpStream::connect("127.0.0.1:6379").await.is_ok();
+    if !there {
+        skip("Redis on 127.0.0.1:6379");
+    }
+    there
 }
 
 pub fn postgres_url() -> Option<String> {

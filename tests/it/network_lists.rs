@@ -303,8 +303,7 @@ async fn list_files_are_loaded_at_start_and_when_they_change() {
 /// B answers from, and a delete through B empties A's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_uploaded_through_one_node_reaches_the_other() {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+    if !crate::harness::postgres_or_skip() {
         return;
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);

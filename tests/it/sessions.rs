@@ -18,12 +18,6 @@ pub(crate) const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
 /// Whether the machine's Redis answers (CI always has one; a developer's
 /// machine may not: then the Redis variants say so and pass).
-pub(crate) async fn redis_up() -> bool {
-    tokio::net::TcpStream::connect("127.0.0.1:6379")
-        .await
-        .is_ok()
-}
-
 async fn node(store: &str) -> TestApp {
     let db = Arc::new(TestDb::new(Backend::Sqlite).await);
     let mut config = test_config(&db);
@@ -94,8 +88,7 @@ async fn refused_with(r: reqwest::Response, code: &str) -> Vec<String> {
 }
 
 async fn limits_leases_and_expiry(store: &str) {
-    if store == "redis" && !redis_up().await {
-        eprintln!("skipped: no Redis on 127.0.0.1:6379");
+    if store == "redis" && !crate::harness::redis_or_skip().await {
         return;
     }
     let app = node(store).await;
@@ -245,8 +238,7 @@ async fn limits_leases_and_expiry_in_redis() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_of_streams_gets_only_the_limit() {
     for store in ["memory", "redis"] {
-        if store == "redis" && !redis_up().await {
-            eprintln!("skipped: no Redis on 127.0.0.1:6379");
+        if store == "redis" && !crate::harness::redis_or_skip().await {
             continue;
         }
         let app = node(store).await;

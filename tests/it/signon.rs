@@ -660,8 +660,7 @@ crate::on_both_backends!(
 /// Sign-out through node A stops the token on node B (PostgreSQL, two nodes).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_reaches_every_node() {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+    if !crate::harness::postgres_or_skip() {
         return;
     }
     let db = std::sync::Arc::new(crate::harness::TestDb::new(Backend::Postgres).await);

@@ -41,8 +41,7 @@ async fn a_new_tenant_is_served_by_the_next_request(b: Backend) {
 /// B's snapshot through the change feed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_through_one_node_reaches_another() {
-    if crate::harness::postgres_url().is_none() {
-        eprintln!("skipped: PLAYGATE_TEST_DATABASE_URL is not set");
+    if !crate::harness::postgres_or_skip() {
         return;
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);

@@ -19,7 +19,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_playgate");
 pub(super) fn or_skip<T>(setup: Result<T, String>, what: &str) -> Option<T> {
     match setup {
         Ok(t) => Some(t),
-        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+        Err(e) if crate::harness::in_ci() => {
             panic!("CI must be able to {what}: {e}")
         }
         Err(e) => {
