@@ -250,7 +250,9 @@ impl Store {
     /// until a connection is had again (see [`Store::pooled`]).
     pub fn mark_down(&self) {
         if !self.down.swap(true, Ordering::Relaxed) {
-            tracing::warn!("the database is unreachable; writes answer 503 at once until it is back");
+            tracing::warn!(
+                "the database is unreachable; writes answer 503 at once until it is back"
+            );
         }
     }
 

@@ -94,7 +94,10 @@ fn edgeauth_cases() -> Vec<serde_json::Value> {
 #[test]
 fn edgeauth_agrees_with_the_python_reference() {
     if !reference_available() {
-        assert!(!crate::harness::in_ci(), "CI must install akamai-edgeauth (PyPI)");
+        assert!(
+            !crate::harness::in_ci(),
+            "CI must install akamai-edgeauth (PyPI)"
+        );
         eprintln!("skipped: python3 with akamai-edgeauth is not available");
         return;
     }
@@ -182,7 +185,10 @@ fn node(mode: &str, cases: &[serde_json::Value]) -> Option<Vec<serde_json::Value
             .output()
             .is_ok_and(|o| o.status.success());
     if !ready {
-        assert!(!crate::harness::in_ci(), "CI must run npm install in tests/node");
+        assert!(
+            !crate::harness::in_ci(),
+            "CI must run npm install in tests/node"
+        );
         eprintln!(
             "skipped: node or tests/node/node_modules is missing (npm install in tests/node)"
         );

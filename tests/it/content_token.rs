@@ -15,7 +15,7 @@ use crate::harness::{json_of, update_account, Backend, TestApp, T0_MS};
 
 pub(crate) const NOW: i64 = T0_MS / 1000;
 pub(crate) const DAY: i64 = 86_400;
-const ENTITLED: &str = "DRM_vod-entitled_DASH";
+pub(crate) const ENTITLED: &str = "DRM_vod-entitled_DASH";
 
 pub(crate) async fn sign_on(app: &TestApp, user: &str, password: &str, client: &str) -> String {
     let r = app

@@ -72,7 +72,9 @@ pub fn postgres_or_skip() -> bool {
 
 /// True if Redis answers on 127.0.0.1:6379; otherwise skips (see [`skip`]).
 pub async fn redis_or_skip() -> bool {
-    let there = tokio::net::TcpStream::connect("127.0.0.1:6379").await.is_ok();
+    let there = tokio::net::TcpStream::connect("127.0.0.1:6379")
+        .await
+        .is_ok();
     if !there {
         skip("Redis on 127.0.0.1:6379");
     }

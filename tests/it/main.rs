@@ -12,6 +12,7 @@ mod client_addr;
 mod cluster;
 mod cluster_approvals;
 mod cluster_sessions;
+mod compat;
 mod content_token;
 mod contract;
 mod das;

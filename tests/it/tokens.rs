@@ -163,15 +163,21 @@ async fn every_attack_is_refused(b: Backend) {
         beyond.fixed_exp = NOW + 600;
         let token = mint(&app, &beyond);
         assert_refused(&app, &token, "token expires after its absolute expiry").await;
-        // (the content token refuses a bad token 403 99999, as it does an
-        // expired one; refresh 401)
-        let (route, status) = if typ == ACCESS_TYP {
+        // (the content token, a client API, refuses it 403 99999 as a token
+        // it cannot trust, in the words apps read; refresh 401 with the
+        // reason)
+        let (route, status, result) = if typ == ACCESS_TYP {
             (
                 "/ias/v2/content_token?content_id=DRM_vod-entitled_DASH&type=device",
                 403,
+                "Bearer Token Decoding Failure",
             )
         } else {
-            ("/ias/v3/token/actions/refresh", 401)
+            (
+                "/ias/v3/token/actions/refresh",
+                401,
+                "token expires after its absolute expiry",
+            )
         };
         let r = app
             .http
@@ -182,10 +188,7 @@ async fn every_attack_is_refused(b: Backend) {
             .await
             .unwrap();
         let body = json_of(r, status).await;
-        assert_eq!(
-            body["result"], "token expires after its absolute expiry",
-            "{body}"
-        );
+        assert_eq!(body["result"], result, "{body}");
     }
     // another tenant's claims under this tenant's key
     let mut foreign = claims(ACCESS_TYP);

@@ -78,6 +78,8 @@ pub const CDN_TOKEN_REFUSED: u32 = 40304;
 /// URL Builder: the URL asked for is outside every playback location of the
 /// granted content, or the content has none, so no CDN token covers it (403).
 pub const OUTSIDE_PLAYBACK_LOCATION: u32 = 40305;
+/// OPF: the tenant header names another tenant than the bearer token (403).
+pub const TENANT_MISMATCH: u32 = 40306;
 /// Rocket: single sign-on with a third-party provider is not configured (401).
 pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003

@@ -10,6 +10,7 @@ use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::opf::tokens::token_error;
 use crate::app::AppState;
 use crate::core::claims::{check_sign_on, SignOnClaims, ACCESS_TYP};
+use crate::core::jwt::{claimed_tenant, TokenError};
 
 /// The token of an `Authorization: Bearer <token>` value, if it is one.
 fn bearer_of(value: &HeaderValue) -> Option<&str> {
@@ -58,7 +59,9 @@ pub fn require_authorization_token(headers: &HeaderMap) -> Result<&str, ApiError
 }
 
 /// Verifies an OPF access token of the request's tenant from memory (signature,
-/// type, time, revocation); a problem is 403 `99999:403` with the reason.
+/// type, time, revocation); a problem is 403 `99999:403` as deployed apps read
+/// it ([`client_token_error`]), or 403 `40306` when the token is another
+/// tenant's than the one the request named.
 pub fn verify_access(
     state: &AppState,
     tenant: &Tenant<Opf>,
@@ -72,7 +75,40 @@ pub fn verify_access(
         state.clock.now_s(),
         state.config.tokens.leeway_s,
     )
-    .map_err(token_error)
+    .map_err(|e| {
+        // Off the success path: only a refusal looks at whose token it is.
+        match claimed_tenant(token) {
+            Some(other) if other != tenant.id() => ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::TENANT_MISMATCH,
+                "the tenant header names another tenant than the token",
+            ),
+            _ => client_token_error(e),
+        }
+    })
+}
+
+/// A bearer token refused on a client API, as deployed OPF apps read it
+/// (their refresh logic keys on `result`): `"Bearer Token Expired"` for a
+/// token past its expiry, `"Bearer Token Decoding Failure"` for one that is
+/// malformed, unsigned, badly signed or under an unknown or retired key; a
+/// refusal of a well-formed token (wrong type, revoked, another tenant's,
+/// not yet valid) keeps its own reason. Always 403 `99999:403`; the precise
+/// reason goes to the log.
+pub fn client_token_error(e: TokenError) -> ApiError {
+    tracing::info!(reason = e.reason(), "bearer token refused");
+    let result = match e {
+        TokenError::Expired | TokenError::PastFixedExpiry => "Bearer Token Expired",
+        TokenError::Malformed
+        | TokenError::Unsigned
+        | TokenError::AlgorithmMismatch
+        | TokenError::UnknownKey
+        | TokenError::KeyRetired
+        | TokenError::BadSignature
+        | TokenError::ExpiryPastFixedExpiry => "Bearer Token Decoding Failure",
+        other => return token_error(other),
+    };
+    ApiError::new(StatusCode::FORBIDDEN, codes::TOKEN_INVALID, result)
 }
 
 /// A request signed on with an OPF access token (`Authorization: Bearer`).

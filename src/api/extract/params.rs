@@ -35,6 +35,25 @@ where
                 return Err(controlled(&name).into());
             }
         }
+        if parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+            && form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "token")
+        {
+            // Deployed apps send `token=` (even `token=undefined`) beside
+            // their bearer header: the header wins, the parameter is not read.
+            let rest: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(
+                    form_urlencoded::parse(query.as_bytes()).filter(|(n, _)| n != "token"),
+                )
+                .finish();
+            let uri: axum::http::Uri = format!("/?{rest}")
+                .parse()
+                .map_err(|e| FaceError::from(bad_query(e)))?;
+            return Query::<T>::try_from_uri(&uri)
+                .map(|Query(v)| QueryParams(v, PhantomData))
+                .map_err(|rejection| bad_query(rejection.body_text()).into());
+        }
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(QueryParams(v, PhantomData)),
             Err(rejection) => Err(bad_query(rejection.body_text()).into()),

@@ -12,7 +12,8 @@ use crate::app::AppState;
 use crate::core::ids::is_valid_tenant_id;
 use crate::core::snapshot::{Snapshot, TenantStatus, TenantView};
 
-/// OPF tenant: header `nv-tenant-id`, or `tenantId` (v2 and managed-device calls).
+/// OPF tenant: header `nv-tenant-id`, or `tenantId` (v2 and managed-device
+/// calls), or else the tenant of the request's token.
 /// Holds the snapshot it was resolved from: the request reads everything else
 /// (revocations, ...) from that same snapshot.
 pub struct Tenant<F: Face> {
@@ -69,14 +70,23 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Api
 
 /// The tenant id a request names, before it is looked up: `nv-tenant-id`;
 /// else, on Rocket routes (`rocket_default` given), `rocket.default_tenant`,
-/// and on OPF routes `tenantId` (`None` when there is neither). An error
-/// when the header is not text. Middleware that must know the tenant before
-/// the handler runs uses this too, so both read the same tenant.
+/// and on OPF routes `tenantId` (`None` when there is neither; header names
+/// are case-insensitive, so `Nv-Tenant-Id` and `tenantid` are the same
+/// headers). An error when a header is not text, or when `nv-tenant-id` and
+/// `tenantId` name different tenants. Middleware that must know the tenant
+/// before the handler runs uses this too, so both read the same tenant.
 pub(crate) fn named<'a>(
     headers: &'a HeaderMap,
     rocket_default: Option<&'a str>,
 ) -> Result<Option<&'a str>, ApiError> {
     if let Some(id) = header(headers, "nv-tenant-id")? {
+        if rocket_default.is_none() && header(headers, "tenantid")?.is_some_and(|other| other != id)
+        {
+            return Err(ApiError::bad_request(
+                codes::TENANT_MISSING,
+                "nv-tenant-id and tenantId name different tenants",
+            ));
+        }
         return Ok(Some(id));
     }
     match rocket_default {
@@ -85,16 +95,46 @@ pub(crate) fn named<'a>(
     }
 }
 
+/// The token an OPF request authenticates with, if any: `Authorization`
+/// (`Bearer <token>` or bare, as AGS sends it), else header `token` (IAS v2
+/// sign-out).
+fn presented_token(headers: &HeaderMap) -> Option<&str> {
+    let authorization = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim());
+    authorization
+        .or_else(|| headers.get("token").and_then(|v| v.to_str().ok()))
+        .filter(|t| !t.is_empty())
+}
+
 impl<F: Face> FromRequestParts<AppState> for Tenant<F> {
     type Rejection = FaceError<F>;
 
+    /// The tenant a header names; without one, the tenant the request's
+    /// token claims (apps send only `Authorization: Bearer`). The claim
+    /// only chooses whose keys verify the token, which every
+    /// token-authenticated handler then does, so a token that lies about
+    /// its tenant is refused there.
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let id = named(&parts.headers, None)?.ok_or_else(|| {
-            ApiError::bad_request(codes::TENANT_MISSING, "nv-tenant-id header is required")
-        })?;
+        let claimed;
+        let id = match named(&parts.headers, None)? {
+            Some(id) => id,
+            None => {
+                claimed = presented_token(&parts.headers)
+                    .and_then(crate::core::jwt::claimed_tenant)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            codes::TENANT_MISSING,
+                            "nv-tenant-id header (or a token of the tenant) is required",
+                        )
+                    })?;
+                &claimed
+            }
+        };
         let (snapshot, view) = resolve(state, id)?;
         Ok(Tenant {
             view,

@@ -65,7 +65,9 @@ pub async fn sign_on_by_casn(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DasPasswordIn {
+    #[serde(deserialize_with = "super::escapes::decoded")]
     username: String,
+    #[serde(deserialize_with = "super::escapes::decoded")]
     password: String,
     das_challenge: Option<String>,
     scheme: Option<String>,
@@ -107,7 +109,9 @@ pub struct DeviceIdOut {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidateCredentialsIn {
+    #[serde(deserialize_with = "super::escapes::decoded")]
     username: String,
+    #[serde(deserialize_with = "super::escapes::decoded")]
     password: String,
     /// The DAS SDK challenge (`dasChallenge` accepted too, as on the IAS rows).
     #[serde(alias = "dasChallenge")]

@@ -17,7 +17,9 @@ type OpfResult<T> = Result<T, FaceError<Opf>>;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PasswordSignOnIn {
+    #[serde(deserialize_with = "super::escapes::decoded")]
     username: String,
+    #[serde(deserialize_with = "super::escapes::decoded")]
     password: String,
     device_information: Option<serde_json::Value>,
     client_id: Option<String>,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::ias::TokenResponse;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::extract::{verify_access, QueryParams, Tenant};
+use crate::api::extract::{verify_access, OptionalJsonBody, QueryParams, Tenant};
 use crate::app::AppState;
 use crate::plane::signon::PasswordSignOn;
 use crate::store::devices::ManagedId;
@@ -39,22 +39,33 @@ fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str
     })
 }
 
+/// The JSON body apps send beside the query: `{"device": {"hardware": ..,
+/// "OS": .., "screen": ..}}`, the device as it describes itself. Other
+/// members are not read.
+#[derive(Debug, Deserialize)]
+pub struct TokenBody {
+    device: Option<serde_json::Value>,
+}
+
 /// `POST /ias/v2/token?grant_type=...`.
 pub async fn token(
     State(state): State<AppState>,
     tenant: Tenant<Opf>,
     QueryParams(q, ..): QueryParams<TokenQuery, Opf>,
+    OptionalJsonBody(body, ..): OptionalJsonBody<TokenBody, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
+    let described = body.and_then(|b| b.device).filter(|d| d.is_object());
     let policy = state.signon_policy();
     let issued = match q.grant_type.as_deref() {
         Some("password") => {
             let request = PasswordSignOn {
                 username: required(&q.username, "username")?.to_owned(),
                 password: required(&q.password, "password")?.to_owned(),
-                device_information: q
-                    .client_id
-                    .is_none()
-                    .then(|| serde_json::json!({ "deviceType": "OPEN" })),
+                // A first sign-on (no client_id) makes an OPEN device,
+                // described by the body's `device` when sent.
+                device_information: q.client_id.is_none().then(|| {
+                    described.unwrap_or_else(|| serde_json::json!({ "deviceType": "OPEN" }))
+                }),
                 client_id: q.client_id.clone(),
             };
             state

@@ -18,7 +18,9 @@ type OpfResult<T> = Result<T, FaceError<Opf>>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CredentialsIn {
+    #[serde(deserialize_with = "super::escapes::decoded")]
     username: String,
+    #[serde(deserialize_with = "super::escapes::decoded")]
     password: String,
 }
 

@@ -11,6 +11,7 @@ pub mod content_token;
 pub mod das;
 pub mod decision_trace;
 pub mod dsra;
+pub mod escapes;
 pub mod ges;
 pub mod ias;
 pub mod ias_v2;

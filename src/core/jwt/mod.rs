@@ -21,7 +21,7 @@ pub use error::TokenError;
 pub use jwks::{verify_public, JwksError, PublicKeySet};
 pub use keyring::{KeyRing, RingKey};
 pub use sign::sign;
-pub use verify::{verify, verify_with_key, Verified};
+pub use verify::{claimed_tenant, verify, verify_with_key, Verified};
 
 #[cfg(test)]
 mod tests;

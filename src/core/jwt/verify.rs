@@ -37,6 +37,22 @@ pub fn verify(ring: &KeyRing, token: &str, now_s: i64) -> Result<Verified, Token
     parsed.check(alg, key, now_s)
 }
 
+/// The `tenantId` a token's payload claims, read without verifying it: only
+/// to choose whose keys verify it (a token that lies about its tenant fails
+/// that verification) or to explain a refusal. `None` if the token does not
+/// parse or claims no tenant.
+pub fn claimed_tenant(token: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Claimed {
+        #[serde(rename = "tenantId")]
+        tenant_id: String,
+    }
+    let payload = Parsed::split(token).ok()?.payload().ok()?;
+    serde_json::from_slice::<Claimed>(&payload)
+        .ok()
+        .map(|c| c.tenant_id)
+}
+
 /// Verifies `token` with one known key whatever `kid` its header names (for
 /// tokens from a peer that shares exactly one secret with us and may send no
 /// `kid`). The header's `alg` must still be the key's.

@@ -48,7 +48,10 @@ async fn content_tokens_answer_during_a_burst_of_registrations() {
         took
     };
     let (answers, mut took) = tokio::join!(registering, playing);
-    assert!(finished.load(Ordering::Relaxed), "registrations outlasted 30 s");
+    assert!(
+        finished.load(Ordering::Relaxed),
+        "registrations outlasted 30 s"
+    );
     for r in answers {
         json_of(r, 200).await;
     }
