@@ -38,12 +38,10 @@ pub struct App {
     pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
     /// The DAS server client, when `[das] url` is set.
     pub das: Option<crate::plane::das::client::DasClient>,
-    /// Rental plays, written behind the content-token path.
-    pub plays: crate::plane::plays::PlayRecorder,
+    /// The fast path's use case: decide, lease, record, sign.
+    pub playback: crate::playback::Issuer,
     /// `[network] trusted_proxies`, parsed.
     pub trusted_proxies: crate::core::net::TrustedProxies,
-    /// Concurrent-stream leases (`[sessions]`).
-    pub sessions: crate::plane::sessions::Sessions,
 }
 
 impl App {
@@ -126,9 +124,11 @@ impl NodeBuilder {
         );
         let sync_task = tokio::spawn(syncer.run(shutdown_rx.clone()));
         let lists_shutdown = shutdown_rx.clone();
-        let (plays, plays_task) = crate::plane::plays::PlayRecorder::start(
+        let (plays, queued_plays) = crate::playback::plays::PlayRecorder::channel();
+        let plays_task = crate::plane::plays::start_writer(
             plane.clone(),
             self.config.tokens.rental_same_play_s,
+            queued_plays,
             shutdown_rx,
         );
 
@@ -157,10 +157,10 @@ impl NodeBuilder {
         let s = &self.config.sessions;
         let sessions = match s.store.as_str() {
             "redis" => {
-                crate::plane::sessions::Sessions::in_redis(&s.redis_url, &s.key_prefix, s.lease_s)
+                crate::playback::leases::Sessions::in_redis(&s.redis_url, &s.key_prefix, s.lease_s)
                     .map_err(|e| anyhow::anyhow!(e))?
             }
-            _ => crate::plane::sessions::Sessions::in_memory(s.lease_s),
+            _ => crate::playback::leases::Sessions::in_memory(s.lease_s),
         };
         // After seeding: list files name tenants that must exist.
         let lists_task = (!self.config.network.lists_dir.is_empty()).then(|| {
@@ -174,17 +174,22 @@ impl NodeBuilder {
         let trusted_proxies = self.config.network.trusted();
         let state = AppState(Arc::new(App {
             trusted_proxies,
-            config: self.config,
             store,
             snapshot,
+            playback: crate::playback::Issuer::new(
+                self.clock.clone(),
+                self.ids.clone(),
+                sessions,
+                plays,
+                self.config.tokens.content_token_ttl_s,
+            ),
+            config: self.config,
             clock: self.clock,
             ids: self.ids,
             plane,
             metrics: Arc::new(Metrics::new()),
             signon_throttle,
             das,
-            plays,
-            sessions,
         }));
         Ok(Node {
             state,

@@ -156,7 +156,7 @@ pub struct NetworkConfig {
     pub lists_poll_ms: u64,
 }
 
-/// Concurrent-stream leases (`sessionControl`, see [`crate::plane::sessions`]).
+/// Concurrent-stream leases (`sessionControl`, see [`crate::playback::leases`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionsConfig {

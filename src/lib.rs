@@ -8,5 +8,6 @@ pub mod config;
 pub mod core;
 pub mod memory;
 pub mod plane;
+pub mod playback;
 pub mod store;
 pub mod sync;

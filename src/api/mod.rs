@@ -8,6 +8,7 @@ mod edge;
 pub mod error;
 pub mod extract;
 mod json_answer;
+mod lease_out;
 pub mod middleware;
 mod opf;
 mod ops;
@@ -343,6 +344,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/ias/v2/d2go_content_token",
             post(opf::content_token::d2go_content_token),
+        )
+        // Content token with CDN token (OPF row 26, proposed path)
+        .route(
+            "/ias/v2/cdn_content_token",
+            post(opf::cdn_content_token::cdn_content_token),
         )
         // Edge authorizer for nginx auth_request (CAT, EdgeAuth, ...)
         .route("/edge/v1/authorize", get(edge::authorize))

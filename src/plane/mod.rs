@@ -29,7 +29,6 @@ pub mod plays;
 pub mod purchases;
 pub mod rocket_auth;
 pub mod rocket_pairing;
-pub mod sessions;
 pub mod signon;
 pub mod tenants;
 

@@ -1,6 +1,6 @@
-//! Rental plays, recorded write-behind: the content-token handler hands a
+//! Rental plays, recorded write-behind: the playback use case hands a
 //! granted rental play to [`PlayRecorder::record`] (a non-blocking queue push)
-//! and answers at once; a background task writes the plays in batches
+//! and answers at once; this background task writes the plays in batches
 //! (`plays_used`, `first_play_at`, see
 //! [`crate::store::entitlements::record_play`]), one transaction and one
 //! change-feed entry per account, so the snapshot — and with it `decide`'s
@@ -25,55 +25,25 @@ use crate::store::changes::ChangeKind;
 use crate::store::entitlements as ent_store;
 
 use super::{Plane, PlaneError};
+use crate::playback::plays::Play;
+#[cfg(doc)]
+use crate::playback::plays::PlayRecorder;
 
-/// Plays queued before new ones are dropped.
-const QUEUE: usize = 65_536;
 /// Plays written per transaction at most.
 const BATCH: usize = 512;
 /// Attempts at writing a batch while the store fails.
 const ATTEMPTS: u32 = 5;
 
-/// One granted play of a rental.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Play {
-    pub tenant: Box<str>,
-    pub entitlement_id: Box<str>,
-    pub device_id: Box<str>,
-    pub at: i64,
-}
-
-/// The hot path's side of the queue. Cheap to clone.
-#[derive(Debug, Clone)]
-pub struct PlayRecorder {
-    tx: mpsc::Sender<Play>,
-}
-
-impl PlayRecorder {
-    /// Queues a play; never waits. A full queue drops it (logged).
-    pub fn record(&self, play: Play) {
-        if let Err(e) = self.tx.try_send(play) {
-            let play = match e {
-                mpsc::error::TrySendError::Full(p) | mpsc::error::TrySendError::Closed(p) => p,
-            };
-            tracing::warn!(
-                tenant = %play.tenant,
-                entitlement = %play.entitlement_id,
-                "rental play dropped: the play queue is full or closed"
-            );
-        }
-    }
-
-    /// Starts the writer: it runs until `shutdown` turns true, then writes
-    /// what is queued and ends.
-    pub fn start(
-        plane: Plane,
-        same_play_s: i64,
-        shutdown: watch::Receiver<bool>,
-    ) -> (PlayRecorder, JoinHandle<()>) {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let task = tokio::spawn(write_plays(plane, same_play_s, rx, shutdown));
-        (PlayRecorder { tx }, task)
-    }
+/// Starts the writer of the plays queued on `rx` (see
+/// [`PlayRecorder::channel`]): it runs until `shutdown` turns true, then
+/// writes what is queued and ends.
+pub fn start_writer(
+    plane: Plane,
+    same_play_s: i64,
+    rx: mpsc::Receiver<Play>,
+    shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(write_plays(plane, same_play_s, rx, shutdown))
 }
 
 async fn write_plays(

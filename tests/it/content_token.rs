@@ -108,7 +108,7 @@ fn claims_under(key: &(String, Vec<u8>), token: &str) -> Value {
 
 /// The content token's claims, verified with jsonwebtoken and the tenant's
 /// active content key read from the store.
-async fn verified_claims(app: &TestApp, token: &str) -> Value {
+pub(crate) async fn verified_claims(app: &TestApp, token: &str) -> Value {
     claims_under(&content_key(app).await, token)
 }
 

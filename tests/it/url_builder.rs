@@ -640,9 +640,68 @@ async fn answers_with_the_store_closed() {
     app.stop().await;
 }
 
+/// OPF row 26, `POST /ias/v2/cdn_content_token`: the content token and the
+/// URL Builder's CDN token in one flat answer, with the URL Builder's rules
+/// and refusals.
+async fn cdn_content_token_in_one_answer(b: Backend) {
+    let app = TestApp::start(b).await;
+    let access = alice(&app).await;
+    akamai_cdn(&app).await;
+    let ask = |content: &'static str, url: &'static str| {
+        app.http
+            .post(app.url("/ias/v2/cdn_content_token"))
+            .header("nv-tenant-id", "demo")
+            .bearer_auth(&access)
+            .query(&[
+                ("content_id", content),
+                ("type", "device"),
+                ("content_URL", url),
+            ])
+            .send()
+    };
+    let body = json_of(ask(ENTITLED, MANIFEST).await.unwrap(), 200).await;
+    // Row 27's members...
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["access_token"], access.as_str());
+    assert!(body["expires_in"].as_i64().unwrap() > 0);
+    let claims =
+        crate::content_token::verified_claims(&app, body["content_token"].as_str().unwrap()).await;
+    assert_eq!(claims["contentRights"][0]["contentId"], ENTITLED);
+    assert_eq!(claims["device"]["deviceUniqueId"], "dev-alice-tv");
+    // ...beside the URL Builder's, at the top level.
+    assert_eq!(body["cdnType"], "akamai");
+    assert_eq!(body["cdnId"], "demo-akamai");
+    assert!(body.get("contentAuthToken").is_none(), "{body}");
+    let token = body["cdnAccessToken"].as_str().unwrap();
+    assert!(token.contains("~acl=/vod/vod-entitled/*~"), "{token}");
+    let url = body["playbackUrl"].as_str().unwrap();
+    assert!(
+        url.starts_with(MANIFEST) && url.contains("__token__="),
+        "{url}"
+    );
+    let seg = format!("/vod/vod-entitled/seg_1.m4s?__token__={token}");
+    assert_eq!(authorize(&app, "demo-akamai", &seg, &[]).await, 200);
+    assert!(body["cdnTokenExpires"].as_i64().unwrap() > NOW);
+    // The same refusals as the URL Builder's.
+    let r = ask(
+        "DRM_vod-premium_DASH",
+        "https://cdn.demo.playgate/vod/vod-premium/manifest.mpd",
+    );
+    refused(r.await.unwrap(), 403, 40341).await;
+    let r = ask(
+        ENTITLED,
+        "https://cdn.demo.playgate/vod/vod-premium/manifest.mpd",
+    );
+    refused(r.await.unwrap(), 403, 40305).await;
+    let r = ask(ENTITLED, "https://cdn.demo.playgate/vod/../x/manifest.mpd");
+    refused(r.await.unwrap(), 400, 40003).await;
+    app.stop().await;
+}
+
 crate::on_both_backends!(
     signs_with_each_scheme,
-    keys_rotate_without_refusing_a_player
+    keys_rotate_without_refusing_a_player,
+    cdn_content_token_in_one_answer
 );
 
 /// A CAT whose `catr` asks for renewal comes back renewed from the edge

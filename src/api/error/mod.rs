@@ -5,6 +5,7 @@
 
 pub mod codes;
 mod envelopes;
+mod fast_path;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;

@@ -7,7 +7,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
 use super::Tenant;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
-use crate::api::opf::tokens::token_error;
 use crate::app::AppState;
 use crate::core::claims::{check_sign_on, SignOnClaims, ACCESS_TYP};
 use crate::core::jwt::{claimed_tenant, TokenError};
@@ -106,7 +105,7 @@ pub fn client_token_error(e: TokenError) -> ApiError {
         | TokenError::KeyRetired
         | TokenError::BadSignature
         | TokenError::ExpiryPastFixedExpiry => "Bearer Token Decoding Failure",
-        other => return token_error(other),
+        other => return other.into(),
     };
     ApiError::new(StatusCode::FORBIDDEN, codes::TOKEN_INVALID, result)
 }

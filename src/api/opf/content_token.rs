@@ -1,32 +1,25 @@
 //! IAS content tokens, answered from memory: `POST /ias/v2/content_token`
 //! (documented), and the PPV (`/ias/v2/ppv_content_token`, proposed) and
-//! Download to Go (`/ias/v2/d2go_content_token`, proposed) variants. Each runs
-//! [`decide`] on this node's snapshot and signs a `ContentAuthZ` token with the
-//! tenant's content key.
+//! Download to Go (`/ias/v2/d2go_content_token`, proposed) variants: the
+//! query read into a playback question, the playback use case
+//! ([`crate::playback::Issuer::issue`]) asked, its answer in OPF's shape.
 //!
-//! A granted rental play is queued for the write-behind recorder
-//! ([`crate::plane::plays`]).
-//!
-//! Must never: touch the store, or sign anything `decide` refused.
+//! Must never: touch the store, or decide or sign anything itself.
 
 use std::net::IpAddr;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, QueryFields, QueryStrings, SignedOn};
 use crate::api::json_answer::{respond, JsonObject};
+use crate::api::lease_out::LeaseOut;
 use crate::app::AppState;
-use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
-use crate::core::decide::{decide, Denial, Grant, Purpose, Request};
-use crate::core::jwt;
+use crate::core::decide::{Denial, Grant, Purpose};
 use crate::core::snapshot::playback::Playback;
-use crate::core::status::ProductType;
-use crate::plane::plays::Play;
-use crate::plane::sessions::limits_of;
+use crate::playback::{Ask, Binding, Issued};
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -52,14 +45,6 @@ impl QueryStrings for ContentTokenQuery {
     }
 }
 
-/// Whose token: bound to the device (`type=device`, the default) or to the
-/// account only (`type=account`: no `deviceUniqueId`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Binding {
-    Device,
-    Account,
-}
-
 #[derive(Debug, Serialize)]
 pub struct ContentTokenResponse {
     content_token: String,
@@ -70,7 +55,7 @@ pub struct ContentTokenResponse {
     /// with `/sessions/v1/sessions/{sessionId}/heartbeat`, end it with
     /// `DELETE /sessions/v1/sessions/{sessionId}`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    session: Option<super::sessions::LeaseOut>,
+    session: Option<LeaseOut>,
 }
 
 impl ContentTokenResponse {
@@ -110,13 +95,7 @@ pub fn playback_of<F: crate::api::error::Face>(
         .playback
         .get(tenant.id())
         .map(|p| &**p)
-        .ok_or_else(|| denial_error(Denial::AccountUnknown))
-}
-
-/// A refusal of `decide` in the OPF envelope.
-pub fn denial_error(d: Denial) -> ApiError {
-    let status = StatusCode::from_u16(d.http_status()).unwrap_or(StatusCode::FORBIDDEN);
-    ApiError::new(status, d.code(), d.message())
+        .ok_or_else(|| Denial::AccountUnknown.into())
 }
 
 pub(super) fn checked_id<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, ApiError> {
@@ -186,38 +165,6 @@ pub enum Variant {
     Download,
 }
 
-/// A play of a rental that counts plays (`maxPlays`) or times them (play
-/// period) is queued for the write-behind recorder; other grants cost nothing.
-fn record_rental_play(
-    state: &AppState,
-    tenant: &str,
-    playback: &Playback,
-    request: &Request<'_>,
-    grant: &Grant<'_>,
-) {
-    let (Some(rule), Some(entry)) = (grant.rule, grant.entitlement) else {
-        return;
-    };
-    if rule.kind != ProductType::Rental
-        || (rule.max_plays.is_none() && rule.play_period_s.is_none())
-    {
-        return;
-    }
-    let id = playback.accounts.get(request.account_id).and_then(|a| {
-        a.entitlement_views()
-            .find(|v| std::ptr::eq(v.entry, entry))
-            .map(|v| v.id)
-    });
-    if let Some(id) = id {
-        state.plays.record(Play {
-            tenant: tenant.into(),
-            entitlement_id: id.into(),
-            device_id: request.device_id.unwrap_or_default().into(),
-            at: request.now,
-        });
-    }
-}
-
 async fn issue(
     State(state): State<AppState>,
     signed_on: SignedOn,
@@ -226,25 +173,11 @@ async fn issue(
     variant: Variant,
 ) -> OpfResult<ContentTokenResponse> {
     let issued = issue_with(&state, &signed_on, client_ip, &q, variant, |_| Ok(())).await?;
-    Ok(issued.response)
+    Ok(answer(&state, &signed_on, issued).0)
 }
 
-/// A content token issued, with what a face wrapping it (the URL Builder)
-/// needs of the decision.
-pub struct Issued<T> {
-    pub response: ContentTokenResponse,
-    /// What the face's check returned.
-    pub checked: T,
-    /// The stream's session, when its lease was taken.
-    pub session_id: Option<String>,
-    pub now: i64,
-    /// The rights' end (epoch seconds; [`crate::core::snapshot::playback::OPEN_END`] when open).
-    pub rights_end: u32,
-}
-
-/// The one content-token path: validate, [`decide`], run the face's `check`
-/// on the grant (before anything is recorded or leased, so a face's refusal
-/// has no side effect), take the stream's lease, record a rental play, sign.
+/// Reads the query into a playback question and asks the use case, with
+/// the face's `check` on the grant (the URL Builder's delivery rules).
 pub async fn issue_with<T>(
     state: &AppState,
     signed_on: &SignedOn,
@@ -262,91 +195,37 @@ pub async fn issue_with<T>(
             event_id: checked_id(q.event_id.as_deref(), "event_id")?,
         },
     };
-    let claims = &signed_on.claims;
     let tenant = &signed_on.tenant;
-    let playback = playback_of(tenant)?;
-    let now = state.clock.now_s();
-    let request = Request {
-        account_id: &claims.account_id,
-        device_id: Some(&claims.device_id),
+    let ask = Ask {
+        tenant: &tenant.view,
+        playback: playback_of(tenant)?,
+        claims: &signed_on.claims,
         content_id,
-        client_ip,
-        in_home_claim: claims.in_home == Some(true),
-        playback_guard: false,
+        binding,
         purpose,
-        now,
+        client_ip,
     };
-    let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
-    let checked = check(&grant)?;
-    let key = tenant.view.content_keys.active.as_ref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            codes::UNAVAILABLE,
-            "the tenant has no content signing key yet, retry later",
-        )
-    })?;
-    // A stream (not a download) of an account whose streams are limited
-    // takes (or renews) the device's lease first.
-    let lease = match limits_of(&claims.session_control) {
-        Some(limits) if variant != Variant::Download => {
-            let who = (
-                tenant.id(),
-                claims.account_id.as_str(),
-                claims.device_id.as_str(),
-            );
-            // Boxed: the lease's future (a Redis round trip in a cluster) is
-            // large, and an unboxed one would be moved with every
-            // content-token future, leased or not.
-            let lease = Box::pin(state.sessions.open(who, content_id, &limits, now)).await;
-            Some(lease.map_err(|e| super::sessions::session_error(e, state.sessions.lease_s()))?)
-        }
-        _ => None,
-    };
-    if variant == Variant::Play {
-        record_rental_play(state, tenant.id(), playback, &request, &grant);
-    }
-    let ttl = state.config.tokens.content_token_ttl_s;
-    let jti = state.ids.new_id();
-    let content = ContentClaims {
-        typ: CONTENT_TYP,
-        ver: "1.0",
-        iat: now,
-        exp: now + ttl,
-        jti: &jti,
-        tenant_id: tenant.id(),
-        device: ContentDevice {
-            drm: "ssp",
-            device_unique_id: grant
-                .device
-                .filter(|_| binding == Binding::Device)
-                .map(|d| d.id),
-            watermarking: false,
-            ip_address: client_ip,
-            model: grant.device.and_then(|d| d.model),
-            account_id: &claims.account_id,
-        },
-        content_rights: [ContentRight::from_grant(
-            content_id,
-            &grant,
-            &claims.session_control,
-        )],
-    };
-    let payload = content.to_json();
-    let access_token = signed_on.token().to_owned();
-    let session_id = lease.as_ref().map(|l| l.session_id.clone());
-    Ok(Issued {
-        response: ContentTokenResponse {
-            content_token: jwt::sign(key, &payload),
+    state.playback.issue(ask, check).await
+}
+
+/// The content token's answer (the access token echoed, the lease as
+/// players see it), and what the face's check returned.
+pub fn answer<T>(
+    state: &AppState,
+    signed_on: &SignedOn,
+    issued: Issued<T>,
+) -> (ContentTokenResponse, T) {
+    let lease_s = state.playback.leases.lease_s();
+    (
+        ContentTokenResponse {
+            content_token: issued.content_token,
             token_type: "Bearer",
-            expires_in: ttl,
-            access_token,
-            session: lease.map(|l| super::sessions::LeaseOut::of(l, state.sessions.lease_s())),
+            expires_in: issued.expires_in,
+            access_token: signed_on.token().to_owned(),
+            session: issued.lease.map(|l| LeaseOut::of(l, lease_s)),
         },
-        checked,
-        session_id,
-        now,
-        rights_end: grant.end,
-    })
+        issued.checked,
+    )
 }
 
 #[cfg(test)]
@@ -362,7 +241,7 @@ pub(crate) mod tests {
             expires_in: 300,
             access_token: "eyJraWQiOiJrMSJ9.e30.c2ln".into(),
             session: leased.then(|| {
-                super::super::sessions::LeaseOut::of(
+                LeaseOut::of(
                     Lease {
                         session_id: "s-1".into(),
                         device_id: "dev \"quoted\"".into(),

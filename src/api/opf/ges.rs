@@ -4,7 +4,8 @@
 //! /ges/v1/user/room/{roomId}` (status → `{startTime, endTime, roomId,
 //! guestList[{deviceName}], countBase}`, epoch seconds). All 200 as
 //! documented; rules in [`crate::plane::guest_rooms`]. Opening asks
-//! [`decide`] whether the host may watch the channel now; a refusal carries
+//! the playback use case ([`crate::playback::Issuer::grant`], so
+//! [`crate::core::decide::decide`]) whether the host may watch the channel now; a refusal carries
 //! the decision's code. `sharedContentId` is the channel's editorial id (what
 //! the client tunes to). Errors in the OPF envelope.
 
@@ -12,11 +13,11 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::content_token::{denial_error, playback_of};
-use crate::api::error::{FaceError, Opf};
+use super::content_token::playback_of;
+use crate::api::error::{ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
 use crate::app::AppState;
-use crate::core::decide::{decide, Basis, Denial, Purpose, Request};
+use crate::core::decide::{Basis, Denial, Purpose, Request};
 use crate::core::snapshot::playback::OPEN_END;
 use crate::plane::guest_rooms::Caller;
 use crate::store::guest_rooms::Room;
@@ -96,16 +97,17 @@ pub async fn create_room(
             purpose: Purpose::Play,
             now: state.clock.now_s(),
         };
-        let grant = decide(playback, &request, &mut ()).map_err(denial_error)?;
-        if let Basis::Guest { .. } = grant.basis {
-            // Watching as someone's guest is not a right to invite others.
-            return Err(denial_error(Denial::NotEntitled).into());
-        }
-        if grant.end == OPEN_END {
-            i64::MAX
-        } else {
-            i64::from(grant.end)
-        }
+        state.playback.grant(playback, &request, |grant| {
+            if let Basis::Guest { .. } = grant.basis {
+                // Watching as someone's guest is not a right to invite others.
+                return Err(ApiError::from(Denial::NotEntitled));
+            }
+            Ok(if grant.end == OPEN_END {
+                i64::MAX
+            } else {
+                i64::from(grant.end)
+            })
+        })?
     };
     let room = state
         .plane

@@ -17,8 +17,8 @@
 use axum::Json;
 use serde::Serialize;
 
-use super::content_token::{denial_error, playback_of};
-use crate::api::error::{FaceError, Opf};
+use super::content_token::playback_of;
+use crate::api::error::{ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, SignedOn};
 use crate::core::decide::Denial;
 
@@ -38,7 +38,7 @@ pub async fn in_house(
     let account = p
         .accounts
         .get(&signed_on.claims.account_id)
-        .ok_or_else(|| denial_error(Denial::AccountUnknown))?;
+        .ok_or_else(|| ApiError::from(Denial::AccountUnknown))?;
     let in_house = client_ip.is_some_and(|ip| account.is_home(ip) || p.is_on_net(ip));
     Ok(Json(InHouse {
         in_house,

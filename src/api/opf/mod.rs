@@ -7,6 +7,7 @@ pub mod adm_devices;
 pub mod adm_parental;
 pub mod adm_pins;
 pub mod ags;
+pub mod cdn_content_token;
 pub mod content_token;
 pub mod das;
 pub mod decision_trace;

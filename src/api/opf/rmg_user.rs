@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::content_token::{denial_error, playback_of};
+use super::content_token::playback_of;
 use super::rmg_query::{Field, FieldValue, ListQuery, Record};
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
@@ -171,7 +171,7 @@ fn caller<'a>(signed_on: &'a SignedOn) -> Result<(&'a Playback, Account<'a>), Ap
     let account = playback
         .accounts
         .get(&signed_on.claims.account_id)
-        .ok_or_else(|| denial_error(Denial::AccountUnknown))?;
+        .ok_or_else(|| ApiError::from(Denial::AccountUnknown))?;
     Ok((playback, account))
 }
 
@@ -190,7 +190,7 @@ fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> O
         Scope::Device => Some(
             account
                 .device(&signed_on.claims.device_id)
-                .ok_or_else(|| denial_error(Denial::DeviceUnknown))?,
+                .ok_or_else(|| ApiError::from(Denial::DeviceUnknown))?,
         ),
         _ => None,
     };
@@ -351,7 +351,7 @@ pub async fn content_authorisation(
         purpose: Purpose::Play,
         now: state.clock.now_s(),
     };
-    let g = decide(p, &request, &mut ()).map_err(denial_error)?;
+    let g = decide(p, &request, &mut ()).map_err(ApiError::from)?;
     let rental = g
         .rule
         .filter(|r| r.kind == ProductType::Rental)

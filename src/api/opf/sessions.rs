@@ -1,5 +1,5 @@
 //! Concurrent-stream leases for the signed-on device's account (proposed
-//! paths; see [`crate::plane::sessions`]):
+//! paths; see [`crate::playback::leases`]):
 //!
 //! - `POST /sessions/v1/sessions` `{contentId}`: runs the playback decision
 //!   and opens (or renews) the device's lease → 201 lease; a content token
@@ -22,87 +22,15 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::content_token::{denial_error, playback_of};
+use super::content_token::playback_of;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
-use crate::api::time_fmt::iso;
+use crate::api::lease_out::LeaseOut;
 use crate::app::AppState;
 use crate::core::decide::{decide, Purpose, Request};
-use crate::core::sessions::Lease;
-use crate::plane::sessions::{limits_of, refusal, SessionError};
+use crate::playback::leases::limits_of;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
-
-/// A lease as players see it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LeaseOut {
-    session_id: String,
-    device_id: String,
-    content_id: String,
-    group_id: Option<String>,
-    started: String,
-    expires: String,
-    /// How often to send a heartbeat, in seconds (a third of the lease).
-    heartbeat_s: i64,
-}
-
-impl LeaseOut {
-    pub fn of(l: Lease, lease_s: i64) -> Self {
-        Self {
-            session_id: l.session_id,
-            device_id: l.device_id,
-            content_id: l.content_id,
-            group_id: l.group_id,
-            started: iso(l.started),
-            expires: iso(l.expires),
-            heartbeat_s: (lease_s / 3).max(1),
-        }
-    }
-}
-
-/// A lease refusal as the client sees it.
-pub fn session_error(e: SessionError, lease_s: i64) -> ApiError {
-    match e {
-        SessionError::Full { group, active } => {
-            let (code, message) = if group {
-                (
-                    refusal::TOO_MANY_STREAMS_IN_GROUP,
-                    "this kind of device already plays as many streams as the account allows; stop one of the activeSessions",
-                )
-            } else {
-                (
-                    refusal::TOO_MANY_STREAMS,
-                    "the account already plays as many streams as it allows; stop one of the activeSessions",
-                )
-            };
-            let active: Vec<LeaseOut> = active
-                .into_iter()
-                .map(|l| LeaseOut::of(l, lease_s))
-                .collect();
-            ApiError::new(StatusCode::FORBIDDEN, code, message).with(
-                "activeSessions",
-                serde_json::to_value(active).expect("leases serialise"),
-            )
-        }
-        SessionError::NotFound => ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            "no live session with this id",
-        ),
-        SessionError::Unavailable(detail) => {
-            tracing::warn!(error = %detail, "session lease store unavailable");
-            ApiError {
-                retry_after_s: Some(1),
-                ..ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    codes::UNAVAILABLE,
-                    "session leases are unavailable, retry",
-                )
-            }
-        }
-    }
-}
 
 fn not_limited() -> ApiError {
     ApiError::new(
@@ -149,20 +77,21 @@ pub async fn start(
         purpose: Purpose::Play,
         now,
     };
-    decide(playback, &request, &mut ()).map_err(denial_error)?;
+    decide(playback, &request, &mut ()).map_err(ApiError::from)?;
     let who = (
         signed_on.tenant.id(),
         claims.account_id.as_str(),
         claims.device_id.as_str(),
     );
     let lease = state
-        .sessions
+        .playback
+        .leases
         .open(who, &body.content_id, &limits, now)
         .await
-        .map_err(|e| session_error(e, state.sessions.lease_s()))?;
+        .map_err(ApiError::from)?;
     Ok((
         StatusCode::CREATED,
-        Json(LeaseOut::of(lease, state.sessions.lease_s())),
+        Json(LeaseOut::of(lease, state.playback.leases.lease_s())),
     ))
 }
 
@@ -176,11 +105,12 @@ pub async fn heartbeat(
     limits_of(&claims.session_control).ok_or_else(not_limited)?;
     let who = (signed_on.tenant.id(), claims.account_id.as_str());
     let lease = state
-        .sessions
+        .playback
+        .leases
         .heartbeat(who, &session_id, state.clock.now_s())
         .await
-        .map_err(|e| session_error(e, state.sessions.lease_s()))?;
-    Ok(Json(LeaseOut::of(lease, state.sessions.lease_s())))
+        .map_err(ApiError::from)?;
+    Ok(Json(LeaseOut::of(lease, state.playback.leases.lease_s())))
 }
 
 /// `DELETE /sessions/v1/sessions/{sessionId}`.
@@ -192,10 +122,11 @@ pub async fn stop(
     let claims = &signed_on.claims;
     let who = (signed_on.tenant.id(), claims.account_id.as_str());
     state
-        .sessions
+        .playback
+        .leases
         .stop(who, &session_id, state.clock.now_s())
         .await
-        .map_err(|e| session_error(e, state.sessions.lease_s()))?;
+        .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -214,11 +145,12 @@ pub async fn list(
     let claims = &signed_on.claims;
     let who = (signed_on.tenant.id(), claims.account_id.as_str());
     let leases = state
-        .sessions
+        .playback
+        .leases
         .list(who, state.clock.now_s())
         .await
-        .map_err(|e| session_error(e, state.sessions.lease_s()))?;
-    let lease_s = state.sessions.lease_s();
+        .map_err(ApiError::from)?;
+    let lease_s = state.playback.leases.lease_s();
     Ok(Json(LeasePage {
         total_records: leases.len(),
         resource_set: leases

@@ -3,7 +3,7 @@
 //! keys (`GET /ias/v3/jwks/{tenantId}`, proposed path).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -13,11 +13,6 @@ use crate::app::AppState;
 use crate::core::claims::{not_revoked, sign_on_from_payload, ACCESS_TYP, REFRESH_TYP};
 use crate::core::jwt::{self, TokenError};
 use crate::core::limited_claims::{limited_from_payload, GUEST_TYP, SELF_SERVICE_TYP};
-
-/// A token problem as OPF's edge reports it: 403 with `resultCode "99999:403"`.
-pub fn token_error(e: TokenError) -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, codes::TOKEN_INVALID, e.reason())
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,11 +38,11 @@ pub async fn validate_token(
     let (now, leeway) = (state.clock.now_s(), state.config.tokens.leeway_s);
     let (view, revoked) = (&tenant.view, &tenant.snapshot.revoked);
     // The signature is checked once; the claims are then read as the type says.
-    let verified = jwt::verify(&view.access_keys, token, now).map_err(token_error)?;
+    let verified = jwt::verify(&view.access_keys, token, now).map_err(ApiError::from)?;
     let payload = &verified.payload;
     match sign_on_from_payload(view, payload, &[ACCESS_TYP, REFRESH_TYP], now, leeway) {
         Ok(claims) => {
-            let claims = not_revoked(view, revoked, claims).map_err(token_error)?;
+            let claims = not_revoked(view, revoked, claims).map_err(ApiError::from)?;
             Ok(axum::Json(claims).into_response())
         }
         // Not shaped like a sign-on token: perhaps a self-service or guest one.
@@ -55,13 +50,13 @@ pub async fn validate_token(
             let typs = [SELF_SERVICE_TYP, GUEST_TYP];
             let claims = limited_from_payload(view, revoked, payload, &typs, now, leeway).map_err(
                 |limited| match limited {
-                    TokenError::WrongType | TokenError::Malformed => token_error(e),
-                    other => token_error(other),
+                    TokenError::WrongType | TokenError::Malformed => ApiError::from(e),
+                    other => ApiError::from(other),
                 },
             )?;
             Ok(axum::Json(claims).into_response())
         }
-        Err(e) => Err(token_error(e).into()),
+        Err(e) => Err(ApiError::from(e).into()),
     }
 }
 

@@ -11,10 +11,11 @@
 //!   (from the client address and the tenant's geo list) appended for the
 //!   manifest manipulator.
 //!
-//! Each runs the content-token path ([`super::content_token::issue_with`],
-//! so [`crate::core::decide::decide`]) and then signs the playback URL with the
-//! CDN the content names (`cdnTokenDetails`), or else the tenant's CDN
-//! serving the URL's host. The URL must lie inside one of the granted
+//! Each asks the playback use case ([`crate::playback::Issuer::issue`], so
+//! [`crate::core::decide::decide`]), whose face check here is the location
+//! rule and the delivery rules ([`crate::core::cdn::delivery`]: the CDN the
+//! content names (`cdnTokenDetails`), or else the tenant's CDN serving the
+//! URL's host; the expiry; the bindings), and then signs the playback URL. The URL must lie inside one of the granted
 //! content's own playback locations ([`crate::core::cdn::location`]: the
 //! directory of its `playback_url`), and the signed scope is that
 //! location's directory, never a path the client chose: a URL outside them
@@ -50,21 +51,20 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::content_token::{
-    issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Issued, Variant,
+    answer, issue_with, playback_of, ContentTokenQuery, ContentTokenResponse, Variant,
 };
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryFields, QueryStrings, SignedOn};
 use crate::api::json_answer::{respond, JsonObject};
 use crate::app::AppState;
+use crate::core::cdn::delivery;
 use crate::core::cdn::location::{admitting, OutsideLocation};
 use crate::core::cdn::registry::{append_param, Cdn};
 use crate::core::cdn::{cat, check_path, media_cdn, MAX_PATH};
-use crate::core::snapshot::playback::OPEN_END;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -149,24 +149,39 @@ pub struct UrlBuilderResponse {
     content_auth_token: ContentTokenResponse,
 }
 
-impl IntoResponse for UrlBuilderResponse {
-    /// The `serde` encoding, written by hand (see [`crate::api::json_answer`]).
-    fn into_response(self) -> Response {
-        let token = &self.content_auth_token;
-        let mut o = JsonObject::with_capacity(
-            160 + self.playback_url.len()
-                + self.cdn_access_token.as_ref().map_or(0, String::len)
-                + token.size_hint(),
-        );
+impl UrlBuilderResponse {
+    /// Its CDN members, written into `o` (the `serde` encoding, by hand:
+    /// see [`crate::api::json_answer`]).
+    pub(super) fn write_cdn_into(&self, o: &mut JsonObject) {
         o.str("cdnType", self.cdn_type)
             .str_if("cdnId", self.cdn_id.as_deref())
             .str("playbackUrl", &self.playback_url)
             .str_or_null("cdnAccessToken", self.cdn_access_token.as_deref())
             .str_if("cdnTokenPlacement", self.cdn_token_placement)
             .str_if("cdnTokenName", self.cdn_token_name)
-            .i64_if("cdnTokenExpires", self.cdn_token_expires)
-            .begin_object("contentAuthToken");
-        token.write_into(&mut o);
+            .i64_if("cdnTokenExpires", self.cdn_token_expires);
+    }
+
+    /// Bytes the answer is expected to take, for sizing its buffer.
+    pub(super) fn size_hint(&self) -> usize {
+        160 + self.playback_url.len()
+            + self.cdn_access_token.as_ref().map_or(0, String::len)
+            + self.content_auth_token.size_hint()
+    }
+
+    /// The content token's answer inside it.
+    pub(super) fn content_auth_token(&self) -> &ContentTokenResponse {
+        &self.content_auth_token
+    }
+}
+
+impl IntoResponse for UrlBuilderResponse {
+    /// The `serde` encoding, written by hand (see [`crate::api::json_answer`]).
+    fn into_response(self) -> Response {
+        let mut o = JsonObject::with_capacity(self.size_hint());
+        self.write_cdn_into(&mut o);
+        o.begin_object("contentAuthToken");
+        self.content_auth_token.write_into(&mut o);
         o.end_object();
         respond(o)
     }
@@ -260,36 +275,6 @@ impl CheckedUrl {
     }
 }
 
-/// The CDN that signs `url` for an item (its `cdnTokenDetails`), if any.
-fn choose_cdn(
-    cdns: &crate::core::cdn::registry::TenantCdns,
-    item_cdn: Option<&str>,
-    required: bool,
-    url: &ContentUrl<'_>,
-) -> Result<Option<Arc<Cdn>>, ApiError> {
-    let cdn = match item_cdn {
-        Some(id) => Some(cdns.get(id).ok_or_else(|| {
-            ApiError::bad_request(
-                codes::BAD_QUERY,
-                format!("the content's CDN {id} is not configured for this tenant"),
-            )
-        })?),
-        None => cdns.for_base(url.base),
-    };
-    match cdn {
-        Some(cdn) if !cdn.base_url.eq_ignore_ascii_case(url.base) => Err(ApiError::bad_request(
-            codes::BAD_QUERY,
-            format!("content_URL is not on CDN {} ({})", cdn.id, cdn.base_url),
-        )),
-        Some(cdn) => Ok(Some(cdn.clone())),
-        None if required => Err(ApiError::bad_request(
-            codes::BAD_QUERY,
-            "content_URL is on no CDN of this tenant, and the content requires a CDN token",
-        )),
-        None => Ok(None),
-    }
-}
-
 /// What the grant decided about the URL, before anything is recorded.
 struct Chosen {
     url: CheckedUrl,
@@ -356,7 +341,9 @@ pub async fn channel(
     .await
 }
 
-async fn build(
+/// The URL Builder's answer for `q`: the content token and the CDN token
+/// (or an unsigned URL) for the granted content's location.
+pub(super) async fn build(
     state: &AppState,
     signed_on: &SignedOn,
     client_ip: Option<IpAddr>,
@@ -379,13 +366,6 @@ async fn build(
         &token_query,
         variant,
         |grant| {
-            let outside = |e: OutsideLocation| {
-                ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    codes::OUTSIDE_PLAYBACK_LOCATION,
-                    e.message(),
-                )
-            };
             let checked = match given {
                 Some(url) => url,
                 None => CheckedUrl::parse(
@@ -393,35 +373,20 @@ async fn build(
                         .item
                         .playback_url
                         .as_deref()
-                        .ok_or_else(|| outside(OutsideLocation::NoLocation))?
+                        .ok_or(OutsideLocation::NoLocation)?
                         .to_owned(),
                 )?,
             };
             let url = checked.view();
-            let location =
-                admitting(grant.item.playback_location(), url.base, url.path).map_err(outside)?;
+            let location = admitting(grant.item.playback_location(), url.base, url.path)?;
             let scope_len = location.dir.len();
-            let cdn = choose_cdn(
+            let cdn = delivery::choose_cdn(
                 cdns,
                 grant.item.cdn_id.as_deref(),
                 grant.item.cdn_required,
-                &url,
+                url.base,
+                client_ip,
             )?;
-            if let Some(c) = &cdn {
-                if c.signer().is_none() {
-                    return Err(ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        codes::UNAVAILABLE,
-                        format!("CDN {} has no signing key yet, retry later", c.id),
-                    ));
-                }
-                if c.bind_client_ip && client_ip.is_none() {
-                    return Err(ApiError::bad_request(
-                        codes::BAD_REQUEST,
-                        "the client address is unknown and the CDN binds tokens to it",
-                    ));
-                }
-            }
             Ok(Chosen {
                 url: checked,
                 cdn,
@@ -430,18 +395,16 @@ async fn build(
         },
     )
     .await?;
-    let Issued {
+    let (now, rights_end) = (issued.now, issued.rights_end);
+    let lease_session = issued.lease.as_ref().map(|l| l.session_id.clone());
+    let (
         response,
-        checked:
-            Chosen {
-                url: checked,
-                cdn,
-                scope_len,
-            },
-        session_id,
-        now,
-        rights_end,
-    } = issued;
+        Chosen {
+            url: checked,
+            cdn,
+            scope_len,
+        },
+    ) = answer(state, signed_on, issued);
     let mut out = UrlBuilderResponse {
         cdn_type: "none",
         cdn_id: None,
@@ -456,19 +419,13 @@ async fn build(
         None => checked.raw,
         Some(cdn) => {
             let url = checked.view();
-            let rights_end = if rights_end == OPEN_END {
-                i64::MAX
-            } else {
-                i64::from(rights_end)
-            };
-            let expires = (now + cdn.ttl_s).min(rights_end);
-            let session = cdn
-                .bind_session
-                .then(|| session_id.unwrap_or_else(|| state.ids.new_id()));
-            let ip = client_ip.filter(|_| cdn.bind_client_ip);
+            let expires = delivery::expires(now, cdn.ttl_s, rights_end);
+            let bound = delivery::bindings(&cdn, client_ip, lease_session.as_deref(), || {
+                state.playback.new_id()
+            });
             let scope = &url.path[..scope_len];
             let signed = cdn
-                .sign_within(scope, url.path, expires, ip, session.as_deref())
+                .sign_within(scope, url.path, expires, bound.ip, bound.session.as_deref())
                 .expect("checked: the CDN has a signing key")
                 .map_err(|e| {
                     ApiError::bad_request(

@@ -5,8 +5,9 @@
 //! - `GET /api/account/items/{id}/videos-guarded` (getItemMediaFilesGuarded,
 //!   Account Playback token, which only `/itv/pinauthorization` issues).
 //!
-//! Both run the one playback decision ([`decide`], with no device: Rocket's
-//! account tokens name none) and answer its refusals with the rule's code.
+//! Both ask the playback use case for a grant
+//! ([`crate::playback::Issuer::grant`], so [`crate::core::decide::decide`],
+//! with no device: Rocket's account tokens name none) and answer its refusals with the rule's code.
 //! On the Catalog route the decision applies the playback guard: an item
 //! rated at or above the account's `minRatingPlaybackGuard` is refused with
 //! **403 `{code: 1}`** ("classification restricted"; the client switches to
@@ -33,7 +34,7 @@ use crate::api::error::{codes, ApiError, FaceError, Rocket};
 use crate::api::extract::rocket_auth::{AccountAuth, Catalog, Playback as PlaybackScope};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
 use crate::app::AppState;
-use crate::core::decide::{decide, Purpose, Request};
+use crate::core::decide::{Purpose, Request};
 use crate::core::rocket_claims::RocketClaims;
 
 const DELIVERIES: &[&str] = &["stream", "progressive", "download"];
@@ -137,13 +138,10 @@ fn media_files(
         purpose: Purpose::Play,
         now: state.clock.now_s(),
     };
-    let grant = decide(p, &request, &mut ()).map_err(|d| {
-        let status = StatusCode::from_u16(d.http_status()).unwrap_or(StatusCode::FORBIDDEN);
-        ApiError::new(status, d.code(), d.message())
+    let (item_id, url) = state.playback.grant(p, &request, |grant| {
+        let url = grant.item.playback_url.as_deref().ok_or_else(not_found)?;
+        Ok::<_, ApiError>((grant.item.id.to_string(), url))
     })?;
-    let Some(url) = grant.item.playback_url.as_deref() else {
-        return Err(not_found());
-    };
     let format = format_of(url);
     let (delivery_type, wanted) = match format {
         "mp4" => ("Progressive", "progressive"),
@@ -159,7 +157,7 @@ fn media_files(
     };
     let (width, height) = dimensions(resolution);
     Ok(vec![MediaFile {
-        name: grant.item.id.to_string(),
+        name: item_id,
         delivery_type,
         url: url.to_owned(),
         drm: "SSP",

@@ -15,6 +15,7 @@
 pub mod akamai;
 pub mod cat;
 pub mod cloudfront;
+pub mod delivery;
 pub mod google_cloud_cdn;
 pub mod location;
 pub mod media_cdn;

@@ -1,5 +1,7 @@
-//! The URL Builder against every other location on the CDN: for each item
-//! alice may play (content, channel and PPV routes), the URL of every other
+//! The URL Builder and IAS `cdn_content_token` against every other location
+//! on the CDN: for each item alice may play (content, channel and PPV
+//! routes, and the IAS route of the content token with its CDN token), the
+//! URL of every other
 //! item, every parent directory of her own and `..;` climbs are refused, and
 //! the token she does get is admitted by the edge authorizer inside her
 //! item's directory only.
@@ -50,33 +52,67 @@ fn split(url: &str) -> (&str, &str) {
     url.split_at(authority + url[authority..].find('/').unwrap())
 }
 
-/// The URL Builder for an item by its route (content or channel), with an
-/// optional `content_URL`; PPV with `event`.
+/// Which route asks for the CDN token.
+#[derive(Debug, Clone, Copy)]
+enum Route<'a> {
+    /// URL Builder, content.
+    Content,
+    /// URL Builder, channel.
+    Channel,
+    /// URL Builder, PPV event on a channel.
+    Ppv(&'a str),
+    /// IAS `cdn_content_token` (OPF row 26): the same answer, flat.
+    Ias,
+}
+
+impl Route<'_> {
+    fn of(channel: bool) -> Self {
+        if channel {
+            Route::Channel
+        } else {
+            Route::Content
+        }
+    }
+}
+
+/// A CDN token for an item by `route`, with an optional `content_URL`.
 async fn build(
     app: &TestApp,
     access: &str,
-    channel: bool,
+    route: Route<'_>,
     drm_id: &str,
-    event: Option<&str>,
     url: Option<&str>,
 ) -> reqwest::Response {
     let mut q: Vec<(&str, &str)> = Vec::new();
-    let path = match (channel, event) {
-        (_, Some(event)) => {
+    let (method, path) = match route {
+        Route::Ppv(event) => {
             q.extend([("content_id", drm_id), ("event_id", event)]);
-            "/urlbuilder/v1/playout/ppvContent/token".to_owned()
+            (
+                Method::GET,
+                "/urlbuilder/v1/playout/ppvContent/token".to_owned(),
+            )
         }
-        (true, None) => format!("/urlbuilder/v1/playout/channel/{drm_id}"),
-        (false, None) => {
+        Route::Channel => (
+            Method::GET,
+            format!("/urlbuilder/v1/playout/channel/{drm_id}"),
+        ),
+        Route::Content => {
             q.push(("content_id", drm_id));
-            "/urlbuilder/v1/playout/content/token".to_owned()
+            (
+                Method::GET,
+                "/urlbuilder/v1/playout/content/token".to_owned(),
+            )
+        }
+        Route::Ias => {
+            q.extend([("content_id", drm_id), ("type", "device")]);
+            (Method::POST, "/ias/v2/cdn_content_token".to_owned())
         }
     };
     if let Some(url) = url {
         q.push(("content_URL", url));
     }
     app.http
-        .request(Method::GET, app.url(&path))
+        .request(method, app.url(&path))
         .header("nv-tenant-id", "demo")
         .bearer_auth(access)
         .query(&q)
@@ -121,15 +157,14 @@ fn hostile_urls(own: &str, others: &[&str]) -> Vec<(String, u16)> {
 async fn check_scope(
     app: &TestApp,
     access: &str,
-    channel: bool,
+    route: Route<'_>,
     drm_id: &str,
-    event: Option<&str>,
     own: &str,
     others: &[&str],
 ) {
     // Its own location: signed for its directory, which the edge admits,
     // and nothing else, which it refuses.
-    let body = json_of(build(app, access, channel, drm_id, event, None).await, 200).await;
+    let body = json_of(build(app, access, route, drm_id, None).await, 200).await;
     let token = body["cdnAccessToken"].as_str().unwrap().to_owned();
     let dir = dir_of(own);
     assert!(
@@ -148,17 +183,13 @@ async fn check_scope(
     assert_eq!(authorize(app, "demo-akamai", &seg("/"), &[]).await, 403);
     // A deeper file of its own directory: still its directory.
     let deeper = format!("{}video/1/init.mp4", &own[..own.rfind('/').unwrap() + 1]);
-    let body = json_of(
-        build(app, access, channel, drm_id, event, Some(&deeper)).await,
-        200,
-    )
-    .await;
+    let body = json_of(build(app, access, route, drm_id, Some(&deeper)).await, 200).await;
     assert!(body["cdnAccessToken"]
         .as_str()
         .unwrap()
         .contains(&format!("~acl={dir}*~")));
     for (url, status) in hostile_urls(own, others) {
-        let r = build(app, access, channel, drm_id, event, Some(&url)).await;
+        let r = build(app, access, route, drm_id, Some(&url)).await;
         let body = json_of(r, status).await;
         assert!(
             body.get("cdnAccessToken").is_none(),
@@ -183,9 +214,8 @@ async fn a_cdn_token_covers_only_the_granted_contents_location(b: Backend) {
     let r = build(
         &app,
         &access,
-        false,
+        Route::Content,
         "DRM_vod-entitled_DASH",
-        None,
         Some("https://cdn.demo.playgate/vod/vod-premium/manifest.mpd"),
     )
     .await;
@@ -193,9 +223,8 @@ async fn a_cdn_token_covers_only_the_granted_contents_location(b: Backend) {
     let r = build(
         &app,
         &access,
-        true,
+        Route::Channel,
         "DRM_ch-news_DASH",
-        None,
         Some("https://cdn.demo.playgate/manifest.mpd"),
     )
     .await;
@@ -207,12 +236,15 @@ async fn a_cdn_token_covers_only_the_granted_contents_location(b: Backend) {
     let urls: Vec<&str> = all.iter().map(|(_, _, u)| u.as_str()).collect();
     let mut granted = 0;
     for (channel, drm_id, own) in &all {
-        let probe = build(&app, &access, *channel, drm_id, None, None).await;
+        let probe = build(&app, &access, Route::of(*channel), drm_id, None).await;
         if probe.status() != 200 {
             continue;
         }
         granted += 1;
-        check_scope(&app, &access, *channel, drm_id, None, own, &urls).await;
+        check_scope(&app, &access, Route::of(*channel), drm_id, own, &urls).await;
+        // The IAS route of the content token with its CDN token: the same
+        // location rule, through the same use case.
+        check_scope(&app, &access, Route::Ias, drm_id, own, &urls).await;
     }
     assert!(granted >= 3, "alice plays at least a VOD and two channels");
 
@@ -233,9 +265,8 @@ async fn a_cdn_token_covers_only_the_granted_contents_location(b: Backend) {
     check_scope(
         &app,
         &access,
-        true,
+        Route::Ppv("ppv-final"),
         "DRM_ch-sports_DASH",
-        Some("ppv-final"),
         &sports.2,
         &urls,
     )
@@ -252,10 +283,12 @@ async fn a_cdn_token_covers_only_the_granted_contents_location(b: Backend) {
         None,
         Some("https://cdn.demo.playgate/vod/vod-entitled/manifest.mpd"),
     ] {
-        let r = build(&app, &access, false, "DRM_vod-entitled_DASH", None, url).await;
-        let body: Value = json_of(r, 403).await;
-        assert!(body.get("cdnAccessToken").is_none(), "{body}");
-        assert_eq!(body["resultCode"], format!("{OUTSIDE}:403"), "{body}");
+        for route in [Route::Content, Route::Ias] {
+            let r = build(&app, &access, route, "DRM_vod-entitled_DASH", url).await;
+            let body: Value = json_of(r, 403).await;
+            assert!(body.get("cdnAccessToken").is_none(), "{body}");
+            assert_eq!(body["resultCode"], format!("{OUTSIDE}:403"), "{body}");
+        }
     }
     app.stop().await;
 }

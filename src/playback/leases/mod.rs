@@ -30,7 +30,12 @@ const MAX_ATTEMPTS: usize = 32;
 pub enum SessionError {
     /// No slot: the account's total (`group: false`) or the device's group is
     /// full; the live leases, so a player can offer to stop one.
-    Full { group: bool, active: Vec<Lease> },
+    /// `lease_s`: the leases' length, for the heartbeat advice.
+    Full {
+        group: bool,
+        active: Vec<Lease>,
+        lease_s: i64,
+    },
     /// No live lease of the account has this id.
     NotFound,
     /// The lease store cannot be reached or keeps changing: retry.
@@ -187,6 +192,7 @@ impl Sessions {
                     Err(SessionError::Full {
                         group: full == Admission::GroupFull,
                         active: live,
+                        lease_s: self.lease_s,
                     }),
                 ),
             }
