@@ -74,6 +74,8 @@ pub struct Store {
     /// Set while the database is known to be unreachable (see
     /// [`Store::pooled`]).
     down: Arc<AtomicBool>,
+    /// The pool's size limit.
+    max_connections: u32,
 }
 
 /// How long a request waits for a connection while the database is known to
@@ -159,6 +161,7 @@ impl Store {
             sync_pool,
             key_locks: Arc::default(),
             down: Arc::default(),
+            max_connections,
             dialect,
             write_gate: (dialect == Dialect::Sqlite).then(|| Arc::new(Mutex::new(()))),
             pg_url: (dialect == Dialect::Postgres).then(|| Redacted(url.into())),
@@ -220,9 +223,10 @@ impl Store {
     /// A connection from the pool, failing fast while the database is known
     /// to be down: the first request of an outage waits up to [`ACQUIRE`]
     /// (the pool retries its connects until then); once an acquire has
-    /// failed that way, or the change feed lost its connection
+    /// failed that way (PostgreSQL: an I/O error, or a timeout while the
+    /// pool had room to connect), or the change feed lost its connection
     /// ([`Store::mark_down`]), requests wait at most [`DOWN_ACQUIRE`] until
-    /// a connection is had again.
+    /// a connection is had again. SQLite is a file: never marked down.
     async fn pooled(&self) -> Result<PoolConnection<Any>, StoreError> {
         let acquired = if self.down.load(Ordering::Relaxed) {
             match tokio::time::timeout(DOWN_ACQUIRE, self.pool.acquire()).await {
@@ -238,7 +242,15 @@ impl Store {
                 Ok(conn)
             }
             Err(e) => {
-                if matches!(e, sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) {
+                // A timeout with every connection checked out is a busy
+                // pool, not a database that is gone; one with room to
+                // connect means the connects failed.
+                let connects_fail = match &e {
+                    sqlx::Error::Io(_) => true,
+                    sqlx::Error::PoolTimedOut => self.pool.size() < self.max_connections,
+                    _ => false,
+                };
+                if connects_fail && self.dialect == Dialect::Postgres {
                     self.mark_down();
                 }
                 Err(e.into())

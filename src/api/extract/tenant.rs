@@ -72,21 +72,15 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Api
 /// else, on Rocket routes (`rocket_default` given), `rocket.default_tenant`,
 /// and on OPF routes `tenantId` (`None` when there is neither; header names
 /// are case-insensitive, so `Nv-Tenant-Id` and `tenantid` are the same
-/// headers). An error when a header is not text, or when `nv-tenant-id` and
-/// `tenantId` name different tenants. Middleware that must know the tenant
-/// before the handler runs uses this too, so both read the same tenant.
+/// headers; when both are sent, `nv-tenant-id` wins and `tenantId` is not
+/// read, which costs the fast path nothing). An error when the header is
+/// not text. Middleware that must know the tenant before the handler runs
+/// uses this too, so both read the same tenant.
 pub(crate) fn named<'a>(
     headers: &'a HeaderMap,
     rocket_default: Option<&'a str>,
 ) -> Result<Option<&'a str>, ApiError> {
     if let Some(id) = header(headers, "nv-tenant-id")? {
-        if rocket_default.is_none() && header(headers, "tenantid")?.is_some_and(|other| other != id)
-        {
-            return Err(ApiError::bad_request(
-                codes::TENANT_MISSING,
-                "nv-tenant-id and tenantId name different tenants",
-            ));
-        }
         return Ok(Some(id));
     }
     match rocket_default {
