@@ -43,6 +43,10 @@ pub struct ServerConfig {
     pub max_header_bytes: usize,
     pub max_headers: usize,
     pub admin_timeout_ms: u64,
+    /// Admin-plane requests served at once (see `api::middleware::admin_limit`).
+    pub admin_concurrency: usize,
+    /// How long an admin-plane request waits for a slot before its 503.
+    pub admin_queue_timeout_ms: u64,
     pub shutdown_grace_ms: u64,
     /// Longest a client may take to send a request head (and the longest
     /// an idle keep-alive connection waits for the next one), ms.
@@ -286,6 +290,17 @@ impl Config {
             return Err(invalid(
                 "server.reserved_ops_connections",
                 "must be 0..=1024",
+            ));
+        }
+        if !(1..=100_000).contains(&self.server.admin_concurrency) {
+            return Err(invalid("server.admin_concurrency", "must be 1..=100000"));
+        }
+        if self.server.admin_queue_timeout_ms == 0
+            || self.server.admin_queue_timeout_ms >= self.server.admin_timeout_ms
+        {
+            return Err(invalid(
+                "server.admin_queue_timeout_ms",
+                "must be positive and below server.admin_timeout_ms",
             ));
         }
         if self.server.admin_timeout_ms == 0 {

@@ -49,6 +49,8 @@ enum Command {
     SignUrl(cdn_cli::SignArgs),
     /// Verify a CDN signed URL or token for a path (and client address).
     VerifyUrl(cdn_cli::VerifyArgs),
+    /// Print the route table as Markdown (docs/ROUTES.md).
+    Routes,
 }
 
 #[derive(Args, Debug, Default)]
@@ -273,6 +275,10 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Config => {
             print!("{}", config.redacted_toml());
+            Ok(())
+        }
+        Command::Routes => {
+            print!("{}", playgate::api::routes::markdown());
             Ok(())
         }
         Command::SignUrl(args) => cdn_cli::sign(args),

@@ -129,3 +129,93 @@ fn architecture_maps_every_src_folder() {
         );
     }
 }
+
+/// DESIGN.md invariant 9, the store half: every SQL statement under
+/// `src/store` names `tenant_id` (a `{CONSTANT}` in it is read from the
+/// file's `const`), except those on the tenant table itself (keyed by the
+/// tenant's id), on the change feed (which spans tenants by design), the
+/// lock and notify calls that touch no table, and the demo generator
+/// (`store/demo`, which writes one tenant it is given by name).
+#[test]
+fn every_store_query_is_scoped_by_tenant() {
+    let mut files = Vec::new();
+    rust_files(&repo_path("src/store"), &mut files);
+    let mut checked = 0;
+    for file in files {
+        let display = file.display().to_string();
+        if display.contains("/store/demo/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Unit tests' throwaway tables are not the store's queries.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for sql in sql_literals(code) {
+            checked += 1;
+            let sql = resolve_constants(&sql, code);
+            let exempt = [
+                "FROM tenants",
+                "INTO tenants",
+                "UPDATE tenants",
+                "FROM changes",
+            ]
+            .iter()
+            .any(|t| sql.contains(t))
+                || sql.starts_with("SELECT pg_");
+            assert!(
+                exempt || sql.contains("tenant_id"),
+                "{display}: a query without tenant_id: {sql}"
+            );
+        }
+    }
+    assert!(
+        checked >= 100,
+        "only {checked} queries found: is the scan still right?"
+    );
+}
+
+/// The string literals of `code` that start with an SQL verb.
+fn sql_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let literal = &code[start..end.min(code.len())];
+        if ["SELECT", "UPDATE", "DELETE", "INSERT", "WITH"]
+            .iter()
+            .any(|verb| literal.starts_with(verb))
+        {
+            out.push(literal.to_owned());
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// `sql` with each `{NAME}` replaced by the file's `const NAME: &str`.
+fn resolve_constants(sql: &str, code: &str) -> String {
+    let mut out = sql.to_owned();
+    while let Some(open) = out.find('{') {
+        let Some(close) = out[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        let name = &out[open + 1..close];
+        // `const NAME: &str =` then, maybe after a line break, the literal.
+        let value = code
+            .split(&format!("const {name}: &str ="))
+            .nth(1)
+            .and_then(|rest| rest.split('"').nth(1))
+            .unwrap_or("<unresolved>")
+            .to_owned();
+        out.replace_range(open..=close, &value);
+    }
+    out
+}

@@ -41,6 +41,7 @@ mod rocket;
 mod rocket_auth;
 mod rocket_pairing;
 mod rocket_videos;
+mod routes;
 mod server;
 mod sessions;
 mod signon;

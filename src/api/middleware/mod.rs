@@ -3,6 +3,7 @@
 //! on the credential endpoints, the per-address throttle and the tenant's
 //! network policy.
 
+pub mod admin_limit;
 pub mod correlation;
 pub mod deadline;
 pub mod metrics;
