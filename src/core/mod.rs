@@ -24,6 +24,7 @@ pub mod limited_claims;
 pub mod net;
 pub mod operator_jwt;
 pub mod parental;
+pub mod query;
 pub mod rocket_claims;
 pub mod sessions;
 pub mod snapshot;

@@ -28,6 +28,7 @@ pub mod playback;
 pub mod purchases;
 pub mod registrations;
 pub mod revocations;
+pub mod sql;
 pub mod tenants;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -35,6 +35,7 @@ mod ops;
 mod parental;
 mod pins;
 mod purchase;
+mod query;
 mod rental_plays;
 mod rmg_user;
 mod rocket;

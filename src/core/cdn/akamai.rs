@@ -93,79 +93,109 @@ impl EdgeAuth {
         self.token_name
     }
 
-    fn mac_hex(&self, message: &str) -> String {
+    /// The MAC of the concatenated `parts`, in lower-case hex.
+    fn mac_hex(&self, parts: &[&str]) -> String {
         match &self.ring_key {
-            Some(key) => hex::encode(rhmac::sign(key, message.as_bytes())),
+            Some(key) => {
+                let mut ctx = rhmac::Context::with_key(key);
+                for p in parts {
+                    ctx.update(p.as_bytes());
+                }
+                lower_hex(ctx.sign().as_ref())
+            }
             None => {
                 let mut mac = hmac::Hmac::<md5::Md5>::new_from_slice(&self.key)
                     .expect("HMAC takes a key of any length");
-                mac.update(message.as_bytes());
-                hex::encode(mac.finalize().into_bytes())
+                for p in parts {
+                    mac.update(p.as_bytes());
+                }
+                lower_hex(&mac.finalize().into_bytes())
             }
         }
     }
 
-    /// The fields as emitted (no `hmac`), and the string the MAC covers.
-    fn body(&self, f: &Fields<'_>) -> Result<(String, String), CdnError> {
+    /// The fields as emitted (no `hmac`), built in one buffer with `room`
+    /// bytes to spare, and the text the MAC covers after them (`~url=`,
+    /// `~salt=`).
+    fn body<'f>(&'f self, f: &Fields<'f>, room: usize) -> Result<(String, [&'f str; 4]), CdnError> {
         let plain =
             |v: &str| !v.is_empty() && !v.contains('~') && !v.bytes().any(|b| b.is_ascii_control());
-        let mut parts: Vec<String> = Vec::with_capacity(6);
+        let acl_len: usize = f.acl.iter().map(|a| a.len() + 1).sum();
+        let mut body = String::with_capacity(64 + acl_len + room);
+        let field = |body: &mut String, name: &str| {
+            if !body.is_empty() {
+                body.push('~');
+            }
+            body.push_str(name);
+            body.push('=');
+        };
         if let Some(ip) = f.ip {
             if !plain(ip) {
                 return Err(CdnError::BadField);
             }
-            parts.push(format!("ip={ip}"));
+            field(&mut body, "ip");
+            body.push_str(ip);
         }
         if let Some(st) = f.start {
             if st >= f.end {
                 return Err(CdnError::BadWindow);
             }
-            parts.push(format!("st={st}"));
+            field(&mut body, "st");
+            push_int(&mut body, st);
         }
         if f.end <= 0 {
             return Err(CdnError::BadWindow);
         }
-        parts.push(format!("exp={}", f.end));
+        field(&mut body, "exp");
+        push_int(&mut body, f.end);
         if !f.acl.is_empty() {
-            for a in &f.acl {
+            field(&mut body, "acl");
+            for (i, a) in f.acl.iter().enumerate() {
                 if a.contains('!') || a.contains('~') {
                     return Err(CdnError::BadPath);
                 }
                 check_pattern(a)?;
+                if i > 0 {
+                    body.push('!');
+                }
+                body.push_str(a);
             }
-            parts.push(format!("acl={}", f.acl.join("!")));
         }
         for (name, v) in [("id", f.id), ("data", f.data)] {
             if let Some(v) = v {
                 if !plain(v) {
                     return Err(CdnError::BadField);
                 }
-                parts.push(format!("{name}={v}"));
+                field(&mut body, name);
+                body.push_str(v);
             }
         }
-        let body = parts.join("~");
-        let mut hashed = body.clone();
+        let mut hashed_after = [""; 4];
         match (f.acl.is_empty(), f.url) {
             (true, Some(url)) => {
                 check_path(url)?;
-                hashed.push_str("~url=");
-                hashed.push_str(url);
+                hashed_after[0] = "~url=";
+                hashed_after[1] = url;
             }
             (true, None) => return Err(CdnError::BadPath),
             (false, Some(_)) => return Err(CdnError::BadPath),
             (false, None) => {}
         }
         if let Some(salt) = &self.salt {
-            hashed.push_str("~salt=");
-            hashed.push_str(salt);
+            hashed_after[2] = "~salt=";
+            hashed_after[3] = salt;
         }
-        Ok((body, hashed))
+        Ok((body, hashed_after))
     }
 
     /// The token for `fields`.
     pub fn token(&self, fields: &Fields<'_>) -> Result<String, CdnError> {
-        let (body, hashed) = self.body(fields)?;
-        Ok(format!("{body}~hmac={}", self.mac_hex(&hashed)))
+        // Room for `~hmac=` and the hex MAC (SHA-256: 64 digits).
+        let (mut body, after) = self.body(fields, 6 + 64)?;
+        let mac = self.mac_hex(&[&body, after[0], after[1], after[2], after[3]]);
+        body.push_str("~hmac=");
+        body.push_str(&mac);
+        Ok(body)
     }
 
     /// Verifies `token` for a request of `path`: the MAC (over `url=<path>`
@@ -201,12 +231,12 @@ impl EdgeAuth {
         if f.acl.is_empty() {
             f.url = Some(path);
         }
-        let (emitted, hashed) = self.body(&f).map_err(|_| CdnError::Malformed)?;
+        let (emitted, after) = self.body(&f, 0).map_err(|_| CdnError::Malformed)?;
         if emitted != body {
             // Fields out of order or repeated: not a token we would emit.
             return Err(CdnError::Malformed);
         }
-        let expected = self.mac_hex(&hashed);
+        let expected = self.mac_hex(&[&emitted, after[0], after[1], after[2], after[3]]);
         if !bool::from(expected.as_bytes().ct_eq(mac.as_bytes())) {
             return Err(CdnError::BadSignature);
         }
@@ -234,7 +264,11 @@ impl CdnScheme for EdgeAuth {
         check_path(scope.path)?;
         let ip = scope.ip.map(|ip| ip.to_string());
         let acl = if scope.prefix {
-            format!("{}*", scope.path.trim_end_matches('*'))
+            let dir = scope.path.trim_end_matches('*');
+            let mut acl = String::with_capacity(dir.len() + 1);
+            acl.push_str(dir);
+            acl.push('*');
+            acl
         } else {
             String::new()
         };
@@ -262,6 +296,36 @@ impl CdnScheme for EdgeAuth {
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError> {
         self.check(token, request.path, request.client_ip, request.now)
     }
+}
+
+/// `n` in decimal, appended.
+fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).expect("decimal digits are ASCII"));
+}
+
+/// `bytes` in lower-case hex.
+fn lower_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -287,7 +287,11 @@ impl Cdn {
         query: &str,
         placement: Placement,
     ) -> Placed {
-        let mut url = format!("{base}{path}");
+        // Room for the query and a token parameter, so appending them
+        // does not reallocate.
+        let mut url = String::with_capacity(base.len() + path.len() + query.len() + 320);
+        url.push_str(base);
+        url.push_str(path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(query);
