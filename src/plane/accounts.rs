@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::core::query::resources::account;
+use crate::core::query::{Expr, Page, Paging, Query};
 use crate::core::status::AccountStatus;
 use crate::store::accounts::{self as account_store, Account, UserProfile};
 use crate::store::changes::ChangeKind;
@@ -197,15 +199,21 @@ impl Plane {
     }
 
     /// One page (1-based) of the tenant's accounts and the total count.
+    /// One page of the tenant's accounts, in id order.
     pub async fn list_accounts(
         &self,
         tenant: &str,
         limit: i64,
         page: i64,
-    ) -> Result<(i64, Vec<Account>), PlaneError> {
+    ) -> Result<Page<Account>, PlaneError> {
         let offset = validate::page(limit, page)?;
+        let paging = Paging {
+            limit: limit as u32,
+            offset: offset as u64,
+        };
+        let query = Query::of(&account::SCHEMA, Expr::And(Vec::new()), Vec::new(), paging);
         let mut conn = self.store.acquire().await?;
-        Ok(account_store::list(&mut conn, tenant, limit, offset).await?)
+        Ok(account_store::list(&mut conn, self.store.dialect(), tenant, &query).await?)
     }
 
     /// Applies a patch; returns `(matched, modified)` as OPF's write results count them.

@@ -1,5 +1,6 @@
 //! Entitlements as an operator (CRM) feeds them in: grant, change, read.
 
+use crate::core::query::{Dir, Expr, Op, Page, Paging, Query, Scalar};
 use crate::core::status::EntitlementStatus;
 use crate::store::accounts as account_store;
 use crate::store::catalogue;
@@ -135,19 +136,37 @@ impl Plane {
     }
 
     /// One page of the tenant's entitlements, optionally one account's.
+    /// One page of the tenant's entitlements (one account's, if given), in
+    /// `(created, id)` order.
     pub async fn list_entitlements(
         &self,
         tenant: &str,
         account: Option<&str>,
         limit: i64,
         page: i64,
-    ) -> Result<(i64, Vec<Entitlement>), PlaneError> {
+    ) -> Result<Page<Entitlement>, PlaneError> {
+        use crate::core::query::resources::entitlement::{ACCOUNT_ID, CREATED, SCHEMA};
         if let Some(a) = account {
             validate::entity_id("accountId", a)?;
         }
         let offset = validate::page(limit, page)?;
+        let filter = Expr::And(
+            account
+                .map(|a| Expr::Cmp {
+                    field: ACCOUNT_ID,
+                    op: Op::Eq,
+                    value: Some(Scalar::Str(a.to_owned())),
+                })
+                .into_iter()
+                .collect(),
+        );
+        let paging = Paging {
+            limit: limit as u32,
+            offset: offset as u64,
+        };
+        let query = Query::of(&SCHEMA, filter, vec![(CREATED, Dir::Asc)], paging);
         let mut conn = self.store.acquire().await?;
-        Ok(ent_store::list(&mut conn, tenant, account, limit, offset).await?)
+        Ok(ent_store::list(&mut conn, self.store.dialect(), tenant, &query).await?)
     }
 
     pub async fn get_entitlement(&self, tenant: &str, id: &str) -> Result<Entitlement, PlaneError> {

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Executor, Row};
 
-use super::StoreError;
+use super::sql::{self, Table};
+use super::{Dialect, StoreError};
+use crate::core::query::resources::account;
+use crate::core::query::{Page, Query};
 use crate::core::status::AccountStatus;
 
 /// The limits an operator tunes per group of accounts (§2.6 of the OPF reference).
@@ -232,31 +235,38 @@ where
     row.as_ref().map(account_from_row).transpose()
 }
 
-/// A page of accounts ordered by id, and the tenant's total.
+/// The accounts table as the query language reads it (fields of
+/// [`account::SCHEMA`]).
+pub const TABLE: Table = Table {
+    name: "accounts",
+    select: ACCOUNT_COLUMNS,
+    columns: &[
+        Some("id"),
+        Some("username"),
+        Some("status"),
+        Some("account_profile_id"),
+        Some("created"),
+        Some("modified"),
+    ],
+};
+
+/// One page of a tenant's accounts that `query` selects.
 pub async fn list(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     tenant: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<(i64, Vec<Account>), StoreError> {
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM accounts WHERE tenant_id = $1")
-        .bind(tenant)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    let rows = sqlx::query(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
-    ))
-    .bind(tenant)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *conn)
-    .await?;
-    let accounts = rows
-        .iter()
-        .map(account_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok((total, accounts))
+    query: &Query,
+) -> Result<Page<Account>, StoreError> {
+    sql::list(
+        conn,
+        dialect,
+        &TABLE,
+        &account::SCHEMA,
+        tenant,
+        query,
+        account_from_row,
+    )
+    .await
 }
 
 /// Replaces the mutable fields of an account; returns whether it existed.

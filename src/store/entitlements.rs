@@ -2,7 +2,10 @@
 
 use sqlx::{AnyConnection, Executor, Row};
 
-use super::StoreError;
+use super::sql::{self, Table};
+use super::{Dialect, StoreError};
+use crate::core::query::resources::entitlement;
+use crate::core::query::{Page, Query};
 use crate::core::status::EntitlementStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,39 +114,44 @@ pub async fn update(conn: &mut AnyConnection, e: &Entitlement) -> Result<bool, S
     Ok(done.rows_affected() > 0)
 }
 
-/// One page of a tenant's entitlements (optionally one account's), in
-/// `(created, id)` order, with the total count.
+/// The entitlements table as the query language reads it (fields of
+/// [`entitlement::SCHEMA`]; the product's type and the archivable flag are
+/// not columns).
+pub const TABLE: Table = Table {
+    name: "entitlements",
+    select: COLUMNS,
+    columns: &[
+        Some("id"),
+        Some("product_id"),
+        Some("status"),
+        None,
+        Some("purchased_by_device_id"),
+        None,
+        Some("valid_from"),
+        Some("expiry"),
+        Some("created"),
+        Some("modified"),
+        Some("account_id"),
+    ],
+};
+
+/// One page of a tenant's entitlements that `query` selects.
 pub async fn list(
     conn: &mut AnyConnection,
+    dialect: Dialect,
     tenant: &str,
-    account: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> Result<(i64, Vec<Entitlement>), StoreError> {
-    let clause = if account.is_some() {
-        " AND account_id = $2"
-    } else {
-        ""
-    };
-    let count_sql = format!("SELECT COUNT(*) FROM entitlements WHERE tenant_id = $1{clause}");
-    let mut count = sqlx::query(&count_sql).bind(tenant);
-    if let Some(a) = account {
-        count = count.bind(a);
-    }
-    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
-    if limit == 0 {
-        return Ok((total, Vec::new()));
-    }
-    let list_sql = format!(
-        "SELECT {COLUMNS} FROM entitlements WHERE tenant_id = $1{clause} \
-         ORDER BY created, id LIMIT {limit} OFFSET {offset}"
-    );
-    let mut list = sqlx::query(&list_sql).bind(tenant);
-    if let Some(a) = account {
-        list = list.bind(a);
-    }
-    let rows = list.fetch_all(&mut *conn).await?;
-    Ok((total, rows.iter().map(from_row).collect::<Result<_, _>>()?))
+    query: &Query,
+) -> Result<Page<Entitlement>, StoreError> {
+    sql::list(
+        conn,
+        dialect,
+        &TABLE,
+        &entitlement::SCHEMA,
+        tenant,
+        query,
+        from_row,
+    )
+    .await
 }
 
 /// Records a play of a rental on `device` at `now`: `plays_used` grows by one

@@ -477,7 +477,68 @@ async fn answers_with_the_store_closed(b: Backend) {
     app.stop().await;
 }
 
+/// The MDS query language on the list: operators, `$or`, `fields`,
+/// `skip`; an unknown operator is a 400 naming it.
+async fn lists_with_the_query_language(b: Backend) {
+    let app = TestApp::start(b).await;
+    let access = alice(&app).await;
+    let list = |q: String| {
+        let app = &app;
+        let access = &access;
+        async move { get(app, access, &format!("/rmg/v1/user/entitlements?{q}")).await }
+    };
+    let body = json_of(
+        list(format!(
+            "filter={}",
+            enc(r#"{"$or":[{"productId":"prod-basic"},{"productType":{"$ne":"SUBSCRIPTION"}}]}"#)
+        ))
+        .await,
+        200,
+    )
+    .await;
+    // The same selection, made here from the whole list.
+    let all = json_of(list(String::new()).await, 200).await;
+    let expected: Vec<&str> = all["resourceSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["productId"] == "prod-basic" || e["productType"] != "SUBSCRIPTION")
+        .map(|e| e["_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        expected.contains(&"ent-alice-basic") && expected.len() < 3,
+        "{all}"
+    );
+    assert_eq!(ids(&body), expected);
+    let body = json_of(
+        list(format!(
+            "filter={}&fields={}&limit=1&skip=1",
+            enc(r#"{"validFrom":{"$lte":1900000000},"isArchivable":{"$in":[false,null]}}"#),
+            enc(r#"["_id","productId"]"#)
+        ))
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(body["totalRecords"], 3);
+    assert_eq!(
+        body["resourceSet"],
+        json!([{"_id": "ent-alice-d2go", "productId": "prod-d2go"}])
+    );
+    let r = list(format!("filter={}", enc(r#"{"productId":{"$regex":"x"}}"#))).await;
+    let body = json_of(r, 400).await;
+    assert!(
+        body["result"].as_str().unwrap().contains("$regex"),
+        "{body}"
+    );
+    let r = list(format!("filter={}", enc(r#"{"owner":"x"}"#))).await;
+    let body = json_of(r, 400).await;
+    assert!(body["result"].as_str().unwrap().contains("owner"), "{body}");
+    app.stop().await;
+}
+
 crate::on_both_backends!(
+    lists_with_the_query_language,
     lists_entitlements,
     operator_status_change_reaches_user_reads,
     capabilities_and_device_entitlements,

@@ -161,7 +161,7 @@ pub async fn list_accounts(
     operator: Operator<Adm>,
     QueryParams(q, ..): QueryParams<PageQuery, Adm>,
 ) -> AdmResult<Json<AccountPage>> {
-    let (total, accounts) = state
+    let page = state
         .plane
         .list_accounts(
             operator.tenant_id(),
@@ -170,8 +170,8 @@ pub async fn list_accounts(
         )
         .await?;
     Ok(Json(AccountPage {
-        total_records: total,
-        resource_set: accounts.into_iter().map(AccountOut::from).collect(),
+        total_records: page.total as i64,
+        resource_set: page.items.into_iter().map(AccountOut::from).collect(),
     }))
 }
 

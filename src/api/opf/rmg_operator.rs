@@ -174,7 +174,7 @@ pub async fn list_entitlements(
     operator: Operator<Opf>,
     QueryParams(q, ..): QueryParams<ListIn, Opf>,
 ) -> OpfResult<Json<EntitlementList>> {
-    let (total, list) = state
+    let page = state
         .plane
         .list_entitlements(
             operator.tenant_id(),
@@ -184,7 +184,7 @@ pub async fn list_entitlements(
         )
         .await?;
     Ok(Json(EntitlementList {
-        total_records: total,
-        resource_set: list.into_iter().map(EntitlementOut::from).collect(),
+        total_records: page.total as i64,
+        resource_set: page.items.into_iter().map(EntitlementOut::from).collect(),
     }))
 }

@@ -10,7 +10,8 @@
 //! - `GET /rmg/v1/user/action/authorisation/content/{uid}`: the rights the
 //!   calling device has on one content, from [`decide`].
 //!
-//! Lists take the options of [`super::rmg_query`] and answer
+//! Lists take the query language's options ([`super::list_query`], over
+//! the entitlement field table) and answer
 //! `{totalRecords, resourceSet}`; an empty answer is 404 (reference). Without a
 //! `status` term in the filter only SUBSCRIBED entitlements are listed (the
 //! ended ones are history; `filter={"status":"UNSUBSCRIBED"}` shows them).
@@ -30,13 +31,15 @@ use axum::Json;
 use serde::Serialize;
 
 use super::content_token::playback_of;
-use super::rmg_query::{Field, FieldValue, ListQuery, Record};
+use super::list_query::ListQuery;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::decide::{decide, Denial, Purpose, Request};
 use crate::core::net::Country;
+use crate::core::query::eval::{apply, Record, Value};
+use crate::core::query::resources::entitlement as field;
 use crate::core::snapshot::playback::{
     secs, Account, EntitlementView, Playback, ProductRule, NO_DEVICE, OPEN_END,
 };
@@ -135,24 +138,22 @@ fn status(subscribed: bool) -> &'static str {
 }
 
 impl Record for Row<'_> {
-    fn value(&self, field: Field) -> FieldValue<'_> {
+    fn value(&self, f: usize) -> Value<'_> {
         let e = self.view.entry;
-        match field {
-            Field::Id => FieldValue::Str(self.view.id),
-            Field::ProductId => FieldValue::Str(self.product),
-            Field::Status => FieldValue::Str(status(e.subscribed)),
-            Field::ProductType => self
-                .kind()
-                .map_or(FieldValue::Absent, |k| FieldValue::Str(k.as_str())),
-            Field::PurchasedByDeviceId => self
-                .purchased_by()
-                .map_or(FieldValue::Absent, FieldValue::Str),
-            Field::IsArchivable => FieldValue::Bool(self.view.meta.archivable),
-            Field::ValidFrom => FieldValue::Time(e.valid_from.into()),
-            Field::ExpiryDate if e.expiry == OPEN_END => FieldValue::Absent,
-            Field::ExpiryDate => FieldValue::Time(e.expiry.into()),
-            Field::Created => FieldValue::Time(e.created.into()),
-            Field::Modified => FieldValue::Time(self.view.meta.modified.into()),
+        match f {
+            field::ID => Value::Str(self.view.id),
+            field::PRODUCT_ID => Value::Str(self.product),
+            field::STATUS => Value::Str(status(e.subscribed)),
+            field::PRODUCT_TYPE => self.kind().map_or(Value::Null, |k| Value::Str(k.as_str())),
+            field::PURCHASED_BY_DEVICE_ID => self.purchased_by().map_or(Value::Null, Value::Str),
+            field::IS_ARCHIVABLE => Value::Bool(self.view.meta.archivable),
+            field::VALID_FROM => Value::Int(e.valid_from.into()),
+            field::EXPIRY_DATE if e.expiry == OPEN_END => Value::Null,
+            field::EXPIRY_DATE => Value::Int(e.expiry.into()),
+            field::CREATED => Value::Int(e.created.into()),
+            field::MODIFIED => Value::Int(self.view.meta.modified.into()),
+            field::ACCOUNT_ID => Value::Str(self.account.id()),
+            _ => Value::Null,
         }
     }
 }
@@ -183,7 +184,7 @@ enum Scope {
 }
 
 fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> OpfResult<Response> {
-    let spec = q.parse()?;
+    let query = q.parse(&field::SCHEMA)?;
     let (p, account) = caller(signed_on)?;
     let now = secs(state.clock.now_s());
     let device = match scope {
@@ -194,7 +195,7 @@ fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> O
         ),
         _ => None,
     };
-    let default_status = !spec.filters_on(Field::Status);
+    let default_status = !query.filters_on(field::STATUS);
     let rows: Vec<Row<'_>> = account
         .entitlement_views()
         .map(|v| Row::new(p, account, v))
@@ -211,19 +212,39 @@ fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> O
             })
         })
         .collect();
-    let (total, page) = spec.apply(rows);
-    if total == 0 {
+    let page = apply(&query, rows);
+    if page.total == 0 {
         return Err(none_found(match scope {
             Scope::Capabilities => "capabilities",
             _ => "entitlements",
         })
         .into());
     }
-    let body = EntitlementPage {
-        total_records: total,
-        resource_set: page.iter().map(Row::out).collect(),
+    let resource_set: Vec<EntitlementOut<'_>> = page.items.iter().map(Row::out).collect();
+    let Some(fields) = &query.fields else {
+        let body = EntitlementPage {
+            total_records: page.total as usize,
+            resource_set,
+        };
+        return Ok(Json(body).into_response());
     };
-    Ok(Json(body).into_response())
+    // `fields`: each record keeps the members named.
+    let keep: Vec<&str> = fields.iter().map(|&f| field::FIELDS[f].name).collect();
+    let projected: Vec<serde_json::Value> = resource_set
+        .iter()
+        .map(|out| {
+            let mut v = serde_json::to_value(out).expect("an entitlement serialises");
+            if let Some(o) = v.as_object_mut() {
+                o.retain(|k, _| keep.contains(&k.as_str()));
+            }
+            v
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "totalRecords": page.total,
+        "resourceSet": projected,
+    }))
+    .into_response())
 }
 
 /// `GET /rmg/v1/user/entitlements`.

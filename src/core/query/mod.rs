@@ -25,6 +25,7 @@
 
 pub mod eval;
 mod filter;
+pub mod resources;
 
 use serde_json::Value as Json;
 
@@ -195,6 +196,20 @@ impl Query {
     /// Whether the filter names `field` anywhere.
     pub fn filters_on(&self, field: usize) -> bool {
         self.filter.names(field)
+    }
+
+    /// A query built by a caller, not parsed: `filter`, then `sort` with the
+    /// schema's id last, and `paging`.
+    pub fn of(schema: &Schema, filter: Expr, mut sort: Vec<(usize, Dir)>, paging: Paging) -> Query {
+        if !sort.iter().any(|(f, _)| *f == schema.id) {
+            sort.push((schema.id, Dir::Asc));
+        }
+        Query {
+            filter,
+            sort,
+            fields: None,
+            paging,
+        }
     }
 
     /// `self` with `term` also required.
