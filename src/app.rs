@@ -135,8 +135,8 @@ impl NodeBuilder {
         if self.config.demo.seed_on_empty
             && crate::store::tenants::list(store.pool()).await?.is_empty()
         {
-            crate::store::demo::seed(&plane).await?;
-            tracing::info!(tenant = crate::store::demo::TENANT, "demo data seeded");
+            crate::demo::seed(&plane).await?;
+            tracing::info!(tenant = crate::demo::TENANT, "demo data seeded");
         }
         for tenant in crate::store::tenants::list(store.pool()).await? {
             for key in plane.ensure_keys(&tenant.id).await? {

@@ -6,6 +6,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod core;
+pub mod demo;
 pub mod memory;
 pub mod plane;
 pub mod playback;

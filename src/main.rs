@@ -288,14 +288,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let plane = cli_plane(&config).await?;
             match args.accounts {
                 None => {
-                    playgate::store::demo::seed(&plane).await?;
-                    plane.ensure_keys(playgate::store::demo::TENANT).await?;
-                    println!("demo tenant {:?} seeded", playgate::store::demo::TENANT);
+                    playgate::demo::seed(&plane).await?;
+                    plane.ensure_keys(playgate::demo::TENANT).await?;
+                    println!("demo tenant {:?} seeded", playgate::demo::TENANT);
                 }
                 Some(n) => {
-                    let mut spec = playgate::store::demo::BulkSpec::new(&args.tenant, n, args.seed);
+                    let mut spec = playgate::demo::BulkSpec::new(&args.tenant, n, args.seed);
                     spec.contents = args.contents;
-                    let report = playgate::store::demo::generate(&plane, &spec).await?;
+                    let report = playgate::demo::generate(&plane, &spec).await?;
                     plane.ensure_keys(&args.tenant).await?;
                     println!(
                         "tenant {:?}: {} accounts, {} devices, {} entitlements, {} contents, {} products in {:.1} s",

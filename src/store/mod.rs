@@ -10,10 +10,10 @@
 
 pub mod accounts;
 pub mod auth_services;
+pub mod bulk;
 pub mod catalogue;
 pub mod cdns;
 pub mod changes;
-pub mod demo;
 pub mod device_codes;
 pub mod devices;
 pub mod entitlements;

@@ -88,3 +88,17 @@ pub async fn set_operator_key(
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Replaces a tenant's settings document.
+pub async fn set_settings(
+    conn: &mut AnyConnection,
+    id: &str,
+    settings: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE tenants SET settings = $1 WHERE id = $2")
+        .bind(settings.to_string())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

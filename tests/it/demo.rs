@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use playgate::core::clock::ManualClock;
 use playgate::core::ids::SequentialIds;
+use playgate::demo::{generate, BulkSpec};
 use playgate::plane::Plane;
-use playgate::store::demo::{generate, BulkSpec};
 use playgate::store::Store;
 use reqwest::Method;
 use sqlx::Row;
@@ -95,7 +95,7 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
         "keys generated on first start"
     );
     // Each demo login's password verifies against its stored argon2id hash.
-    for (id, _, password, ..) in playgate::store::demo::ACCOUNTS {
+    for (id, _, password, ..) in playgate::demo::ACCOUNTS {
         let phc = playgate::store::accounts::password_hash(s.pool(), "demo", id)
             .await
             .unwrap()

@@ -85,7 +85,7 @@ async fn a_change_through_one_node_reaches_another() {
 async fn a_full_load_across_batches_matches_the_store(b: Backend) {
     use std::collections::BTreeMap;
 
-    use playgate::store::demo::{generate, BulkSpec};
+    use playgate::demo::{generate, BulkSpec};
     use sqlx::Row as _;
 
     let db = Arc::new(TestDb::new(b).await);

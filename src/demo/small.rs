@@ -278,12 +278,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         "network": { "onNet": ON_NET },
         "guest": { "enabled": true, "allowedCountries": GUEST_COUNTRIES },
     });
-    sqlx::query("UPDATE tenants SET settings = $1 WHERE id = $2")
-        .bind(settings.to_string())
-        .bind(TENANT)
-        .execute(tx.conn())
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    crate::store::tenants::set_settings(tx.conn(), TENANT, &settings).await?;
     let mut default = profile("default", "Default", now);
     default.enable_device_limit = true;
     default.max_devices = 5;

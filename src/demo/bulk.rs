@@ -8,15 +8,13 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::Any;
 
 use crate::plane::accounts::DEFAULT_ACCOUNT_PROFILE;
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
+use crate::store::bulk::{account_count, analyze, Inserter, V};
 use crate::store::changes::ChangeKind;
-use crate::store::{tenants, StoreError, WriteTx};
+use crate::store::tenants;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -59,81 +57,8 @@ const PRODUCTS: u64 = 50;
 /// The account profile of every tenth account (index 9, 19, ...): streams
 /// limited to two at once.
 pub const LIMITED_PROFILE: &str = "two-streams";
-/// Rows per INSERT statement and per transaction.
-const ROWS_PER_STATEMENT: usize = 500;
+/// Rows per transaction.
 const ROWS_PER_TX: usize = 50_000;
-
-#[derive(Clone)]
-enum V {
-    T(String),
-    I(i64),
-    B(bool),
-}
-
-/// Buffers rows of one table and writes them as multi-row INSERTs. Callers flush
-/// parents before children so foreign keys hold at every statement.
-struct Inserter {
-    table: &'static str,
-    columns: &'static [&'static str],
-    rows: Vec<Vec<V>>,
-}
-
-impl Inserter {
-    fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
-        Self {
-            table,
-            columns,
-            rows: Vec::with_capacity(ROWS_PER_STATEMENT),
-        }
-    }
-
-    fn push(&mut self, row: Vec<V>) {
-        debug_assert_eq!(row.len(), self.columns.len());
-        self.rows.push(row);
-    }
-
-    fn is_full(&self) -> bool {
-        self.rows.len() >= ROWS_PER_STATEMENT
-    }
-
-    async fn flush(&mut self, tx: &mut WriteTx) -> Result<(), StoreError> {
-        if self.rows.is_empty() {
-            return Ok(());
-        }
-        let width = self.columns.len();
-        let mut sql = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            self.table,
-            self.columns.join(", ")
-        );
-        for r in 0..self.rows.len() {
-            if r > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for c in 0..width {
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('$');
-                sql.push_str(&(r * width + c + 1).to_string());
-            }
-            sql.push(')');
-        }
-        let mut query: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
-        for row in self.rows.drain(..) {
-            for v in row {
-                query = match v {
-                    V::T(s) => query.bind(s),
-                    V::I(i) => query.bind(i),
-                    V::B(b) => query.bind(super::super::flag(b)),
-                };
-            }
-        }
-        query.execute(tx.conn()).await?;
-        Ok(())
-    }
-}
 
 fn t(s: impl Into<String>) -> V {
     V::T(s.into())
@@ -156,15 +81,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
             .create_tenant(&spec.tenant, "load-test tenant", None)
             .await?;
     }
-    let existing: i64 = sqlx::Row::try_get(
-        &sqlx::query("SELECT COUNT(*) FROM accounts WHERE tenant_id = $1")
-            .bind(&spec.tenant)
-            .fetch_one(plane.store.pool())
-            .await
-            .map_err(StoreError::from)?,
-        0,
-    )
-    .map_err(StoreError::from)?;
+    let existing = account_count(&plane.store, &spec.tenant).await?;
     if existing > 0 {
         return Err(PlaneError::Conflict(format!(
             "tenant {:?} already has {existing} accounts; use a new tenant",
@@ -428,17 +345,14 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
             ] {
                 ins.flush(&mut tx).await?;
             }
-            if !analysed && plane.store.dialect() == crate::store::Dialect::Postgres {
+            if !analysed {
                 // PostgreSQL plans a connection's foreign-key checks once, from
                 // the statistics it has then: for freshly created, empty tables
                 // that is a sequential scan, run for every row inserted (the
                 // first 5 000 accounts took 30 s, 1M took hours). Statistics
                 // taken inside this transaction, after its first rows, make the
                 // checks index lookups (ANALYZE also replans cached plans).
-                sqlx::query("ANALYZE accounts, credentials, user_profiles, devices, entitlements")
-                    .execute(tx.conn())
-                    .await
-                    .map_err(crate::store::StoreError::from)?;
+                analyze(&mut tx).await?;
                 analysed = true;
             }
         }
