@@ -9,6 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::resource_set::ResourceSet;
 use super::{PageQuery, WriteResult};
 use crate::api::error::{codes, Adm, ApiError, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
@@ -147,20 +148,13 @@ pub async fn get_account(
     Ok(Json(account.into()))
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountPage {
-    total_records: i64,
-    resource_set: Vec<AccountOut>,
-}
-
 /// `GET /adm/v1/accounts?limit=&page=` → `{totalRecords, resourceSet}`;
 /// `limit=0` counts only.
 pub async fn list_accounts(
     State(state): State<AppState>,
     operator: Operator<Adm>,
     QueryParams(q, ..): QueryParams<PageQuery, Adm>,
-) -> AdmResult<Json<AccountPage>> {
+) -> AdmResult<Json<ResourceSet<AccountOut>>> {
     let page = state
         .plane
         .list_accounts(
@@ -169,10 +163,7 @@ pub async fn list_accounts(
             q.page.unwrap_or(1),
         )
         .await?;
-    Ok(Json(AccountPage {
-        total_records: page.total as i64,
-        resource_set: page.items.into_iter().map(AccountOut::from).collect(),
-    }))
+    Ok(Json(ResourceSet::page(page, AccountOut::from)))
 }
 
 /// `PUT /adm/v1/accounts/{accountId}` → `{matchedCount, modifiedCount}`; 404 if

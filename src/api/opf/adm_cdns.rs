@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::resource_set::ResourceSet;
 use crate::api::error::{Adm, FaceError};
 use crate::api::extract::{JsonBody, MultilineJsonBody, Operator, PathParam};
 use crate::api::time_fmt::iso;
@@ -66,18 +67,11 @@ impl From<CdnView> for CdnOut {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CdnPage {
-    total_records: usize,
-    resource_set: Vec<CdnOut>,
-}
-
 /// `GET /adm/v1/cdns`.
 pub async fn list(
     State(state): State<AppState>,
     operator: Operator<Adm>,
-) -> AdmResult<Json<CdnPage>> {
+) -> AdmResult<Json<ResourceSet<CdnOut>>> {
     let cdns: Vec<CdnOut> = state
         .plane
         .cdns(operator.tenant_id())
@@ -85,10 +79,7 @@ pub async fn list(
         .into_iter()
         .map(CdnOut::from)
         .collect();
-    Ok(Json(CdnPage {
-        total_records: cdns.len(),
-        resource_set: cdns,
-    }))
+    Ok(Json(ResourceSet::all(cdns)))
 }
 
 #[derive(Debug, Deserialize)]

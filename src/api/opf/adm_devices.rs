@@ -32,6 +32,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::content_token::playback_of;
+use super::resource_set::ResourceSet;
 use super::PageQuery;
 use crate::api::error::{Adm, ApiError, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams, SignedOn};
@@ -39,6 +40,7 @@ use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::decide::Denial;
 use crate::core::devices::{is_approved, ApprovalStatus};
+use crate::core::query::Page;
 use crate::plane::device_approvals::{Actor, Amendment};
 use crate::store::devices::Device;
 
@@ -212,33 +214,24 @@ impl From<Device> for DeviceOut {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DevicePage {
-    total_records: usize,
-    resource_set: Vec<DeviceOut>,
-}
-
 async fn devices_page(
     state: &AppState,
     tenant: &str,
     account_id: &str,
     q: PageQuery,
-) -> AdmResult<Json<DevicePage>> {
+) -> AdmResult<Json<ResourceSet<DeviceOut>>> {
     let (limit, page) = (q.limit.unwrap_or(100), q.page.unwrap_or(1));
     let offset = crate::plane::validate::page(limit, page)?;
     let devices = state.plane.account_devices(tenant, account_id).await?;
-    let total_records = devices.len();
-    let resource_set = devices
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(0))
-        .map(DeviceOut::from)
-        .collect();
-    Ok(Json(DevicePage {
-        total_records,
-        resource_set,
-    }))
+    let page = Page {
+        total: devices.len() as u64,
+        items: devices
+            .into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(0))
+            .collect(),
+    };
+    Ok(Json(ResourceSet::page(page, DeviceOut::from)))
 }
 
 /// `GET /adm/v1/user/devices`: the signed-on account's devices.
@@ -246,7 +239,7 @@ pub async fn my_devices(
     State(state): State<AppState>,
     signed_on: SignedOn,
     QueryParams(q, ..): QueryParams<PageQuery, Adm>,
-) -> AdmResult<Json<DevicePage>> {
+) -> AdmResult<Json<ResourceSet<DeviceOut>>> {
     let account = &signed_on.claims.account_id;
     devices_page(&state, signed_on.tenant.id(), account, q).await
 }
@@ -257,6 +250,6 @@ pub async fn account_devices(
     operator: Operator<Adm>,
     PathParam(account_id, ..): PathParam<String, Adm>,
     QueryParams(q, ..): QueryParams<PageQuery, Adm>,
-) -> AdmResult<Json<DevicePage>> {
+) -> AdmResult<Json<ResourceSet<DeviceOut>>> {
     devices_page(&state, operator.tenant_id(), &account_id, q).await
 }

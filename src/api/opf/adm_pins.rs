@@ -28,6 +28,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::resource_set::ResourceSet;
 use super::WriteResult;
 use crate::api::error::{Adm, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, SignedOn};
@@ -37,22 +38,6 @@ use crate::plane::PlaneError;
 use crate::store::pins::PinType;
 
 type AdmResult<T> = Result<T, FaceError<Adm>>;
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Page<T> {
-    total_records: usize,
-    resource_set: Vec<T>,
-}
-
-impl<T> Page<T> {
-    fn of(items: Vec<T>) -> Json<Self> {
-        Json(Self {
-            total_records: items.len(),
-            resource_set: items,
-        })
-    }
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -120,9 +105,11 @@ impl TryFrom<PinTypeBody> for PinType {
 pub async fn pin_types(
     State(state): State<AppState>,
     operator: Operator<Adm>,
-) -> AdmResult<Json<Page<PinTypeBody>>> {
+) -> AdmResult<Json<ResourceSet<PinTypeBody>>> {
     let types = state.plane.pin_types(operator.tenant_id()).await?;
-    Ok(Page::of(types.into_iter().map(PinTypeBody::from).collect()))
+    Ok(Json(ResourceSet::all(
+        types.into_iter().map(PinTypeBody::from).collect(),
+    )))
 }
 
 /// `POST /adm/v1/pinTypes` → 201 with the type.
@@ -193,12 +180,12 @@ impl From<PinStatus> for StatusOut {
 pub async fn my_pins(
     State(state): State<AppState>,
     signed_on: SignedOn,
-) -> AdmResult<Json<Page<IsSet>>> {
+) -> AdmResult<Json<ResourceSet<IsSet>>> {
     let statuses = state
         .plane
         .pin_statuses(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
-    Ok(Page::of(
+    Ok(Json(ResourceSet::all(
         statuses
             .into_iter()
             .map(|s| IsSet {
@@ -206,21 +193,21 @@ pub async fn my_pins(
                 pin_type: s.pin_type.id,
             })
             .collect(),
-    ))
+    )))
 }
 
 /// `GET /adm/v1/user/accounts/pins/status`.
 pub async fn my_pin_statuses(
     State(state): State<AppState>,
     signed_on: SignedOn,
-) -> AdmResult<Json<Page<StatusOut>>> {
+) -> AdmResult<Json<ResourceSet<StatusOut>>> {
     let statuses = state
         .plane
         .pin_statuses(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
-    Ok(Page::of(
+    Ok(Json(ResourceSet::all(
         statuses.into_iter().map(StatusOut::from).collect(),
-    ))
+    )))
 }
 
 /// `GET /adm/v1/accounts/{accountId}/pins/status` (operator).
@@ -228,14 +215,14 @@ pub async fn pin_statuses(
     State(state): State<AppState>,
     operator: Operator<Adm>,
     PathParam(account_id, ..): PathParam<String, Adm>,
-) -> AdmResult<Json<Page<StatusOut>>> {
+) -> AdmResult<Json<ResourceSet<StatusOut>>> {
     let statuses = state
         .plane
         .pin_statuses(operator.tenant_id(), &account_id)
         .await?;
-    Ok(Page::of(
+    Ok(Json(ResourceSet::all(
         statuses.into_iter().map(StatusOut::from).collect(),
-    ))
+    )))
 }
 
 #[derive(Debug, Deserialize)]

@@ -21,6 +21,7 @@ pub mod limited_tokens;
 pub mod list_query;
 pub mod network;
 pub mod purchase;
+pub mod resource_set;
 pub mod rmg_operator;
 pub mod rmg_user;
 pub mod sessions;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use super::resource_set::ResourceSet;
 use super::WriteResult;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
@@ -160,20 +161,13 @@ pub struct ListIn {
     page: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntitlementList {
-    total_records: i64,
-    resource_set: Vec<EntitlementOut>,
-}
-
 /// `GET /rmg/v1/operator/entitlements?accountId=&limit=&page=` →
 /// `{totalRecords, resourceSet}` (`limit=0` counts only).
 pub async fn list_entitlements(
     State(state): State<AppState>,
     operator: Operator<Opf>,
     QueryParams(q, ..): QueryParams<ListIn, Opf>,
-) -> OpfResult<Json<EntitlementList>> {
+) -> OpfResult<Json<ResourceSet<EntitlementOut>>> {
     let page = state
         .plane
         .list_entitlements(
@@ -183,8 +177,5 @@ pub async fn list_entitlements(
             q.page.unwrap_or(1),
         )
         .await?;
-    Ok(Json(EntitlementList {
-        total_records: page.total as i64,
-        resource_set: page.items.into_iter().map(EntitlementOut::from).collect(),
-    }))
+    Ok(Json(ResourceSet::page(page, EntitlementOut::from)))
 }

@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use super::content_token::playback_of;
 use super::list_query::ListQuery;
+use super::resource_set::ResourceSet;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, SignedOn};
 use crate::api::time_fmt::iso;
@@ -68,13 +69,6 @@ pub struct EntitlementOut<'a> {
     is_freemium: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     purchased_by_device_id: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntitlementPage<'a> {
-    total_records: usize,
-    resource_set: Vec<EntitlementOut<'a>>,
 }
 
 /// One entitlement with what the list shows of it.
@@ -220,31 +214,20 @@ fn list(state: &AppState, signed_on: &SignedOn, q: ListQuery, scope: Scope) -> O
         })
         .into());
     }
-    let resource_set: Vec<EntitlementOut<'_>> = page.items.iter().map(Row::out).collect();
     let Some(fields) = &query.fields else {
-        let body = EntitlementPage {
-            total_records: page.total as usize,
-            resource_set,
-        };
+        let body = ResourceSet::page(page, |r| r.out());
         return Ok(Json(body).into_response());
     };
     // `fields`: each record keeps the members named.
     let keep: Vec<&str> = fields.iter().map(|&f| field::FIELDS[f].name).collect();
-    let projected: Vec<serde_json::Value> = resource_set
-        .iter()
-        .map(|out| {
-            let mut v = serde_json::to_value(out).expect("an entitlement serialises");
-            if let Some(o) = v.as_object_mut() {
-                o.retain(|k, _| keep.contains(&k.as_str()));
-            }
-            v
-        })
-        .collect();
-    Ok(Json(serde_json::json!({
-        "totalRecords": page.total,
-        "resourceSet": projected,
-    }))
-    .into_response())
+    let projected = ResourceSet::page(page, |r| {
+        let mut v = serde_json::to_value(r.out()).expect("an entitlement serialises");
+        if let Some(o) = v.as_object_mut() {
+            o.retain(|k, _| keep.contains(&k.as_str()));
+        }
+        v
+    });
+    Ok(Json(projected).into_response())
 }
 
 /// `GET /rmg/v1/user/entitlements`.

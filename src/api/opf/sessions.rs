@@ -20,9 +20,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::content_token::playback_of;
+use super::resource_set::ResourceSet;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
 use crate::api::lease_out::LeaseOut;
@@ -130,18 +131,11 @@ pub async fn stop(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LeasePage {
-    total_records: usize,
-    resource_set: Vec<LeaseOut>,
-}
-
 /// `GET /sessions/v1/sessions`.
 pub async fn list(
     State(state): State<AppState>,
     signed_on: SignedOn,
-) -> OpfResult<Json<LeasePage>> {
+) -> OpfResult<Json<ResourceSet<LeaseOut>>> {
     let claims = &signed_on.claims;
     let who = (signed_on.tenant.id(), claims.account_id.as_str());
     let leases = state
@@ -151,11 +145,10 @@ pub async fn list(
         .await
         .map_err(ApiError::from)?;
     let lease_s = state.playback.leases.lease_s();
-    Ok(Json(LeasePage {
-        total_records: leases.len(),
-        resource_set: leases
+    Ok(Json(ResourceSet::all(
+        leases
             .into_iter()
             .map(|l| LeaseOut::of(l, lease_s))
             .collect(),
-    }))
+    )))
 }
