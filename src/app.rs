@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::ids::{IdSource, RandomIds};
 use crate::core::snapshot::SnapshotCell;
+use crate::plane::signon::SignOnPolicy;
 use crate::plane::{Plane, SyncLink};
 use crate::store::{Store, StoreError};
 use crate::sync::Syncer;
@@ -42,13 +43,6 @@ pub struct App {
     pub playback: crate::playback::Issuer,
     /// `[network] trusted_proxies`, parsed.
     pub trusted_proxies: crate::core::net::TrustedProxies,
-}
-
-impl App {
-    /// The sign-on settings of `[tokens]`, as the plane's sign-on services take them.
-    pub fn signon_policy(&self) -> crate::plane::signon::SignOnPolicy {
-        crate::plane::signon::SignOnPolicy::from_config(&self.config.tokens)
-    }
 }
 
 impl Deref for AppState {
@@ -113,6 +107,7 @@ impl NodeBuilder {
             self.clock.clone(),
             self.ids.clone(),
             Some(SyncLink::new(Arc::new(committed_tx), applied_rx)),
+            SignOnPolicy::from_config(&self.config.tokens),
         );
         let syncer = Syncer::new(
             store.clone(),

@@ -209,6 +209,7 @@ async fn cli_plane(config: &Config) -> anyhow::Result<Plane> {
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         None,
+        playgate::plane::signon::SignOnPolicy::from_config(&config.tokens),
     ))
 }
 

@@ -249,9 +249,9 @@ impl Plane {
         service: &str,
         params: &Parameters,
         device: DeviceChoice,
-        policy: SignOnPolicy,
         lifetimes: AgsLifetimes,
     ) -> Result<AgsOutcome, PlaneError> {
+        let policy = self.signon;
         let service = self.enabled_service(&tenant.id, service).await?;
         let accounts = self.authenticate_identity(&service, params, policy).await?;
         match <[Account; 1]>::try_from(accounts) {
@@ -273,9 +273,9 @@ impl Plane {
         service: &str,
         registration_type: &str,
         params: &Parameters,
-        policy: SignOnPolicy,
         lifetimes: AgsLifetimes,
     ) -> Result<AgsOutcome, PlaneError> {
+        let policy = self.signon;
         let service = self.enabled_service(&tenant.id, service).await?;
         let (_, key_param) = REGISTRATION_TYPES
             .iter()
@@ -313,8 +313,8 @@ impl Plane {
         user_token: &str,
         params: &Parameters,
         finishing: Finishing,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.signon;
         let service = self.enabled_service(&tenant.id, service).await?;
         let now = self.now_s();
         let claims = ags_claims::verify_ags(
@@ -369,9 +369,9 @@ impl Plane {
         tenant: &TenantView,
         service: &str,
         params: &Parameters,
-        policy: SignOnPolicy,
         lifetimes: AgsLifetimes,
     ) -> Result<String, PlaneError> {
+        let policy = self.signon;
         let service = self.enabled_service(&tenant.id, service).await?;
         let secret = service
             .session_secret
@@ -421,8 +421,8 @@ impl Plane {
         service: &str,
         params: &Parameters,
         device: DeviceChoice,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.signon;
         let service = self.enabled_service(&tenant.id, service).await?;
         let token = params.required("sessionToken")?;
         let claims = ags_claims::verify_ags(

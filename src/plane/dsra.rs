@@ -15,7 +15,7 @@ use crate::store::devices::{self as device_store, ManagedId};
 use crate::store::registrations::{self, Registration};
 
 use super::credentials::api_key_digest;
-use super::signon::{account_refusal, device_refusal, Issued, SignOnPolicy};
+use super::signon::{account_refusal, device_refusal, Issued};
 use super::{validate, Plane, PlaneError};
 
 /// DSRA refusal codes (HTTP 403), part of the error registry.
@@ -284,8 +284,8 @@ impl Plane {
         &self,
         tenant: &TenantView,
         activation_token: &str,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.signon;
         let now = self.now_s();
         let tenant_id: &str = &tenant.id;
         let reg = registrations::by_activation_token(

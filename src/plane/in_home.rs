@@ -14,7 +14,7 @@ use crate::core::inhome::{self, InHomeClaims};
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
 
-use super::signon::{Issued, SignOnPolicy};
+use super::signon::Issued;
 use super::{Plane, PlaneError};
 
 /// A new in-home string and its lifetime.
@@ -70,8 +70,8 @@ impl Plane {
         tenant: &TenantView,
         signed_on: &SignOnClaims,
         in_home_token: Option<&str>,
-        policy: SignOnPolicy,
     ) -> Result<(Issued, bool), PlaneError> {
+        let policy = self.signon;
         let now = self.now_s();
         let in_home = in_home_token
             .and_then(|t| {

@@ -11,7 +11,7 @@ use crate::core::limited_claims::{LimitedClaims, GUEST_TYP, SELF_SERVICE_TYP};
 use crate::core::snapshot::TenantView;
 use crate::store::tenants as tenant_store;
 
-use super::signon::{require_credentials, SignOnPolicy};
+use super::signon::require_credentials;
 use super::{Plane, PlaneError};
 
 /// Refusal code (403) for a guest outside the tenant's allowed countries (the
@@ -55,8 +55,8 @@ impl Plane {
         username: &str,
         password: &str,
         ttl_s: i64,
-        policy: SignOnPolicy,
     ) -> Result<LimitedToken, PlaneError> {
+        let policy = self.signon;
         require_credentials(username, password)?;
         let account = self
             .authenticate_active(&tenant.id, username, password, policy)

@@ -66,6 +66,9 @@ pub struct Plane {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdSource>,
     sync: Option<SyncLink>,
+    /// The sign-on settings (`[tokens]`): the plane owns them, so no
+    /// handler passes policy in.
+    signon: signon::SignOnPolicy,
 }
 
 impl Plane {
@@ -74,12 +77,14 @@ impl Plane {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdSource>,
         sync: Option<SyncLink>,
+        signon: signon::SignOnPolicy,
     ) -> Self {
         Self {
             store,
             clock,
             ids,
             sync,
+            signon,
         }
     }
 

@@ -78,8 +78,8 @@ impl Plane {
         email: &str,
         password: &str,
         scopes: &[Scope],
-        policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
+        let policy = self.signon;
         if email.is_empty() || password.is_empty() {
             return Err(PlaneError::Unauthorized("invalid credentials"));
         }
@@ -172,8 +172,8 @@ impl Plane {
         profile_id: &str,
         pin: Option<&str>,
         scopes: &[Scope],
-        policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
+        let policy = self.signon;
         refuse_playback(scopes)?;
         let tenant_id: &str = &tenant.id;
         let mut conn = self.store.acquire().await?;
@@ -215,8 +215,8 @@ impl Plane {
         pin: &str,
         scopes: &[Scope],
         pin_type: &str,
-        policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
+        let policy = self.signon;
         if pin.len() != 4 || !pin.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PlaneError::BadRequest(
                 "pin must be a 4-digit string".into(),
@@ -267,8 +267,8 @@ impl Plane {
         tenant: &TenantView,
         registration: Registration,
         pin_type: &str,
-        policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
+        let policy = self.signon;
         let email = registration.email.trim().to_owned();
         let well_formed = email
             .split_once('@')
@@ -321,8 +321,8 @@ impl Plane {
         tenant: &TenantView,
         revoked: &Revoked,
         token: &str,
-        policy: SignOnPolicy,
     ) -> Result<RocketToken, PlaneError> {
+        let policy = self.signon;
         let now = self.now_s();
         let claims = Self::check_rocket_token(tenant, revoked, token, now, policy.leeway_s)
             .map_err(|e| PlaneError::Unauthorized(e.reason()))?;

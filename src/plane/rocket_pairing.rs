@@ -13,7 +13,7 @@ use crate::store::device_codes::{self, DeviceCode};
 
 use super::dsra::new_code;
 use super::rocket_auth::{refuse_playback, RocketToken};
-use super::signon::{DeviceChoice, SignOnPolicy};
+use super::signon::DeviceChoice;
 use super::{validate, Plane, PlaneError};
 
 /// Refusal code (403) while the code waits for the user's authorization: the
@@ -109,8 +109,8 @@ impl Plane {
         device_id: &str,
         code: &str,
         scopes: &[Scope],
-        policy: SignOnPolicy,
     ) -> Result<Vec<RocketToken>, PlaneError> {
+        let policy = self.signon;
         refuse_playback(scopes)?;
         let code = code.trim().to_ascii_uppercase();
         let tenant_id: &str = &tenant.id;

@@ -85,6 +85,10 @@ pub struct Store {
 /// whole acquire timeout.
 const DOWN_ACQUIRE: Duration = Duration::from_millis(250);
 
+/// How long a PostgreSQL request waits for a connection before it asks
+/// whether the pool could connect at all.
+const DOWN_PROBE: Duration = Duration::from_secs(1);
+
 /// How long a request waits for a connection otherwise (a busy pool).
 const ACQUIRE: Duration = Duration::from_secs(5);
 
@@ -222,17 +226,35 @@ impl Store {
     }
 
     /// A connection from the pool, failing fast while the database is known
-    /// to be down: the first request of an outage waits up to [`ACQUIRE`]
-    /// (the pool retries its connects until then); once an acquire has
-    /// failed that way (PostgreSQL: an I/O error, or a timeout while the
-    /// pool had room to connect), or the change feed lost its connection
+    /// to be down. PostgreSQL: the first request of an outage learns it
+    /// after [`DOWN_PROBE`] (no connection yet while the pool had room to
+    /// open one: its connects are failing), or sooner from an I/O error;
+    /// from then on, and once the change feed lost its connection
     /// ([`Store::mark_down`]), requests wait at most [`DOWN_ACQUIRE`] until
-    /// a connection is had again. SQLite is a file: never marked down.
+    /// a connection is had again. A full pool is busy, not down: its
+    /// requests wait up to [`ACQUIRE`]. SQLite is a file: never marked down.
     async fn pooled(&self) -> Result<PoolConnection<Any>, StoreError> {
         let acquired = if self.down.load(Ordering::Relaxed) {
             match tokio::time::timeout(DOWN_ACQUIRE, self.pool.acquire()).await {
                 Ok(acquired) => acquired,
                 Err(_) => return Err(StoreError::Unavailable("the database is down".into())),
+            }
+        } else if self.dialect == Dialect::Postgres {
+            // Past DOWN_PROBE with room in the pool, the pool's connects are
+            // failing: the database is down, and this request need not wait
+            // out the pool's timeout (nor the admin deadline) to learn it. A
+            // full pool is busy, not down: keep the place in its queue.
+            let acquire = self.pool.acquire();
+            tokio::pin!(acquire);
+            tokio::select! {
+                acquired = &mut acquire => acquired,
+                _ = tokio::time::sleep(DOWN_PROBE) => {
+                    if self.pool.size() < self.max_connections {
+                        self.mark_down();
+                        return Err(StoreError::Unavailable("the database is down".into()));
+                    }
+                    acquire.await
+                }
             }
         } else {
             self.pool.acquire().await

@@ -221,14 +221,7 @@ pub async fn sign_on(
     let device = DeviceChoice::from_request(info, client_id)?;
     let outcome = state
         .plane
-        .ags_sign_on(
-            &tenant.view,
-            service,
-            &params,
-            device,
-            state.signon_policy(),
-            lifetimes(&state),
-        )
+        .ags_sign_on(&tenant.view, service, &params, device, lifetimes(&state))
         .await?;
     Ok(outcome_response(outcome, state.clock.now_s()))
 }
@@ -262,7 +255,6 @@ pub async fn subsequent_sign_on(
             token,
             &params,
             Finishing::SignOn(device),
-            state.signon_policy(),
         )
         .await?;
     Ok((
@@ -284,12 +276,7 @@ pub async fn refresh(
     let token = require_authorization_token(&headers)?;
     let issued = state
         .plane
-        .refresh(
-            &tenant.view,
-            &tenant.snapshot.revoked,
-            token,
-            state.signon_policy(),
-        )
+        .refresh(&tenant.view, &tenant.snapshot.revoked, token)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -327,13 +314,7 @@ pub async fn get_session_token(
     let (params, ..) = body.split()?;
     let session_token = state
         .plane
-        .ags_session_token(
-            &tenant.view,
-            service,
-            &params,
-            state.signon_policy(),
-            lifetimes(&state),
-        )
+        .ags_session_token(&tenant.view, service, &params, lifetimes(&state))
         .await?;
     Ok(Json(SessionTokenOut { session_token }))
 }
@@ -350,13 +331,7 @@ pub async fn sign_on_with_session_token(
     let device = DeviceChoice::from_request(info, client_id)?;
     let issued = state
         .plane
-        .ags_sign_on_with_session_token(
-            &tenant.view,
-            service,
-            &params,
-            device,
-            state.signon_policy(),
-        )
+        .ags_sign_on_with_session_token(&tenant.view, service, &params, device)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -382,7 +357,6 @@ pub async fn register(
             service,
             &registration_type,
             &params,
-            state.signon_policy(),
             lifetimes(&state),
         )
         .await?;
@@ -401,14 +375,7 @@ pub async fn subsequent_register(
     let (params, ..) = body.split()?;
     let issued = state
         .plane
-        .ags_subsequent(
-            &tenant.view,
-            service,
-            token,
-            &params,
-            Finishing::Register,
-            state.signon_policy(),
-        )
+        .ags_subsequent(&tenant.view, service, token, &params, Finishing::Register)
         .await?;
     Ok((
         StatusCode::CREATED,

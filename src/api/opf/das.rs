@@ -54,10 +54,9 @@ pub async fn sign_on_by_casn(
             })?),
             None => None,
         };
-    let policy = state.signon_policy();
     let issued = state
         .plane
-        .das_sign_on_by_casn(&tenant.view, das, &casn, proof, mac, policy)
+        .das_sign_on_by_casn(&tenant.view, das, &casn, proof, mac)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -82,7 +81,6 @@ pub async fn sign_on_by_username_password(
 ) -> OpfResult<Json<TokenResponse>> {
     let das = das::require(state.das.as_ref())?;
     let proof = proof(body.das_challenge, body.scheme.as_deref())?;
-    let policy = state.signon_policy();
     let issued = state
         .plane
         .das_sign_on_with_password(
@@ -94,7 +92,6 @@ pub async fn sign_on_by_username_password(
                 device_information: body.device_information,
                 proof,
             },
-            policy,
         )
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -127,17 +124,9 @@ pub async fn validate_credentials(
 ) -> OpfResult<Json<DeviceIdOut>> {
     let das = das::require(state.das.as_ref())?;
     let proof = proof(body.challenge, body.scheme.as_deref())?;
-    let policy = state.signon_policy();
     let device_id = state
         .plane
-        .das_validate_credentials(
-            &tenant.view,
-            das,
-            &body.username,
-            &body.password,
-            &proof,
-            policy,
-        )
+        .das_validate_credentials(&tenant.view, das, &body.username, &body.password, &proof)
         .await?;
     Ok(Json(DeviceIdOut { device_id }))
 }

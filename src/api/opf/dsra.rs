@@ -162,10 +162,9 @@ pub async fn sign_on_by_activation_token(
     headers: HeaderMap,
 ) -> OpfResult<(StatusCode, Json<TokenResponse>)> {
     let token = require_bearer(&headers)?;
-    let policy = state.signon_policy();
     let issued = state
         .plane
-        .sign_on_with_activation_token(&tenant.view, token, policy)
+        .sign_on_with_activation_token(&tenant.view, token)
         .await?;
     Ok((
         StatusCode::CREATED,

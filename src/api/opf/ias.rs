@@ -60,7 +60,6 @@ pub async fn sign_on_by_username_password(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<PasswordSignOnIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_with_password(
@@ -71,7 +70,6 @@ pub async fn sign_on_by_username_password(
                 device_information: body.device_information,
                 client_id: body.client_id,
             },
-            policy,
         )
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -84,10 +82,9 @@ pub async fn refresh(
     headers: HeaderMap,
 ) -> OpfResult<Json<TokenResponse>> {
     let token = require_bearer(&headers)?;
-    let policy = state.signon_policy();
     let issued = state
         .plane
-        .refresh(&tenant.view, &tenant.snapshot.revoked, token, policy)
+        .refresh(&tenant.view, &tenant.snapshot.revoked, token)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -117,10 +114,9 @@ pub async fn sign_on_by_casn(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<CasnIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = state.signon_policy();
     let issued = state
         .plane
-        .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, None, policy)
+        .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, None)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -131,7 +127,6 @@ pub async fn sign_on_by_smart_card_id(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<SmartCardIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_managed(
@@ -139,7 +134,6 @@ pub async fn sign_on_by_smart_card_id(
             ManagedId::SmartCard,
             &body.smart_card_id,
             None,
-            policy,
         )
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -161,7 +155,6 @@ pub async fn sign_on_by_tvkey_activation(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<TvKeyActivationIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let policy = state.signon_policy();
     let issued = state
         .plane
         .sign_on_managed(
@@ -169,7 +162,6 @@ pub async fn sign_on_by_tvkey_activation(
             ManagedId::TvKey,
             &body.tv_key_id,
             body.device_information,
-            policy,
         )
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -195,14 +187,12 @@ pub async fn change_user_profile(
     signed_on: SignedOn,
     JsonBody(body, ..): JsonBody<ChangeUserProfileIn, Opf>,
 ) -> OpfResult<Json<AccessTokenOnly>> {
-    let policy = state.signon_policy();
     let issued = state
         .plane
         .change_user_profile(
             &signed_on.tenant.view,
             &signed_on.claims,
             &body.new_user_profile_id,
-            policy,
         )
         .await?;
     Ok(Json(AccessTokenOnly {
@@ -263,7 +253,6 @@ pub async fn update_in_home_status(
     signed_on: SignedOn,
     OptionalJsonBody(body, ..): OptionalJsonBody<UpdateInHomeIn, Opf>,
 ) -> OpfResult<Json<InHomeStatusOut>> {
-    let policy = state.signon_policy();
     let body = body.unwrap_or_default();
     let (issued, in_home) = state
         .plane
@@ -271,7 +260,6 @@ pub async fn update_in_home_status(
             &signed_on.tenant.view,
             &signed_on.claims,
             body.in_home_token.as_deref(),
-            policy,
         )
         .await?;
     Ok(Json(InHomeStatusOut {

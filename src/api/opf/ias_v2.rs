@@ -55,7 +55,6 @@ pub async fn token(
     OptionalJsonBody(body, ..): OptionalJsonBody<TokenBody, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
     let described = body.and_then(|b| b.device).filter(|d| d.is_object());
-    let policy = state.signon_policy();
     let issued = match q.grant_type.as_deref() {
         Some("password") => {
             let request = PasswordSignOn {
@@ -70,21 +69,21 @@ pub async fn token(
             };
             state
                 .plane
-                .sign_on_with_password(&tenant.view, request, policy)
+                .sign_on_with_password(&tenant.view, request)
                 .await?
         }
         Some("refresh_token") => {
             let token = required(&q.refresh_token, "refresh_token")?;
             state
                 .plane
-                .refresh(&tenant.view, &tenant.snapshot.revoked, token, policy)
+                .refresh(&tenant.view, &tenant.snapshot.revoked, token)
                 .await?
         }
         Some("client_credentials") => {
             let casn = required(&q.casn, "casn")?;
             state
                 .plane
-                .sign_on_managed(&tenant.view, ManagedId::Casn, casn, None, policy)
+                .sign_on_managed(&tenant.view, ManagedId::Casn, casn, None)
                 .await?
         }
         _ => {

@@ -48,7 +48,6 @@ async fn self_service(
     username: &str,
     password: &str,
 ) -> OpfResult<Json<LimitedTokenOut>> {
-    let policy = state.signon_policy();
     let token = state
         .plane
         .self_service_token(
@@ -56,7 +55,6 @@ async fn self_service(
             username,
             password,
             state.config.tokens.self_service_ttl_s,
-            policy,
         )
         .await?;
     Ok(out(token, state.clock.now_s()))

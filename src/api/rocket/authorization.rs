@@ -132,16 +132,9 @@ pub async fn get_account_token(
     JsonBody(body, ..): JsonBody<AccountTokenRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let tokens = state
         .plane
-        .rocket_sign_in(
-            &tenant.view,
-            &body.email,
-            &body.password,
-            &body.scopes,
-            policy,
-        )
+        .rocket_sign_in(&tenant.view, &body.email, &body.password, &body.scopes)
         .await?;
     Ok(AccessToken::list(tokens))
 }
@@ -154,10 +147,9 @@ pub async fn refresh_token(
     JsonBody(body, ..): JsonBody<TokenRefreshRequest, Rocket>,
 ) -> RocketResult<Json<AccessToken>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let token = state
         .plane
-        .rocket_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token, policy)
+        .rocket_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token)
         .await?;
     Ok(Json(token.into()))
 }
@@ -186,7 +178,6 @@ pub async fn get_profile_token(
     JsonBody(body, ..): JsonBody<ProfileTokenRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let scopes: Vec<Scope> = body.scopes.into_iter().map(Scope::from).collect();
     let tokens = state
         .plane
@@ -196,7 +187,6 @@ pub async fn get_profile_token(
             &body.profile_id,
             body.pin.as_deref(),
             &scopes,
-            policy,
         )
         .await?;
     Ok(AccessToken::list(tokens))

@@ -89,10 +89,9 @@ pub async fn token_by_code(
     JsonBody(body, ..): JsonBody<AccountTokenByCodeRequest, Rocket>,
 ) -> RocketResult<Json<Vec<AccessToken>>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let tokens = state
         .plane
-        .rocket_token_by_code(&tenant.view, &body.id, &body.code, &body.scopes, policy)
+        .rocket_token_by_code(&tenant.view, &body.id, &body.code, &body.scopes)
         .await?;
     Ok(AccessToken::list(tokens))
 }

@@ -32,7 +32,6 @@ pub async fn get_account_token_with_pin(
     JsonBody(body, ..): JsonBody<ItvPinAuthRequest, Rocket>,
 ) -> Result<Json<Vec<AccessToken>>, FaceError<Rocket>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_pin_authorization(
@@ -41,7 +40,6 @@ pub async fn get_account_token_with_pin(
             &body.pin,
             &body.scopes,
             &state.config.rocket.pin_type,
-            policy,
         )
         .await?;
     Ok(AccessToken::list(tokens))

@@ -36,7 +36,6 @@ pub async fn register(
     JsonBody(body, ..): JsonBody<RegistrationRequest, Rocket>,
 ) -> Result<Json<Vec<AccessToken>>, FaceError<Rocket>> {
     common.validate()?;
-    let policy = state.signon_policy();
     let tokens = state
         .plane
         .rocket_register(
@@ -49,7 +48,6 @@ pub async fn register(
                 pin: body.pin,
             },
             &state.config.rocket.pin_type,
-            policy,
         )
         .await?;
     Ok(AccessToken::list(tokens))

@@ -30,7 +30,7 @@ use crate::store::devices::{self as device_store, Device, ManagedId};
 use crate::store::tenants as tenant_store;
 use crate::store::StoreError;
 
-use super::signon::{device_refusal, require_credentials, DeviceChoice, Issued, SignOnPolicy};
+use super::signon::{device_refusal, require_credentials, DeviceChoice, Issued};
 use super::{Plane, PlaneError};
 use client::{DasClient, DasError, DasProof};
 
@@ -112,8 +112,8 @@ impl Plane {
         casn: &str,
         proof: DasProof,
         mac: Option<&str>,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.signon;
         if casn.is_empty() || casn.len() > 128 {
             return Err(PlaneError::BadRequest(
                 "casn is required (1-128 characters)".into(),
@@ -196,8 +196,8 @@ impl Plane {
         tenant: &TenantView,
         das: &DasClient,
         request: DasPasswordSignOn,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.signon;
         require_credentials(&request.username, &request.password)?;
         let info = match request.device_information {
             Some(info) if info.is_object() => info,
@@ -232,8 +232,8 @@ impl Plane {
         username: &str,
         password: &str,
         proof: &DasProof,
-        policy: SignOnPolicy,
     ) -> Result<String, PlaneError> {
+        let policy = self.signon;
         require_credentials(username, password)?;
         self.authenticate_active(&tenant.id, username, password, policy)
             .await?;
