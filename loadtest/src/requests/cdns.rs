@@ -43,6 +43,9 @@ pub async fn ensure(store: &Store, tenant: &str, origin: &str) -> anyhow::Result
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         None,
+        playgate::plane::signon::SignOnPolicy::from_config(
+            &playgate::config::Config::embedded().tokens,
+        ),
     );
     let existing = plane.cdns(tenant).await?;
     let has = |id: &str| existing.iter().any(|c| c.cdn.id == id);
