@@ -10,7 +10,8 @@
 //! tokens (plain, PPV, Download to Go), the URL Builder and OPF row 26
 //! (`cdn_content_token`) issue through it; Rocket's media files and GES
 //! rooms ask [`Issuer::grant`] (the decision and the face's check, nothing
-//! signed). The edge authorizer checks CDN tokens this use case had signed
+//! signed), and the session routes [`Issuer::lease`] (the decision and the
+//! lease). The edge authorizer checks CDN tokens this use case had signed
 //! ([`crate::core::cdn`]); it decides nothing.
 //!
 //! Its own layer, beside `plane`, not inside it: the plane owns store-backed
@@ -33,7 +34,7 @@ use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CO
 use crate::core::decide::{decide, Denial, Grant, Purpose, Request};
 use crate::core::ids::IdSource;
 use crate::core::jwt;
-use crate::core::sessions::Lease;
+use crate::core::sessions::{Lease, StreamLimits};
 use crate::core::snapshot::playback::Playback;
 use crate::core::snapshot::TenantView;
 use crate::core::status::ProductType;
@@ -140,6 +141,34 @@ impl Issuer {
     ) -> Result<T, E> {
         let grant = decide(playback, request, &mut ()).map_err(PlaybackError::from)?;
         check(&grant)
+    }
+
+    /// The decision and the stream's lease, nothing signed or recorded (the
+    /// session routes: a player that starts its lease before it fetches a
+    /// token). `limits`: the account's, from its token.
+    pub async fn lease(&self, ask: Ask<'_>, limits: &StreamLimits) -> Result<Lease, PlaybackError> {
+        let claims = ask.claims;
+        let now = self.clock.now_s();
+        let request = Request {
+            account_id: &claims.account_id,
+            device_id: Some(&claims.device_id),
+            content_id: ask.content_id,
+            client_ip: ask.client_ip,
+            in_home_claim: claims.in_home == Some(true),
+            playback_guard: false,
+            purpose: ask.purpose,
+            now,
+        };
+        decide(ask.playback, &request, &mut ())?;
+        let who = (
+            &*ask.tenant.id,
+            claims.account_id.as_str(),
+            claims.device_id.as_str(),
+        );
+        self.leases
+            .open(who, ask.content_id, limits, now)
+            .await
+            .map_err(PlaybackError::Lease)
     }
 
     /// The whole use case (see the module's doc).

@@ -28,8 +28,9 @@ use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
 use crate::api::lease_out::LeaseOut;
 use crate::app::AppState;
-use crate::core::decide::{decide, Purpose, Request};
+use crate::core::decide::Purpose;
 use crate::playback::leases::limits_of;
+use crate::playback::{Ask, Binding};
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -66,30 +67,16 @@ pub async fn start(
         )
         .into());
     }
-    let playback = playback_of(&signed_on.tenant)?;
-    let now = state.clock.now_s();
-    let request = Request {
-        account_id: &claims.account_id,
-        device_id: Some(&claims.device_id),
+    let ask = Ask {
+        tenant: &signed_on.tenant.view,
+        playback: playback_of(&signed_on.tenant)?,
+        claims,
         content_id: &body.content_id,
-        client_ip,
-        in_home_claim: claims.in_home == Some(true),
-        playback_guard: false,
+        binding: Binding::Device,
         purpose: Purpose::Play,
-        now,
+        client_ip,
     };
-    decide(playback, &request, &mut ()).map_err(ApiError::from)?;
-    let who = (
-        signed_on.tenant.id(),
-        claims.account_id.as_str(),
-        claims.device_id.as_str(),
-    );
-    let lease = state
-        .playback
-        .leases
-        .open(who, &body.content_id, &limits, now)
-        .await
-        .map_err(ApiError::from)?;
+    let lease = state.playback.lease(ask, &limits).await?;
     Ok((
         StatusCode::CREATED,
         Json(LeaseOut::of(lease, state.playback.leases.lease_s())),
