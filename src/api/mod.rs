@@ -23,7 +23,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, MethodRouter};
+use axum::routing::MethodRouter;
 use axum::Router;
 
 use crate::app::AppState;
@@ -40,21 +40,7 @@ pub fn router(state: AppState) -> Router {
         state.config.server.max_body_bytes,
     );
     let table = routes::table();
-    let group = |g: routes::Group| {
-        let mut paths: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
-        for r in table.iter().filter(|r| r.group == g) {
-            let handler = (r.handler)(&state);
-            match paths.iter_mut().find(|(p, _)| *p == r.path) {
-                Some((_, methods)) => *methods = std::mem::take(methods).merge(handler),
-                None => paths.push((r.path, handler)),
-            }
-        }
-        paths
-            .into_iter()
-            .fold(Router::new(), |router, (path, methods)| {
-                router.route(path, methods)
-            })
-    };
+    let group = |g: routes::Group| group_router(&table, g, &state);
 
     // Credential endpoints (passwords, PINs, device codes, managed-device ids,
     // single-use tokens): store-backed, and every 401 they answer counts against
@@ -99,14 +85,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The table's routes of group `g` (the methods of one path merged).
+fn group_router(table: &[routes::Route], g: routes::Group, state: &AppState) -> Router<AppState> {
+    let mut paths: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for r in table.iter().filter(|r| r.group == g) {
+        let handler = (r.handler)(state);
+        match paths.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, methods)) => *methods = std::mem::take(methods).merge(handler),
+            None => paths.push((r.path, handler)),
+        }
+    }
+    paths
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| {
+            router.route(path, methods)
+        })
+}
+
 /// The operations routes alone (`/healthz`, `/readyz`, `/metrics`), for the
 /// ops listener and the connections reserved past the connection cap;
 /// anything else there is 503 (the public port is the place for it).
 pub fn ops_router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+    group_router(&routes::table(), routes::Group::Ops, &state)
         .fallback(ops_only)
         .layer(middleware::observe::ObserveLayer::new(
             state.metrics.clone(),

@@ -78,6 +78,32 @@ pub struct Ask<'a> {
     pub client_ip: Option<IpAddr>,
 }
 
+impl<'a> Ask<'a> {
+    /// The decision's question, at `now`.
+    fn request(&self, now: i64) -> Request<'a> {
+        let claims = self.claims;
+        Request {
+            account_id: &claims.account_id,
+            device_id: Some(&claims.device_id),
+            content_id: self.content_id,
+            client_ip: self.client_ip,
+            in_home_claim: claims.in_home == Some(true),
+            playback_guard: false,
+            purpose: self.purpose,
+            now,
+        }
+    }
+
+    /// Whose stream: (tenant, account, device).
+    fn who(&self) -> (&'a str, &'a str, &'a str) {
+        (
+            &self.tenant.id,
+            &self.claims.account_id,
+            &self.claims.device_id,
+        )
+    }
+}
+
 /// A content token issued, with what the face's check returned and what a
 /// face that wraps it (the URL Builder) needs of the decision.
 pub struct Issued<T> {
@@ -147,26 +173,11 @@ impl Issuer {
     /// session routes: a player that starts its lease before it fetches a
     /// token). `limits`: the account's, from its token.
     pub async fn lease(&self, ask: Ask<'_>, limits: &StreamLimits) -> Result<Lease, PlaybackError> {
-        let claims = ask.claims;
         let now = self.clock.now_s();
-        let request = Request {
-            account_id: &claims.account_id,
-            device_id: Some(&claims.device_id),
-            content_id: ask.content_id,
-            client_ip: ask.client_ip,
-            in_home_claim: claims.in_home == Some(true),
-            playback_guard: false,
-            purpose: ask.purpose,
-            now,
-        };
+        let request = ask.request(now);
         decide(ask.playback, &request, &mut ())?;
-        let who = (
-            &*ask.tenant.id,
-            claims.account_id.as_str(),
-            claims.device_id.as_str(),
-        );
         self.leases
-            .open(who, ask.content_id, limits, now)
+            .open(ask.who(), ask.content_id, limits, now)
             .await
             .map_err(PlaybackError::Lease)
     }
@@ -179,16 +190,7 @@ impl Issuer {
     ) -> Result<Issued<T>, E> {
         let claims = ask.claims;
         let now = self.clock.now_s();
-        let request = Request {
-            account_id: &claims.account_id,
-            device_id: Some(&claims.device_id),
-            content_id: ask.content_id,
-            client_ip: ask.client_ip,
-            in_home_claim: claims.in_home == Some(true),
-            playback_guard: false,
-            purpose: ask.purpose,
-            now,
-        };
+        let request = ask.request(now);
         let grant = decide(ask.playback, &request, &mut ()).map_err(PlaybackError::from)?;
         let checked = check(&grant)?;
         let key = ask
@@ -201,11 +203,7 @@ impl Issuer {
         // takes (or renews) the device's lease first.
         let lease = match limits_of(&claims.session_control) {
             Some(limits) if !matches!(ask.purpose, Purpose::Download) => {
-                let who = (
-                    &*ask.tenant.id,
-                    claims.account_id.as_str(),
-                    claims.device_id.as_str(),
-                );
+                let who = ask.who();
                 // Boxed: the lease's future (a Redis round trip in a cluster)
                 // is large, and an unboxed one would be moved with every
                 // content-token future, leased or not.

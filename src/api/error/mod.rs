@@ -104,6 +104,13 @@ impl From<PlaneError> for ApiError {
     }
 }
 
+/// A list query the language refuses: 400 `40003` naming the part.
+impl From<crate::core::query::QueryError> for ApiError {
+    fn from(e: crate::core::query::QueryError) -> Self {
+        Self::bad_request(codes::BAD_QUERY, e.0)
+    }
+}
+
 /// An [`ApiError`] that renders in face `F`'s envelope.
 pub struct FaceError<F: Face>(pub ApiError, PhantomData<F>);
 

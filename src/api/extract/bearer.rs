@@ -43,18 +43,22 @@ pub fn require_bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
 /// The token of an `Authorization` header that carries it bare (AGS sends
 /// `Authorization: <token>`) or as `Bearer <token>`; 401 `40100` if absent.
 pub fn require_authorization_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    authorization_token(headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            codes::UNAUTHENTICATED,
+            "Authorization header with a token is required",
+        )
+    })
+}
+
+/// The token of an `Authorization` header, bare or as `Bearer <token>`.
+pub(crate) fn authorization_token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim())
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                codes::UNAUTHENTICATED,
-                "Authorization header with a token is required",
-            )
-        })
 }
 
 /// Verifies an OPF access token of the request's tenant from memory (signature,

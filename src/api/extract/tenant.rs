@@ -93,13 +93,12 @@ pub(crate) fn named<'a>(
 /// (`Bearer <token>` or bare, as AGS sends it), else header `token` (IAS v2
 /// sign-out).
 fn presented_token(headers: &HeaderMap) -> Option<&str> {
-    let authorization = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim());
-    authorization
-        .or_else(|| headers.get("token").and_then(|v| v.to_str().ok()))
-        .filter(|t| !t.is_empty())
+    super::bearer::authorization_token(headers).or_else(|| {
+        headers
+            .get("token")
+            .and_then(|v| v.to_str().ok())
+            .filter(|t| !t.is_empty())
+    })
 }
 
 impl<F: Face> FromRequestParts<AppState> for Tenant<F> {

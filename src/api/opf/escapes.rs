@@ -12,39 +12,19 @@ pub fn decoded<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     String::deserialize(d).map(unescape)
 }
 
-/// Decodes every `%XX` (two hex digits) of `s`; a `%` that starts no such
-/// escape stays as it is. If the decoded bytes are not UTF-8, `s` is kept
-/// whole. (So a password that really holds `%41` is read as `A` on these
-/// routes: the price of reading what deployed apps send.)
+/// Decodes every `%XX` (two hex digits) of `s` (`percent-encoding`, which
+/// keeps a `%` that starts no such escape as it is). If the decoded bytes
+/// are not UTF-8, `s` is kept whole. (So a password that really holds `%41`
+/// is read as `A` on these routes: the price of reading what deployed apps
+/// send.)
 pub fn unescape(s: String) -> String {
     if !s.contains('%') {
         return s;
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escape = match bytes.get(i..i + 3) {
-            Some([b'%', hi, lo]) => hex(*hi).zip(hex(*lo)).map(|(h, l)| h << 4 | l),
-            _ => None,
-        };
-        match escape {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
+    match percent_encoding::percent_decode_str(&s).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => s,
     }
-    String::from_utf8(out).unwrap_or(s)
-}
-
-/// The value of one hex digit.
-fn hex(digit: u8) -> Option<u8> {
-    (digit as char).to_digit(16).map(|v| v as u8)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 
 use serde::Deserialize;
 
-use crate::api::error::{codes, ApiError};
-use crate::core::query::{Query, QueryError, QueryText, Schema};
+use crate::api::error::ApiError;
+use crate::core::query::{Query, QueryText, Schema};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,12 +18,6 @@ pub struct ListQuery {
     page: Option<i64>,
     offset: Option<i64>,
     skip: Option<i64>,
-}
-
-impl From<QueryError> for ApiError {
-    fn from(e: QueryError) -> Self {
-        ApiError::bad_request(codes::BAD_QUERY, e.0)
-    }
 }
 
 impl ListQuery {

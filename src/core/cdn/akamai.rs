@@ -101,7 +101,7 @@ impl EdgeAuth {
                 for p in parts {
                     ctx.update(p.as_bytes());
                 }
-                lower_hex(ctx.sign().as_ref())
+                hex::encode(ctx.sign().as_ref())
             }
             None => {
                 let mut mac = hmac::Hmac::<md5::Md5>::new_from_slice(&self.key)
@@ -109,13 +109,14 @@ impl EdgeAuth {
                 for p in parts {
                     mac.update(p.as_bytes());
                 }
-                lower_hex(&mac.finalize().into_bytes())
+                hex::encode(mac.finalize().into_bytes())
             }
         }
     }
 
     /// The fields as emitted (no `hmac`), built in one buffer with `room`
-    /// bytes to spare, and the text the MAC covers after them (`~url=`,
+    /// bytes to spare (no `format!` per field: the formatter's machinery and a
+    /// `Vec<String>` join cost the URL Builder ~4.5k instructions), and the text the MAC covers after them (`~url=`,
     /// `~salt=`).
     fn body<'f>(&'f self, f: &Fields<'f>, room: usize) -> Result<(String, [&'f str; 4]), CdnError> {
         let plain =
@@ -141,13 +142,13 @@ impl EdgeAuth {
                 return Err(CdnError::BadWindow);
             }
             field(&mut body, "st");
-            push_int(&mut body, st);
+            body.push_str(itoa::Buffer::new().format(st));
         }
         if f.end <= 0 {
             return Err(CdnError::BadWindow);
         }
         field(&mut body, "exp");
-        push_int(&mut body, f.end);
+        body.push_str(itoa::Buffer::new().format(f.end));
         if !f.acl.is_empty() {
             field(&mut body, "acl");
             for (i, a) in f.acl.iter().enumerate() {
@@ -296,36 +297,6 @@ impl CdnScheme for EdgeAuth {
     fn verify(&self, token: &str, request: &EdgeRequest<'_>) -> Result<(), CdnError> {
         self.check(token, request.path, request.client_ip, request.now)
     }
-}
-
-/// `n` in decimal, appended.
-fn push_int(out: &mut String, n: i64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        out.push('-');
-    }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("decimal digits are ASCII"));
-}
-
-/// `bytes` in lower-case hex.
-fn lower_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 #[cfg(test)]

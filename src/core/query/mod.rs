@@ -177,19 +177,14 @@ impl Query {
             Some(f) => filter::parse(schema, f)?,
             None => Expr::And(Vec::new()),
         };
-        let mut sort = match text.sort {
+        let sort = match text.sort {
             Some(s) => parse_sort(schema, s)?,
             None => Vec::new(),
         };
-        if !sort.iter().any(|(f, _)| *f == schema.id) {
-            sort.push((schema.id, Dir::Asc));
-        }
         let fields = text.fields.map(|f| parse_fields(schema, f)).transpose()?;
         Ok(Query {
-            filter,
-            sort,
             fields,
-            paging: paging(schema, text)?,
+            ..Query::of(schema, filter, sort, paging(schema, text)?)
         })
     }
 

@@ -262,13 +262,3 @@ fn the_scheme_signs_a_prefix_or_one_path() {
         Err(CdnError::BadPath)
     );
 }
-
-#[test]
-fn integers_are_written_as_format_writes_them() {
-    for n in [0, 7, -7, 10, 1_700_000_000, i64::MAX, i64::MIN] {
-        let mut s = String::from("x");
-        super::push_int(&mut s, n);
-        assert_eq!(s, format!("x{n}"));
-    }
-    assert_eq!(super::lower_hex(&[0, 0x0f, 0xa5, 0xff]), "000fa5ff");
-}
