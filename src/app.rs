@@ -18,7 +18,6 @@ use crate::config::Config;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::ids::{IdSource, RandomIds};
 use crate::core::snapshot::SnapshotCell;
-use crate::plane::signon::SignOnPolicy;
 use crate::plane::{Plane, SyncLink};
 use crate::store::{Store, StoreError};
 use crate::sync::Syncer;
@@ -37,8 +36,6 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Failed credential attempts per client address (credential routes only).
     pub signon_throttle: crate::api::middleware::signon_throttle::IpThrottle,
-    /// The DAS server client, when `[das] url` is set.
-    pub das: Option<crate::plane::das::client::DasClient>,
     /// The fast path's use case: decide, lease, record, sign.
     pub playback: crate::playback::Issuer,
     /// `[network] trusted_proxies`, parsed.
@@ -102,13 +99,15 @@ impl NodeBuilder {
         let (committed_tx, committed_rx) = watch::channel(0i64);
         let (applied_tx, applied_rx) = watch::channel(0i64);
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let das = crate::plane::identity::das::client::DasClient::from_config(&self.config.das)?;
         let plane = Plane::new(
             store.clone(),
             self.clock.clone(),
             self.ids.clone(),
             Some(SyncLink::new(Arc::new(committed_tx), applied_rx)),
-            SignOnPolicy::from_config(&self.config.tokens),
-        );
+            crate::plane::Settings::from_config(&self.config),
+        )
+        .with_das(das);
         let syncer = Syncer::new(
             store.clone(),
             snapshot.clone(),
@@ -120,8 +119,8 @@ impl NodeBuilder {
         let sync_task = tokio::spawn(syncer.run(shutdown_rx.clone()));
         let lists_shutdown = shutdown_rx.clone();
         let (plays, queued_plays) = crate::playback::plays::PlayRecorder::channel();
-        let plays_task = crate::plane::plays::start_writer(
-            plane.clone(),
+        let plays_task = crate::plane::commerce::plays::start_writer(
+            plane.commerce.clone(),
             self.config.tokens.rental_same_play_s,
             queued_plays,
             shutdown_rx,
@@ -134,7 +133,7 @@ impl NodeBuilder {
             tracing::info!(tenant = crate::demo::TENANT, "demo data seeded");
         }
         for tenant in crate::store::tenants::list(store.pool()).await? {
-            for key in plane.ensure_keys(&tenant.id).await? {
+            for key in plane.tenancy.ensure_keys(&tenant.id).await? {
                 tracing::info!(
                     tenant = tenant.id,
                     kid = key.kid,
@@ -148,7 +147,6 @@ impl NodeBuilder {
             self.config.tokens.max_failed_signons_per_ip,
             self.config.tokens.signon_ip_window_s,
         );
-        let das = crate::plane::das::client::DasClient::from_config(&self.config.das)?;
         let s = &self.config.sessions;
         let sessions = match s.store.as_str() {
             "redis" => {
@@ -159,8 +157,8 @@ impl NodeBuilder {
         };
         // After seeding: list files name tenants that must exist.
         let lists_task = (!self.config.network.lists_dir.is_empty()).then(|| {
-            tokio::spawn(crate::plane::list_files::watch(
-                plane.clone(),
+            tokio::spawn(crate::plane::delivery::list_files::watch(
+                plane.delivery.clone(),
                 self.config.network.lists_dir.clone().into(),
                 Duration::from_millis(self.config.network.lists_poll_ms),
                 lists_shutdown,
@@ -184,7 +182,6 @@ impl NodeBuilder {
             plane,
             metrics: Arc::new(Metrics::new()),
             signon_throttle,
-            das,
         }));
         Ok(Node {
             state,

@@ -154,7 +154,7 @@ pub struct NetworkConfig {
     /// Largest network list (`PUT /adm/v1/network/lists/{kind}`) accepted, in bytes.
     pub max_list_bytes: usize,
     /// Directory of list files `<tenant>/vpn.csv`, `<tenant>/geo.csv`
-    /// (see [`crate::plane::list_files`]); empty: none are watched.
+    /// (see [`crate::plane::delivery::list_files`]); empty: none are watched.
     pub lists_dir: String,
     /// How often the list files are checked for changes, in milliseconds.
     pub lists_poll_ms: u64,

@@ -13,7 +13,7 @@ use playgate::config::{Config, LogFormat};
 use playgate::core::clock::SystemClock;
 use playgate::core::ids::RandomIds;
 use playgate::core::keys::{KeyAlg, KeyPurpose};
-use playgate::plane::keys::default_verify_window_s;
+use playgate::plane::tenancy::keys::default_verify_window_s;
 use playgate::plane::Plane;
 
 #[global_allocator]
@@ -209,7 +209,7 @@ async fn cli_plane(config: &Config) -> anyhow::Result<Plane> {
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         None,
-        playgate::plane::signon::SignOnPolicy::from_config(&config.tokens),
+        playgate::plane::Settings::from_config(config),
     ))
 }
 
@@ -290,14 +290,14 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             match args.accounts {
                 None => {
                     playgate::demo::seed(&plane).await?;
-                    plane.ensure_keys(playgate::demo::TENANT).await?;
+                    plane.tenancy.ensure_keys(playgate::demo::TENANT).await?;
                     println!("demo tenant {:?} seeded", playgate::demo::TENANT);
                 }
                 Some(n) => {
                     let mut spec = playgate::demo::BulkSpec::new(&args.tenant, n, args.seed);
                     spec.contents = args.contents;
                     let report = playgate::demo::generate(&plane, &spec).await?;
-                    plane.ensure_keys(&args.tenant).await?;
+                    plane.tenancy.ensure_keys(&args.tenant).await?;
                     println!(
                         "tenant {:?}: {} accounts, {} devices, {} entitlements, {} contents, {} products in {:.1} s",
                         args.tenant, report.accounts, report.devices, report.entitlements,
@@ -312,7 +312,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let plane = cli_plane(&config).await?;
             match args.action {
                 KeysAction::List { tenant } => {
-                    for k in plane.list_keys(&tenant).await? {
+                    for k in plane.tenancy.list_keys(&tenant).await? {
                         println!(
                             "{}\t{}\t{}\t{}\tverify_until={}",
                             k.kid,
@@ -332,6 +332,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     let purpose = KeyPurpose::from(purpose);
                     let window = verify_for.unwrap_or_else(|| default_verify_window_s(purpose));
                     let key = plane
+                        .tenancy
                         .rotate_key(&tenant, purpose, alg.into(), window)
                         .await?;
                     println!(
@@ -357,6 +358,7 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                     };
                     let window = verify_for.unwrap_or_else(|| default_verify_window_s(purpose));
                     let key = plane
+                        .tenancy
                         .import_key(&tenant, purpose, alg, &material, window)
                         .await?;
                     println!(

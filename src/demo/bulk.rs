@@ -9,7 +9,7 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::plane::accounts::DEFAULT_ACCOUNT_PROFILE;
+use crate::plane::accounts::account::DEFAULT_ACCOUNT_PROFILE;
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::bulk::{account_count, analyze, Inserter, V};
@@ -73,15 +73,16 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
             "accounts must be 1..=50000000".into(),
         ));
     }
-    if tenants::get(plane.store.pool(), &spec.tenant)
+    if tenants::get(plane.store().pool(), &spec.tenant)
         .await?
         .is_none()
     {
         plane
+            .tenancy
             .create_tenant(&spec.tenant, "load-test tenant", None)
             .await?;
     }
-    let existing = account_count(&plane.store, &spec.tenant).await?;
+    let existing = account_count(plane.store(), &spec.tenant).await?;
     if existing > 0 {
         return Err(PlaneError::Conflict(format!(
             "tenant {:?} already has {existing} accounts; use a new tenant",
@@ -103,7 +104,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
     };
 
     // Catalogue and account profile.
-    let mut tx = plane.store.write().await?;
+    let mut tx = plane.store().write().await?;
     let profile = crate::store::accounts::AccountProfile {
         tenant_id: tenant.to_owned(),
         id: DEFAULT_ACCOUNT_PROFILE.into(),
@@ -254,7 +255,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         ],
     );
     const CLASSES: &[&str] = &["SmartTV", "Mobile", "Tablet", "Browser", "STB"];
-    let mut tx = plane.store.write().await?;
+    let mut tx = plane.store().write().await?;
     let mut rows_in_tx = 0usize;
     let mut analysed = false;
     for i in 0..spec.accounts {
@@ -358,7 +359,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         }
         if rows_in_tx >= ROWS_PER_TX {
             tx.commit().await?;
-            tx = plane.store.write().await?;
+            tx = plane.store().write().await?;
             rows_in_tx = 0;
         }
     }

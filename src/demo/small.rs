@@ -264,6 +264,7 @@ async fn catalogue_rows(tx: &mut WriteTx, now: i64) -> Result<(), PlaneError> {
 /// Seeds the `demo` tenant. Fails with a conflict if it exists already.
 pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     plane
+        .tenancy
         .create_tenant(TENANT, "playgate demo operator", Some(OPERATOR_KEY))
         .await?;
     let now = plane.now_s();
@@ -273,7 +274,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     let kids_pin_hash = hash_secret(KIDS_PROFILE_PIN);
     let identity_hashes: Vec<String> = IDENTITIES.iter().map(|i| hash_secret(i.1)).collect();
 
-    let mut tx = plane.store.write().await?;
+    let mut tx = plane.store().write().await?;
     let settings = serde_json::json!({
         "network": { "onNet": ON_NET },
         "guest": { "enabled": true, "allowedCountries": GUEST_COUNTRIES },
@@ -491,6 +492,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     // made now (the operator API never shows it; replace it with
     // `POST /adm/v1/cdns/demo-akamai/keys` to sign with a known one).
     plane
+        .delivery
         .put_cdn(
             TENANT,
             DEMO_CDN,
@@ -504,6 +506,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut secret)
         .map_err(|_| PlaneError::BadRequest("no randomness for the demo CDN key".into()))?;
     plane
+        .delivery
         .add_cdn_key(TENANT, DEMO_CDN, "demo-1", &hex::encode(secret), true)
         .await
 }

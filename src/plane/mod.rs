@@ -1,36 +1,25 @@
-//! The admin plane: domain services over the store (accounts, catalogue,
-//! entitlements, keys, tenants, ...), called by the faces' thin handlers.
+//! The admin plane: one domain service per bounded context (identity,
+//! accounts, commerce, catalogue, delivery, tenancy), called by the faces'
+//! thin handlers as `plane.<context>.<verb>(...)` with face-neutral inputs.
 //!
 //! Owns: validation of admin input, the write transactions (with their change-feed
-//! entries), and the one admin-plane error type [`PlaneError`].
+//! entries), the settings the contexts apply, and the one admin-plane error type
+//! [`PlaneError`]. Shared by the contexts: [`Base`] (store, clock, ids, commit),
+//! `credentials` (the KDF) and `secrets` (one failed-attempt counter).
 //!
-//! Must never: render HTTP (faces do that), be called by the fast path, or return a
-//! store error's text to a client.
+//! Must never: render HTTP (faces do that), name a face, be called by the fast
+//! path, or return a store error's text to a client. A context reaches another
+//! only through that context's public methods.
 
 pub mod accounts;
-pub mod ags;
 pub mod catalogue;
-pub mod cdns;
+pub mod commerce;
 pub mod credentials;
-pub mod das;
-pub mod device_approvals;
-pub mod dsra;
-pub mod entitlements;
+pub mod delivery;
 mod error;
-pub mod guest_rooms;
-pub mod in_home;
-pub mod keys;
-pub mod limited_tokens;
-pub mod list_files;
-pub mod network_lists;
-pub mod parental;
-pub mod pins;
-pub mod plays;
-pub mod purchases;
-pub mod rocket_auth;
-pub mod rocket_pairing;
-pub mod signon;
-pub mod tenants;
+pub mod identity;
+pub(crate) mod secrets;
+pub mod tenancy;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,32 +48,28 @@ impl SyncLink {
     }
 }
 
-/// The admin-plane services and what they share. Cheap to clone.
+/// What every context shares: the store, the injected clock and id source,
+/// and this node's link to its sync loop. Cheap to clone.
 #[derive(Clone)]
-pub struct Plane {
+pub struct Base {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdSource>,
     sync: Option<SyncLink>,
-    /// The sign-on settings (`[tokens]`): the plane owns them, so no
-    /// handler passes policy in.
-    signon: signon::SignOnPolicy,
 }
 
-impl Plane {
+impl Base {
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdSource>,
         sync: Option<SyncLink>,
-        signon: signon::SignOnPolicy,
     ) -> Self {
         Self {
             store,
             clock,
             ids,
             sync,
-            signon,
         }
     }
 
@@ -124,6 +109,86 @@ impl Plane {
             );
         }
         Ok(())
+    }
+}
+
+/// The settings the plane owns (from `[tokens]` and `[rocket]`): handlers
+/// never pass policy in.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub identity: identity::IdentitySettings,
+}
+
+impl Settings {
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        Self {
+            identity: identity::IdentitySettings::from_config(config),
+        }
+    }
+}
+
+/// The admin plane: one service per bounded context (DESIGN.md, Layout).
+/// Handlers call `plane.<context>.<verb>(...)`. Cheap to clone.
+#[derive(Clone)]
+pub struct Plane {
+    pub identity: identity::Identity,
+    pub accounts: accounts::Accounts,
+    pub commerce: commerce::Commerce,
+    pub catalogue: catalogue::Catalogue,
+    pub delivery: delivery::Delivery,
+    pub tenancy: tenancy::Tenancy,
+    base: Base,
+}
+
+impl Plane {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+        sync: Option<SyncLink>,
+        settings: Settings,
+    ) -> Self {
+        let base = Base::new(store, clock, ids, sync);
+        let tenancy = tenancy::Tenancy::new(base.clone());
+        let catalogue = catalogue::Catalogue::new(base.clone());
+        let accounts = accounts::Accounts::new(base.clone());
+        let commerce = commerce::Commerce::new(base.clone());
+        let delivery = delivery::Delivery::new(base.clone());
+        let identity = identity::Identity::new(
+            base.clone(),
+            settings.identity,
+            accounts.clone(),
+            tenancy.clone(),
+        );
+        Self {
+            identity,
+            accounts,
+            commerce,
+            catalogue,
+            delivery,
+            tenancy,
+            base,
+        }
+    }
+
+    /// With the DAS server the identity context's DAS sign-ons ask.
+    pub fn with_das(mut self, das: Option<identity::das::client::DasClient>) -> Self {
+        self.identity = self.identity.with_das(das);
+        self
+    }
+
+    /// The store the contexts share (demo seeding and one-shot commands).
+    pub fn store(&self) -> &Store {
+        &self.base.store
+    }
+
+    pub fn now_s(&self) -> i64 {
+        self.base.now_s()
+    }
+
+    /// Commits a transaction built outside a context (demo seeding).
+    pub async fn commit(&self, tx: WriteTx) -> Result<(), PlaneError> {
+        self.base.commit(tx).await
     }
 }
 

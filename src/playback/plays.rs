@@ -1,6 +1,6 @@
 //! Rental plays, the request side: a granted play of a rental that counts
 //! plays or times them is pushed on a bounded queue ([`PlayRecorder::record`],
-//! never waiting); the admin plane's writer ([`crate::plane::plays`]) drains
+//! never waiting); the admin plane's writer ([`crate::plane::commerce::plays`]) drains
 //! it into the store in batches.
 //!
 //! Must never: block or await on the request path.

@@ -177,6 +177,7 @@ async fn tenants_are_isolated(b: Backend) {
     let app = TestApp::start(b).await;
     app.state
         .plane
+        .tenancy
         .create_tenant("other", "Other operator", Some("other-operator-key-01"))
         .await
         .unwrap();

@@ -53,6 +53,7 @@ async fn tenant_from_the_token(b: Backend) {
     }
     app.state
         .plane
+        .tenancy
         .create_tenant("other", "Other operator", Some("other-operator-key-01"))
         .await
         .unwrap();

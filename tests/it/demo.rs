@@ -119,9 +119,7 @@ async fn bulk_data_is_deterministic(b: Backend) {
             Arc::new(ManualClock::new(T0_MS)),
             Arc::new(SequentialIds::new("id")),
             None,
-            playgate::plane::signon::SignOnPolicy::from_config(
-                &playgate::config::Config::embedded().tokens,
-            ),
+            playgate::plane::Settings::from_config(&playgate::config::Config::embedded()),
         );
         let mut spec = BulkSpec::new("load", 1_200, 7);
         spec.contents = Some(40);

@@ -140,6 +140,7 @@ async fn in_home_flow(b: Backend) {
     // string comes from the new key.
     app.state
         .plane
+        .tenancy
         .rotate_key("demo", KeyPurpose::Access, KeyAlg::Hs256, 48 * 3600)
         .await
         .unwrap();

@@ -147,6 +147,7 @@ async fn guest_tokens(b: Backend) {
     // A tenant that has not switched guest access on.
     app.state
         .plane
+        .tenancy
         .create_tenant("quiet", "Quiet operator", None)
         .await
         .unwrap();

@@ -159,6 +159,7 @@ async fn lists_upload_swap_whole_and_answer_the_locale(b: Backend) {
     // Another tenant has lists of its own.
     app.state
         .plane
+        .tenancy
         .create_tenant("other", "Other operator", Some("other-operator-key-01"))
         .await
         .unwrap();

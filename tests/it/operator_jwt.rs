@@ -215,6 +215,7 @@ async fn idp_tokens_work_on_operator_apis(b: Backend) {
     // Another tenant does not trust demo's issuer.
     app.state
         .plane
+        .tenancy
         .create_tenant("other", "Other operator", Some("other-operator-key-01"))
         .await
         .unwrap();

@@ -22,6 +22,7 @@ async fn a_new_tenant_is_served_by_the_next_request(b: Backend) {
     assert_eq!(json_of(r, 404).await["errorCode"], 40401);
     app.state
         .plane
+        .tenancy
         .create_tenant("fresh", "Fresh", Some("fresh-operator-key-1"))
         .await
         .unwrap();
@@ -52,6 +53,7 @@ async fn a_change_through_one_node_reaches_another() {
     drop(db); // the last node to stop drops the database
     a.state
         .plane
+        .tenancy
         .create_tenant("second", "Second", Some("second-operator-key"))
         .await
         .unwrap();

@@ -202,10 +202,11 @@ async fn every_attack_is_refused(b: Backend) {
     // another tenant's key entirely
     app.state
         .plane
+        .tenancy
         .create_tenant("other", "Other", None)
         .await
         .unwrap();
-    app.state.plane.ensure_keys("other").await.unwrap();
+    app.state.plane.tenancy.ensure_keys("other").await.unwrap();
     let other_key = app
         .state
         .snapshot
@@ -283,6 +284,7 @@ async fn rotation_keeps_old_tokens_valid(b: Backend) {
     let new_key = app
         .state
         .plane
+        .tenancy
         .rotate_key("demo", KeyPurpose::Access, KeyAlg::Es256, 48 * 3600)
         .await
         .unwrap();
@@ -471,6 +473,7 @@ async fn imported_rs256_key(b: Backend) {
     let err = app
         .state
         .plane
+        .tenancy
         .import_key(
             "demo",
             KeyPurpose::Access,

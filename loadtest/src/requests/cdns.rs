@@ -43,11 +43,9 @@ pub async fn ensure(store: &Store, tenant: &str, origin: &str) -> anyhow::Result
         Arc::new(SystemClock),
         Arc::new(RandomIds),
         None,
-        playgate::plane::signon::SignOnPolicy::from_config(
-            &playgate::config::Config::embedded().tokens,
-        ),
+        playgate::plane::Settings::from_config(&playgate::config::Config::embedded()),
     );
-    let existing = plane.cdns(tenant).await?;
+    let existing = plane.delivery.cdns(tenant).await?;
     let has = |id: &str| existing.iter().any(|c| c.cdn.id == id);
     let mut secret = [0u8; 32];
     if !has(AKAMAI) {
@@ -56,20 +54,28 @@ pub async fn ensure(store: &Store, tenant: &str, origin: &str) -> anyhow::Result
         }
         let settings = serde_json::json!({"baseUrl": origin, "ttlSeconds": 3600});
         plane
+            .delivery
             .put_cdn(tenant, AKAMAI, "Load Akamai", "akamai", settings, true)
             .await?;
         rand::thread_rng().fill_bytes(&mut secret);
         let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-        plane.add_cdn_key(tenant, AKAMAI, "k1", &hex, true).await?;
+        plane
+            .delivery
+            .add_cdn_key(tenant, AKAMAI, "k1", &hex, true)
+            .await?;
     }
     if !has(CAT) {
         let settings = serde_json::json!({"baseUrl": cat_base(origin), "issuer": "playgate"});
         plane
+            .delivery
             .put_cdn(tenant, CAT, "Load CAT", "cat", settings, false)
             .await?;
         rand::thread_rng().fill_bytes(&mut secret);
         let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
-        plane.add_cdn_key(tenant, CAT, "k1", &key, true).await?;
+        plane
+            .delivery
+            .add_cdn_key(tenant, CAT, "k1", &key, true)
+            .await?;
     }
     Ok(())
 }

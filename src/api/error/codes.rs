@@ -45,31 +45,31 @@ pub const METHOD_NOT_ALLOWED: u32 = 40500;
 pub const CONFLICT: u32 = 40900;
 /// Too many failed sign-on attempts for the account; see `Retry-After`.
 pub const THROTTLED: u32 = 42900;
-/// OPF: the device is bound to another DAS identity than its challenge proves (403).
-pub use crate::plane::das::DAS_IDENTITY_MISMATCH;
 /// Device-approval refusals (HTTP 403): 40380 approved list full, 40381
 /// approvals in the period used up (cool-off).
-pub use crate::plane::device_approvals::refusal::*;
-/// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
-/// approved), 40312 (activation token used or expired): HTTP 403.
-pub use crate::plane::dsra::refusal::*;
-/// Guest-room refusals (HTTP 403): 40370 room ended, 40371 room full.
-pub use crate::plane::guest_rooms::refusal::*;
-/// OPF: the in-home string is issued to managed devices (STBs) only (403).
-pub use crate::plane::in_home::NOT_A_MANAGED_DEVICE;
-/// OPF: guest access is not offered in the caller's country (403).
-pub use crate::plane::limited_tokens::RESTRICTED_COUNTRY;
+pub use crate::plane::accounts::device_approvals::refusal::*;
 /// PIN refusals (HTTP 403): 40390 PIN locked (`Retry-After` = lock time left).
-pub use crate::plane::pins::refusal::*;
+pub use crate::plane::accounts::pins::refusal::*;
 /// Purchase refusals (HTTP 403): 40360 not on sale, 40361 PPV event started,
 /// 40362 already held, 40363 not authorised by the CRM.
-pub use crate::plane::purchases::refusal::*;
-/// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
-pub use crate::plane::rocket_auth::NO_ACCOUNT_PIN;
-/// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).
-pub use crate::plane::rocket_auth::PLAYBACK_NEEDS_PIN;
+pub use crate::plane::commerce::purchases::refusal::*;
+/// Guest-room refusals (HTTP 403): 40370 room ended, 40371 room full.
+pub use crate::plane::delivery::guest_rooms::refusal::*;
+/// OPF: the device is bound to another DAS identity than its challenge proves (403).
+pub use crate::plane::identity::das::DAS_IDENTITY_MISMATCH;
+/// DSRA refusals 40310 (code or DSRA token expired), 40311 (code already
+/// approved), 40312 (activation token used or expired): HTTP 403.
+pub use crate::plane::identity::dsra::refusal::*;
+/// OPF: the in-home string is issued to managed devices (STBs) only (403).
+pub use crate::plane::identity::in_home::NOT_A_MANAGED_DEVICE;
+/// OPF: guest access is not offered in the caller's country (403).
+pub use crate::plane::identity::limited_tokens::RESTRICTED_COUNTRY;
 /// Rocket: the pairing code is not authorized yet; keep polling (403).
-pub use crate::plane::rocket_pairing::CODE_NOT_AUTHORIZED;
+pub use crate::plane::identity::pairing::CODE_NOT_AUTHORIZED;
+/// Rocket: `/itv/pinauthorization` for an account that has no PIN (403).
+pub use crate::plane::identity::scoped::NO_ACCOUNT_PIN;
+/// Rocket: Playback scope is granted only after the PIN (`/itv/pinauthorization`).
+pub use crate::plane::identity::scoped::PLAYBACK_NEEDS_PIN;
 /// Rocket: the token is valid but of the wrong type or scope for the operation (403).
 pub const WRONG_TOKEN_SCOPE: u32 = 40303;
 /// Edge authorizer: an unknown tenant or CDN, or a CDN token that does not
@@ -84,7 +84,7 @@ pub const TENANT_MISMATCH: u32 = 40306;
 pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003
 /// (device deleted), 20004 (device disabled), 20007 (maximum devices): HTTP 403.
-pub use crate::plane::signon::refusal::*;
+pub use crate::plane::accounts::rules::refusal::*;
 /// The request body did not arrive within `server.body_read_timeout_ms` (408).
 pub const BODY_TIMEOUT: u32 = 40800;
 /// The request body is larger than `server.max_body_bytes`.

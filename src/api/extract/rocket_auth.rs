@@ -13,7 +13,7 @@ use super::{bearer_token, RocketTenant};
 use crate::api::error::{codes, ApiError, FaceError, Rocket};
 use crate::app::AppState;
 use crate::core::rocket_claims::{RocketClaims, Scope, ACCOUNT_TYP};
-use crate::plane::Plane;
+use crate::plane::identity::Identity;
 
 /// A scope as a type, so a handler's signature states what it needs.
 pub trait RequiredScope: Send + Sync + 'static {
@@ -59,7 +59,7 @@ async fn checked(
             "Bearer token required",
         )
     })?;
-    let claims = Plane::check_rocket_token(
+    let claims = Identity::check_scoped_token(
         &tenant.view,
         &tenant.snapshot.revoked,
         token,

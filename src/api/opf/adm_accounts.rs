@@ -16,7 +16,7 @@ use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::status::AccountStatus;
-use crate::plane::accounts::{AccountPatch, NewAccount};
+use crate::plane::accounts::account::{AccountPatch, NewAccount};
 use crate::store::accounts::Account;
 
 type AdmResult<T> = Result<T, FaceError<Adm>>;
@@ -130,6 +130,7 @@ pub async fn create_account(
     };
     let account = state
         .plane
+        .accounts
         .create_account(operator.tenant_id(), new)
         .await?;
     Ok((StatusCode::CREATED, Json(account.into())))
@@ -143,6 +144,7 @@ pub async fn get_account(
 ) -> AdmResult<Json<AccountOut>> {
     let account = state
         .plane
+        .accounts
         .get_account(operator.tenant_id(), &account_id)
         .await?;
     Ok(Json(account.into()))
@@ -157,6 +159,7 @@ pub async fn list_accounts(
 ) -> AdmResult<Json<ResourceSet<AccountOut>>> {
     let page = state
         .plane
+        .accounts
         .list_accounts(
             operator.tenant_id(),
             q.limit.unwrap_or(100),
@@ -186,6 +189,7 @@ pub async fn update_account(
     };
     let (matched, modified) = state
         .plane
+        .accounts
         .update_account(operator.tenant_id(), &account_id, patch)
         .await?;
     if matched == 0 {

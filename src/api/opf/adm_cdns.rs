@@ -23,7 +23,7 @@ use crate::api::error::{Adm, FaceError};
 use crate::api::extract::{JsonBody, MultilineJsonBody, Operator, PathParam};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
-use crate::plane::cdns::CdnView;
+use crate::plane::delivery::cdns::CdnView;
 
 type AdmResult<T> = Result<T, FaceError<Adm>>;
 
@@ -74,6 +74,7 @@ pub async fn list(
 ) -> AdmResult<Json<ResourceSet<CdnOut>>> {
     let cdns: Vec<CdnOut> = state
         .plane
+        .delivery
         .cdns(operator.tenant_id())
         .await?
         .into_iter()
@@ -101,6 +102,7 @@ pub async fn put(
 ) -> AdmResult<StatusCode> {
     let created = state
         .plane
+        .delivery
         .put_cdn(
             operator.tenant_id(),
             &id,
@@ -123,7 +125,11 @@ pub async fn delete(
     operator: Operator<Adm>,
     PathParam(id, ..): PathParam<String, Adm>,
 ) -> AdmResult<StatusCode> {
-    state.plane.delete_cdn(operator.tenant_id(), &id).await?;
+    state
+        .plane
+        .delivery
+        .delete_cdn(operator.tenant_id(), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -154,6 +160,7 @@ pub async fn add_key(
 ) -> AdmResult<StatusCode> {
     state
         .plane
+        .delivery
         .add_cdn_key(
             operator.tenant_id(),
             &id,
@@ -173,6 +180,7 @@ pub async fn activate_key(
 ) -> AdmResult<StatusCode> {
     state
         .plane
+        .delivery
         .activate_cdn_key(operator.tenant_id(), &id, &key)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -186,6 +194,7 @@ pub async fn delete_key(
 ) -> AdmResult<StatusCode> {
     state
         .plane
+        .delivery
         .delete_cdn_key(operator.tenant_id(), &id, &key)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -41,7 +41,7 @@ use crate::app::AppState;
 use crate::core::decide::Denial;
 use crate::core::devices::{is_approved, ApprovalStatus};
 use crate::core::query::Page;
-use crate::plane::device_approvals::{Actor, Amendment};
+use crate::plane::accounts::device_approvals::{Actor, Amendment};
 use crate::store::devices::Device;
 
 type AdmResult<T> = Result<T, FaceError<Adm>>;
@@ -97,6 +97,7 @@ pub async fn amend_approvals(
     let claims = &signed_on.claims;
     state
         .plane
+        .accounts
         .amend_approvals(
             signed_on.tenant.id(),
             &claims.account_id,
@@ -116,6 +117,7 @@ pub async fn amend_approvals_for(
 ) -> AdmResult<StatusCode> {
     state
         .plane
+        .accounts
         .amend_approvals(
             operator.tenant_id(),
             &account_id,
@@ -159,6 +161,7 @@ pub async fn can_i_approve(
 ) -> AdmResult<Json<StandingOut>> {
     let status = state
         .plane
+        .accounts
         .approval_status(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
     Ok(Json(status.into()))
@@ -172,6 +175,7 @@ pub async fn can_account_approve(
 ) -> AdmResult<Json<StandingOut>> {
     let status = state
         .plane
+        .accounts
         .approval_status(operator.tenant_id(), &account_id)
         .await?;
     Ok(Json(status.into()))
@@ -222,7 +226,11 @@ async fn devices_page(
 ) -> AdmResult<Json<ResourceSet<DeviceOut>>> {
     let (limit, page) = (q.limit.unwrap_or(100), q.page.unwrap_or(1));
     let offset = crate::plane::validate::page(limit, page)?;
-    let devices = state.plane.account_devices(tenant, account_id).await?;
+    let devices = state
+        .plane
+        .accounts
+        .account_devices(tenant, account_id)
+        .await?;
     let page = Page {
         total: devices.len() as u64,
         items: devices

@@ -17,7 +17,7 @@ use super::WriteResult;
 use crate::api::error::{Adm, FaceError};
 use crate::api::extract::{JsonBody, SignedOn};
 use crate::app::AppState;
-use crate::plane::parental::Thresholds;
+use crate::plane::accounts::parental::Thresholds;
 
 type AdmResult<T> = Result<T, FaceError<Adm>>;
 
@@ -28,6 +28,7 @@ pub async fn thresholds(
 ) -> AdmResult<Json<Thresholds>> {
     let t = state
         .plane
+        .accounts
         .rating_thresholds(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
     Ok(Json(t))
@@ -41,6 +42,7 @@ pub async fn update_thresholds(
 ) -> AdmResult<Json<WriteResult>> {
     let (matched, modified) = state
         .plane
+        .accounts
         .replace_thresholds(signed_on.tenant.id(), &signed_on.claims.account_id, body)
         .await?;
     Ok(Json(WriteResult::new(matched, modified)))
@@ -54,6 +56,7 @@ pub async fn delete_thresholds(
 ) -> AdmResult<Json<WriteResult>> {
     let (matched, modified) = state
         .plane
+        .accounts
         .delete_thresholds(signed_on.tenant.id(), &signed_on.claims.account_id, &bodies)
         .await?;
     Ok(Json(WriteResult::new(matched, modified)))

@@ -13,7 +13,7 @@
 //! - `PUT /adm/v1/user/accounts/actions/changePin` `{type, oldValue,
 //!   newValue}` → `{matchedCount, modifiedCount}` (`type` defaults to the
 //!   tenant's first mandatory type; `oldValue` is required, see
-//!   [`crate::plane::pins`]);
+//!   [`crate::plane::accounts::pins`]);
 //! - operator: `GET /adm/v1/pinTypes`, `POST /adm/v1/pinTypes` and `PUT
 //!   /adm/v1/pinTypes/{value}` (proposed: define the types), `GET
 //!   /adm/v1/accounts/{accountId}/pins/status`, and `PUT
@@ -33,7 +33,7 @@ use super::WriteResult;
 use crate::api::error::{Adm, FaceError};
 use crate::api::extract::{JsonBody, Operator, PathParam, SignedOn};
 use crate::app::AppState;
-use crate::plane::pins::PinStatus;
+use crate::plane::accounts::pins::PinStatus;
 use crate::plane::PlaneError;
 use crate::store::pins::PinType;
 
@@ -106,7 +106,7 @@ pub async fn pin_types(
     State(state): State<AppState>,
     operator: Operator<Adm>,
 ) -> AdmResult<Json<ResourceSet<PinTypeBody>>> {
-    let types = state.plane.pin_types(operator.tenant_id()).await?;
+    let types = state.plane.accounts.pin_types(operator.tenant_id()).await?;
     Ok(Json(ResourceSet::all(
         types.into_iter().map(PinTypeBody::from).collect(),
     )))
@@ -121,6 +121,7 @@ pub async fn create_pin_type(
     let t = PinType::try_from(body)?;
     state
         .plane
+        .accounts
         .create_pin_type(operator.tenant_id(), &t)
         .await?;
     Ok((StatusCode::CREATED, Json(t.into())))
@@ -140,6 +141,7 @@ pub async fn update_pin_type(
     let t = PinType::try_from(body)?;
     state
         .plane
+        .accounts
         .update_pin_type(operator.tenant_id(), &t)
         .await?;
     Ok(Json(WriteResult::new(1, 1)))
@@ -183,13 +185,14 @@ pub async fn my_pins(
 ) -> AdmResult<Json<ResourceSet<IsSet>>> {
     let statuses = state
         .plane
+        .accounts
         .pin_statuses(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
     Ok(Json(ResourceSet::all(
         statuses
             .into_iter()
             .map(|s| IsSet {
-                is_set: s.state != crate::plane::pins::PinState::Unset,
+                is_set: s.state != crate::plane::accounts::pins::PinState::Unset,
                 pin_type: s.pin_type.id,
             })
             .collect(),
@@ -203,6 +206,7 @@ pub async fn my_pin_statuses(
 ) -> AdmResult<Json<ResourceSet<StatusOut>>> {
     let statuses = state
         .plane
+        .accounts
         .pin_statuses(signed_on.tenant.id(), &signed_on.claims.account_id)
         .await?;
     Ok(Json(ResourceSet::all(
@@ -218,6 +222,7 @@ pub async fn pin_statuses(
 ) -> AdmResult<Json<ResourceSet<StatusOut>>> {
     let statuses = state
         .plane
+        .accounts
         .pin_statuses(operator.tenant_id(), &account_id)
         .await?;
     Ok(Json(ResourceSet::all(
@@ -246,6 +251,7 @@ pub async fn create_pin(
     }
     state
         .plane
+        .accounts
         .create_pin(signed_on.tenant.id(), account, &body.pin_type, &body.value)
         .await?;
     Ok(StatusCode::CREATED)
@@ -267,6 +273,7 @@ pub async fn validate_pin(
 ) -> AdmResult<StatusCode> {
     state
         .plane
+        .accounts
         .validate_pin(
             signed_on.tenant.id(),
             &signed_on.claims.account_id,
@@ -295,6 +302,7 @@ pub async fn change_pin(
 ) -> AdmResult<Json<WriteResult>> {
     state
         .plane
+        .accounts
         .change_pin(
             signed_on.tenant.id(),
             &signed_on.claims.account_id,
@@ -323,6 +331,7 @@ pub async fn reset_pin(
 ) -> AdmResult<Json<WriteResult>> {
     let (matched, modified) = state
         .plane
+        .accounts
         .reset_pin(
             operator.tenant_id(),
             &account_id,

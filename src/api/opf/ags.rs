@@ -18,10 +18,10 @@ use crate::api::extract::{
     Tenant,
 };
 use crate::app::AppState;
-use crate::plane::ags::{
-    endpoints, AgsLifetimes, AgsOutcome, AuthServiceInput, Finishing, Parameters,
+use crate::plane::identity::gateway::{
+    endpoints, AgsOutcome, AuthServiceInput, Finishing, Parameters,
 };
-use crate::plane::signon::DeviceChoice;
+use crate::plane::identity::signon::DeviceChoice;
 use crate::store::auth_services::AuthService;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -36,13 +36,6 @@ fn auth_service_id(headers: &HeaderMap) -> Result<&str, ApiError> {
         .ok_or_else(|| {
             ApiError::bad_request(codes::BAD_REQUEST, "x-auth-service-id header is required")
         })
-}
-
-fn lifetimes(state: &AppState) -> AgsLifetimes {
-    AgsLifetimes {
-        user_token_s: state.config.tokens.ags_user_token_ttl_s,
-        session_token_s: state.config.tokens.ags_session_token_ttl_s,
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,7 +138,11 @@ pub async fn service_discovery(
     State(state): State<AppState>,
     tenant: Tenant<Opf>,
 ) -> OpfResult<Json<DiscoveryOut>> {
-    let services = state.plane.discover_auth_services(tenant.id()).await?;
+    let services = state
+        .plane
+        .identity
+        .discover_auth_services(tenant.id())
+        .await?;
     Ok(Json(DiscoveryOut {
         available_services: services.into_iter().map(ServiceOut::from).collect(),
     }))
@@ -221,7 +218,8 @@ pub async fn sign_on(
     let device = DeviceChoice::from_request(info, client_id)?;
     let outcome = state
         .plane
-        .ags_sign_on(&tenant.view, service, &params, device, lifetimes(&state))
+        .identity
+        .gateway_sign_on(&tenant.view, service, &params, device)
         .await?;
     Ok(outcome_response(outcome, state.clock.now_s()))
 }
@@ -249,7 +247,8 @@ pub async fn subsequent_sign_on(
     let device = DeviceChoice::from_request(info, client_id)?;
     let issued = state
         .plane
-        .ags_subsequent(
+        .identity
+        .gateway_subsequent(
             &tenant.view,
             service,
             token,
@@ -272,10 +271,15 @@ pub async fn refresh(
     OptionalJsonBody(_body, ..): OptionalJsonBody<AgsIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
     let service = auth_service_id(&headers)?;
-    state.plane.enabled_service(tenant.id(), service).await?;
+    state
+        .plane
+        .identity
+        .enabled_service(tenant.id(), service)
+        .await?;
     let token = require_authorization_token(&headers)?;
     let issued = state
         .plane
+        .identity
         .refresh(&tenant.view, &tenant.snapshot.revoked, token)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -290,10 +294,14 @@ pub async fn sign_out(
     OptionalJsonBody(_body, ..): OptionalJsonBody<AgsIn, Opf>,
 ) -> OpfResult<StatusCode> {
     let service = auth_service_id(&headers)?;
-    state.plane.enabled_service(tenant.id(), service).await?;
+    state
+        .plane
+        .identity
+        .enabled_service(tenant.id(), service)
+        .await?;
     let token = require_authorization_token(&headers)?;
     let claims = verify_access(&state, &tenant, token)?;
-    state.plane.sign_out(&claims).await?;
+    state.plane.identity.sign_out(&claims).await?;
     Ok(StatusCode::OK)
 }
 
@@ -314,7 +322,8 @@ pub async fn get_session_token(
     let (params, ..) = body.split()?;
     let session_token = state
         .plane
-        .ags_session_token(&tenant.view, service, &params, lifetimes(&state))
+        .identity
+        .gateway_session_token(&tenant.view, service, &params)
         .await?;
     Ok(Json(SessionTokenOut { session_token }))
 }
@@ -331,7 +340,8 @@ pub async fn sign_on_with_session_token(
     let device = DeviceChoice::from_request(info, client_id)?;
     let issued = state
         .plane
-        .ags_sign_on_with_session_token(&tenant.view, service, &params, device)
+        .identity
+        .gateway_sign_on_with_session_token(&tenant.view, service, &params, device)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -352,13 +362,8 @@ pub async fn register(
     let (params, ..) = body.split()?;
     let outcome = state
         .plane
-        .ags_register(
-            &tenant.view,
-            service,
-            &registration_type,
-            &params,
-            lifetimes(&state),
-        )
+        .identity
+        .gateway_register(&tenant.view, service, &registration_type, &params)
         .await?;
     Ok(outcome_response(outcome, state.clock.now_s()))
 }
@@ -375,7 +380,8 @@ pub async fn subsequent_register(
     let (params, ..) = body.split()?;
     let issued = state
         .plane
-        .ags_subsequent(&tenant.view, service, token, &params, Finishing::Register)
+        .identity
+        .gateway_subsequent(&tenant.view, service, token, &params, Finishing::Register)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -429,6 +435,7 @@ pub async fn put_auth_service(
     };
     let created = state
         .plane
+        .identity
         .put_auth_service(
             operator.tenant_id(),
             &name,
@@ -476,6 +483,7 @@ pub async fn put_identity(
     account_ids.dedup();
     let created = state
         .plane
+        .identity
         .put_identity(
             operator.tenant_id(),
             &service,

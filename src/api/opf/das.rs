@@ -12,8 +12,8 @@ use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{JsonBody, SignedOn, Tenant};
 use crate::api::middleware::correlation;
 use crate::app::AppState;
-use crate::plane::das::client::DasProof;
-use crate::plane::das::{self, DasPasswordSignOn};
+use crate::plane::identity::das::client::DasProof;
+use crate::plane::identity::das::DasPasswordSignOn;
 use crate::plane::PlaneError;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -42,7 +42,7 @@ pub async fn sign_on_by_casn(
     headers: HeaderMap,
     JsonBody(body, ..): JsonBody<DasCasnIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let das = das::require(state.das.as_ref())?;
+    state.plane.identity.require_das()?;
     let casn = body
         .casn
         .ok_or_else(|| PlaneError::BadRequest("casn is required".into()))?;
@@ -56,7 +56,8 @@ pub async fn sign_on_by_casn(
         };
     let issued = state
         .plane
-        .das_sign_on_by_casn(&tenant.view, das, &casn, proof, mac)
+        .identity
+        .das_sign_on_by_casn(&tenant.view, &casn, proof, mac)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
 }
@@ -79,13 +80,13 @@ pub async fn sign_on_by_username_password(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<DasPasswordIn, Opf>,
 ) -> OpfResult<Json<TokenResponse>> {
-    let das = das::require(state.das.as_ref())?;
+    state.plane.identity.require_das()?;
     let proof = proof(body.das_challenge, body.scheme.as_deref())?;
     let issued = state
         .plane
+        .identity
         .das_sign_on_with_password(
             &tenant.view,
-            das,
             DasPasswordSignOn {
                 username: body.username,
                 password: body.password,
@@ -122,11 +123,12 @@ pub async fn validate_credentials(
     tenant: Tenant<Opf>,
     JsonBody(body, ..): JsonBody<ValidateCredentialsIn, Opf>,
 ) -> OpfResult<Json<DeviceIdOut>> {
-    let das = das::require(state.das.as_ref())?;
+    state.plane.identity.require_das()?;
     let proof = proof(body.challenge, body.scheme.as_deref())?;
     let device_id = state
         .plane
-        .das_validate_credentials(&tenant.view, das, &body.username, &body.password, &proof)
+        .identity
+        .das_validate_credentials(&tenant.view, &body.username, &body.password, &proof)
         .await?;
     Ok(Json(DeviceIdOut { device_id }))
 }
@@ -146,11 +148,12 @@ pub async fn get_device_id(
     signed_on: SignedOn,
     JsonBody(body, ..): JsonBody<GetDeviceIdIn, Opf>,
 ) -> OpfResult<Json<DeviceIdOut>> {
-    let das = das::require(state.das.as_ref())?;
+    state.plane.identity.require_das()?;
     let proof = proof(body.challenge, body.scheme.as_deref())?;
     let device_id = state
         .plane
-        .das_device_id_of_signed_on(&signed_on.tenant.view, das, &signed_on.claims, &proof)
+        .identity
+        .das_device_id_of_signed_on(&signed_on.tenant.view, &signed_on.claims, &proof)
         .await?;
     Ok(Json(DeviceIdOut { device_id }))
 }

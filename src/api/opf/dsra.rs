@@ -10,7 +10,7 @@ use super::ias::TokenResponse;
 use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{require_bearer, JsonBody, Operator, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
-use crate::plane::dsra::{PollDevice, PollOutcome};
+use crate::plane::identity::dsra::{PollDevice, PollOutcome};
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -28,10 +28,10 @@ pub async fn registration_code(
     State(state): State<AppState>,
     tenant: Tenant<Opf>,
 ) -> OpfResult<Json<RegistrationCodeOut>> {
-    let t = &state.config.tokens;
     let r = state
         .plane
-        .create_registration(tenant.id(), t.dsra_code_ttl_s, t.dsra_polling_period_s)
+        .identity
+        .create_registration(tenant.id())
         .await?;
     Ok(Json(RegistrationCodeOut {
         device_registration_code: r.code,
@@ -80,12 +80,8 @@ pub async fn poll(
     };
     let outcome = state
         .plane
-        .poll_registration(
-            &tenant.view,
-            token,
-            device,
-            state.config.tokens.activation_token_ttl_s,
-        )
+        .identity
+        .poll_registration(&tenant.view, token, device)
         .await?;
     Ok(match outcome {
         PollOutcome::Pending => StatusCode::NO_CONTENT.into_response(),
@@ -118,6 +114,7 @@ pub async fn approve_by_user(
 ) -> OpfResult<StatusCode> {
     state
         .plane
+        .identity
         .approve_registration(
             signed_on.tenant.id(),
             &body.device_registration_code,
@@ -144,6 +141,7 @@ pub async fn approve_by_operator(
 ) -> OpfResult<StatusCode> {
     state
         .plane
+        .identity
         .approve_registration(
             operator.tenant_id(),
             &body.device_registration_code,
@@ -164,6 +162,7 @@ pub async fn sign_on_by_activation_token(
     let token = require_bearer(&headers)?;
     let issued = state
         .plane
+        .identity
         .sign_on_with_activation_token(&tenant.view, token)
         .await?;
     Ok((

@@ -3,7 +3,7 @@
 //! /ges/v1/user/room/{roomId}` (join → `{roomId, sharedContentId}`) and `GET
 //! /ges/v1/user/room/{roomId}` (status → `{startTime, endTime, roomId,
 //! guestList[{deviceName}], countBase}`, epoch seconds). All 200 as
-//! documented; rules in [`crate::plane::guest_rooms`]. Opening asks
+//! documented; rules in [`crate::plane::delivery::guest_rooms`]. Opening asks
 //! the playback use case ([`crate::playback::Issuer::grant`], so
 //! [`crate::core::decide::decide`]) whether the host may watch the channel now; a refusal carries
 //! the decision's code. `sharedContentId` is the channel's editorial id (what
@@ -19,7 +19,7 @@ use crate::api::extract::{ClientAddr, JsonBody, PathParam, SignedOn};
 use crate::app::AppState;
 use crate::core::decide::{Basis, Denial, Purpose, Request};
 use crate::core::snapshot::playback::OPEN_END;
-use crate::plane::guest_rooms::Caller;
+use crate::plane::delivery::guest_rooms::Caller;
 use crate::store::guest_rooms::Room;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -82,6 +82,7 @@ pub async fn create_room(
     let tenant = signed_on.tenant.id();
     let channel = state
         .plane
+        .delivery
         .guest_room_channel(tenant, &body.create_room.editorial_channel_id)
         .await?;
     let claims = &signed_on.claims;
@@ -111,6 +112,7 @@ pub async fn create_room(
     };
     let room = state
         .plane
+        .delivery
         .open_guest_room(tenant, caller(&signed_on), channel, rights_end)
         .await?;
     Ok(Json(RoomIdOut { room_id: room.id }))
@@ -124,6 +126,7 @@ pub async fn join_room(
 ) -> OpfResult<Json<JoinedOut>> {
     let room: Room = state
         .plane
+        .delivery
         .join_guest_room(signed_on.tenant.id(), caller(&signed_on), &room_id)
         .await?;
     Ok(Json(JoinedOut {
@@ -140,6 +143,7 @@ pub async fn room_status(
 ) -> OpfResult<Json<StatusOut>> {
     let (room, members) = state
         .plane
+        .delivery
         .guest_room_status(signed_on.tenant.id(), caller(&signed_on), &room_id)
         .await?;
     Ok(Json(StatusOut {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{require_bearer, JsonBody, OptionalJsonBody, SignedOn, Tenant};
 use crate::app::AppState;
-use crate::plane::signon::{Issued, PasswordSignOn};
+use crate::plane::identity::signon::{Issued, PasswordSignOn};
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -62,6 +62,7 @@ pub async fn sign_on_by_username_password(
 ) -> OpfResult<Json<TokenResponse>> {
     let issued = state
         .plane
+        .identity
         .sign_on_with_password(
             &tenant.view,
             PasswordSignOn {
@@ -84,6 +85,7 @@ pub async fn refresh(
     let token = require_bearer(&headers)?;
     let issued = state
         .plane
+        .identity
         .refresh(&tenant.view, &tenant.snapshot.revoked, token)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -92,7 +94,7 @@ pub async fn refresh(
 /// `POST /ias/v3/token/actions/signOut` with the access token: 204, and every
 /// token of that sign-on stops working at once.
 pub async fn sign_out(State(state): State<AppState>, signed_on: SignedOn) -> OpfResult<StatusCode> {
-    state.plane.sign_out(&signed_on.claims).await?;
+    state.plane.identity.sign_out(&signed_on.claims).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,6 +118,7 @@ pub async fn sign_on_by_casn(
 ) -> OpfResult<Json<TokenResponse>> {
     let issued = state
         .plane
+        .identity
         .sign_on_managed(&tenant.view, ManagedId::Casn, &body.casn, None)
         .await?;
     Ok(Json(TokenResponse::new(issued, state.clock.now_s())))
@@ -129,6 +132,7 @@ pub async fn sign_on_by_smart_card_id(
 ) -> OpfResult<Json<TokenResponse>> {
     let issued = state
         .plane
+        .identity
         .sign_on_managed(
             &tenant.view,
             ManagedId::SmartCard,
@@ -157,6 +161,7 @@ pub async fn sign_on_by_tvkey_activation(
 ) -> OpfResult<Json<TokenResponse>> {
     let issued = state
         .plane
+        .identity
         .sign_on_managed(
             &tenant.view,
             ManagedId::TvKey,
@@ -189,6 +194,7 @@ pub async fn change_user_profile(
 ) -> OpfResult<Json<AccessTokenOnly>> {
     let issued = state
         .plane
+        .identity
         .change_user_profile(
             &signed_on.tenant.view,
             &signed_on.claims,
@@ -218,11 +224,8 @@ pub async fn generate_update_in_home_token(
 ) -> OpfResult<Json<InHomeTokenOut>> {
     let s = state
         .plane
-        .generate_in_home_token(
-            &signed_on.tenant.view,
-            &signed_on.claims,
-            state.config.tokens.in_home_token_ttl_s,
-        )
+        .identity
+        .generate_in_home_token(&signed_on.tenant.view, &signed_on.claims)
         .await?;
     Ok(Json(InHomeTokenOut {
         in_home_token: s.token,
@@ -256,6 +259,7 @@ pub async fn update_in_home_status(
     let body = body.unwrap_or_default();
     let (issued, in_home) = state
         .plane
+        .identity
         .update_in_home_status(
             &signed_on.tenant.view,
             &signed_on.claims,

@@ -15,7 +15,7 @@ use super::ias::TokenResponse;
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{verify_access, OptionalJsonBody, QueryParams, Tenant};
 use crate::app::AppState;
-use crate::plane::signon::PasswordSignOn;
+use crate::plane::identity::signon::PasswordSignOn;
 use crate::store::devices::ManagedId;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -69,6 +69,7 @@ pub async fn token(
             };
             state
                 .plane
+                .identity
                 .sign_on_with_password(&tenant.view, request)
                 .await?
         }
@@ -76,6 +77,7 @@ pub async fn token(
             let token = required(&q.refresh_token, "refresh_token")?;
             state
                 .plane
+                .identity
                 .refresh(&tenant.view, &tenant.snapshot.revoked, token)
                 .await?
         }
@@ -83,6 +85,7 @@ pub async fn token(
             let casn = required(&q.casn, "casn")?;
             state
                 .plane
+                .identity
                 .sign_on_managed(&tenant.view, ManagedId::Casn, casn, None)
                 .await?
         }
@@ -110,6 +113,6 @@ pub async fn sign_out(
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::bad_request(codes::BAD_REQUEST, "header token is required"))?;
     let claims = verify_access(&state, &tenant, token)?;
-    state.plane.sign_out(&claims).await?;
+    state.plane.identity.sign_out(&claims).await?;
     Ok(StatusCode::OK)
 }

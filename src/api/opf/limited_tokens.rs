@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, QueryParams, Tenant};
 use crate::app::AppState;
-use crate::plane::limited_tokens::LimitedToken;
+use crate::plane::identity::limited_tokens::LimitedToken;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -50,12 +50,8 @@ async fn self_service(
 ) -> OpfResult<Json<LimitedTokenOut>> {
     let token = state
         .plane
-        .self_service_token(
-            &tenant.view,
-            username,
-            password,
-            state.config.tokens.self_service_ttl_s,
-        )
+        .identity
+        .self_service_token(&tenant.view, username, password)
         .await?;
     Ok(out(token, state.clock.now_s()))
 }
@@ -109,7 +105,8 @@ pub async fn anonymous_token(
         })?;
     let token = state
         .plane
-        .guest_token(&tenant.view, country, state.config.tokens.access_ttl_s)
+        .identity
+        .guest_token(&tenant.view, country)
         .await?;
     Ok(out(token, state.clock.now_s()))
 }

@@ -62,6 +62,7 @@ pub async fn put_list(
     let kind = kind_of(&kind)?;
     let info = state
         .plane
+        .delivery
         .put_network_list(operator.tenant_id(), kind, &body)
         .await?;
     Ok(Json(info.into()))
@@ -74,7 +75,11 @@ pub async fn get_list(
     PathParam(kind, ..): PathParam<String, Adm>,
 ) -> AdmResult<Json<ListOut>> {
     let kind = kind_of(&kind)?;
-    let info = state.plane.network_list(operator.tenant_id(), kind).await?;
+    let info = state
+        .plane
+        .delivery
+        .network_list(operator.tenant_id(), kind)
+        .await?;
     Ok(Json(info.into()))
 }
 
@@ -87,6 +92,7 @@ pub async fn delete_list(
     let kind = kind_of(&kind)?;
     state
         .plane
+        .delivery
         .delete_network_list(operator.tenant_id(), kind)
         .await?;
     Ok(StatusCode::NO_CONTENT)

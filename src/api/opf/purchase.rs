@@ -1,6 +1,6 @@
 //! Purchase Service: `POST /purchase_service/v1/user/product/actions/purchase`
 //! (body `{productId}`, signed-on device) → 201 `{productId,
-//! purchaseAuthRequestReference}`. The rules are [`crate::plane::purchases`]';
+//! purchaseAuthRequestReference}`. The rules are [`crate::plane::commerce::purchases`]';
 //! a repeated `x-correlation-id` answers 201 with the first purchase again.
 //! Errors in the OPF envelope.
 
@@ -13,7 +13,7 @@ use crate::api::error::{FaceError, Opf};
 use crate::api::extract::{JsonBody, SignedOn};
 use crate::api::middleware::correlation;
 use crate::app::AppState;
-use crate::plane::purchases::PurchaseRequest;
+use crate::plane::commerce::purchases::PurchaseRequest;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -37,6 +37,7 @@ pub async fn purchase(
     let correlation_id = correlation::current();
     let done = state
         .plane
+        .commerce
         .purchase(
             signed_on.tenant.id(),
             PurchaseRequest {

@@ -14,7 +14,7 @@ use crate::api::extract::{JsonBody, Operator, PathParam, QueryParams};
 use crate::api::time_fmt::{iso, parse_iso};
 use crate::app::AppState;
 use crate::core::status::EntitlementStatus;
-use crate::plane::entitlements::{EntitlementPatch, NewEntitlement};
+use crate::plane::commerce::entitlements::{EntitlementPatch, NewEntitlement};
 use crate::store::entitlements::Entitlement;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
@@ -107,6 +107,7 @@ pub async fn create_entitlement(
     };
     let e = state
         .plane
+        .commerce
         .grant_entitlement(operator.tenant_id(), new)
         .await?;
     Ok((StatusCode::CREATED, Json(e.into())))
@@ -120,6 +121,7 @@ pub async fn get_entitlement(
 ) -> OpfResult<Json<EntitlementOut>> {
     let e = state
         .plane
+        .commerce
         .get_entitlement(operator.tenant_id(), &id)
         .await?;
     Ok(Json(e.into()))
@@ -148,6 +150,7 @@ pub async fn update_entitlement(
     };
     let (matched_count, modified_count) = state
         .plane
+        .commerce
         .update_entitlement(operator.tenant_id(), &id, patch)
         .await?;
     Ok(Json(WriteResult::new(matched_count, modified_count)))
@@ -170,6 +173,7 @@ pub async fn list_entitlements(
 ) -> OpfResult<Json<ResourceSet<EntitlementOut>>> {
     let page = state
         .plane
+        .commerce
         .list_entitlements(
             operator.tenant_id(),
             q.account_id.as_deref(),

@@ -19,7 +19,7 @@ use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::rocket_claims::Scope;
-use crate::plane::rocket_auth::RocketToken;
+use crate::plane::identity::scoped::ScopedToken;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;
 
@@ -108,13 +108,13 @@ pub struct AccessToken {
 
 impl AccessToken {
     /// The response body of the operations that return `AccessToken[]`.
-    pub fn list(tokens: Vec<RocketToken>) -> Json<Vec<AccessToken>> {
+    pub fn list(tokens: Vec<ScopedToken>) -> Json<Vec<AccessToken>> {
         Json(tokens.into_iter().map(AccessToken::from).collect())
     }
 }
 
-impl From<RocketToken> for AccessToken {
-    fn from(t: RocketToken) -> Self {
+impl From<ScopedToken> for AccessToken {
+    fn from(t: ScopedToken) -> Self {
         Self {
             expiration_date: iso(t.claims.exp),
             refreshable: t.claims.refreshable,
@@ -134,7 +134,8 @@ pub async fn get_account_token(
     common.validate()?;
     let tokens = state
         .plane
-        .rocket_sign_in(&tenant.view, &body.email, &body.password, &body.scopes)
+        .identity
+        .scoped_sign_in(&tenant.view, &body.email, &body.password, &body.scopes)
         .await?;
     Ok(AccessToken::list(tokens))
 }
@@ -149,7 +150,8 @@ pub async fn refresh_token(
     common.validate()?;
     let token = state
         .plane
-        .rocket_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token)
+        .identity
+        .scoped_refresh(&tenant.view, &tenant.snapshot.revoked, &body.token)
         .await?;
     Ok(Json(token.into()))
 }
@@ -181,7 +183,8 @@ pub async fn get_profile_token(
     let scopes: Vec<Scope> = body.scopes.into_iter().map(Scope::from).collect();
     let tokens = state
         .plane
-        .rocket_profile_tokens(
+        .identity
+        .scoped_profile_tokens(
             &auth.tenant.view,
             &auth.claims,
             &body.profile_id,

@@ -61,7 +61,11 @@ pub async fn get_app_config(
     let wants_classification = parts.is_empty() || parts.contains(&"classification");
     let classification = if wants_classification {
         let system = q.system.as_deref().filter(|s| !s.is_empty());
-        let rows = state.plane.classifications(tenant.id(), system).await?;
+        let rows = state
+            .plane
+            .catalogue
+            .classifications(tenant.id(), system)
+            .await?;
         Some(
             rows.into_iter()
                 .map(|c| {

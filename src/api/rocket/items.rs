@@ -37,6 +37,7 @@ pub async fn get_item_downloadables(
     common.validate()?;
     let found = state
         .plane
+        .catalogue
         .downloadable_items(tenant.id(), &body.ids)
         .await?;
     Ok(Json(ItemDownloadableList {

@@ -14,7 +14,7 @@ use crate::api::extract::rocket_auth::{AccountAuth, Catalog};
 use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::app::AppState;
 use crate::core::rocket_claims::Scope;
-use crate::plane::rocket_pairing::PairingDevice;
+use crate::plane::identity::pairing::PairingDevice;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;
 
@@ -52,14 +52,14 @@ pub async fn generate_code(
     common.validate()?;
     let code = state
         .plane
-        .rocket_device_code(
+        .identity
+        .pairing_code(
             tenant.id(),
             PairingDevice {
                 id: body.id,
                 name: body.name,
                 device_type: body.device_type,
             },
-            state.config.tokens.dsra_code_ttl_s,
         )
         .await?;
     Ok(Json(DeviceAuthorizationCode { code }))
@@ -76,7 +76,8 @@ pub async fn authorize_device(
     common.validate()?;
     state
         .plane
-        .rocket_authorize_device(auth.tenant.id(), &auth.claims, &body.code)
+        .identity
+        .authorize_pairing(auth.tenant.id(), &auth.claims, &body.code)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -91,7 +92,8 @@ pub async fn token_by_code(
     common.validate()?;
     let tokens = state
         .plane
-        .rocket_token_by_code(&tenant.view, &body.id, &body.code, &body.scopes)
+        .identity
+        .redeem_pairing_code(&tenant.view, &body.id, &body.code, &body.scopes)
         .await?;
     Ok(AccessToken::list(tokens))
 }

@@ -34,13 +34,8 @@ pub async fn get_account_token_with_pin(
     common.validate()?;
     let tokens = state
         .plane
-        .rocket_pin_authorization(
-            &auth.tenant.view,
-            &auth.claims,
-            &body.pin,
-            &body.scopes,
-            &state.config.rocket.pin_type,
-        )
+        .identity
+        .scoped_pin_authorization(&auth.tenant.view, &auth.claims, &body.pin, &body.scopes)
         .await?;
     Ok(AccessToken::list(tokens))
 }

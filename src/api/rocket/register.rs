@@ -10,7 +10,7 @@ use super::params::Common;
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::app::AppState;
-use crate::plane::rocket_auth::Registration;
+use crate::plane::identity::scoped::Registration;
 
 /// `RegistrationRequest`. `languageCode`, `marketing` and `segments` are
 /// accepted; profile preferences arrive with the profile service.
@@ -38,7 +38,8 @@ pub async fn register(
     common.validate()?;
     let tokens = state
         .plane
-        .rocket_register(
+        .identity
+        .register_with_tokens(
             &tenant.view,
             Registration {
                 email: body.email,
@@ -47,7 +48,6 @@ pub async fn register(
                 last_name: body.last_name,
                 pin: body.pin,
             },
-            &state.config.rocket.pin_type,
         )
         .await?;
     Ok(AccessToken::list(tokens))

@@ -1,0 +1,25 @@
+//! The accounts context: accounts, their devices and device approvals, PINs
+//! and parental thresholds, and the account and device rules other contexts
+//! apply (`rules`).
+//!
+//! Must never: issue a token (identity does), or read another tenant's rows.
+
+pub mod account;
+pub mod device_approvals;
+pub mod parental;
+pub mod pins;
+pub mod rules;
+
+use super::Base;
+
+/// The accounts service. Cheap to clone.
+#[derive(Clone)]
+pub struct Accounts {
+    base: Base,
+}
+
+impl Accounts {
+    pub fn new(base: Base) -> Self {
+        Self { base }
+    }
+}

@@ -1,0 +1,69 @@
+//! The catalogue context: the reads the faces need today (rating
+//! classifications and download flags). The metadata model, people and
+//! images join it.
+//!
+//! Must never: write playback rules (rights live in commerce and the
+//! snapshot).
+
+use crate::store::catalogue::{self, Classification};
+
+use super::{Base, PlaneError};
+use crate::core::ids::is_valid_entity_id;
+
+/// The catalogue service. Cheap to clone.
+#[derive(Clone)]
+pub struct Catalogue {
+    base: Base,
+}
+
+impl Catalogue {
+    pub fn new(base: Base) -> Self {
+        Self { base }
+    }
+}
+
+/// Most ids one downloadable-items request may ask about.
+pub const MAX_ITEMS_PER_REQUEST: usize = 500;
+
+impl Catalogue {
+    pub async fn classifications(
+        &self,
+        tenant: &str,
+        system: Option<&str>,
+    ) -> Result<Vec<Classification>, PlaneError> {
+        // Any string is a valid system name to ask for (it is bound, never
+        // spliced); one that does not exist simply has no classifications.
+        Ok(catalogue::classifications(self.base.store.pool(), tenant, system).await?)
+    }
+
+    /// Whether each item may be downloaded (some product granting it allows
+    /// Download to Go), in request order. Ids that are unknown — including strings
+    /// that cannot be item ids at all — are left out of the answer.
+    pub async fn downloadable_items(
+        &self,
+        tenant: &str,
+        csv_ids: &str,
+    ) -> Result<Vec<(String, bool)>, PlaneError> {
+        let requested: Vec<&str> = csv_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if requested.len() > MAX_ITEMS_PER_REQUEST {
+            return Err(PlaneError::BadRequest(format!(
+                "ids lists at most {MAX_ITEMS_PER_REQUEST} items"
+            )));
+        }
+        let mut ids: Vec<String> = Vec::with_capacity(requested.len());
+        for id in requested {
+            if is_valid_entity_id(id) && !ids.iter().any(|seen| seen == id) {
+                ids.push(id.to_owned());
+            }
+        }
+        let found = catalogue::downloadable(self.base.store.pool(), tenant, &ids).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.iter().find(|(f, _)| f == id).cloned())
+            .collect())
+    }
+}

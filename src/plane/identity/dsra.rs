@@ -1,0 +1,354 @@
+//! DSRA device-code registration: a device without a keyboard shows a short code;
+//! a signed-in companion app (or the operator) approves it for an account; the
+//! device polls with its DSRA token, receives a single-use sign-on activation
+//! token, and signs on with it (`signOnBySignOnActivationToken`).
+//!
+//! Must never: store a DSRA or activation token (only their SHA-256), accept an
+//! activation token twice, or let a code outlive its expiry.
+
+use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::core::snapshot::TenantView;
+use crate::core::status::DeviceType;
+use crate::store::accounts as account_store;
+use crate::store::devices::{self as device_store, ManagedId};
+use crate::store::registrations::{self, Registration};
+
+use crate::plane::accounts::rules::{account_refusal, device_refusal};
+use crate::plane::credentials::api_key_digest;
+use crate::plane::identity::signon::Issued;
+use crate::plane::identity::Identity;
+use crate::plane::{validate, PlaneError};
+
+/// DSRA refusal codes (HTTP 403), part of the error registry.
+pub mod refusal {
+    /// The registration code or DSRA token has expired.
+    pub const REGISTRATION_EXPIRED: u32 = 40310;
+    /// The registration code was already approved.
+    pub const ALREADY_APPROVED: u32 = 40311;
+    /// The activation token was already used, or has expired.
+    pub const ACTIVATION_SPENT: u32 = 40312;
+}
+
+/// Unambiguous characters for codes a person types (no 0/O, 1/I/L, vowels).
+const CODE_ALPHABET: &[u8] = b"BCDFGHJKMNPQRSTVWXZ23456789";
+const CODE_LEN: usize = 8;
+
+/// A new registration, as the device receives it.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub code: String,
+    pub dsra_token: String,
+    pub expires_after_ms: i64,
+    pub polling_period_s: i64,
+}
+
+/// What a device sends when it polls.
+#[derive(Debug, Clone, Default)]
+pub struct PollDevice {
+    pub client_id: Option<String>,
+    pub device_information: Option<serde_json::Value>,
+    pub managed_casn: Option<String>,
+}
+
+/// The answer to a poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollOutcome {
+    /// Not approved yet: poll again after the polling period.
+    Pending,
+    /// Approved: the device's id and its single-use activation token.
+    Activated {
+        client_id: String,
+        activation_token: String,
+    },
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], PlaneError> {
+    let mut out = [0u8; N];
+    SystemRandom::new()
+        .fill(&mut out)
+        .map_err(|_| PlaneError::Internal("system random source failed".into()))?;
+    Ok(out)
+}
+
+/// A short code from an alphabet without look-alike characters (also used by
+/// Rocket device pairing).
+pub(crate) fn new_code() -> Result<String, PlaneError> {
+    let bytes = random_bytes::<CODE_LEN>()?;
+    Ok(bytes
+        .iter()
+        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
+        .collect())
+}
+
+fn new_token() -> Result<String, PlaneError> {
+    use base64::Engine as _;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
+}
+
+fn digest(token: &str) -> String {
+    hex::encode(api_key_digest(token))
+}
+
+fn refused(code: u32, message: &'static str) -> PlaneError {
+    PlaneError::Refused { code, message }
+}
+
+impl Identity {
+    /// `GET /dsra/v1/user/deviceRegistrationCode`.
+    pub async fn create_registration(&self, tenant: &str) -> Result<NewRegistration, PlaneError> {
+        let code_ttl_s = self.settings.device_code_ttl_s;
+        let polling_period_s = self.settings.device_code_polling_s;
+        let now = self.base.now_s();
+        let dsra_token = new_token()?;
+        let mut tx = self.base.store.write().await?;
+        registrations::purge_expired(tx.conn(), tenant, now).await?;
+        for _ in 0..5 {
+            let code = new_code()?;
+            if registrations::by_code(&mut *tx.conn(), tenant, &code)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            registrations::insert(
+                tx.conn(),
+                tenant,
+                &code,
+                &digest(&dsra_token),
+                now + code_ttl_s,
+                now,
+            )
+            .await?;
+            self.base.commit(tx).await?;
+            return Ok(NewRegistration {
+                code,
+                dsra_token,
+                expires_after_ms: code_ttl_s * 1000,
+                polling_period_s,
+            });
+        }
+        Err(PlaneError::Conflict(
+            "could not generate a unique registration code".into(),
+        ))
+    }
+
+    /// Approves a code for `account` (companion app: the signed-in account;
+    /// operator: the account it names).
+    pub async fn approve_registration(
+        &self,
+        tenant: &str,
+        code: &str,
+        account: &str,
+        by_operator: bool,
+    ) -> Result<(), PlaneError> {
+        if code.is_empty() || code.len() > 32 {
+            return Err(PlaneError::BadRequest(
+                "deviceRegistrationCode is malformed".into(),
+            ));
+        }
+        validate::entity_id("accountId", account)?;
+        let code = code.to_ascii_uppercase();
+        let now = self.base.now_s();
+        let mut tx = self.base.store.write().await?;
+        let reg = registrations::by_code(&mut *tx.conn(), tenant, &code)
+            .await?
+            .ok_or(PlaneError::NotFound("registration code"))?;
+        if reg.expires_at <= now {
+            return Err(refused(
+                refusal::REGISTRATION_EXPIRED,
+                "registration code has expired",
+            ));
+        }
+        let owner = account_store::get(&mut *tx.conn(), tenant, account)
+            .await?
+            .ok_or(PlaneError::NotFound("account"))?;
+        if let Some(r) = account_refusal(owner.status) {
+            return Err(r);
+        }
+        let by = if by_operator { "OPERATOR" } else { "USER" };
+        if !registrations::approve(tx.conn(), tenant, &code, account, by, now).await? {
+            return Err(refused(
+                refusal::ALREADY_APPROVED,
+                "registration code is already approved",
+            ));
+        }
+        self.base.commit(tx).await
+    }
+
+    /// `PUT /dsra/v1/user/signOnActivationToken`: the device's poll.
+    pub async fn poll_registration(
+        &self,
+        tenant: &TenantView,
+        dsra_token: &str,
+        device: PollDevice,
+    ) -> Result<PollOutcome, PlaneError> {
+        let activation_ttl_s = self.settings.activation_token_ttl_s;
+        let now = self.base.now_s();
+        let tenant_id: &str = &tenant.id;
+        let reg: Registration =
+            registrations::by_dsra_token(self.base.store.pool(), tenant_id, &digest(dsra_token))
+                .await?
+                .ok_or(PlaneError::Unauthorized("DSRA token is not valid"))?;
+        if reg.expires_at <= now {
+            return Err(refused(
+                refusal::REGISTRATION_EXPIRED,
+                "DSRA token has expired",
+            ));
+        }
+        match reg.status.as_str() {
+            "PENDING" => return Ok(PollOutcome::Pending),
+            "APPROVED" => {}
+            _ => {
+                return Err(refused(
+                    refusal::ACTIVATION_SPENT,
+                    "registration already completed",
+                ))
+            }
+        }
+        let account_id = reg
+            .account_id
+            .clone()
+            .ok_or_else(|| PlaneError::Internal("approved registration without account".into()))?;
+        let mut tx = self.base.store.write().await?;
+        let account = account_store::get(&mut *tx.conn(), tenant_id, &account_id)
+            .await?
+            .ok_or(PlaneError::NotFound("account"))?;
+        if let Some(r) = account_refusal(account.status) {
+            return Err(r);
+        }
+        let device = match (
+            &device.client_id,
+            &device.device_information,
+            &device.managed_casn,
+        ) {
+            (Some(client_id), None, None) => {
+                device_store::get(&mut *tx.conn(), tenant_id, client_id)
+                    .await?
+                    .filter(|d| d.account_id == account.id)
+                    .ok_or(PlaneError::NotFound("device"))?
+            }
+            (None, Some(info), None) => {
+                if !info.is_object() {
+                    return Err(PlaneError::BadRequest(
+                        "deviceInformation must be an object".into(),
+                    ));
+                }
+                // Only username/password first sign-on auto-approves (§2.6).
+                self.create_device_on_first_sign_on(&mut tx, &account, info.clone(), now, false)
+                    .await?
+            }
+            (None, None, Some(casn)) => {
+                device_store::get_by_managed_id(&mut *tx.conn(), tenant_id, ManagedId::Casn, casn)
+                    .await?
+                    .filter(|d| d.account_id == account.id && d.device_type == DeviceType::Managed)
+                    .ok_or(PlaneError::NotFound("device"))?
+            }
+            _ => {
+                return Err(PlaneError::BadRequest(
+                    "send exactly one of clientId, deviceInformation, managedDeviceInformation"
+                        .into(),
+                ))
+            }
+        };
+        if let Some(r) = device_refusal(&device) {
+            return Err(r);
+        }
+        let activation = new_token()?;
+        let activated = registrations::activate(
+            tx.conn(),
+            tenant_id,
+            &reg.code,
+            &device.id,
+            &digest(&activation),
+            now + activation_ttl_s,
+            now,
+        )
+        .await?;
+        if !activated {
+            return Err(refused(
+                refusal::ACTIVATION_SPENT,
+                "registration already completed",
+            ));
+        }
+        self.base.commit(tx).await?;
+        Ok(PollOutcome::Activated {
+            client_id: device.id,
+            activation_token: activation,
+        })
+    }
+
+    /// `signOnBySignOnActivationToken`: single use, within its lifetime.
+    pub async fn sign_on_with_activation_token(
+        &self,
+        tenant: &TenantView,
+        activation_token: &str,
+    ) -> Result<Issued, PlaneError> {
+        let policy = self.policy();
+        let now = self.base.now_s();
+        let tenant_id: &str = &tenant.id;
+        let reg = registrations::by_activation_token(
+            self.base.store.pool(),
+            tenant_id,
+            &digest(activation_token),
+        )
+        .await?
+        .ok_or(PlaneError::Unauthorized("activation token is not valid"))?;
+        if reg.status != "ACTIVATED" || reg.activation_expires_at.is_none_or(|t| t <= now) {
+            return Err(refused(
+                refusal::ACTIVATION_SPENT,
+                "activation token is used or expired",
+            ));
+        }
+        let (Some(account_id), Some(device_id)) = (&reg.account_id, &reg.device_id) else {
+            return Err(PlaneError::Internal(
+                "activated registration without account or device".into(),
+            ));
+        };
+        let mut tx = self.base.store.write().await?;
+        let account = account_store::get(&mut *tx.conn(), tenant_id, account_id)
+            .await?
+            .ok_or(PlaneError::NotFound("account"))?;
+        if let Some(r) = account_refusal(account.status) {
+            return Err(r);
+        }
+        let device = device_store::get(&mut *tx.conn(), tenant_id, device_id)
+            .await?
+            .ok_or(PlaneError::NotFound("device"))?;
+        if let Some(r) = device_refusal(&device) {
+            return Err(r);
+        }
+        if !registrations::mark_used(tx.conn(), tenant_id, &reg.code, now).await? {
+            return Err(refused(
+                refusal::ACTIVATION_SPENT,
+                "activation token is used or expired",
+            ));
+        }
+        let session = Self::session_control(tx.conn(), &account, &device).await?;
+        let issued = self.issue(
+            tenant,
+            (&account, &device, session),
+            None,
+            None,
+            now,
+            policy,
+        )?;
+        self.base.commit(tx).await?;
+        Ok(issued)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_use_the_unambiguous_alphabet() {
+        for _ in 0..100 {
+            let c = new_code().unwrap();
+            assert_eq!(c.len(), CODE_LEN);
+            assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{c}");
+        }
+        assert_ne!(new_token().unwrap(), new_token().unwrap());
+    }
+}
