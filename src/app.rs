@@ -127,12 +127,14 @@ impl NodeBuilder {
         );
 
         if self.config.demo.seed_on_empty
-            && crate::store::tenants::list(store.pool()).await?.is_empty()
+            && crate::store::tenancy::tenants::list(store.pool())
+                .await?
+                .is_empty()
         {
             crate::demo::seed(&plane).await?;
             tracing::info!(tenant = crate::demo::TENANT, "demo data seeded");
         }
-        for tenant in crate::store::tenants::list(store.pool()).await? {
+        for tenant in crate::store::tenancy::tenants::list(store.pool()).await? {
             for key in plane.tenancy.ensure_keys(&tenant.id).await? {
                 tracing::info!(
                     tenant = tenant.id,

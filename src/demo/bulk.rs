@@ -14,7 +14,7 @@ use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::bulk::{account_count, analyze, Inserter, V};
 use crate::store::changes::ChangeKind;
-use crate::store::tenants;
+use crate::store::tenancy::tenants;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
 
     // Catalogue and account profile.
     let mut tx = plane.store().write().await?;
-    let profile = crate::store::accounts::AccountProfile {
+    let profile = crate::store::accounts::account::AccountProfile {
         tenant_id: tenant.to_owned(),
         id: DEFAULT_ACCOUNT_PROFILE.into(),
         name: "Default".into(),
@@ -117,17 +117,17 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         modified: now,
         ..Default::default()
     };
-    crate::store::accounts::upsert_profile(tx.conn(), &profile).await?;
+    crate::store::accounts::account::upsert_profile(tx.conn(), &profile).await?;
     // Every tenth account streams on at most two devices at once, so a load
     // test sees leases (and heartbeats) beside unlimited accounts.
-    let limited = crate::store::accounts::AccountProfile {
+    let limited = crate::store::accounts::account::AccountProfile {
         id: LIMITED_PROFILE.into(),
         name: "Two streams".into(),
         enable_session_limit: true,
         max_sessions_allowed: 2,
         ..profile.clone()
     };
-    crate::store::accounts::upsert_profile(tx.conn(), &limited).await?;
+    crate::store::accounts::account::upsert_profile(tx.conn(), &limited).await?;
     let mut products = Inserter::new(
         "products",
         &[

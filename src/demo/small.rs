@@ -10,13 +10,13 @@ use crate::core::status::{
 };
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
-use crate::store::accounts::{self, Account, AccountProfile, UserProfile};
-use crate::store::auth_services::{self, AuthService};
+use crate::store::accounts::account::{self as accounts, Account, AccountProfile, UserProfile};
+use crate::store::accounts::devices::{self, Device};
+use crate::store::accounts::pins::{self, PinType};
 use crate::store::catalogue::{self, Channel, Classification, Content, PpvEvent, Product};
 use crate::store::changes::ChangeKind;
-use crate::store::devices::{self, Device};
-use crate::store::entitlements::{self, Entitlement};
-use crate::store::pins::{self, PinType};
+use crate::store::commerce::entitlements::{self, Entitlement};
+use crate::store::identity::auth_services::{self, AuthService};
 use crate::store::WriteTx;
 
 pub const TENANT: &str = "demo";
@@ -279,7 +279,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         "network": { "onNet": ON_NET },
         "guest": { "enabled": true, "allowedCountries": GUEST_COUNTRIES },
     });
-    crate::store::tenants::set_settings(tx.conn(), TENANT, &settings).await?;
+    crate::store::tenancy::tenants::set_settings(tx.conn(), TENANT, &settings).await?;
     let mut default = profile("default", "Default", now);
     default.enable_device_limit = true;
     default.max_devices = 5;

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use crate::plane::credentials::{hash_secret, verify_off_workers};
 use crate::plane::{Base, PlaneError};
-use crate::store::accounts::{self as account_store, FailureState};
+use crate::store::accounts::account::{self as account_store, FailureState};
 
 /// How many failures lock a secret, and for how long.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +73,7 @@ impl SecretSlot<'_> {
         self,
         conn: &mut sqlx::AnyConnection,
     ) -> Result<FailureState, PlaneError> {
-        use crate::store::{auth_services, pins};
+        use crate::store::{accounts::pins, identity::auth_services};
         Ok(match self {
             Self::Account { tenant, account } => {
                 account_store::password_failures(conn, tenant, account).await?
@@ -103,7 +103,7 @@ impl SecretSlot<'_> {
         conn: &mut sqlx::AnyConnection,
         state: FailureState,
     ) -> Result<(), PlaneError> {
-        use crate::store::{auth_services, pins};
+        use crate::store::{accounts::pins, identity::auth_services};
         match self {
             Self::Account { tenant, account } => {
                 account_store::set_password_failures(conn, tenant, account, state).await?

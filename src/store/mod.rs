@@ -9,27 +9,18 @@
 //! `WHERE` clause (except the tenant table itself and the change feed).
 
 pub mod accounts;
-pub mod auth_services;
 pub mod bulk;
 pub mod catalogue;
-pub mod cdns;
 pub mod changes;
-pub mod device_codes;
-pub mod devices;
-pub mod entitlements;
+pub mod commerce;
+pub mod delivery;
 mod error;
-pub mod guest_rooms;
+pub mod identity;
 mod key_locks;
-pub mod keys;
 mod migrate;
-pub mod network_lists;
-pub mod pins;
 pub mod playback;
-pub mod purchases;
-pub mod registrations;
-pub mod revocations;
 pub mod sql;
-pub mod tenants;
+pub mod tenancy;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

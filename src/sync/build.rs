@@ -9,10 +9,10 @@ use crate::core::jwt::{KeyRing, RingKey};
 use crate::core::keys::KeyPurpose;
 use crate::core::operator_jwt::OperatorIssuer;
 use crate::core::snapshot::{Revoked, Snapshot, TenantView};
-use crate::store::cdns::{self as cdn_store, CdnKeyRow, CdnRow};
-use crate::store::keys::{self as key_store, SigningKey};
-use crate::store::revocations::{self, RevocationKind};
-use crate::store::{tenants, Store, StoreError};
+use crate::store::delivery::cdns::{self as cdn_store, CdnKeyRow, CdnRow};
+use crate::store::identity::revocations::{self, RevocationKind};
+use crate::store::tenancy::keys::{self as key_store, SigningKey};
+use crate::store::{tenancy::tenants, Store, StoreError};
 
 /// Every part of the snapshot, read from the store.
 pub(super) async fn full(store: &Store, now_s: i64) -> Result<Snapshot, StoreError> {

@@ -170,7 +170,8 @@ impl Syncer {
             }
         }
         for tenant in settings {
-            let Some(row) = crate::store::tenants::get(self.store.sync_pool(), tenant).await?
+            let Some(row) =
+                crate::store::tenancy::tenants::get(self.store.sync_pool(), tenant).await?
             else {
                 snapshot.playback.remove(tenant);
                 continue;
@@ -188,7 +189,8 @@ impl Syncer {
             }
         }
         for tenant in &whole {
-            let Some(row) = crate::store::tenants::get(self.store.sync_pool(), tenant).await?
+            let Some(row) =
+                crate::store::tenancy::tenants::get(self.store.sync_pool(), tenant).await?
             else {
                 continue;
             };

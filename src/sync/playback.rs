@@ -20,7 +20,7 @@ use crate::core::snapshot::playback::{
 };
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, DeviceType};
 use crate::store::playback::{self as rows, AccountRow, DeviceRow, EntitlementRow};
-use crate::store::{guest_rooms, tenants, Store, StoreError};
+use crate::store::{delivery::guest_rooms, tenancy::tenants, Store, StoreError};
 
 /// The on-network prefixes of a tenant's settings (`network.onNet`).
 pub(super) fn on_net(settings: &serde_json::Value) -> Arc<PrefixSet> {
@@ -120,7 +120,9 @@ async fn network_lists(
     tenant_id: &str,
 ) -> Result<(Arc<PrefixSet>, Arc<Geo>), StoreError> {
     let (mut vpn, mut geo) = (PrefixSet::default(), Geo::default());
-    for (kind, body) in crate::store::network_lists::bodies(store.sync_pool(), tenant_id).await? {
+    for (kind, body) in
+        crate::store::delivery::network_lists::bodies(store.sync_pool(), tenant_id).await?
+    {
         let parsed = match ListKind::parse(&kind) {
             Some(ListKind::Vpn) => parse_vpn(&body).map(|l| vpn = l),
             Some(ListKind::Geo) => parse_geo(&body).map(|g| geo = g),

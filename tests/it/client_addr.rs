@@ -26,7 +26,7 @@ async fn node(trusted: &[&str]) -> TestApp {
 /// (192.0.2.0/24, 2001:db8::/32 in the demo settings).
 async fn alice(app: &TestApp) -> String {
     update_account(app, "acc-active", json!({ "homeIps": ["198.51.100.0/28"] })).await;
-    crate::content_token::alice(app).await
+    crate::playback::content_token::alice(app).await
 }
 
 async fn in_house(app: &TestApp, token: &str, headers: &[(&str, &str)]) -> Value {

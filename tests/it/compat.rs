@@ -6,9 +6,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::{alice, ENTITLED};
 use crate::harness::{json_of, Backend, TestApp};
-use crate::url_builder::MANIFEST;
+use crate::playback::content_token::{alice, ENTITLED};
+use crate::playback::url_builder::MANIFEST;
 
 /// A request with a bearer token and no tenant header.
 fn bare(app: &TestApp, method: Method, path: &str, access: &str) -> reqwest::RequestBuilder {

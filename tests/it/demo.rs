@@ -96,7 +96,7 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     );
     // Each demo login's password verifies against its stored argon2id hash.
     for (id, _, password, ..) in playgate::demo::ACCOUNTS {
-        let phc = playgate::store::accounts::password_hash(s.pool(), "demo", id)
+        let phc = playgate::store::accounts::account::password_hash(s.pool(), "demo", id)
             .await
             .unwrap()
             .unwrap();

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use tokio::io::AsyncWriteExt as _;
 
-use crate::content_token::{alice, token, ENTITLED};
 use crate::harness::{json_of, repo_path, test_config, Backend, TestApp, TestDb, DEMO_KEY};
+use crate::playback::content_token::{alice, token, ENTITLED};
 
 #[test]
 fn docs_routes_md_is_the_route_table() {

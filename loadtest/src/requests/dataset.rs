@@ -21,7 +21,8 @@ use rand_chacha::ChaCha8Rng;
 use sqlx::Row as _;
 
 use playgate::core::status::{AccountStatus, DeviceActivity, DeviceStatus, EntitlementStatus};
-use playgate::store::{accounts, devices, entitlements, Store};
+use playgate::store::accounts::{account as accounts, devices};
+use playgate::store::{commerce::entitlements, Store};
 
 /// A content as players name it.
 #[derive(Debug, Clone)]

@@ -23,7 +23,7 @@ pub struct Minter {
 
 impl Minter {
     pub async fn for_tenant(store: &Store, tenant: &str, now: i64) -> anyhow::Result<Minter> {
-        let stored = playgate::store::keys::list(store.pool(), tenant)
+        let stored = playgate::store::tenancy::keys::list(store.pool(), tenant)
             .await?
             .into_iter()
             .find(|k| k.purpose == KeyPurpose::Access && k.active)

@@ -1,32 +1,14 @@
 //! The OPF face: thin handlers that turn OPF requests into plane / core calls and
 //! results into OPF's documented shapes.
 
-pub mod adm_accounts;
-pub mod adm_cdns;
-pub mod adm_devices;
-pub mod adm_parental;
-pub mod adm_pins;
-pub mod ags;
-pub mod cdn_content_token;
-pub mod content_token;
-pub mod das;
-pub mod decision_trace;
-pub mod dsra;
+pub mod accounts;
+pub mod commerce;
+pub mod delivery;
 pub mod escapes;
-pub mod ges;
-pub mod ias;
-pub mod ias_v2;
-pub mod lds;
-pub mod limited_tokens;
+pub mod identity;
 pub mod list_query;
-pub mod network;
-pub mod purchase;
+pub mod playback;
 pub mod resource_set;
-pub mod rmg_operator;
-pub mod rmg_user;
-pub mod sessions;
-pub mod tokens;
-pub mod url_builder;
 
 /// OPF's update answer: `{matchedCount, modifiedCount}` (Mongo-style).
 #[derive(Debug, serde::Serialize)]

@@ -1,11 +1,8 @@
 //! The Rocket face (`/api`): thin handlers in Rocket's shapes, errors as
 //! `ServiceError {message, code}`.
 
-pub mod authorization;
-pub mod config;
-pub mod items;
-pub mod pairing;
-mod params;
-pub mod pin_authorization;
-pub mod register;
-pub mod videos;
+pub mod accounts;
+pub mod catalogue;
+pub mod identity;
+pub(crate) mod params;
+pub mod playback;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::core::query::resources::account;
 use crate::core::query::{Expr, Page, Paging, Query};
 use crate::core::status::AccountStatus;
-use crate::store::accounts::{self as account_store, Account, UserProfile};
+use crate::store::accounts::account::{self as account_store, Account, UserProfile};
 use crate::store::changes::ChangeKind;
 
 use crate::plane::accounts::Accounts;
@@ -178,13 +178,13 @@ impl Accounts {
         };
         account_store::insert_user_profile(tx.conn(), &default_profile).await?;
         if let (Some((pin_type, pin)), Some((_, phc))) = (&new.pin, &pin_hash) {
-            let t = crate::store::pins::get_type(tx.conn(), tenant, pin_type)
+            let t = crate::store::accounts::pins::get_type(tx.conn(), tenant, pin_type)
                 .await?
                 .ok_or_else(|| {
                     PlaneError::BadRequest(format!("PIN type {pin_type:?} does not exist"))
                 })?;
             super::pins::check_format(&t, pin)?;
-            crate::store::pins::set(tx.conn(), tenant, &id, pin_type, phc, now).await?;
+            crate::store::accounts::pins::set(tx.conn(), tenant, &id, pin_type, phc, now).await?;
         }
         tx.record_change(tenant, ChangeKind::Account, &id, now)
             .await?;

@@ -25,9 +25,9 @@ use crate::core::devices::{
     counts_toward_limits, ApprovalLimits, ApprovalRefusal, ApprovalStatus, DAY_S,
 };
 use crate::core::status::DeviceType;
-use crate::store::accounts::{self as account_store, Account, AccountProfile};
+use crate::store::accounts::account::{self as account_store, Account, AccountProfile};
+use crate::store::accounts::devices::{self as device_store, Device};
 use crate::store::changes::ChangeKind;
-use crate::store::devices::{self as device_store, Device};
 use crate::store::WriteTx;
 use sqlx::AnyConnection;
 

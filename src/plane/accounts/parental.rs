@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::store::accounts as account_store;
+use crate::store::accounts::account as account_store;
 use crate::store::changes::ChangeKind;
 
 use crate::plane::accounts::account::check_thresholds;

@@ -17,8 +17,8 @@
 //! Must never: store, log or return a PIN or its hash, or compare one with
 //! `==`.
 
-use crate::store::accounts::{self as account_store, FailureState};
-use crate::store::pins::{self as pin_store, PinType};
+use crate::store::accounts::account::{self as account_store, FailureState};
+use crate::store::accounts::pins::{self as pin_store, PinType};
 
 use crate::plane::accounts::Accounts;
 use crate::plane::credentials::hash_off_workers;

@@ -7,8 +7,8 @@
 
 use crate::core::status::{AccountStatus, DeviceActivity, DeviceStatus};
 use crate::plane::PlaneError;
-use crate::store::accounts::{self as account_store, Account};
-use crate::store::devices::Device;
+use crate::store::accounts::account::{self as account_store, Account};
+use crate::store::accounts::devices::Device;
 use crate::store::WriteTx;
 
 /// OPF sign-in and playback refusal codes (HTTP 403), part of the error registry.

@@ -2,10 +2,10 @@
 
 use crate::core::query::{Dir, Expr, Op, Page, Paging, Query, Scalar};
 use crate::core::status::EntitlementStatus;
-use crate::store::accounts as account_store;
+use crate::store::accounts::account as account_store;
 use crate::store::catalogue;
 use crate::store::changes::ChangeKind;
-use crate::store::entitlements::{self as ent_store, Entitlement};
+use crate::store::commerce::entitlements::{self as ent_store, Entitlement};
 
 use crate::plane::commerce::Commerce;
 use crate::plane::{validate, PlaneError};

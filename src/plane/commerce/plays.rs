@@ -2,7 +2,7 @@
 //! granted rental play to [`PlayRecorder::record`] (a non-blocking queue push)
 //! and answers at once; this background task writes the plays in batches
 //! (`plays_used`, `first_play_at`, see
-//! [`crate::store::entitlements::record_play`]), one transaction and one
+//! [`crate::store::commerce::entitlements::record_play`]), one transaction and one
 //! change-feed entry per account, so the snapshot — and with it `decide`'s
 //! `maxPlays` and play-period rules — follows within one sync round.
 //!
@@ -22,7 +22,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::store::changes::ChangeKind;
-use crate::store::entitlements as ent_store;
+use crate::store::commerce::entitlements as ent_store;
 
 use crate::plane::commerce::Commerce;
 use crate::plane::PlaneError;

@@ -11,8 +11,8 @@
 //! Must never: return or log a secret, or delete the key that signs.
 
 use crate::core::cdn::registry::{self, SchemeKind, StoredKey};
-use crate::store::cdns::{self as store, CdnKeyRow, CdnRow};
 use crate::store::changes::ChangeKind;
+use crate::store::delivery::cdns::{self as store, CdnKeyRow, CdnRow};
 use crate::store::WriteTx;
 
 use crate::plane::delivery::Delivery;

@@ -27,11 +27,11 @@
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::Deserialize;
 
-use crate::store::accounts as account_store;
+use crate::store::accounts::account as account_store;
+use crate::store::accounts::devices as device_store;
 use crate::store::changes::ChangeKind;
-use crate::store::devices as device_store;
-use crate::store::guest_rooms::{self as room_store, CountBase, Member, Room};
-use crate::store::tenants as tenant_store;
+use crate::store::delivery::guest_rooms::{self as room_store, CountBase, Member, Room};
+use crate::store::tenancy::tenants as tenant_store;
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
 use crate::plane::delivery::Delivery;

@@ -7,7 +7,7 @@
 
 use crate::core::net::{parse_geo, parse_vpn, ListKind};
 use crate::store::changes::ChangeKind;
-use crate::store::network_lists::{self as store, ListInfo};
+use crate::store::delivery::network_lists::{self as store, ListInfo};
 
 use crate::plane::delivery::Delivery;
 use crate::plane::PlaneError;

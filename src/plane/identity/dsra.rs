@@ -10,9 +10,9 @@ use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
-use crate::store::accounts as account_store;
-use crate::store::devices::{self as device_store, ManagedId};
-use crate::store::registrations::{self, Registration};
+use crate::store::accounts::account as account_store;
+use crate::store::accounts::devices::{self as device_store, ManagedId};
+use crate::store::identity::registrations::{self, Registration};
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
 use crate::plane::credentials::api_key_digest;

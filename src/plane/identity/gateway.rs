@@ -20,9 +20,9 @@ use crate::core::ags_claims::{self, AgsClaims, Pending, SESSION_TYP, USER_ACCOUN
 use crate::core::jwt::{RingKey, TokenError};
 use crate::core::keys::KeyAlg;
 use crate::core::snapshot::TenantView;
-use crate::store::accounts::{self as account_store, Account};
-use crate::store::auth_services::{self as service_store, AuthService};
-use crate::store::revocations::{Revocation, RevocationKind};
+use crate::store::accounts::account::{self as account_store, Account};
+use crate::store::identity::auth_services::{self as service_store, AuthService};
+use crate::store::identity::revocations::{Revocation, RevocationKind};
 
 use crate::plane::accounts::rules::account_refusal;
 use crate::plane::identity::signon::{DeviceChoice, Issued, SignOnPolicy};

@@ -9,7 +9,7 @@
 
 use crate::core::limited_claims::{LimitedClaims, GUEST_TYP, SELF_SERVICE_TYP};
 use crate::core::snapshot::TenantView;
-use crate::store::tenants as tenant_store;
+use crate::store::tenancy::tenants as tenant_store;
 
 use crate::plane::identity::signon::require_credentials;
 use crate::plane::identity::Identity;

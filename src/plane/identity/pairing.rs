@@ -9,7 +9,7 @@
 
 use crate::core::rocket_claims::{RocketClaims, Scope};
 use crate::core::snapshot::TenantView;
-use crate::store::device_codes::{self, DeviceCode};
+use crate::store::identity::device_codes::{self, DeviceCode};
 
 use crate::plane::identity::dsra::new_code;
 use crate::plane::identity::scoped::{refuse_playback, ScopedToken};

@@ -8,8 +8,8 @@
 use crate::core::jwt::{self, TokenError};
 use crate::core::rocket_claims::{RocketClaims, Scope, ACCOUNT_TYP, PROFILE_TYP};
 use crate::core::snapshot::{Revoked, TenantView};
-use crate::store::accounts as account_store;
-use crate::store::pins;
+use crate::store::accounts::account as account_store;
+use crate::store::accounts::pins;
 
 use crate::plane::accounts::account::NewAccount;
 use crate::plane::identity::signon::SignOnPolicy;

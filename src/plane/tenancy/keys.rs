@@ -6,7 +6,7 @@
 
 use crate::core::keys::{self, KeyAlg, KeyPurpose};
 use crate::store::changes::ChangeKind;
-use crate::store::keys::{self as key_store, SigningKey};
+use crate::store::tenancy::keys::{self as key_store, SigningKey};
 
 use crate::plane::tenancy::Tenancy;
 use crate::plane::PlaneError;
@@ -87,7 +87,7 @@ impl Tenancy {
             created: now,
         };
         let mut tx = self.base.store.write().await?;
-        if crate::store::tenants::get(&mut *tx.conn(), tenant)
+        if crate::store::tenancy::tenants::get(&mut *tx.conn(), tenant)
             .await?
             .is_none()
         {

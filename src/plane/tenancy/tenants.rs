@@ -1,9 +1,9 @@
 //! Tenants: creation with an operator API key, and their signing keys.
 
 use crate::core::snapshot::TenantStatus;
-use crate::store::accounts::{self as account_store, AccountProfile};
+use crate::store::accounts::account::{self as account_store, AccountProfile};
 use crate::store::changes::ChangeKind;
-use crate::store::tenants::{self, Tenant};
+use crate::store::tenancy::tenants::{self, Tenant};
 use crate::store::WriteTx;
 
 use crate::plane::accounts::account::DEFAULT_ACCOUNT_PROFILE;

@@ -11,8 +11,8 @@ use std::path::Path;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::alice;
 use crate::harness::{repo_path, scalar, Backend, TestApp, DEMO_KEY};
+use crate::playback::content_token::alice;
 
 /// A JSON request that is valid as it is.
 struct Body {

@@ -7,8 +7,8 @@ use playgate::api::middleware::single_headers::SINGLE;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::content_token::alice;
 use crate::harness::{Backend, TestApp, DEMO_KEY};
+use crate::playback::content_token::alice;
 
 /// A request that succeeds as it is.
 struct Case {

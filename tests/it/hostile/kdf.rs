@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::content_token::{alice, token};
 use crate::harness::{json_of, Backend, TestApp};
+use crate::playback::content_token::{alice, token};
 
 const REGISTRATIONS: usize = 20;
 
@@ -19,7 +19,7 @@ async fn content_tokens_answer_during_a_burst_of_registrations() {
     let finished = AtomicBool::new(false);
     let registering = async {
         let answers = futures_util::future::join_all((0..REGISTRATIONS).map(|i| {
-            crate::rocket_pairing::post(
+            crate::identity::rocket_pairing::post(
                 &app,
                 "/api/register",
                 None,

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use tokio::sync::Barrier;
 
-use crate::ags::{self, device_info, operator_claims, operator_token, params, SECRET};
 use crate::harness::{json_of, Backend, TestApp};
+use crate::identity::gateway::{
+    self as ags, device_info, operator_claims, operator_token, params, SECRET,
+};
 use playgate::store::changes::ChangeKind;
 
 /// How many uses are released together, and how many times.
@@ -46,7 +48,7 @@ where
 
 /// Room for the devices the trials create (each one a new device of alice).
 async fn many_devices(app: &TestApp) {
-    crate::content_token::write(
+    crate::playback::content_token::write(
         app,
         &["UPDATE account_profiles SET max_devices = 1000 WHERE tenant_id = 'demo' AND id = 'default'"],
         &[(ChangeKind::AccountProfile, "default")],
@@ -136,7 +138,7 @@ async fn refresh_tokens_are_spent_once(b: Backend) {
 }
 
 async fn dsra_activation_tokens_are_spent_once(b: Backend) {
-    use crate::dsra::{activate, approve, companion_token, new_code, poll};
+    use crate::identity::dsra::{activate, approve, companion_token, new_code, poll};
     let app = TestApp::start(b).await;
     many_devices(&app).await;
     let access = companion_token(&app).await;
@@ -209,7 +211,7 @@ async fn ags_user_account_and_session_tokens_are_spent_once(b: Backend) {
 }
 
 async fn rocket_pairing_codes_are_spent_once(b: Backend) {
-    use crate::rocket_pairing::{alice_catalog, post as rocket_post};
+    use crate::identity::rocket_pairing::{alice_catalog, post as rocket_post};
     let app = TestApp::start(b).await;
     many_devices(&app).await;
     let catalog = alice_catalog(&app).await;

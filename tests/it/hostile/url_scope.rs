@@ -10,9 +10,9 @@ use reqwest::Method;
 use serde_json::Value;
 use sqlx::Row as _;
 
-use crate::content_token::{alice, grant, refused, write, DAY, NOW};
 use crate::harness::{json_of, Backend, TestApp};
-use crate::url_builder::{akamai_cdn, authorize};
+use crate::playback::content_token::{alice, grant, refused, write, DAY, NOW};
+use crate::playback::url_builder::{akamai_cdn, authorize};
 use playgate::store::changes::ChangeKind;
 
 const OUTSIDE: u32 = 40305;

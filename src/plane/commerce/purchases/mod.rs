@@ -32,12 +32,12 @@
 pub mod crm;
 
 use crate::core::status::{EntitlementStatus, ProductType};
-use crate::store::accounts as account_store;
+use crate::store::accounts::account as account_store;
+use crate::store::accounts::devices as device_store;
 use crate::store::changes::ChangeKind;
-use crate::store::devices as device_store;
-use crate::store::entitlements::{self as ent_store, Entitlement};
-use crate::store::purchases::{self as purchase_store, Purchase, SaleTerms};
-use crate::store::tenants as tenant_store;
+use crate::store::commerce::entitlements::{self as ent_store, Entitlement};
+use crate::store::commerce::purchases::{self as purchase_store, Purchase, SaleTerms};
+use crate::store::tenancy::tenants as tenant_store;
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
 use crate::plane::commerce::Commerce;

@@ -26,8 +26,8 @@ pub mod client;
 use crate::core::claims::SignOnClaims;
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
-use crate::store::devices::{self as device_store, Device, ManagedId};
-use crate::store::tenants as tenant_store;
+use crate::store::accounts::devices::{self as device_store, Device, ManagedId};
+use crate::store::tenancy::tenants as tenant_store;
 use crate::store::StoreError;
 
 use crate::plane::accounts::rules::device_refusal;

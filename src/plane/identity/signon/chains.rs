@@ -6,10 +6,10 @@ use crate::core::jwt::TokenError;
 use crate::core::snapshot::{Revoked, TenantView};
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
-use crate::store::accounts::{self as account_store, Account};
+use crate::store::accounts::account::{self as account_store, Account};
+use crate::store::accounts::devices::{self as device_store, Device};
 use crate::store::changes::ChangeKind;
-use crate::store::devices::{self as device_store, Device};
-use crate::store::revocations::{self, Revocation, RevocationKind};
+use crate::store::identity::revocations::{self, Revocation, RevocationKind};
 use crate::store::WriteTx;
 
 use super::*;

@@ -5,9 +5,9 @@
 use crate::core::status::{DeviceActivity, DeviceStatus, DeviceType};
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
-use crate::store::accounts::{self as account_store, Account};
+use crate::store::accounts::account::{self as account_store, Account};
+use crate::store::accounts::devices::{self as device_store, Device, ManagedId};
 use crate::store::changes::ChangeKind;
-use crate::store::devices::{self as device_store, Device, ManagedId};
 use crate::store::WriteTx;
 
 use super::*;

@@ -8,9 +8,9 @@ use crate::core::claims::{self, Subject};
 use crate::core::snapshot::TenantView;
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
-use crate::store::accounts::{self as account_store, Account};
-use crate::store::devices::Device;
-use crate::store::revocations::Revocation;
+use crate::store::accounts::account::{self as account_store, Account};
+use crate::store::accounts::devices::Device;
+use crate::store::identity::revocations::Revocation;
 
 use super::*;
 

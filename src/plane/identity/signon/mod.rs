@@ -26,7 +26,7 @@ use crate::plane::accounts::rules::{
 };
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
-use crate::store::devices::{self as device_store, ManagedId};
+use crate::store::accounts::devices::{self as device_store, ManagedId};
 
 pub use devices::DeviceChoice;
 pub(crate) use passwords::require_credentials;

@@ -7,7 +7,7 @@
 use crate::plane::identity::Identity;
 use crate::plane::secrets::SecretSlot;
 use crate::plane::PlaneError;
-use crate::store::accounts::{self as account_store, Account};
+use crate::store::accounts::account::{self as account_store, Account};
 
 use super::*;
 

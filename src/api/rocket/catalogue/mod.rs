@@ -1,0 +1,3 @@
+//! The Rocket face's catalogue handlers: app configuration.
+
+pub mod config;

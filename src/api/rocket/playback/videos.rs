@@ -1,0 +1,216 @@
+//! Rocket media resolution, answered from memory:
+//!
+//! - `GET /api/account/items/{id}/videos` (getItemMediaFiles, Account
+//!   Catalog token);
+//! - `GET /api/account/items/{id}/videos-guarded` (getItemMediaFilesGuarded,
+//!   Account Playback token, which only `/itv/pinauthorization` issues).
+//!
+//! Both ask the playback use case for a grant
+//! ([`crate::playback::Issuer::grant`], so [`crate::core::decide::decide`],
+//! with no device: Rocket's account tokens name none) and answer its refusals with the rule's code.
+//! On the Catalog route the decision applies the playback guard: an item
+//! rated at or above the account's `minRatingPlaybackGuard` is refused with
+//! **403 `{code: 1}`** ("classification restricted"; the client switches to
+//! the guarded route with a Playback token), which serves it.
+//!
+//! The files: the item's playback URL as one `MediaFile`, its format read
+//! from the URL's extension (`.m3u8` hls, `.mpd` mpd, `.mp4` mp4, anything
+//! else external) and delivered as a stream (mp4: progressive). `delivery`
+//! and `formats` filter it; nothing left is 404, as documented. Decisions:
+//! `resolution` echoes the device's maximum (one rendition per URL; the
+//! manifest carries the ladder) with its nominal width and height; `drm` is
+//! `SSP` (content keys come with the SSP content token); `language` is `und`
+//! (the catalogue holds no audio language).
+//!
+//! Must never: touch the store, or serve a guarded item on the Catalog route.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::{codes, ApiError, FaceError, Rocket};
+use crate::api::extract::rocket_auth::{AccountAuth, Catalog, Playback as PlaybackScope};
+use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
+use crate::api::rocket::params::{csv_of, Common};
+use crate::app::AppState;
+use crate::core::decide::{Purpose, Request};
+use crate::core::rocket_claims::RocketClaims;
+
+const DELIVERIES: &[&str] = &["stream", "progressive", "download"];
+const RESOLUTIONS: &[&str] = &["HD-4K", "HD-1080", "HD-720", "SD", "External"];
+const FORMATS: &[&str] = &["mp4", "mpd", "hls", "external"];
+
+#[derive(Debug, Deserialize)]
+pub struct MediaQuery {
+    delivery: Option<String>,
+    resolution: Option<String>,
+    formats: Option<String>,
+    #[serde(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaFile {
+    name: String,
+    delivery_type: &'static str,
+    url: String,
+    drm: &'static str,
+    format: &'static str,
+    resolution: &'static str,
+    width: i32,
+    height: i32,
+    language: &'static str,
+}
+
+fn bad(message: &'static str) -> ApiError {
+    ApiError::bad_request(codes::BAD_QUERY, message)
+}
+
+/// The format a playback URL names, by its path's extension.
+fn format_of(url: &str) -> &'static str {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("m3u8") => "hls",
+        Some("mpd") => "mpd",
+        Some("mp4") => "mp4",
+        _ => "external",
+    }
+}
+
+fn dimensions(resolution: &str) -> (i32, i32) {
+    match resolution {
+        "HD-4K" => (3840, 2160),
+        "HD-1080" => (1920, 1080),
+        "HD-720" => (1280, 720),
+        "SD" => (720, 576),
+        _ => (0, 0),
+    }
+}
+
+/// The item's files for an account, or the refusal.
+fn media_files(
+    state: &AppState,
+    tenant: &RocketTenant,
+    claims: &RocketClaims,
+    item_id: &str,
+    client_ip: Option<std::net::IpAddr>,
+    q: &MediaQuery,
+    guarded_route: bool,
+) -> Result<Vec<MediaFile>, ApiError> {
+    q.common.validate()?;
+    let delivery = csv_of("delivery", q.delivery.as_deref(), DELIVERIES)?;
+    if delivery.is_empty() {
+        return Err(bad(
+            "delivery is required: stream, progressive and/or download",
+        ));
+    }
+    let resolution = q
+        .resolution
+        .as_deref()
+        .and_then(|r| RESOLUTIONS.iter().find(|k| **k == r))
+        .ok_or_else(|| bad("resolution is required: HD-4K, HD-1080, HD-720, SD or External"))?;
+    let formats = csv_of("formats", q.formats.as_deref(), FORMATS)?;
+    if item_id.is_empty() || item_id.len() > 256 || item_id.chars().any(char::is_control) {
+        return Err(bad("the item id must be 1-256 printable characters"));
+    }
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            "no media files match the request",
+        )
+    };
+    let p = tenant
+        .snapshot
+        .playback
+        .get(tenant.id())
+        .ok_or_else(not_found)?;
+    let request = Request {
+        account_id: &claims.account_id,
+        device_id: None,
+        content_id: item_id,
+        client_ip,
+        in_home_claim: false,
+        playback_guard: !guarded_route,
+        purpose: Purpose::Play,
+        now: state.clock.now_s(),
+    };
+    let (item_id, url) = state.playback.grant(p, &request, |grant| {
+        let url = grant.item.playback_url.as_deref().ok_or_else(not_found)?;
+        Ok::<_, ApiError>((grant.item.id.to_string(), url))
+    })?;
+    let format = format_of(url);
+    let (delivery_type, wanted) = match format {
+        "mp4" => ("Progressive", "progressive"),
+        _ => ("Stream", "stream"),
+    };
+    if !delivery.contains(&wanted) || !(formats.is_empty() || formats.contains(&format)) {
+        return Err(not_found());
+    }
+    let resolution = if format == "external" {
+        "External"
+    } else {
+        *resolution
+    };
+    let (width, height) = dimensions(resolution);
+    Ok(vec![MediaFile {
+        name: item_id,
+        delivery_type,
+        url: url.to_owned(),
+        drm: "SSP",
+        format,
+        resolution,
+        width,
+        height,
+        language: "und",
+    }])
+}
+
+/// `GET /api/account/items/{id}/videos`.
+pub async fn get_item_media_files(
+    State(state): State<AppState>,
+    auth: AccountAuth<Catalog>,
+    ClientAddr(client_ip): ClientAddr,
+    PathParam(id, ..): PathParam<String, Rocket>,
+    QueryParams(q, ..): QueryParams<MediaQuery, Rocket>,
+) -> Result<Json<Vec<MediaFile>>, FaceError<Rocket>> {
+    let files = media_files(
+        &state,
+        &auth.tenant,
+        &auth.claims,
+        &id,
+        client_ip,
+        &q,
+        false,
+    )?;
+    Ok(Json(files))
+}
+
+/// `GET /api/account/items/{id}/videos-guarded`.
+pub async fn get_item_media_files_guarded(
+    State(state): State<AppState>,
+    auth: AccountAuth<PlaybackScope>,
+    ClientAddr(client_ip): ClientAddr,
+    PathParam(id, ..): PathParam<String, Rocket>,
+    QueryParams(q, ..): QueryParams<MediaQuery, Rocket>,
+) -> Result<Json<Vec<MediaFile>>, FaceError<Rocket>> {
+    let files = media_files(&state, &auth.tenant, &auth.claims, &id, client_ip, &q, true)?;
+    Ok(Json(files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(format_of("https://cdn/x/index.m3u8"), "hls");
+        assert_eq!(format_of("https://cdn/x/manifest.MPD?token=a.b"), "mpd");
+        assert_eq!(format_of("https://cdn/x/film.mp4#t=10"), "mp4");
+        assert_eq!(format_of("https://cdn/x/play"), "external");
+        assert_eq!(format_of("https://cdn.example/x"), "external");
+    }
+}

@@ -1,0 +1,8 @@
+//! The identity context's rows: the gateway's auth services and identities, device codes, registrations and revocations.
+//!
+//! Must never: run a query that is not scoped by tenant.
+
+pub mod auth_services;
+pub mod device_codes;
+pub mod registrations;
+pub mod revocations;
