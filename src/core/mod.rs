@@ -14,6 +14,7 @@ pub mod claims;
 pub mod clock;
 pub mod content_claims;
 pub mod decide;
+pub mod device_codes;
 pub mod devices;
 pub mod ids;
 pub mod inhome;

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0011_channel_location_rules.sql"),
     ),
     (12, "cdns", include_str!("migrations/0012_cdns.sql")),
+    (
+        13,
+        "device_codes",
+        include_str!("migrations/0013_device_codes.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.
@@ -74,8 +79,9 @@ pub(crate) fn render(sql: &str, dialect: Dialect) -> String {
         .replace("{{BYTE_ORDER}}", byte_order)
 }
 
+/// The migrations up to and including a version, for one dialect.
 #[derive(Debug)]
-struct Embedded(Dialect);
+struct Embedded(Dialect, i64);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
@@ -86,6 +92,7 @@ impl<'s> MigrationSource<'s> for Embedded {
         Box::pin(async move {
             Ok(MIGRATIONS
                 .iter()
+                .filter(|(version, _, _)| *version <= self.1)
                 .map(|(version, description, sql)| {
                     Migration::new(
                         *version,
@@ -101,7 +108,13 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
-    let migrator = Migrator::new(Embedded(store.dialect())).await?;
+    run_to(store, i64::MAX).await
+}
+
+/// Applies the migrations up to and including `last` (tests of a migration
+/// over rows written by the schema before it).
+pub(crate) async fn run_to(store: &Store, last: i64) -> Result<(), StoreError> {
+    let migrator = Migrator::new(Embedded(store.dialect(), last)).await?;
     migrator.run(store.pool()).await?;
     Ok(())
 }

@@ -287,6 +287,13 @@ impl Store {
         migrate::run(self).await
     }
 
+    /// Applies the schema's migrations up to and including version `last`
+    /// only: for tests that write rows under an earlier schema and check what
+    /// a later migration makes of them.
+    pub async fn migrate_to(&self, last: i64) -> Result<(), StoreError> {
+        migrate::run_to(self, last).await
+    }
+
     /// Starts a write transaction. Fast-path data changed inside it must be
     /// recorded with [`WriteTx::record_change`] before [`WriteTx::commit`].
     pub async fn write(&self) -> Result<WriteTx, StoreError> {

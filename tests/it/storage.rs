@@ -47,7 +47,6 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "purchases",
         "signing_keys",
         "revocations",
-        "device_registrations",
         "auth_services",
         "sso_identities",
         "sso_identity_accounts",
@@ -179,7 +178,96 @@ async fn concurrent_writers_commit_change_ids_in_order(b: Backend) {
     db.drop_db().await;
 }
 
+/// Migration 13 merges the registration and pairing code tables: every row
+/// written under the schema before it is a code of its flow afterwards,
+/// with its status (pairing's AUTHORIZED as APPROVED), account, device,
+/// deadlines and token digests; the same code in both flows stays two codes.
+async fn device_code_migration_keeps_every_row(b: Backend) {
+    use playgate::core::device_codes::{Flow, Status};
+    use playgate::store::identity::device_codes::{self, Key};
+    let db = TestDb::new(b).await;
+    let store = Store::connect(&db.url, 4).await.unwrap();
+    store.migrate_to(12).await.unwrap();
+    let exec = |sql: &'static str| {
+        let pool = store.pool().clone();
+        async move { sqlx::query(sql).execute(&pool).await.unwrap() }
+    };
+    exec(
+        "INSERT INTO tenants (id, name, status, operator_key_sha256, settings, created, modified) \
+          VALUES ('t', 't', 'ACTIVE', 'x', '{}', 1, 1)",
+    )
+    .await;
+    // Registrations in every status; "SAMECODE" is a pairing code too.
+    exec("INSERT INTO device_registrations (tenant_id, code, dsra_token_sha256, status, account_id, \
+          approved_by, expires_at, device_id, activation_token_sha256, activation_expires_at, created, modified) VALUES \
+          ('t', 'SAMECODE', 'poll-p', 'PENDING', NULL, NULL, 100, NULL, NULL, NULL, 1, 2), \
+          ('t', 'REGAPPR', 'poll-a', 'APPROVED', 'acc-1', 'OPERATOR', 101, NULL, NULL, NULL, 3, 4), \
+          ('t', 'REGACTV', 'poll-c', 'ACTIVATED', 'acc-2', 'USER', 102, 'dev-2', 'act-c', 500, 5, 6), \
+          ('t', 'REGUSED', 'poll-u', 'USED', 'acc-3', 'USER', 103, 'dev-3', 'act-u', 501, 7, 8)")
+    .await;
+    exec(
+        "INSERT INTO device_codes (tenant_id, code, device_id, device_name, device_type, status, \
+          account_id, expires_at, created, modified) VALUES \
+          ('t', 'SAMECODE', 'serial-1', 'Lounge TV', 'tv', 'PENDING', NULL, 200, 9, 10), \
+          ('t', 'PAIRAUTH', 'serial-2', 'Kitchen', 'stb', 'AUTHORIZED', 'acc-4', 201, 11, 12), \
+          ('t', 'PAIRUSED', 'serial-3', 'Den', 'tv', 'USED', 'acc-5', 202, 13, 14)",
+    )
+    .await;
+    store.migrate().await.unwrap();
+
+    let get = |flow: Flow, key: Key, value: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            device_codes::find(&pool, "t", flow, key, value)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{flow:?} {value} was lost"))
+        }
+    };
+    let reg = Flow::Registration;
+    let same = get(reg, Key::Code, "SAMECODE").await;
+    assert_eq!((same.status, same.expires_at), (Status::Pending, 100));
+    assert_eq!(get(reg, Key::PollToken, "poll-p").await.code, "SAMECODE");
+    let approved = get(reg, Key::Code, "REGAPPR").await;
+    assert_eq!(approved.status, Status::Approved);
+    assert_eq!(approved.account_id.as_deref(), Some("acc-1"));
+    assert_eq!(approved.approved_by.as_deref(), Some("OPERATOR"));
+    let active = get(reg, Key::ActivationToken, "act-c").await;
+    assert_eq!(
+        (
+            active.code.as_str(),
+            active.status,
+            active.device_id.as_deref()
+        ),
+        ("REGACTV", Status::Activated, Some("dev-2"))
+    );
+    assert_eq!(active.activation_expires_at, Some(500));
+    assert_eq!(get(reg, Key::Code, "REGUSED").await.status, Status::Used);
+
+    let pair = Flow::Pairing;
+    let same = get(pair, Key::Code, "SAMECODE").await;
+    assert_eq!(same.status, Status::Pending);
+    assert_eq!(same.device_id.as_deref(), Some("serial-1"));
+    assert_eq!(same.device_name.as_deref(), Some("Lounge TV"));
+    assert_eq!(same.device_type.as_deref(), Some("tv"));
+    assert_eq!(same.expires_at, 200);
+    let authorized = get(pair, Key::Code, "PAIRAUTH").await;
+    assert_eq!(authorized.status, Status::Approved);
+    assert_eq!(authorized.account_id.as_deref(), Some("acc-4"));
+    assert_eq!(get(pair, Key::Code, "PAIRUSED").await.status, Status::Used);
+
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM device_codes")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 7, "every row of both tables, and no other");
+    store.close().await;
+    db.drop_db().await;
+}
+
 crate::on_both_backends!(
+    device_code_migration_keeps_every_row,
     migrations_are_idempotent_and_complete,
     change_feed_is_transactional,
     concurrent_writers_commit_change_ids_in_order

@@ -8,11 +8,12 @@
 
 use ring::rand::{SecureRandom, SystemRandom};
 
+use crate::core::device_codes::{Flow, Status, Step};
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
 use crate::store::accounts::account as account_store;
 use crate::store::accounts::devices::{self as device_store, ManagedId};
-use crate::store::identity::registrations::{self, Registration};
+use crate::store::identity::device_codes::{self, DeviceCode, Key, NewCode, StepRecord};
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
 use crate::plane::credentials::api_key_digest;
@@ -90,6 +91,9 @@ fn digest(token: &str) -> String {
     hex::encode(api_key_digest(token))
 }
 
+/// DSRA codes are the registration flow's.
+const FLOW: Flow = Flow::Registration;
+
 fn refused(code: u32, message: &'static str) -> PlaneError {
     PlaneError::Refused { code, message }
 }
@@ -102,24 +106,25 @@ impl Identity {
         let now = self.base.now_s();
         let dsra_token = new_token()?;
         let mut tx = self.base.store.write().await?;
-        registrations::purge_expired(tx.conn(), tenant, now).await?;
+        device_codes::purge_expired(tx.conn(), tenant, FLOW, now).await?;
         for _ in 0..5 {
             let code = new_code()?;
-            if registrations::by_code(&mut *tx.conn(), tenant, &code)
+            if device_codes::find(&mut *tx.conn(), tenant, FLOW, Key::Code, &code)
                 .await?
                 .is_some()
             {
                 continue;
             }
-            registrations::insert(
-                tx.conn(),
-                tenant,
-                &code,
-                &digest(&dsra_token),
-                now + code_ttl_s,
-                now,
-            )
-            .await?;
+            let poll_token = digest(&dsra_token);
+            let new = NewCode {
+                tenant_id: tenant,
+                flow: FLOW,
+                code: &code,
+                expires_at: now + code_ttl_s,
+                poll_token_sha256: Some(&poll_token),
+                device: None,
+            };
+            device_codes::insert(tx.conn(), &new, now).await?;
             self.base.commit(tx).await?;
             return Ok(NewRegistration {
                 code,
@@ -151,7 +156,7 @@ impl Identity {
         let code = code.to_ascii_uppercase();
         let now = self.base.now_s();
         let mut tx = self.base.store.write().await?;
-        let reg = registrations::by_code(&mut *tx.conn(), tenant, &code)
+        let reg = device_codes::find(&mut *tx.conn(), tenant, FLOW, Key::Code, &code)
             .await?
             .ok_or(PlaneError::NotFound("registration code"))?;
         if reg.expires_at <= now {
@@ -167,7 +172,14 @@ impl Identity {
             return Err(r);
         }
         let by = if by_operator { "OPERATOR" } else { "USER" };
-        if !registrations::approve(tx.conn(), tenant, &code, account, by, now).await? {
+        let record = StepRecord {
+            account_id: Some(account),
+            approved_by: Some(by),
+            ..StepRecord::default()
+        };
+        if !device_codes::advance(tx.conn(), tenant, FLOW, &code, Step::Approve, &record, now)
+            .await?
+        {
             return Err(refused(
                 refusal::ALREADY_APPROVED,
                 "registration code is already approved",
@@ -186,20 +198,25 @@ impl Identity {
         let activation_ttl_s = self.settings.activation_token_ttl_s;
         let now = self.base.now_s();
         let tenant_id: &str = &tenant.id;
-        let reg: Registration =
-            registrations::by_dsra_token(self.base.store.pool(), tenant_id, &digest(dsra_token))
-                .await?
-                .ok_or(PlaneError::Unauthorized("DSRA token is not valid"))?;
+        let reg: DeviceCode = device_codes::find(
+            self.base.store.pool(),
+            tenant_id,
+            FLOW,
+            Key::PollToken,
+            &digest(dsra_token),
+        )
+        .await?
+        .ok_or(PlaneError::Unauthorized("DSRA token is not valid"))?;
         if reg.expires_at <= now {
             return Err(refused(
                 refusal::REGISTRATION_EXPIRED,
                 "DSRA token has expired",
             ));
         }
-        match reg.status.as_str() {
-            "PENDING" => return Ok(PollOutcome::Pending),
-            "APPROVED" => {}
-            _ => {
+        match reg.status {
+            Status::Pending => return Ok(PollOutcome::Pending),
+            Status::Approved => {}
+            Status::Activated | Status::Used => {
                 return Err(refused(
                     refusal::ACTIVATION_SPENT,
                     "registration already completed",
@@ -255,13 +272,20 @@ impl Identity {
             return Err(r);
         }
         let activation = new_token()?;
-        let activated = registrations::activate(
+        let activation_sha256 = digest(&activation);
+        let record = StepRecord {
+            device_id: Some(&device.id),
+            activation_token_sha256: Some(&activation_sha256),
+            activation_expires_at: Some(now + activation_ttl_s),
+            ..StepRecord::default()
+        };
+        let activated = device_codes::advance(
             tx.conn(),
             tenant_id,
+            FLOW,
             &reg.code,
-            &device.id,
-            &digest(&activation),
-            now + activation_ttl_s,
+            Step::Activate,
+            &record,
             now,
         )
         .await?;
@@ -287,14 +311,16 @@ impl Identity {
         let policy = self.policy();
         let now = self.base.now_s();
         let tenant_id: &str = &tenant.id;
-        let reg = registrations::by_activation_token(
+        let reg = device_codes::find(
             self.base.store.pool(),
             tenant_id,
+            FLOW,
+            Key::ActivationToken,
             &digest(activation_token),
         )
         .await?
         .ok_or(PlaneError::Unauthorized("activation token is not valid"))?;
-        if reg.status != "ACTIVATED" || reg.activation_expires_at.is_none_or(|t| t <= now) {
+        if reg.status != Status::Activated || reg.activation_expires_at.is_none_or(|t| t <= now) {
             return Err(refused(
                 refusal::ACTIVATION_SPENT,
                 "activation token is used or expired",
@@ -318,7 +344,17 @@ impl Identity {
         if let Some(r) = device_refusal(&device) {
             return Err(r);
         }
-        if !registrations::mark_used(tx.conn(), tenant_id, &reg.code, now).await? {
+        let spent = device_codes::advance(
+            tx.conn(),
+            tenant_id,
+            FLOW,
+            &reg.code,
+            Step::Redeem,
+            &StepRecord::default(),
+            now,
+        )
+        .await?;
+        if !spent {
             return Err(refused(
                 refusal::ACTIVATION_SPENT,
                 "activation token is used or expired",

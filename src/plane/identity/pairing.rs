@@ -7,15 +7,19 @@
 //! Must never: hand tokens to a caller that does not present the id the code
 //! was issued for, or let one code register two devices.
 
+use crate::core::device_codes::{Flow, Status, Step};
 use crate::core::rocket_claims::{RocketClaims, Scope};
 use crate::core::snapshot::TenantView;
-use crate::store::identity::device_codes::{self, DeviceCode};
+use crate::store::identity::device_codes::{self, Key, NewCode, StepRecord};
 
 use crate::plane::identity::dsra::new_code;
 use crate::plane::identity::scoped::{refuse_playback, ScopedToken};
 use crate::plane::identity::signon::DeviceChoice;
 use crate::plane::identity::Identity;
 use crate::plane::{validate, PlaneError};
+
+/// Pairing codes are the pairing flow's.
+const FLOW: Flow = Flow::Pairing;
 
 /// Refusal code (403) while the code waits for the user's authorization: the
 /// device keeps polling.
@@ -42,30 +46,24 @@ impl Identity {
         validate::text("type", &device.device_type, 64)?;
         let now = self.base.now_s();
         let mut tx = self.base.store.write().await?;
-        device_codes::purge_expired(tx.conn(), tenant, now).await?;
+        device_codes::purge_expired(tx.conn(), tenant, FLOW, now).await?;
         for _ in 0..5 {
             let code = new_code()?;
-            if device_codes::get(&mut *tx.conn(), tenant, &code)
+            if device_codes::find(&mut *tx.conn(), tenant, FLOW, Key::Code, &code)
                 .await?
                 .is_some()
             {
                 continue;
             }
-            device_codes::insert(
-                tx.conn(),
-                &DeviceCode {
-                    tenant_id: tenant.to_owned(),
-                    code: code.clone(),
-                    device_id: device.id,
-                    device_name: device.name,
-                    device_type: device.device_type,
-                    status: "PENDING".into(),
-                    account_id: None,
-                    expires_at: now + code_ttl_s,
-                },
-                now,
-            )
-            .await?;
+            let new = NewCode {
+                tenant_id: tenant,
+                flow: FLOW,
+                code: &code,
+                expires_at: now + code_ttl_s,
+                poll_token_sha256: None,
+                device: Some((&device.id, &device.name, &device.device_type)),
+            };
+            device_codes::insert(tx.conn(), &new, now).await?;
             self.base.commit(tx).await?;
             return Ok(code);
         }
@@ -86,12 +84,24 @@ impl Identity {
         let now = self.base.now_s();
         self.active_account(tenant, &account.account_id).await?;
         let mut tx = self.base.store.write().await?;
-        let found = device_codes::get(&mut *tx.conn(), tenant, &code)
+        let found = device_codes::find(&mut *tx.conn(), tenant, FLOW, Key::Code, &code)
             .await?
             .filter(|c| c.expires_at > now)
             .ok_or(PlaneError::NotFound("device code"))?;
-        if !device_codes::authorize(tx.conn(), tenant, &found.code, &account.account_id, now)
-            .await?
+        let record = StepRecord {
+            account_id: Some(&account.account_id),
+            ..StepRecord::default()
+        };
+        if !device_codes::advance(
+            tx.conn(),
+            tenant,
+            FLOW,
+            &found.code,
+            Step::Approve,
+            &record,
+            now,
+        )
+        .await?
         {
             return Err(PlaneError::Conflict(
                 "this code has already been authorized".into(),
@@ -116,14 +126,18 @@ impl Identity {
         let code = code.trim().to_ascii_uppercase();
         let tenant_id: &str = &tenant.id;
         let now = self.base.now_s();
-        let found = device_codes::get(self.base.store.pool(), tenant_id, &code)
+        let found = device_codes::find(self.base.store.pool(), tenant_id, FLOW, Key::Code, &code)
             .await?
-            .filter(|c| c.expires_at > now && c.device_id == device_id && c.status != "USED")
+            .filter(|c| {
+                c.expires_at > now
+                    && c.device_id.as_deref() == Some(device_id)
+                    && c.status != Status::Used
+            })
             .ok_or(PlaneError::NotFound("device code"))?;
         let Some(account_id) = found
             .account_id
             .clone()
-            .filter(|_| found.status == "AUTHORIZED")
+            .filter(|_| found.status == Status::Approved)
         else {
             return Err(PlaneError::Refused {
                 code: CODE_NOT_AUTHORIZED,
@@ -132,7 +146,17 @@ impl Identity {
         };
         let account = self.active_account(tenant_id, &account_id).await?;
         let mut tx = self.base.store.write().await?;
-        if !device_codes::use_up(tx.conn(), tenant_id, &code, now).await? {
+        let spent = device_codes::advance(
+            tx.conn(),
+            tenant_id,
+            FLOW,
+            &code,
+            Step::Redeem,
+            &StepRecord::default(),
+            now,
+        )
+        .await?;
+        if !spent {
             return Err(PlaneError::NotFound("device code"));
         }
         let info = serde_json::json!({
