@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use crate::plane::credentials::{hash_secret, verify_off_workers};
 use crate::plane::{Base, PlaneError};
-use crate::store::accounts::account::{self as account_store, FailureState};
+use crate::store::secret_failures::{self, FailureState, Slot, SlotKind};
 
 /// How many failures lock a secret, and for how long.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ pub(crate) enum SecretSlot<'a> {
     },
 }
 
-impl SecretSlot<'_> {
+impl<'a> SecretSlot<'a> {
     /// A PIN (small space): attempts are counted before they are checked.
     pub(crate) fn is_pin(self) -> bool {
         matches!(self, Self::Profile { .. } | Self::Pin { .. })
@@ -69,33 +69,44 @@ impl SecretSlot<'_> {
         }
     }
 
-    pub(crate) async fn failures(
-        self,
-        conn: &mut sqlx::AnyConnection,
-    ) -> Result<FailureState, PlaneError> {
-        use crate::store::{accounts::pins, identity::auth_services};
-        Ok(match self {
-            Self::Account { tenant, account } => {
-                account_store::password_failures(conn, tenant, account).await?
-            }
+    /// The slot in the store's one counter table.
+    fn stored(self) -> Slot<'a> {
+        match self {
+            Self::Account { tenant, account } => Slot {
+                tenant,
+                kind: SlotKind::Password,
+                owner: account,
+                name: "",
+            },
             Self::Identity {
                 tenant,
                 service,
                 login,
-            } => auth_services::identity_failures(conn, tenant, service, login).await?,
-            Self::Profile { tenant, profile } => account_store::profile_pin(conn, tenant, profile)
-                .await?
-                .map(|(_, _, f)| f)
-                .unwrap_or_default(),
+            } => Slot {
+                tenant,
+                kind: SlotKind::Identity,
+                owner: service,
+                name: login,
+            },
+            Self::Profile { tenant, profile } => Slot {
+                tenant,
+                kind: SlotKind::ProfilePin,
+                owner: profile,
+                name: "",
+            },
             Self::Pin {
                 tenant,
                 account,
                 pin_type,
-            } => pins::get(conn, tenant, account, pin_type)
-                .await?
-                .map(|(_, f)| f)
-                .unwrap_or_default(),
-        })
+            } => crate::store::accounts::pins::slot(tenant, account, pin_type),
+        }
+    }
+
+    pub(crate) async fn failures(
+        self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<FailureState, PlaneError> {
+        Ok(secret_failures::get(conn, self.stored()).await?)
     }
 
     pub(crate) async fn set_failures(
@@ -103,25 +114,7 @@ impl SecretSlot<'_> {
         conn: &mut sqlx::AnyConnection,
         state: FailureState,
     ) -> Result<(), PlaneError> {
-        use crate::store::{accounts::pins, identity::auth_services};
-        match self {
-            Self::Account { tenant, account } => {
-                account_store::set_password_failures(conn, tenant, account, state).await?
-            }
-            Self::Identity {
-                tenant,
-                service,
-                login,
-            } => auth_services::set_identity_failures(conn, tenant, service, login, state).await?,
-            Self::Profile { tenant, profile } => {
-                account_store::set_profile_pin_failures(conn, tenant, profile, state).await?
-            }
-            Self::Pin {
-                tenant,
-                account,
-                pin_type,
-            } => pins::set_failures(conn, tenant, account, pin_type, state).await?,
-        }
+        secret_failures::set(conn, self.stored(), state).await?;
         Ok(())
     }
 }

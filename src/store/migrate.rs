@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "device_codes",
         include_str!("migrations/0013_device_codes.sql"),
     ),
+    (
+        14,
+        "secret_failures",
+        include_str!("migrations/0014_secret_failures.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

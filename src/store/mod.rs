@@ -19,6 +19,7 @@ pub mod identity;
 mod key_locks;
 mod migrate;
 pub mod playback;
+pub mod secret_failures;
 pub mod sql;
 pub mod tenancy;
 

@@ -51,6 +51,7 @@ async fn migrations_are_idempotent_and_complete(b: Backend) {
         "sso_identities",
         "sso_identity_accounts",
         "device_codes",
+        "secret_failures",
         "changes",
     ] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
@@ -266,8 +267,91 @@ async fn device_code_migration_keeps_every_row(b: Backend) {
     db.drop_db().await;
 }
 
+/// Migration 14 moves every secret's failure count and lock (account
+/// passwords, gateway identities, profile PINs, account PINs) into the one
+/// counter table, where the plane's check reads them, and drops the old
+/// columns; a slot with nothing counted has no row.
+async fn secret_failure_migration_keeps_every_counter(b: Backend) {
+    use playgate::store::secret_failures::{self, FailureState, Slot, SlotKind};
+    let db = TestDb::new(b).await;
+    let store = Store::connect(&db.url, 4).await.unwrap();
+    store.migrate_to(13).await.unwrap();
+    for sql in [
+        "INSERT INTO tenants (id, name, status, operator_key_sha256, settings, created, modified) \
+         VALUES ('t', 't', 'ACTIVE', 'x', '{}', 1, 1)",
+        "INSERT INTO account_profiles (tenant_id, id, name, created, modified) VALUES ('t', 'ap', 'ap', 1, 1)",
+        "INSERT INTO accounts (tenant_id, id, username, status, account_profile_id, created, modified) \
+         VALUES ('t', 'a1', 'a1', 'ACTIVE', 'ap', 1, 1), ('t', 'a2', 'a2', 'ACTIVE', 'ap', 1, 1)",
+        "INSERT INTO credentials (tenant_id, account_id, kind, secret_hash, failed_attempts, locked_until, modified) \
+         VALUES ('t', 'a1', 'password', 'h', 3, NULL, 1), ('t', 'a2', 'password', 'h', 0, NULL, 1)",
+        "INSERT INTO auth_services (tenant_id, name, display_name, created, modified) VALUES ('t', 'svc', 'svc', 1, 1)",
+        "INSERT INTO sso_identities (tenant_id, auth_service, login, secret_hash, failed_attempts, locked_until, created, modified) \
+         VALUES ('t', 'svc', 'bob@x', 'h', 0, 900, 1, 1)",
+        "INSERT INTO user_profiles (tenant_id, id, account_id, name, created, modified) VALUES ('t', 'p1', 'a1', 'p', 1, 1)",
+        "UPDATE user_profiles SET pin_hash = 'h', pin_failed_attempts = 2, pin_locked_until = 700 WHERE id = 'p1'",
+        "INSERT INTO pin_types (tenant_id, id, description, min_length, max_length, charset, max_attempts, lock_seconds, mandatory) \
+         VALUES ('t', 'parental', '', 4, 4, 'DIGITS', 3, 60, 0)",
+        "INSERT INTO pins (tenant_id, account_id, pin_type, pin_hash, failed_attempts, locked_until, created, modified) \
+         VALUES ('t', 'a2', 'parental', 'h', 1, NULL, 1, 1)",
+    ] {
+        sqlx::query(sql)
+            .execute(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    store.migrate().await.unwrap();
+    let mut conn = store.acquire().await.unwrap();
+    let slot = |kind, owner, name| Slot {
+        tenant: "t",
+        kind,
+        owner,
+        name,
+    };
+    let state = |failed_attempts, locked_until| FailureState {
+        failed_attempts,
+        locked_until,
+    };
+    for (s, want) in [
+        (slot(SlotKind::Password, "a1", ""), state(3, None)),
+        (slot(SlotKind::Password, "a2", ""), state(0, None)),
+        (
+            slot(SlotKind::Identity, "svc", "bob@x"),
+            state(0, Some(900)),
+        ),
+        (slot(SlotKind::ProfilePin, "p1", ""), state(2, Some(700))),
+        (slot(SlotKind::AccountPin, "a2", "parental"), state(1, None)),
+    ] {
+        assert_eq!(
+            secret_failures::get(&mut conn, s).await.unwrap(),
+            want,
+            "{s:?}"
+        );
+    }
+    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM secret_failures")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 4, "one row per slot with something counted");
+    for gone in [
+        "SELECT failed_attempts FROM credentials",
+        "SELECT locked_until FROM sso_identities",
+        "SELECT pin_failed_attempts FROM user_profiles",
+        "SELECT failed_attempts FROM pins",
+    ] {
+        assert!(
+            sqlx::query(gone).fetch_all(&mut *conn).await.is_err(),
+            "{gone}: the old counter column is still there"
+        );
+    }
+    drop(conn);
+    store.close().await;
+    db.drop_db().await;
+}
+
 crate::on_both_backends!(
     device_code_migration_keeps_every_row,
+    secret_failure_migration_keeps_every_counter,
     migrations_are_idempotent_and_complete,
     change_feed_is_transactional,
     concurrent_writers_commit_change_ids_in_order

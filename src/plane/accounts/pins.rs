@@ -17,8 +17,9 @@
 //! Must never: store, log or return a PIN or its hash, or compare one with
 //! `==`.
 
-use crate::store::accounts::account::{self as account_store, FailureState};
+use crate::store::accounts::account as account_store;
 use crate::store::accounts::pins::{self as pin_store, PinType};
+use crate::store::secret_failures::{self, FailureState};
 
 use crate::plane::accounts::Accounts;
 use crate::plane::credentials::hash_off_workers;
@@ -364,8 +365,7 @@ impl Accounts {
             (None, None) => return Err(PlaneError::NotFound("PIN")),
             (None, Some((_, failures))) if failures == FailureState::default() => 0,
             (None, Some(_)) => {
-                pin_store::set_failures(tx.conn(), tenant, account, &t.id, FailureState::default())
-                    .await?;
+                secret_failures::clear(tx.conn(), pin_store::slot(tenant, account, &t.id)).await?;
                 1
             }
         };

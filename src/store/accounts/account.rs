@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, Executor, Row};
 use crate::core::query::resources::account;
 use crate::core::query::{Page, Query};
 use crate::core::status::AccountStatus;
+use crate::store::secret_failures::{self, FailureState, Slot, SlotKind};
 use crate::store::sql::{self, Table};
 use crate::store::{Dialect, StoreError};
 
@@ -303,19 +304,27 @@ pub async fn set_password_hash(
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO credentials (tenant_id, account_id, kind, secret_hash, failed_attempts, modified) \
-         VALUES ($1, $2, 'password', $3, 0, $4) \
+        "INSERT INTO credentials (tenant_id, account_id, kind, secret_hash, modified) \
+         VALUES ($1, $2, 'password', $3, $4) \
          ON CONFLICT (tenant_id, account_id, kind) DO UPDATE SET \
-         secret_hash = excluded.secret_hash, failed_attempts = 0, locked_until = NULL, \
-         modified = excluded.modified",
+         secret_hash = excluded.secret_hash, modified = excluded.modified",
     )
     .bind(tenant)
     .bind(account)
     .bind(phc)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    secret_failures::clear(
+        conn,
+        Slot {
+            tenant,
+            kind: SlotKind::Password,
+            owner: account,
+            name: "",
+        },
+    )
+    .await
 }
 
 /// The stored argon2id hash for an account's password, if it has one.
@@ -403,64 +412,17 @@ where
         .map_err(StoreError::from)
 }
 
-/// Failed sign-on attempts and lockout of an account's password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FailureState {
-    pub failed_attempts: i64,
-    pub locked_until: Option<i64>,
-}
-
-pub async fn password_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    account: &str,
-) -> Result<FailureState, StoreError> {
-    let row = sqlx::query(
-        "SELECT failed_attempts, locked_until FROM credentials \
-         WHERE tenant_id = $1 AND account_id = $2 AND kind = 'password'",
-    )
-    .bind(tenant)
-    .bind(account)
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        None => FailureState::default(),
-        Some(r) => FailureState {
-            failed_attempts: r.try_get("failed_attempts")?,
-            locked_until: r.try_get("locked_until")?,
-        },
-    })
-}
-
-pub async fn set_password_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    account: &str,
-    state: FailureState,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE credentials SET failed_attempts = $1, locked_until = $2 \
-         WHERE tenant_id = $3 AND account_id = $4 AND kind = 'password'",
-    )
-    .bind(state.failed_attempts)
-    .bind(state.locked_until)
-    .bind(tenant)
-    .bind(account)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 /// A user profile's own PIN: (owning account, PIN hash if one is set, failures).
 pub async fn profile_pin(
     conn: &mut AnyConnection,
     tenant: &str,
     profile: &str,
 ) -> Result<Option<(String, Option<String>, FailureState)>, StoreError> {
-    let row = sqlx::query(
-        "SELECT account_id, pin_hash, pin_failed_attempts, pin_locked_until FROM user_profiles \
-         WHERE tenant_id = $1 AND id = $2",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT s.account_id, s.pin_hash, f.failed_attempts, f.locked_until \
+             FROM user_profiles s {} WHERE s.tenant_id = $1 AND s.id = $2",
+        secret_failures::join(SlotKind::ProfilePin, "s.id", "''")
+    ))
     .bind(tenant)
     .bind(profile)
     .fetch_optional(conn)
@@ -469,10 +431,7 @@ pub async fn profile_pin(
         Ok((
             r.try_get("account_id")?,
             r.try_get("pin_hash")?,
-            FailureState {
-                failed_attempts: r.try_get("pin_failed_attempts")?,
-                locked_until: r.try_get("pin_locked_until")?,
-            },
+            secret_failures::from_joined(&r)?,
         ))
     })
     .transpose()
@@ -487,33 +446,22 @@ pub async fn set_profile_pin(
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE user_profiles SET pin_hash = $1, pin_failed_attempts = 0, pin_locked_until = NULL, \
-         modified = $2 WHERE tenant_id = $3 AND id = $4",
+        "UPDATE user_profiles SET pin_hash = $1, modified = $2 WHERE tenant_id = $3 AND id = $4",
     )
     .bind(phc)
     .bind(now)
     .bind(tenant)
     .bind(profile)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
-}
-
-pub async fn set_profile_pin_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    profile: &str,
-    state: FailureState,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE user_profiles SET pin_failed_attempts = $1, pin_locked_until = $2 \
-         WHERE tenant_id = $3 AND id = $4",
+    secret_failures::clear(
+        conn,
+        Slot {
+            tenant,
+            kind: SlotKind::ProfilePin,
+            owner: profile,
+            name: "",
+        },
     )
-    .bind(state.failed_attempts)
-    .bind(state.locked_until)
-    .bind(tenant)
-    .bind(profile)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }

@@ -2,7 +2,18 @@
 
 use sqlx::{AnyConnection, Executor, Row};
 
+use crate::store::secret_failures::{self, FailureState, Slot, SlotKind};
 use crate::store::StoreError;
+
+/// The failure-counter slot of an account's PIN of one type.
+pub fn slot<'a>(tenant: &'a str, account: &'a str, pin_type: &'a str) -> Slot<'a> {
+    Slot {
+        tenant,
+        kind: SlotKind::AccountPin,
+        owner: account,
+        name: pin_type,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinType {
@@ -93,19 +104,19 @@ pub async fn set(
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO pins (tenant_id, account_id, pin_type, pin_hash, failed_attempts, created, modified) \
-         VALUES ($1, $2, $3, $4, 0, $5, $5) \
+        "INSERT INTO pins (tenant_id, account_id, pin_type, pin_hash, created, modified) \
+         VALUES ($1, $2, $3, $4, $5, $5) \
          ON CONFLICT (tenant_id, account_id, pin_type) DO UPDATE SET pin_hash = excluded.pin_hash, \
-         failed_attempts = 0, locked_until = NULL, modified = excluded.modified",
+         modified = excluded.modified",
     )
     .bind(tenant)
     .bind(account)
     .bind(pin_type)
     .bind(phc)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    secret_failures::clear(conn, slot(tenant, account, pin_type)).await
 }
 
 /// An account's PIN of one type: its hash and failure state, if it is set.
@@ -114,47 +125,19 @@ pub async fn get(
     tenant: &str,
     account: &str,
     pin_type: &str,
-) -> Result<Option<(String, super::account::FailureState)>, StoreError> {
-    let row = sqlx::query(
-        "SELECT pin_hash, failed_attempts, locked_until FROM pins \
-         WHERE tenant_id = $1 AND account_id = $2 AND pin_type = $3",
-    )
+) -> Result<Option<(String, FailureState)>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT s.pin_hash, f.failed_attempts, f.locked_until FROM pins s {} \
+         WHERE s.tenant_id = $1 AND s.account_id = $2 AND s.pin_type = $3",
+        secret_failures::join(SlotKind::AccountPin, "s.account_id", "s.pin_type")
+    ))
     .bind(tenant)
     .bind(account)
     .bind(pin_type)
     .fetch_optional(conn)
     .await?;
-    row.map(|r| {
-        Ok((
-            r.try_get("pin_hash")?,
-            super::account::FailureState {
-                failed_attempts: r.try_get("failed_attempts")?,
-                locked_until: r.try_get("locked_until")?,
-            },
-        ))
-    })
-    .transpose()
-}
-
-pub async fn set_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    account: &str,
-    pin_type: &str,
-    state: super::account::FailureState,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE pins SET failed_attempts = $1, locked_until = $2 \
-         WHERE tenant_id = $3 AND account_id = $4 AND pin_type = $5",
-    )
-    .bind(state.failed_attempts)
-    .bind(state.locked_until)
-    .bind(tenant)
-    .bind(account)
-    .bind(pin_type)
-    .execute(conn)
-    .await?;
-    Ok(())
+    row.map(|r| Ok((r.try_get("pin_hash")?, secret_failures::from_joined(&r)?)))
+        .transpose()
 }
 
 /// One PIN type by id.
@@ -188,25 +171,18 @@ pub async fn set_for_account(
     conn: &mut AnyConnection,
     tenant: &str,
     account: &str,
-) -> Result<Vec<(String, super::account::FailureState)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT pin_type, failed_attempts, locked_until FROM pins \
-         WHERE tenant_id = $1 AND account_id = $2 ORDER BY pin_type",
-    )
+) -> Result<Vec<(String, FailureState)>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT s.pin_type, f.failed_attempts, f.locked_until FROM pins s {} \
+         WHERE s.tenant_id = $1 AND s.account_id = $2 ORDER BY s.pin_type",
+        secret_failures::join(SlotKind::AccountPin, "s.account_id", "s.pin_type")
+    ))
     .bind(tenant)
     .bind(account)
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("pin_type")?,
-                super::account::FailureState {
-                    failed_attempts: r.try_get("failed_attempts")?,
-                    locked_until: r.try_get("locked_until")?,
-                },
-            ))
-        })
+        .map(|r| Ok((r.try_get("pin_type")?, secret_failures::from_joined(r)?)))
         .collect::<Result<_, sqlx::Error>>()
         .map_err(StoreError::from)
 }

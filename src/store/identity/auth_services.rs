@@ -6,7 +6,7 @@
 
 use sqlx::{AnyConnection, Executor, Row};
 
-use crate::store::accounts::account::FailureState;
+use crate::store::secret_failures::{self, FailureState, Slot, SlotKind};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,10 +130,10 @@ pub async fn put_identity(
     .await?
     .is_some();
     sqlx::query(
-        "INSERT INTO sso_identities (tenant_id, auth_service, login, secret_hash, failed_attempts, \
-         created, modified) VALUES ($1, $2, $3, $4, 0, $5, $5) \
+        "INSERT INTO sso_identities (tenant_id, auth_service, login, secret_hash, \
+         created, modified) VALUES ($1, $2, $3, $4, $5, $5) \
          ON CONFLICT (tenant_id, auth_service, login) DO UPDATE SET secret_hash = excluded.secret_hash, \
-         failed_attempts = 0, locked_until = NULL, modified = excluded.modified",
+         modified = excluded.modified",
     )
     .bind(tenant)
     .bind(service)
@@ -142,6 +142,13 @@ pub async fn put_identity(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    let slot = Slot {
+        tenant,
+        kind: SlotKind::Identity,
+        owner: service,
+        name: login,
+    };
+    secret_failures::clear(&mut *conn, slot).await?;
     sqlx::query(
         "DELETE FROM sso_identity_accounts WHERE tenant_id = $1 AND auth_service = $2 AND login = $3",
     )
@@ -171,10 +178,11 @@ pub async fn get_identity(
     service: &str,
     login: &str,
 ) -> Result<Option<Identity>, StoreError> {
-    let Some(row) = sqlx::query(
-        "SELECT login, secret_hash, failed_attempts, locked_until FROM sso_identities \
-         WHERE tenant_id = $1 AND auth_service = $2 AND login = $3",
-    )
+    let Some(row) = sqlx::query(&format!(
+        "SELECT s.login, s.secret_hash, f.failed_attempts, f.locked_until FROM sso_identities s {} \
+         WHERE s.tenant_id = $1 AND s.auth_service = $2 AND s.login = $3",
+        secret_failures::join(SlotKind::Identity, "s.auth_service", "s.login")
+    ))
     .bind(tenant)
     .bind(service)
     .bind(login)
@@ -195,59 +203,10 @@ pub async fn get_identity(
     Ok(Some(Identity {
         login: row.try_get("login")?,
         secret_hash: row.try_get("secret_hash")?,
-        failures: FailureState {
-            failed_attempts: row.try_get("failed_attempts")?,
-            locked_until: row.try_get("locked_until")?,
-        },
+        failures: secret_failures::from_joined(&row)?,
         account_ids: accounts
             .iter()
             .map(|r| r.try_get(0))
             .collect::<Result<_, sqlx::Error>>()?,
     }))
-}
-
-pub async fn set_identity_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    service: &str,
-    login: &str,
-    state: FailureState,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE sso_identities SET failed_attempts = $1, locked_until = $2 \
-         WHERE tenant_id = $3 AND auth_service = $4 AND login = $5",
-    )
-    .bind(state.failed_attempts)
-    .bind(state.locked_until)
-    .bind(tenant)
-    .bind(service)
-    .bind(login)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Failure state of the identity (for the locked-read inside a write).
-pub async fn identity_failures(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    service: &str,
-    login: &str,
-) -> Result<FailureState, StoreError> {
-    let row = sqlx::query(
-        "SELECT failed_attempts, locked_until FROM sso_identities \
-         WHERE tenant_id = $1 AND auth_service = $2 AND login = $3",
-    )
-    .bind(tenant)
-    .bind(service)
-    .bind(login)
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        None => FailureState::default(),
-        Some(r) => FailureState {
-            failed_attempts: r.try_get("failed_attempts")?,
-            locked_until: r.try_get("locked_until")?,
-        },
-    })
 }

@@ -331,7 +331,7 @@ async fn identity_lockout(b: Backend) {
     assert_eq!(
         scalar(
             &app,
-            "SELECT failed_attempts FROM sso_identities WHERE login='alice@sso.demo'"
+            "SELECT COUNT(*) FROM secret_failures WHERE kind = 'identity' AND name = 'alice@sso.demo'"
         )
         .await,
         0

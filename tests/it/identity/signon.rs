@@ -214,7 +214,7 @@ async fn repeated_failures_lock_the_account(b: Backend) {
     assert!(
         scalar(
             &app,
-            "SELECT locked_until FROM credentials WHERE account_id = 'acc-active'"
+            "SELECT locked_until FROM secret_failures WHERE kind = 'password' AND owner = 'acc-active'"
         )
         .await
             > 0
@@ -634,7 +634,7 @@ async fn one_address_guessing_across_accounts_is_throttled(b: Backend) {
     assert_eq!(
         scalar(
             &app,
-            "SELECT failed_attempts FROM credentials WHERE account_id='acc-full'"
+            "SELECT failed_attempts FROM secret_failures WHERE kind = 'password' AND owner = 'acc-full'"
         )
         .await,
         1
