@@ -17,6 +17,7 @@ use crate::store::identity::device_codes::{self, DeviceCode, Key, NewCode, StepR
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
 use crate::plane::credentials::api_key_digest;
+use crate::plane::identity::signon::Carry;
 use crate::plane::identity::signon::Issued;
 use crate::plane::identity::Identity;
 use crate::plane::{validate, PlaneError};
@@ -308,7 +309,6 @@ impl Identity {
         tenant: &TenantView,
         activation_token: &str,
     ) -> Result<Issued, PlaneError> {
-        let policy = self.policy();
         let now = self.base.now_s();
         let tenant_id: &str = &tenant.id;
         let reg = device_codes::find(
@@ -360,17 +360,8 @@ impl Identity {
                 "activation token is used or expired",
             ));
         }
-        let session = Self::session_control(tx.conn(), &account, &device).await?;
-        let issued = self.issue(
-            tenant,
-            (&account, &device, session),
-            None,
-            None,
-            now,
-            policy,
-        )?;
-        self.base.commit(tx).await?;
-        Ok(issued)
+        self.finish_sign_on(tx, tenant, (&account, &device), Carry::default(), now)
+            .await
     }
 }
 

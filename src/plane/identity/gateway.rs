@@ -251,7 +251,7 @@ impl Identity {
         let accounts = self.authenticate_identity(&service, params, policy).await?;
         match <[Account; 1]>::try_from(accounts) {
             Ok([account]) => Ok(AgsOutcome::Issued(Box::new(
-                self.sign_on_account(tenant, &account, device, false, None, policy)
+                self.sign_on_account(tenant, &account, device, false, None)
                     .await?,
             ))),
             Err(accounts) => self.multiple_accounts(tenant, &service, accounts, Pending::SignOn),
@@ -279,7 +279,7 @@ impl Identity {
         let accounts = self.authenticate_identity(&service, params, policy).await?;
         match <[Account; 1]>::try_from(accounts) {
             Ok([account]) => Ok(AgsOutcome::Issued(Box::new(
-                self.register_managed_device(tenant, &account, &device_key, None, policy)
+                self.register_managed_device(tenant, &account, &device_key, None)
                     .await?,
             ))),
             Err(accounts) => self.multiple_accounts(
@@ -328,25 +328,12 @@ impl Identity {
             .ok_or(PlaneError::NotFound("account"))?;
         match (claims.pending.as_ref(), finishing) {
             (Some(Pending::SignOn), Finishing::SignOn(device)) => {
-                self.sign_on_account(
-                    tenant,
-                    &account,
-                    device,
-                    false,
-                    Some(spent(&claims)),
-                    policy,
-                )
-                .await
+                self.sign_on_account(tenant, &account, device, false, Some(spent(&claims)))
+                    .await
             }
             (Some(Pending::Register { device_key, .. }), Finishing::Register) => {
-                self.register_managed_device(
-                    tenant,
-                    &account,
-                    device_key,
-                    Some(spent(&claims)),
-                    policy,
-                )
-                .await
+                self.register_managed_device(tenant, &account, device_key, Some(spent(&claims)))
+                    .await
             }
             _ => Err(bad_token(TokenError::WrongType)),
         }
@@ -432,15 +419,8 @@ impl Identity {
         let account = account_store::get(self.base.store.pool(), &tenant.id, account_id)
             .await?
             .ok_or(PlaneError::Unauthorized("session token names no account"))?;
-        self.sign_on_account(
-            tenant,
-            &account,
-            device,
-            false,
-            Some(spent(&claims)),
-            policy,
-        )
-        .await
+        self.sign_on_account(tenant, &account, device, false, Some(spent(&claims)))
+            .await
     }
 
     /// Checks `username` / `password` against the service's identity directory
@@ -524,10 +504,9 @@ impl Identity {
         account: &Account,
         tvkey_id: &str,
         spend: Option<Revocation>,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
         let device = DeviceChoice::TvKey(tvkey_id.to_owned());
-        self.sign_on_account(tenant, account, device, false, spend, policy)
+        self.sign_on_account(tenant, account, device, false, spend)
             .await
     }
 

@@ -14,6 +14,7 @@ use crate::core::inhome::{self, InHomeClaims};
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
 
+use crate::plane::identity::signon::Carry;
 use crate::plane::identity::signon::Issued;
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
@@ -82,18 +83,14 @@ impl Identity {
         let (account, device) = self
             .recheck_chain(&tenant.id, &signed_on.account_id, &signed_on.device_id)
             .await?;
-        let mut conn = self.base.store.acquire().await?;
-        let session = Self::session_control(&mut conn, &account, &device).await?;
-        drop(conn);
-        let issued = self.issue_with_in_home(
-            tenant,
-            (&account, &device, session),
-            Some((&signed_on.sid, signed_on.fixed_exp)),
-            Some(&signed_on.user_id),
-            Some(in_home),
-            now,
-            policy,
-        )?;
+        let carry = Carry {
+            chain: Some((&signed_on.sid, signed_on.fixed_exp)),
+            user_id: Some(&signed_on.user_id),
+            in_home: Some(in_home),
+        };
+        let issued = self
+            .reissue(tenant, (&account, &device), carry, now)
+            .await?;
         Ok((issued, in_home))
     }
 }

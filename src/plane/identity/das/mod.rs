@@ -31,6 +31,7 @@ use crate::store::tenancy::tenants as tenant_store;
 use crate::store::StoreError;
 
 use crate::plane::accounts::rules::device_refusal;
+use crate::plane::identity::signon::Carry;
 use crate::plane::identity::signon::{require_credentials, DeviceChoice, Issued};
 use crate::plane::identity::Identity;
 use crate::plane::PlaneError;
@@ -115,7 +116,6 @@ impl Identity {
         mac: Option<&str>,
     ) -> Result<Issued, PlaneError> {
         let das = self.require_das()?;
-        let policy = self.policy();
         if casn.is_empty() || casn.len() > 128 {
             return Err(PlaneError::BadRequest(
                 "casn is required (1-128 characters)".into(),
@@ -179,18 +179,12 @@ impl Identity {
             }
         }
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
-        let session = Self::session_control(tx.conn(), &account, &device).await?;
-        let issued = self.issue_with_in_home(
-            tenant,
-            (&account, &device, session),
-            None,
-            None,
-            detection.then_some(true),
-            now,
-            policy,
-        )?;
-        self.base.commit(tx).await?;
-        Ok(issued)
+        let carry = Carry {
+            in_home: detection.then_some(true),
+            ..Carry::default()
+        };
+        self.finish_sign_on(tx, tenant, (&account, &device), carry, now)
+            .await
     }
 
     /// `dasSignOnByUserNamePassword`: the credentials, then the DAS proof; the
@@ -224,7 +218,6 @@ impl Identity {
             DeviceChoice::Das { das_id, info },
             true,
             None,
-            policy,
         )
         .await
     }

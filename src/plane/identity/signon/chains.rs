@@ -27,7 +27,6 @@ impl Identity {
         current: &SignOnClaims,
         new_profile_id: &str,
     ) -> Result<Issued, PlaneError> {
-        let policy = self.policy();
         crate::plane::validate::entity_id("newUserProfileId", new_profile_id)?;
         let now = self.base.now_s();
         let tenant_id: &str = &tenant.id;
@@ -40,17 +39,12 @@ impl Identity {
         let (account, device) = self
             .recheck_chain(tenant_id, &current.account_id, &current.device_id)
             .await?;
-        let mut conn = self.base.store.acquire().await?;
-        let session = Self::session_control(&mut conn, &account, &device).await?;
-        drop(conn);
-        self.issue(
-            tenant,
-            (&account, &device, session),
-            Some((&current.sid, current.fixed_exp)),
-            Some(new_profile_id),
-            now,
-            policy,
-        )
+        let carry = Carry {
+            chain: Some((&current.sid, current.fixed_exp)),
+            user_id: Some(new_profile_id),
+            in_home: None,
+        };
+        self.reissue(tenant, (&account, &device), carry, now).await
     }
 
     /// `refresh`: re-checks the account and device, then re-issues both tokens in
@@ -109,17 +103,13 @@ impl Identity {
         tx.record_change(tenant_id, ChangeKind::Revocation, &claims.jti, now)
             .await?;
         device_store::touch(tx.conn(), tenant_id, &device.id, now).await?;
-        let session = Self::session_control(tx.conn(), &account, &device).await?;
-        let issued = self.issue(
-            tenant,
-            (&account, &device, session),
-            Some((&claims.sid, claims.fixed_exp)),
-            Some(&claims.user_id),
-            now,
-            policy,
-        )?;
-        self.base.commit(tx).await?;
-        Ok(issued)
+        let carry = Carry {
+            chain: Some((&claims.sid, claims.fixed_exp)),
+            user_id: Some(&claims.user_id),
+            in_home: None,
+        };
+        self.finish_sign_on(tx, tenant, (&account, &device), carry, now)
+            .await
     }
 
     /// For a chain being continued (refresh, profile switch): the account must

@@ -11,8 +11,20 @@ use crate::plane::PlaneError;
 use crate::store::accounts::account::{self as account_store, Account};
 use crate::store::accounts::devices::Device;
 use crate::store::identity::revocations::Revocation;
+use crate::store::WriteTx;
 
 use super::*;
+
+/// What a token pair continues or claims beyond a fresh sign-on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Carry<'a> {
+    /// The chain (sid, fixed_exp) to continue; a new chain when `None`.
+    pub chain: Option<(&'a str, i64)>,
+    /// The user profile the pair is for (the account's main one when `None`).
+    pub user_id: Option<&'a str>,
+    /// The access token's `inHome` claim.
+    pub in_home: Option<bool>,
+}
 
 impl Identity {
     /// Signs an authenticated account on from a device: the account must be
@@ -27,7 +39,6 @@ impl Identity {
         device: DeviceChoice,
         auto_approve: bool,
         spend: Option<Revocation>,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
         if let Some(refusal) = account_refusal(account.status) {
             return Err(refusal);
@@ -40,32 +51,41 @@ impl Identity {
         let device = self
             .resolve_device(&mut tx, account, device, auto_approve, now)
             .await?;
-        let session = Self::session_control(tx.conn(), account, &device).await?;
-        let issued = self.issue(tenant, (account, &device, session), None, None, now, policy)?;
+        self.finish_sign_on(tx, tenant, (account, &device), Carry::default(), now)
+            .await
+    }
+
+    /// The one end of every sign-on and refresh that writes: the device's
+    /// session control read inside `tx`, the token pair issued (continuing
+    /// `carry`'s chain, if any), and `tx` committed, so nothing is issued for
+    /// a change that did not commit.
+    pub(crate) async fn finish_sign_on(
+        &self,
+        mut tx: WriteTx,
+        tenant: &TenantView,
+        (account, device): (&Account, &Device),
+        carry: Carry<'_>,
+        now: i64,
+    ) -> Result<Issued, PlaneError> {
+        let session = Self::session_control(tx.conn(), account, device).await?;
+        let issued = self.issue(tenant, (account, device, session), carry, now)?;
         self.base.commit(tx).await?;
         Ok(issued)
     }
 
-    /// Signs a new pair; `chain` continues an existing sign-on chain (sid, fixed_exp).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn issue(
+    /// A new pair for a chain that writes nothing (profile switch, in-home
+    /// status): the device's session control read now, the pair issued.
+    pub(crate) async fn reissue(
         &self,
         tenant: &TenantView,
-        (account, device, session): (&Account, &Device, SessionControl),
-        chain: Option<(&str, i64)>,
-        user_id: Option<&str>,
+        (account, device): (&Account, &Device),
+        carry: Carry<'_>,
         now: i64,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
-        self.issue_with_in_home(
-            tenant,
-            (account, device, session),
-            chain,
-            user_id,
-            None,
-            now,
-            policy,
-        )
+        let mut conn = self.base.store.acquire().await?;
+        let session = Self::session_control(&mut conn, account, device).await?;
+        drop(conn);
+        self.issue(tenant, (account, device, session), carry, now)
     }
 
     /// The `sessionControl` the account's profile gives the device: whether
@@ -100,18 +120,19 @@ impl Identity {
         })
     }
 
-    /// [`Self::issue`], with the access token's `inHome` claim.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn issue_with_in_home(
+    /// Signs a pair with the sign-on settings' lifetimes.
+    fn issue(
         &self,
         tenant: &TenantView,
         (account, device, session): (&Account, &Device, SessionControl),
-        chain: Option<(&str, i64)>,
-        user_id: Option<&str>,
-        in_home: Option<bool>,
+        Carry {
+            chain,
+            user_id,
+            in_home,
+        }: Carry<'_>,
         now: i64,
-        policy: SignOnPolicy,
     ) -> Result<Issued, PlaneError> {
+        let policy = self.policy();
         let new_sid;
         let (sid, fixed_exp) = match chain {
             Some(c) => c,

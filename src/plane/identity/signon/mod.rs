@@ -29,6 +29,7 @@ use crate::plane::PlaneError;
 use crate::store::accounts::devices::{self as device_store, ManagedId};
 
 pub use devices::DeviceChoice;
+pub(crate) use issue::Carry;
 pub(crate) use passwords::require_credentials;
 pub use policy::SignOnPolicy;
 
@@ -65,7 +66,7 @@ impl Identity {
         let account = self
             .authenticate_password(&tenant.id, &request.username, &request.password, policy)
             .await?;
-        self.sign_on_account(tenant, &account, device, true, None, policy)
+        self.sign_on_account(tenant, &account, device, true, None)
             .await
     }
 
@@ -81,7 +82,6 @@ impl Identity {
         value: &str,
         device_information: Option<serde_json::Value>,
     ) -> Result<Issued, PlaneError> {
-        let policy = self.policy();
         if device_information.as_ref().is_some_and(|i| !i.is_object()) {
             return Err(PlaneError::BadRequest(
                 "deviceInformation must be an object".into(),
@@ -106,16 +106,7 @@ impl Identity {
             device_store::set_device_information(tx.conn(), tenant_id, &device.id, info, now)
                 .await?;
         }
-        let session = Self::session_control(tx.conn(), &account, &device).await?;
-        let issued = self.issue(
-            tenant,
-            (&account, &device, session),
-            None,
-            None,
-            now,
-            policy,
-        )?;
-        self.base.commit(tx).await?;
-        Ok(issued)
+        self.finish_sign_on(tx, tenant, (&account, &device), Carry::default(), now)
+            .await
     }
 }
