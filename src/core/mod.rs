@@ -8,7 +8,6 @@
 //! `hyper`, `sqlx`, `tokio::net`). A test in `tests/it/layout.rs` fails the build's
 //! tests if it does.
 
-pub mod ags_claims;
 pub mod cdn;
 pub mod claims;
 pub mod clock;
@@ -16,6 +15,7 @@ pub mod content_claims;
 pub mod decide;
 pub mod device_codes;
 pub mod devices;
+pub mod gateway_claims;
 pub mod ids;
 pub mod inhome;
 pub mod json_out;
@@ -26,7 +26,7 @@ pub mod net;
 pub mod operator_jwt;
 pub mod parental;
 pub mod query;
-pub mod rocket_claims;
+pub mod scoped_claims;
 pub mod sessions;
 pub mod snapshot;
 pub mod status;

@@ -14,8 +14,8 @@
 
 use serde::Deserialize;
 
-use super::ags_claims::Audience;
 use super::claims::check_foreign_times;
+use super::gateway_claims::Audience;
 use super::jwt::{self, PublicKeySet, TokenError};
 
 /// Longest lifetime accepted by default (`exp` at most this far ahead).

@@ -25,7 +25,7 @@ pub(crate) struct Lockout {
 pub(crate) enum SecretSlot<'a> {
     /// An account's own password (IAS).
     Account { tenant: &'a str, account: &'a str },
-    /// An AGS identity's password.
+    /// A gateway identity's password.
     Identity {
         tenant: &'a str,
         service: &'a str,

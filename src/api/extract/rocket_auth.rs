@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use super::{bearer_token, RocketTenant};
 use crate::api::error::{codes, ApiError, FaceError, Rocket};
 use crate::app::AppState;
-use crate::core::rocket_claims::{RocketClaims, Scope, ACCOUNT_TYP};
+use crate::core::scoped_claims::{Scope, ScopedClaims, ACCOUNT_TYP};
 use crate::plane::identity::Identity;
 
 /// A scope as a type, so a handler's signature states what it needs.
@@ -41,7 +41,7 @@ impl RequiredScope for Playback {
 /// A request carrying an Account token of scope `S`.
 pub struct AccountAuth<S: RequiredScope> {
     pub tenant: RocketTenant,
-    pub claims: RocketClaims,
+    pub claims: ScopedClaims,
     _scope: PhantomData<S>,
 }
 
@@ -50,7 +50,7 @@ async fn checked(
     state: &AppState,
     typ: &str,
     scope: Scope,
-) -> Result<(RocketTenant, RocketClaims), FaceError<Rocket>> {
+) -> Result<(RocketTenant, ScopedClaims), FaceError<Rocket>> {
     let tenant = RocketTenant::from_request_parts(parts, state).await?;
     let token = bearer_token(&parts.headers).ok_or_else(|| {
         ApiError::new(

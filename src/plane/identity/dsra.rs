@@ -74,7 +74,7 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], PlaneError> {
 }
 
 /// A short code from an alphabet without look-alike characters (also used by
-/// Rocket device pairing).
+/// device pairing).
 pub(crate) fn new_code() -> Result<String, PlaneError> {
     let bytes = random_bytes::<CODE_LEN>()?;
     Ok(bytes

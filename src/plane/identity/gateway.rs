@@ -1,6 +1,6 @@
-//! AGS, the authentication gateway: the sign-in services a tenant configures
+//! The authentication gateway: the sign-in services a tenant configures
 //! (service discovery), sign-on through an auth service's identity directory
-//! (one identity may reach several OPF accounts: the 300 answer and the
+//! (one identity may reach several accounts: the multiple-accounts answer and the
 //! `userAccountToken`), session tokens for the QR-code sign-in
 //! (`getSessionToken` verifies the operator's HS256 `OperatorAuthToken` with
 //! the service's shared secret), and TVKey device registration.
@@ -16,7 +16,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use crate::core::ags_claims::{self, AgsClaims, Pending, SESSION_TYP, USER_ACCOUNT_TYP};
+use crate::core::gateway_claims::{self, GatewayClaims, Pending, SESSION_TYP, USER_ACCOUNT_TYP};
 use crate::core::jwt::{RingKey, TokenError};
 use crate::core::keys::KeyAlg;
 use crate::core::snapshot::TenantView;
@@ -34,11 +34,11 @@ use crate::plane::{validate, PlaneError};
 /// managed device by the parameter named here.
 pub const REGISTRATION_TYPES: &[(&str, &str)] = &[("tvkey", "tvKeyId")];
 
-/// Most parameters one AGS call may carry, and the longest name / value.
+/// Most parameters one gateway call may carry, and the longest name / value.
 const MAX_PARAMETERS: usize = 16;
 const MAX_PARAMETER_LEN: usize = 4096;
 
-/// The `parameters[{name, value}]` of an AGS call.
+/// The `parameters[{name, value}]` of a gateway call.
 #[derive(Debug, Clone, Default)]
 pub struct Parameters(Vec<(String, String)>);
 
@@ -167,7 +167,7 @@ pub fn endpoints(service: &AuthService) -> Vec<Endpoint> {
     out
 }
 
-/// What a sign-on or registration through AGS produced.
+/// What a sign-on or registration through the gateway produced.
 #[derive(Debug)]
 pub enum AgsOutcome {
     Issued(Box<Issued>),
@@ -203,8 +203,8 @@ fn bad_token(e: TokenError) -> PlaneError {
     PlaneError::Unauthorized(e.reason())
 }
 
-/// The spent-token record for one of our AGS tokens.
-fn spent(claims: &AgsClaims) -> Revocation {
+/// The spent-token record for one of the gateway's own tokens.
+fn spent(claims: &GatewayClaims) -> Revocation {
     Revocation {
         tenant_id: claims.tenant_id.clone(),
         kind: RevocationKind::Jti,
@@ -238,7 +238,7 @@ impl Identity {
             .ok_or(PlaneError::NotFound("auth service"))
     }
 
-    /// `POST /ags/signOn`.
+    /// Sign-on with an auth service's identity.
     pub async fn gateway_sign_on(
         &self,
         tenant: &TenantView,
@@ -258,7 +258,7 @@ impl Identity {
         }
     }
 
-    /// `POST /ags/register/{type}`: authenticates the identity and registers the
+    /// Registration of one type: authenticates the identity and registers the
     /// managed device the type names (a TVKey id) to its account, then signs it on.
     pub async fn gateway_register(
         &self,
@@ -294,7 +294,7 @@ impl Identity {
         }
     }
 
-    /// `POST /ags/subsequentSignOn` and `/ags/subsequentRegister`: finishes the
+    /// The subsequent sign-on or registration: finishes the
     /// call a 300 answer interrupted, for the account the client chose. The
     /// `userAccountToken` is used up by the first call that succeeds.
     pub async fn gateway_subsequent(
@@ -308,7 +308,7 @@ impl Identity {
         let policy = self.policy();
         let service = self.enabled_service(&tenant.id, service).await?;
         let now = self.base.now_s();
-        let claims = ags_claims::verify_ags(
+        let claims = gateway_claims::verify_ags(
             tenant,
             user_token,
             USER_ACCOUNT_TYP,
@@ -339,7 +339,7 @@ impl Identity {
         }
     }
 
-    /// `POST /ags/getSessionToken`: the operator's head-end vouches for an
+    /// A session token: the operator's head-end vouches for an
     /// account with an `OperatorAuthToken`; returns a short-lived, single-use
     /// `sessionToken` for that account.
     pub async fn gateway_session_token(
@@ -358,7 +358,7 @@ impl Identity {
         let key = RingKey::from_material(&service.name, KeyAlg::Hs256, secret, None)
             .map_err(|e| PlaneError::Internal(format!("auth service secret: {e}")))?;
         let now = self.base.now_s();
-        let claims = ags_claims::verify_operator_auth(
+        let claims = gateway_claims::verify_operator_auth(
             &key,
             operator_token,
             &tenant.id,
@@ -377,7 +377,7 @@ impl Identity {
         }
         self.tenancy.sign_claims(
             tenant,
-            &AgsClaims {
+            &GatewayClaims {
                 typ: SESSION_TYP.into(),
                 tenant_id: tenant.id.to_string(),
                 auth_service: service.name,
@@ -391,7 +391,7 @@ impl Identity {
         )
     }
 
-    /// `POST /ags/signOnWithSessionToken`: signs the session token's account on
+    /// Sign-on with a session token: signs the session token's account on
     /// from this device; the session token is used up.
     pub async fn gateway_sign_on_with_session_token(
         &self,
@@ -403,7 +403,7 @@ impl Identity {
         let policy = self.policy();
         let service = self.enabled_service(&tenant.id, service).await?;
         let token = params.required("sessionToken")?;
-        let claims = ags_claims::verify_ags(
+        let claims = gateway_claims::verify_ags(
             tenant,
             token,
             SESSION_TYP,
@@ -476,7 +476,7 @@ impl Identity {
         let now = self.base.now_s();
         let user_account_token = self.tenancy.sign_claims(
             tenant,
-            &AgsClaims {
+            &GatewayClaims {
                 typ: USER_ACCOUNT_TYP.into(),
                 tenant_id: tenant.id.to_string(),
                 auth_service: service.name.clone(),

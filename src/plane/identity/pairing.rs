@@ -1,14 +1,14 @@
-//! Rocket pin-code device pairing: a device without a keyboard asks for a code
-//! (`/authorization/device/code`), the user authorizes it in a signed-in app
-//! (`/account/devices/authorization`), and the device exchanges its id and the
-//! code for tokens (`/authorization/device`), once. The device is registered to
+//! Device pairing (the pairing flow of [`crate::core::device_codes`]): a
+//! device without a keyboard asks for a code under its own id, the user
+//! approves it in a signed-in app, and the device exchanges its id and the
+//! code for scoped tokens, once. The device is registered to
 //! the account under its own id, within the account's device limit.
 //!
 //! Must never: hand tokens to a caller that does not present the id the code
 //! was issued for, or let one code register two devices.
 
 use crate::core::device_codes::{Flow, Status, Step};
-use crate::core::rocket_claims::{RocketClaims, Scope};
+use crate::core::scoped_claims::{Scope, ScopedClaims};
 use crate::core::snapshot::TenantView;
 use crate::store::identity::device_codes::{self, Key, NewCode, StepRecord};
 
@@ -77,7 +77,7 @@ impl Identity {
     pub async fn authorize_pairing(
         &self,
         tenant: &str,
-        account: &RocketClaims,
+        account: &ScopedClaims,
         code: &str,
     ) -> Result<(), PlaneError> {
         let code = code.trim().to_ascii_uppercase();

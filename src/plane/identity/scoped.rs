@@ -1,12 +1,13 @@
-//! Rocket face authorization: Account / Profile tokens per scope from email and
-//! password, and their refresh. Scopes are enforced by the extractor that later
-//! Rocket routes use.
+//! Scoped tokens: Account and Profile tokens of one scope each, from an email
+//! and password, behind a profile's PIN, behind the account PIN (the Playback
+//! scope), at registration, and their refresh. The face that speaks them
+//! enforces each operation's scope.
 //!
-//! Must never: issue a Playback-scope token here (only `/itv/pinauthorization`
-//! may, after the account PIN), or refresh a token marked not refreshable.
+//! Must never: issue a Playback-scope token without the account PIN, or
+//! refresh a token marked not refreshable.
 
 use crate::core::jwt::{self, TokenError};
-use crate::core::rocket_claims::{RocketClaims, Scope, ACCOUNT_TYP, PROFILE_TYP};
+use crate::core::scoped_claims::{Scope, ScopedClaims, ACCOUNT_TYP, PROFILE_TYP};
 use crate::core::snapshot::{Revoked, TenantView};
 use crate::store::accounts::account as account_store;
 use crate::store::accounts::pins;
@@ -17,14 +18,13 @@ use crate::plane::identity::Identity;
 use crate::plane::secrets::SecretSlot;
 use crate::plane::PlaneError;
 
-/// Rocket-specific refusal code (403): Playback scope needs the PIN flow.
+/// Refusal code (403): the Playback scope needs the account PIN.
 pub const PLAYBACK_NEEDS_PIN: u32 = 40320;
 
-/// Rocket-specific refusal code (403): `/itv/pinauthorization` for an account
-/// without a PIN.
+/// Refusal code (403): the account PIN flow for an account without a PIN.
 pub const NO_ACCOUNT_PIN: u32 = 40321;
 
-/// What `/register` takes.
+/// A self-registration: the new account's email, password, names and PIN.
 #[derive(Debug, Clone)]
 pub struct Registration {
     pub email: String,
@@ -63,11 +63,11 @@ pub(crate) fn refuse_playback(scopes: &[Scope]) -> Result<(), PlaneError> {
     Ok(())
 }
 
-/// One issued Rocket token.
+/// One issued scoped token.
 #[derive(Debug, Clone)]
 pub struct ScopedToken {
     pub value: String,
-    pub claims: RocketClaims,
+    pub claims: ScopedClaims,
 }
 
 impl Identity {
@@ -145,7 +145,7 @@ impl Identity {
         profile_id: Option<&str>,
         refreshable: bool,
     ) -> Result<ScopedToken, PlaneError> {
-        let claims = RocketClaims {
+        let claims = ScopedClaims {
             typ: typ.into(),
             scope,
             tenant_id: chain.tenant.id.to_string(),
@@ -164,13 +164,13 @@ impl Identity {
         })
     }
 
-    /// `POST /authorization/profile`: Profile tokens (one per scope) for a
+    /// Profile tokens (one per scope) for a
     /// profile of the signed-in account, after the profile's own PIN if it has
     /// one (wrong PIN 401, counted; locked 429).
     pub async fn scoped_profile_tokens(
         &self,
         tenant: &TenantView,
-        account: &RocketClaims,
+        account: &ScopedClaims,
         profile_id: &str,
         pin: Option<&str>,
         scopes: &[Scope],
@@ -206,7 +206,7 @@ impl Identity {
             .collect()
     }
 
-    /// `POST /itv/pinauthorization`: the account's PIN (of the configured type)
+    /// The account PIN flow: the account's PIN (of the configured type)
     /// for an Account Playback token, plus an Account token for each other scope
     /// asked for. Playback tokens are not refreshable: the PIN is asked again
     /// when one expires. Wrong PIN 401 (counted against the type's attempts;
@@ -214,7 +214,7 @@ impl Identity {
     pub async fn scoped_pin_authorization(
         &self,
         tenant: &TenantView,
-        account: &RocketClaims,
+        account: &ScopedClaims,
         pin: &str,
         scopes: &[Scope],
     ) -> Result<Vec<ScopedToken>, PlaneError> {
@@ -263,7 +263,7 @@ impl Identity {
         Ok(out)
     }
 
-    /// `POST /register`: a new ACTIVE account (email as user name) with its
+    /// Self-registration: a new ACTIVE account (email as user name) with its
     /// password, default profile and optional account PIN, signed in with
     /// Catalog and Commerce tokens for the account and its profile.
     pub async fn register_with_tokens(
@@ -301,16 +301,16 @@ impl Identity {
             .await
     }
 
-    /// Verifies a Rocket token of this tenant (signature, type, time, revocation).
+    /// Verifies a scoped token of this tenant (signature, type, time, revocation).
     pub fn check_scoped_token(
         tenant: &TenantView,
         revoked: &Revoked,
         token: &str,
         now_s: i64,
         leeway_s: i64,
-    ) -> Result<RocketClaims, TokenError> {
+    ) -> Result<ScopedClaims, TokenError> {
         let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
-        let claims: RocketClaims =
+        let claims: ScopedClaims =
             serde_json::from_slice(&verified.payload).map_err(|_| TokenError::WrongType)?;
         claims.check(&tenant.id, now_s, leeway_s)?;
         if revoked.is_revoked(&tenant.id, &claims.sid, &claims.jti) {
@@ -335,7 +335,7 @@ impl Identity {
             return Err(PlaneError::Unauthorized("token is not refreshable"));
         }
         self.active_account(&tenant.id, &claims.account_id).await?;
-        let renewed = RocketClaims {
+        let renewed = ScopedClaims {
             iat: now,
             exp: (now + policy.lifetimes.access_s).min(claims.fixed_exp),
             jti: self.base.ids.new_id(),

@@ -123,7 +123,7 @@ impl Tenancy {
     }
 
     /// Signs `claims` with the tenant's ACTIVE access (sign-on) key: every token
-    /// the plane issues for sign-on, AGS, Rocket and limited use.
+    /// the plane issues for sign-on, the gateway, scoped tokens and limited use.
     pub(crate) fn sign_claims(
         &self,
         tenant: &crate::core::snapshot::TenantView,

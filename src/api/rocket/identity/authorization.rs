@@ -18,7 +18,7 @@ use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::api::rocket::params::Common;
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
-use crate::core::rocket_claims::Scope;
+use crate::core::scoped_claims::Scope;
 use crate::plane::identity::scoped::ScopedToken;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;

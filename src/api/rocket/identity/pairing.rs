@@ -13,7 +13,7 @@ use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::api::rocket::identity::authorization::AccessToken;
 use crate::api::rocket::params::Common;
 use crate::app::AppState;
-use crate::core::rocket_claims::Scope;
+use crate::core::scoped_claims::Scope;
 use crate::plane::identity::pairing::PairingDevice;
 
 type RocketResult<T> = Result<T, FaceError<Rocket>>;

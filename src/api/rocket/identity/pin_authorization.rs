@@ -11,7 +11,7 @@ use crate::api::extract::{JsonBody, QueryParams};
 use crate::api::rocket::identity::authorization::{AccessToken, CookieType};
 use crate::api::rocket::params::Common;
 use crate::app::AppState;
-use crate::core::rocket_claims::Scope;
+use crate::core::scoped_claims::Scope;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

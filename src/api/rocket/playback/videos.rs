@@ -35,7 +35,7 @@ use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
 use crate::api::rocket::params::{csv_of, Common};
 use crate::app::AppState;
 use crate::core::decide::{Purpose, Request};
-use crate::core::rocket_claims::RocketClaims;
+use crate::core::scoped_claims::ScopedClaims;
 
 const DELIVERIES: &[&str] = &["stream", "progressive", "download"];
 const RESOLUTIONS: &[&str] = &["HD-4K", "HD-1080", "HD-720", "SD", "External"];
@@ -94,7 +94,7 @@ fn dimensions(resolution: &str) -> (i32, i32) {
 fn media_files(
     state: &AppState,
     tenant: &RocketTenant,
-    claims: &RocketClaims,
+    claims: &ScopedClaims,
     item_id: &str,
     client_ip: Option<std::net::IpAddr>,
     q: &MediaQuery,

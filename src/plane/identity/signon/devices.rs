@@ -19,9 +19,9 @@ use super::*;
 pub enum DeviceChoice {
     New(serde_json::Value),
     Known(String),
-    /// A MANAGED TVKey device by its TVKey id (AGS registration).
+    /// A MANAGED TVKey device by its TVKey id (gateway registration).
     TvKey(String),
-    /// A device under its own id, e.g. a serial number (Rocket pairing).
+    /// A device under its own id, e.g. a serial number (device pairing).
     Named {
         id: String,
         info: serde_json::Value,

@@ -23,7 +23,7 @@ pub const PROFILE_TYP: &str = "UserProfile";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RocketClaims {
+pub struct ScopedClaims {
     pub typ: String,
     pub scope: Scope,
     pub tenant_id: String,
@@ -41,7 +41,7 @@ pub struct RocketClaims {
     pub sid: String,
 }
 
-impl RocketClaims {
+impl ScopedClaims {
     /// Type, tenant and time checks (`leeway_s` of clock skew).
     pub fn check(&self, tenant: &str, now_s: i64, leeway_s: i64) -> Result<(), TokenError> {
         if self.typ != ACCOUNT_TYP && self.typ != PROFILE_TYP {
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn checks() {
-        let c = RocketClaims {
+        let c = ScopedClaims {
             typ: ACCOUNT_TYP.into(),
             scope: Scope::Catalog,
             tenant_id: "demo".into(),
@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(c.check("demo", 150, 0), Ok(()));
         assert_eq!(c.check("demo", 200, 0), Err(TokenError::Expired));
         assert_eq!(c.check("other", 150, 0), Err(TokenError::WrongTenant));
-        let opf = RocketClaims {
+        let opf = ScopedClaims {
             typ: "DevAuthN".into(),
             ..c.clone()
         };

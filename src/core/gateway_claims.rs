@@ -97,7 +97,7 @@ pub enum Pending {
 /// Claims of our single-use AGS tokens (`userAccountToken`, `sessionToken`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AgsClaims {
+pub struct GatewayClaims {
     pub typ: String,
     pub tenant_id: String,
     /// The auth service (x-auth-service-id) the token was issued for.
@@ -116,7 +116,7 @@ pub struct AgsClaims {
     pub account_id: Option<String>,
 }
 
-impl AgsClaims {
+impl GatewayClaims {
     /// Type, tenant, auth service and time.
     pub fn check(
         &self,
@@ -148,9 +148,9 @@ pub fn verify_ags(
     auth_service: &str,
     now_s: i64,
     leeway_s: i64,
-) -> Result<AgsClaims, TokenError> {
+) -> Result<GatewayClaims, TokenError> {
     let verified = jwt::verify(&tenant.access_keys, token, now_s)?;
-    let claims: AgsClaims =
+    let claims: GatewayClaims =
         serde_json::from_slice(&verified.payload).map_err(|_| TokenError::Malformed)?;
     claims.check(typ, &tenant.id, auth_service, now_s, leeway_s)?;
     Ok(claims)
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn ags_claims_are_bound_to_type_tenant_and_service() {
-        let c = AgsClaims {
+        let c = GatewayClaims {
             typ: USER_ACCOUNT_TYP.into(),
             tenant_id: "demo".into(),
             auth_service: "sso".into(),
@@ -288,7 +288,7 @@ mod tests {
         let json = serde_json::to_value(&c).unwrap();
         assert_eq!(json["pending"]["kind"], "register");
         assert_eq!(json["pending"]["deviceKey"], "TVK-1");
-        let back: AgsClaims = serde_json::from_value(json).unwrap();
+        let back: GatewayClaims = serde_json::from_value(json).unwrap();
         assert_eq!(back, c);
     }
 }
