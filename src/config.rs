@@ -29,6 +29,7 @@ pub struct Config {
     pub demo: DemoConfig,
     pub rocket: RocketConfig,
     pub das: DasConfig,
+    pub platform: PlatformConfig,
     pub network: NetworkConfig,
     pub sessions: SessionsConfig,
     pub log: LogConfig,
@@ -128,6 +129,17 @@ pub struct RocketConfig {
     pub default_tenant: String,
     /// The account PIN type `/itv/pinauthorization` checks and `/register` sets.
     pub pin_type: String,
+}
+
+/// The platform API (`/platform/v1/...`): who runs playgate provisions
+/// tenants with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformConfig {
+    /// The platform key (`Authorization: Bearer <api_key>`), at least 32
+    /// characters; empty: the platform API answers 404. A secret, and never
+    /// a tenant's operator key.
+    pub api_key: String,
 }
 
 /// The Device Authentication Service (DAS) server the DAS sign-on rows ask.
@@ -435,6 +447,15 @@ impl Config {
                 "must be positive and below server.admin_timeout_ms",
             ));
         }
+        let platform_key = &self.platform.api_key;
+        if !platform_key.is_empty()
+            && (platform_key.len() < 32 || platform_key.chars().any(|c| c.is_control() || c == ' '))
+        {
+            return Err(invalid(
+                "platform.api_key",
+                "must be empty or at least 32 characters without spaces",
+            ));
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log.level)
             .map_err(|e| invalid("log.level", &e.to_string()))?;
         Ok(())
@@ -462,6 +483,9 @@ impl Config {
         shown.storage.database_url = redact_url(&self.storage.database_url);
         if !shown.das.api_key.is_empty() {
             shown.das.api_key = "***".into();
+        }
+        if !shown.platform.api_key.is_empty() {
+            shown.platform.api_key = "***".into();
         }
         toml::to_string_pretty(&shown).expect("config serialises")
     }
@@ -589,10 +613,26 @@ mod tests {
         let mut c = Config::embedded();
         c.storage.database_url = "postgres://app:s3cret@db/x".into();
         c.das.api_key = "das-k3y".into();
+        c.platform.api_key = "platform-k3y-platform-k3y-platform-k3y".into();
         let shown = c.redacted_toml();
         assert!(!shown.contains("s3cret"));
         assert!(!shown.contains("das-k3y"));
+        assert!(!shown.contains("platform-k3y"));
         assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn a_platform_key_is_long_or_absent() {
+        let mut c = Config::embedded();
+        assert_eq!(c.platform.api_key, "", "no platform API unless configured");
+        c.validate().unwrap();
+        c.platform.api_key = "short-key".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("platform.api_key"), "{e}");
+        c.platform.api_key = "a key with spaces in it, long enough to pass".into();
+        assert!(c.validate().is_err());
+        c.platform.api_key = "k".repeat(32);
+        c.validate().unwrap();
     }
 
     #[test]

@@ -13,6 +13,7 @@ use playgate::config::{Config, LogFormat};
 use playgate::core::clock::SystemClock;
 use playgate::core::ids::RandomIds;
 use playgate::core::keys::{KeyAlg, KeyPurpose};
+use playgate::core::snapshot::TenantStatus;
 use playgate::plane::tenancy::keys::default_verify_window_s;
 use playgate::plane::Plane;
 
@@ -45,6 +46,8 @@ enum Command {
     Config,
     /// List, rotate or import a tenant's signing keys.
     Keys(KeysArgs),
+    /// Create, list, disable or enable tenants, or give one a new operator key.
+    Tenant(TenantArgs),
     /// Sign a CDN URL path (support tool; the key from --key or PLAYGATE_CDN_KEY).
     SignUrl(cdn_cli::SignArgs),
     /// Verify a CDN signed URL or token for a path (and client address).
@@ -81,6 +84,44 @@ struct DemoArgs {
     /// Data directory (overrides storage.data_dir).
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct TenantArgs {
+    #[command(subcommand)]
+    action: TenantAction,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, value_name = "DIR", global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum TenantAction {
+    /// Create a tenant ready to serve (signing keys, default account profile
+    /// and PIN types); prints its operator key, which is shown only now.
+    Create {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List every tenant (id, status, name; never a key).
+    List,
+    /// Disable a tenant: every request naming it is refused; its data stays.
+    Disable {
+        #[arg(long)]
+        id: String,
+    },
+    /// Enable a disabled tenant again.
+    Enable {
+        #[arg(long)]
+        id: String,
+    },
+    /// Give a tenant a new operator key (printed once); the old one stops working.
+    RotateOperatorKey {
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -303,6 +344,47 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                         args.tenant, report.accounts, report.devices, report.entitlements,
                         report.contents, report.products, report.seconds
                     );
+                }
+            }
+            Ok(())
+        }
+        Command::Tenant(args) => {
+            let config = with_data_dir(config, args.data_dir);
+            let plane = cli_plane(&config).await?;
+            let tenancy = &plane.tenancy;
+            match args.action {
+                TenantAction::Create { id, name } => {
+                    let p = tenancy.provision_tenant(&id, &name).await?;
+                    println!("tenant {} created", p.tenant.id);
+                    for k in &p.signing_keys {
+                        println!(
+                            "signing key {} ({}, {})",
+                            k.kid,
+                            k.purpose.as_str(),
+                            k.alg.as_str()
+                        );
+                    }
+                    println!("PIN types: {}", p.pin_types.join(", "));
+                    println!("operator key (shown only now): {}", p.operator_key);
+                }
+                TenantAction::List => {
+                    for t in tenancy.tenants().await? {
+                        println!("{}\t{}\t{}", t.id, t.status.as_str(), t.name);
+                    }
+                }
+                TenantAction::Disable { id } => {
+                    let t = tenancy
+                        .set_tenant_status(&id, TenantStatus::Suspended)
+                        .await?;
+                    println!("tenant {} {}", t.id, t.status.as_str());
+                }
+                TenantAction::Enable { id } => {
+                    let t = tenancy.set_tenant_status(&id, TenantStatus::Active).await?;
+                    println!("tenant {} {}", t.id, t.status.as_str());
+                }
+                TenantAction::RotateOperatorKey { id } => {
+                    let key = tenancy.rotate_operator_key(&id).await?;
+                    println!("new operator key for {id} (shown only now): {key}");
                 }
             }
             Ok(())

@@ -12,6 +12,7 @@ mod lease_out;
 pub mod middleware;
 mod opf;
 mod ops;
+mod platform;
 mod rocket;
 pub mod routes;
 pub mod server;

@@ -10,7 +10,7 @@
 use axum::http::Method;
 use axum::routing::{delete, get, post, put, MethodRouter};
 
-use super::{edge, opf, ops, rocket};
+use super::{edge, opf, ops, platform, rocket};
 use crate::app::AppState;
 
 /// Which face a route speaks (its error envelope and reference).
@@ -20,6 +20,8 @@ pub enum Face {
     /// OPF's ADM operator and user APIs (`{message, code, errorCode}`).
     Adm,
     Rocket,
+    /// The platform API: provisioning across tenants (ADM envelope).
+    Platform,
     /// Probes and metrics.
     Ops,
 }
@@ -52,6 +54,8 @@ pub enum Auth {
     Operator,
     /// A CDN token (the edge authorizer).
     CdnToken,
+    /// The platform key (`platform.api_key`), never a tenant's.
+    Platform,
 }
 
 /// Which layers a route sits behind.
@@ -86,6 +90,7 @@ impl Face {
             Face::Opf => "OPF",
             Face::Adm => "OPF ADM",
             Face::Rocket => "Rocket",
+            Face::Platform => "platform",
             Face::Ops => "ops",
         }
     }
@@ -114,6 +119,7 @@ impl Auth {
             Auth::User => "user token",
             Auth::Operator => "operator",
             Auth::CdnToken => "CDN token",
+            Auth::Platform => "platform key",
         }
     }
 }
@@ -147,6 +153,8 @@ fn row(
         Face::Rocket
     } else if path.starts_with("/adm/") {
         Face::Adm
+    } else if path.starts_with("/platform/") {
+        Face::Platform
     } else {
         Face::Opf
     };
@@ -263,6 +271,13 @@ pub fn table() -> Vec<Route> {
         row(M::GET, "/ges/v1/user/room/{room_id}", Delivery, User, Admin, |_| get(opf::delivery::ges::room_status)),
         // Purchase Service
         row(M::POST, "/purchase_service/v1/user/product/actions/purchase", Commerce, User, Admin, |_| post(opf::commerce::purchase::purchase)),
+        // Platform: tenant provisioning (proposed paths)
+        row(M::POST, "/platform/v1/tenants", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::create)),
+        row(M::GET, "/platform/v1/tenants", Tenancy, Auth::Platform, Admin, |_| get(platform::tenants::list)),
+        row(M::GET, "/platform/v1/tenants/{tenant_id}", Tenancy, Auth::Platform, Admin, |_| get(platform::tenants::get)),
+        row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/disable", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::disable)),
+        row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/enable", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::enable)),
+        row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/rotateOperatorKey", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::rotate_operator_key)),
         // Rocket, admin plane
         rocket_row(M::GET, "/api/config", "getAppConfig", Catalogue, Public, Admin, |_| get(rocket::catalogue::config::get_app_config)),
         rocket_row(M::POST, "/api/authorization/refresh", "refreshToken", Identity, User, Admin, |_| post(rocket::identity::authorization::refresh_token)),

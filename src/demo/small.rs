@@ -294,10 +294,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     accounts::upsert_profile(tx.conn(), &two).await?;
     tx.record_change(TENANT, ChangeKind::AccountProfile, "*", now)
         .await?;
-    for t in [
-        ("ParentalPin", "Parental control PIN", true),
-        ("PurchasePin", "Purchase PIN", false),
-    ] {
+    for t in crate::plane::tenancy::provisioning::DEFAULT_PIN_TYPES {
         pins::insert_type(
             tx.conn(),
             TENANT,

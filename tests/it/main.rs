@@ -9,6 +9,7 @@ mod commerce;
 mod delivery;
 mod identity;
 mod playback;
+mod tenancy;
 
 mod cli;
 mod client_addr;

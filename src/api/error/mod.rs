@@ -150,7 +150,7 @@ impl<F: Face> IntoResponse for FaceError<F> {
 pub fn render_for_path(path: &str, err: &ApiError) -> Response {
     if path == "/api" || path.starts_with("/api/") {
         Rocket::render(err)
-    } else if path.starts_with("/adm/") {
+    } else if path.starts_with("/adm/") || path.starts_with("/platform/") {
         Adm::render(err)
     } else {
         Opf::render(err)

@@ -7,6 +7,7 @@ pub mod client_addr;
 pub mod control_chars;
 mod operator;
 mod params;
+pub mod platform;
 pub mod rocket_auth;
 pub(crate) mod tenant;
 

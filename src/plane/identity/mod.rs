@@ -91,7 +91,7 @@ impl Identity {
         }
     }
 
-    /// With the DAS server the DAS rows ask.
+    /// With the DAS server the DAS sign-ons ask.
     pub fn with_das(mut self, das: Option<das::client::DasClient>) -> Self {
         self.das = das;
         self

@@ -7,6 +7,7 @@
 use crate::core::keys::{self, KeyAlg, KeyPurpose};
 use crate::store::changes::ChangeKind;
 use crate::store::tenancy::keys::{self as key_store, SigningKey};
+use crate::store::WriteTx;
 
 use crate::plane::tenancy::Tenancy;
 use crate::plane::PlaneError;
@@ -63,6 +64,26 @@ impl Tenancy {
         material: keys::GeneratedKey,
         verify_window_s: i64,
     ) -> Result<SigningKey, PlaneError> {
+        let key = self.new_key(tenant, purpose, material);
+        let mut tx = self.base.store.write().await?;
+        if crate::store::tenancy::tenants::get(&mut *tx.conn(), tenant)
+            .await?
+            .is_none()
+        {
+            return Err(PlaneError::NotFound("tenant"));
+        }
+        Self::store_active_key(&mut tx, &key, verify_window_s).await?;
+        self.base.commit(tx).await?;
+        Ok(key)
+    }
+
+    /// A new ACTIVE key record of `purpose` from generated or imported material.
+    fn new_key(
+        &self,
+        tenant: &str,
+        purpose: KeyPurpose,
+        material: keys::GeneratedKey,
+    ) -> SigningKey {
         let alg = material.alg;
         let now = self.base.now_s();
         let kid = format!(
@@ -75,7 +96,7 @@ impl Tenancy {
             jwk["kid"] = serde_json::Value::String(kid.clone());
             jwk.to_string()
         });
-        let key = SigningKey {
+        SigningKey {
             tenant_id: tenant.to_owned(),
             kid: kid.clone(),
             purpose,
@@ -85,20 +106,40 @@ impl Tenancy {
             active: true,
             verify_until: None,
             created: now,
-        };
-        let mut tx = self.base.store.write().await?;
-        if crate::store::tenancy::tenants::get(&mut *tx.conn(), tenant)
-            .await?
-            .is_none()
-        {
-            return Err(PlaneError::NotFound("tenant"));
         }
-        key_store::retire_active(tx.conn(), tenant, purpose, now + verify_window_s).await?;
-        key_store::insert(tx.conn(), &key).await?;
-        tx.record_change(tenant, ChangeKind::SigningKey, &kid, now)
+    }
+
+    /// Stores `key` as its purpose's ACTIVE key inside `tx`, retiring the
+    /// current one (which keeps verifying for `verify_window_s` seconds).
+    async fn store_active_key(
+        tx: &mut WriteTx,
+        key: &SigningKey,
+        verify_window_s: i64,
+    ) -> Result<(), PlaneError> {
+        let (tenant, now) = (key.tenant_id.as_str(), key.created);
+        key_store::retire_active(tx.conn(), tenant, key.purpose, now + verify_window_s).await?;
+        key_store::insert(tx.conn(), key).await?;
+        tx.record_change(tenant, ChangeKind::SigningKey, &key.kid, now)
             .await?;
-        self.base.commit(tx).await?;
-        Ok(key)
+        Ok(())
+    }
+
+    /// A new HS256 key of each purpose for a tenant being created inside
+    /// `tx` (nothing to retire yet).
+    pub(crate) async fn first_keys_in(
+        &self,
+        tx: &mut WriteTx,
+        tenant: &str,
+    ) -> Result<Vec<SigningKey>, PlaneError> {
+        let mut out = Vec::new();
+        for purpose in [KeyPurpose::Access, KeyPurpose::Content] {
+            let material =
+                keys::generate(KeyAlg::Hs256).map_err(|e| PlaneError::Internal(e.to_string()))?;
+            let key = self.new_key(tenant, purpose, material);
+            Self::store_active_key(tx, &key, default_verify_window_s(purpose)).await?;
+            out.push(key);
+        }
+        Ok(out)
     }
 
     /// Makes sure the tenant has an ACTIVE key of each purpose (HS256 by default).

@@ -6,6 +6,7 @@
 //! another's tokens.
 
 pub mod keys;
+pub mod provisioning;
 pub mod tenants;
 
 use super::Base;

@@ -102,3 +102,19 @@ pub async fn set_settings(
         .await?;
     Ok(())
 }
+
+/// Sets a tenant's status; false if there is no such tenant.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: TenantStatus,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE tenants SET status = $1, modified = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

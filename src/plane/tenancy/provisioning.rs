@@ -1,0 +1,147 @@
+//! Tenant provisioning for whoever runs playgate (the platform API and the
+//! `playgate tenant` commands): a tenant created ready to serve in one
+//! transaction — a generated operator key, shown once and stored as its
+//! SHA-256 only; a signing key of each purpose; the default account profile;
+//! the default PIN types — and listed, disabled, enabled and re-keyed.
+//!
+//! Must never: return or log an operator key except in the one answer that
+//! creates it, or let a tenant's operator key stand in for the platform key.
+
+use ring::rand::{SecureRandom, SystemRandom};
+
+use crate::core::snapshot::TenantStatus;
+use crate::store::accounts::pins::{self as pin_store, PinType};
+use crate::store::changes::ChangeKind;
+use crate::store::tenancy::keys::SigningKey;
+use crate::store::tenancy::tenants::{self, Tenant};
+
+use crate::plane::credentials::api_key_digest;
+use crate::plane::tenancy::Tenancy;
+use crate::plane::PlaneError;
+
+/// The PIN types a new tenant starts with (the operator changes them with
+/// the PIN-type API): a mandatory parental PIN and an optional purchase PIN,
+/// four digits, three attempts, locked for 15 minutes.
+pub const DEFAULT_PIN_TYPES: [(&str, &str, bool); 2] = [
+    ("ParentalPin", "Parental control PIN", true),
+    ("PurchasePin", "Purchase PIN", false),
+];
+
+/// A tenant just created, with what is shown only now.
+#[derive(Debug, Clone)]
+pub struct Provisioned {
+    pub tenant: Tenant,
+    /// The operator key: not stored, never shown again.
+    pub operator_key: String,
+    pub signing_keys: Vec<SigningKey>,
+    pub pin_types: Vec<String>,
+}
+
+/// A new operator key: 32 random bytes, base64url (43 characters).
+fn new_operator_key() -> Result<String, PlaneError> {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 32];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| PlaneError::Internal("system random source failed".into()))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+impl Tenancy {
+    /// Creates tenant `id` ready to serve, all in one transaction: nothing
+    /// of it exists if any part fails. 409 if the id is taken.
+    pub async fn provision_tenant(&self, id: &str, name: &str) -> Result<Provisioned, PlaneError> {
+        let operator_key = new_operator_key()?;
+        let mut tx = self.base.store.write().await?;
+        if tenants::get(&mut *tx.conn(), id).await?.is_some() {
+            return Err(PlaneError::Conflict(format!("tenant {id} exists")));
+        }
+        let tenant = self
+            .create_tenant_in(&mut tx, id, name, Some(&operator_key))
+            .await?;
+        let signing_keys = self.first_keys_in(&mut tx, id).await?;
+        for (type_id, description, mandatory) in DEFAULT_PIN_TYPES {
+            let t = PinType {
+                id: type_id.into(),
+                description: description.into(),
+                min_length: 4,
+                max_length: 4,
+                digits_only: true,
+                max_attempts: 3,
+                lock_seconds: 900,
+                mandatory,
+            };
+            pin_store::insert_type(tx.conn(), id, &t).await?;
+        }
+        self.base.commit(tx).await?;
+        Ok(Provisioned {
+            tenant,
+            operator_key,
+            signing_keys,
+            pin_types: DEFAULT_PIN_TYPES
+                .iter()
+                .map(|(t, _, _)| (*t).to_owned())
+                .collect(),
+        })
+    }
+
+    /// Every tenant, by id.
+    pub async fn tenants(&self) -> Result<Vec<Tenant>, PlaneError> {
+        Ok(tenants::list(self.base.store.pool()).await?)
+    }
+
+    /// One tenant; 404 if there is none.
+    pub async fn tenant(&self, id: &str) -> Result<Tenant, PlaneError> {
+        tenants::get(self.base.store.pool(), id)
+            .await?
+            .ok_or(PlaneError::NotFound("tenant"))
+    }
+
+    /// Disables (SUSPENDED: every request naming the tenant is refused, its
+    /// data kept) or re-enables a tenant; every node sees it through the
+    /// change feed.
+    pub async fn set_tenant_status(
+        &self,
+        id: &str,
+        status: TenantStatus,
+    ) -> Result<Tenant, PlaneError> {
+        let now = self.base.now_s();
+        let mut tx = self.base.store.write().await?;
+        if !tenants::set_status(tx.conn(), id, status, now).await? {
+            return Err(PlaneError::NotFound("tenant"));
+        }
+        tx.record_change(id, ChangeKind::Tenant, id, now).await?;
+        self.base.commit(tx).await?;
+        self.tenant(id).await
+    }
+
+    /// Replaces the tenant's operator key with a new one, returned once; the
+    /// old one stops working on every node with the change.
+    pub async fn rotate_operator_key(&self, id: &str) -> Result<String, PlaneError> {
+        let key = new_operator_key()?;
+        let now = self.base.now_s();
+        let mut tx = self.base.store.write().await?;
+        let digest = hex::encode(api_key_digest(&key));
+        if !tenants::set_operator_key(tx.conn(), id, &digest, now).await? {
+            return Err(PlaneError::NotFound("tenant"));
+        }
+        tx.record_change(id, ChangeKind::Tenant, id, now).await?;
+        self.base.commit(tx).await?;
+        Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_keys_are_long_random_and_url_safe() {
+        let (a, b) = (new_operator_key().unwrap(), new_operator_key().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
+}
