@@ -47,6 +47,15 @@ pub async fn hash_off_workers(secret: String) -> Result<String, PlaneError> {
     off_workers(move || hash_secret(&secret)).await
 }
 
+/// Verifies `secret` against the hash `phc()` makes, both off the async
+/// workers in one slot (a decoy hash computed on first use stays off them too).
+pub async fn verify_against_off_workers(
+    secret: String,
+    phc: impl FnOnce() -> String + Send + 'static,
+) -> Result<bool, PlaneError> {
+    off_workers(move || verify_secret(&secret, &phc())).await
+}
+
 /// [`verify_secret`] off the async workers.
 pub async fn verify_off_workers(secret: String, phc: String) -> Result<bool, PlaneError> {
     off_workers(move || verify_secret(&secret, &phc)).await

@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use crate::plane::credentials::{hash_secret, verify_off_workers};
+use crate::plane::credentials::{hash_secret, verify_against_off_workers, verify_off_workers};
 use crate::plane::{Base, PlaneError};
 use crate::store::secret_failures::{self, FailureState, Slot, SlotKind};
 
@@ -120,7 +120,8 @@ impl<'a> SecretSlot<'a> {
 }
 
 /// The hash of a random password, verified against when the username is unknown
-/// so that both failures cost one argon2 verification.
+/// so that both failures cost one argon2 verification (made once, on the
+/// blocking pool: it is only called inside [`verify_against_off_workers`]).
 fn decoy_phc() -> String {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY
@@ -181,7 +182,7 @@ impl Base {
         };
         let password = password.to_owned();
         let Some((slot, phc, _)) = stored else {
-            verify_off_workers(password, decoy_phc()).await?;
+            verify_against_off_workers(password, decoy_phc).await?;
             return Ok(false);
         };
         let counted_first = slot.is_pin();
