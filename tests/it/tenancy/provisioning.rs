@@ -309,8 +309,55 @@ async fn bad_provisioning_input_writes_nothing(b: Backend) {
     app.stop().await;
 }
 
+/// Eight creates of one id at once: exactly one 201, the others 409, and
+/// one tenant with one operator key that works.
+async fn concurrent_creates_make_one_tenant(b: Backend) {
+    let app = platform_app(b).await;
+    let gate = Arc::new(tokio::sync::Barrier::new(8));
+    let sends: Vec<_> = (0..8)
+        .map(|i| {
+            let send = platform(&app, Method::POST, "/platform/v1/tenants", PLATFORM_KEY)
+                .json(&json!({ "id": "race", "name": format!("Race {i}") }))
+                .send();
+            let gate = gate.clone();
+            tokio::spawn(async move {
+                gate.wait().await;
+                send.await
+            })
+        })
+        .collect();
+    let mut created = Vec::new();
+    let mut conflicts = 0;
+    for send in sends {
+        let r = send.await.unwrap().unwrap();
+        match r.status().as_u16() {
+            201 => created.push(json_of(r, 201).await),
+            409 => conflicts += 1,
+            other => panic!("{other}: {}", r.text().await.unwrap()),
+        }
+    }
+    assert_eq!((created.len(), conflicts), (1, 7));
+    let key = created[0]["operatorKey"].as_str().unwrap();
+    json_of(
+        as_operator(&app, "race", key, "/adm/v1/pinTypes").await,
+        200,
+    )
+    .await;
+    let one = json_of(
+        platform(&app, Method::GET, "/platform/v1/tenants/race", PLATFORM_KEY)
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(one["name"], created[0]["name"]);
+    app.stop().await;
+}
+
 crate::on_both_backends!(
     the_platform_api_is_off_without_a_key,
+    concurrent_creates_make_one_tenant,
     a_tenant_is_provisioned_ready_to_serve,
     bad_provisioning_input_writes_nothing
 );
