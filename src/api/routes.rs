@@ -278,6 +278,8 @@ pub fn table() -> Vec<Route> {
         row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/disable", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::disable)),
         row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/enable", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::enable)),
         row(M::POST, "/platform/v1/tenants/{tenant_id}/actions/rotateOperatorKey", Tenancy, Auth::Platform, Admin, |_| post(platform::tenants::rotate_operator_key)),
+        row(M::GET, "/platform/v1/tenants/{tenant_id}/settings", Tenancy, Auth::Platform, Admin, |_| get(platform::settings::get)),
+        row(M::PUT, "/platform/v1/tenants/{tenant_id}/settings", Tenancy, Auth::Platform, Admin, |_| put(platform::settings::put)),
         // Rocket, admin plane
         rocket_row(M::GET, "/api/config", "getAppConfig", Catalogue, Public, Admin, |_| get(rocket::catalogue::config::get_app_config)),
         rocket_row(M::POST, "/api/authorization/refresh", "refreshToken", Identity, User, Admin, |_| post(rocket::identity::authorization::refresh_token)),

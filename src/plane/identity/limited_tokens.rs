@@ -10,6 +10,7 @@
 use crate::core::limited_claims::{LimitedClaims, GUEST_TYP, SELF_SERVICE_TYP};
 use crate::core::snapshot::TenantView;
 use crate::store::tenancy::tenants as tenant_store;
+use serde::Deserialize as _;
 
 use crate::plane::identity::signon::require_credentials;
 use crate::plane::identity::Identity;
@@ -34,6 +35,30 @@ struct GuestSettings {
     enabled: bool,
     #[serde(default)]
     allowed_countries: Vec<String>,
+}
+
+/// Checks a tenant settings document's `guest` section: `enabled` and a
+/// list of ISO 3166-1 alpha-2 `allowedCountries`.
+pub fn check_guest_settings(value: &serde_json::Value) -> Result<(), String> {
+    if let Some(key) = value
+        .as_object()
+        .ok_or("guest must be an object")?
+        .keys()
+        .find(|k| !matches!(k.as_str(), "enabled" | "allowedCountries"))
+    {
+        return Err(format!("guest: unknown key {key:?}"));
+    }
+    let g = GuestSettings::deserialize(value).map_err(|e| format!("guest: {e}"))?;
+    if let Some(bad) = g
+        .allowed_countries
+        .iter()
+        .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(format!(
+            "guest.allowedCountries: {bad:?} is not an ISO 3166-1 alpha-2 code"
+        ));
+    }
+    Ok(())
 }
 
 impl Identity {

@@ -7,6 +7,7 @@
 
 pub mod keys;
 pub mod provisioning;
+pub mod settings;
 pub mod tenants;
 
 use super::Base;

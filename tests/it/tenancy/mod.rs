@@ -1,4 +1,5 @@
-//! The tenancy context over real HTTP: tenant provisioning through the
-//! platform API and the `playgate tenant` commands.
+//! The tenancy context over real HTTP: tenant provisioning and settings
+//! through the platform API, and the `playgate tenant` commands.
 
 pub(crate) mod provisioning;
+pub(crate) mod settings;

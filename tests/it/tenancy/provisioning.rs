@@ -12,16 +12,21 @@ use serde_json::{json, Value};
 
 use crate::harness::{json_of, test_config, Backend, TestApp, TestDb, DEMO_KEY};
 
-const PLATFORM_KEY: &str = "platform-key-0123456789-abcdefghij";
+pub(crate) const PLATFORM_KEY: &str = "platform-key-0123456789-abcdefghij";
 
-async fn platform_app(b: Backend) -> TestApp {
+pub(crate) async fn platform_app(b: Backend) -> TestApp {
     let db = Arc::new(TestDb::new(b).await);
     let mut config = test_config(&db);
     config.platform.api_key = PLATFORM_KEY.into();
     TestApp::start_with(db, config).await
 }
 
-fn platform(app: &TestApp, method: Method, path: &str, key: &str) -> reqwest::RequestBuilder {
+pub(crate) fn platform(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    key: &str,
+) -> reqwest::RequestBuilder {
     app.http.request(method, app.url(path)).bearer_auth(key)
 }
 
