@@ -1,7 +1,10 @@
-//! Token issue: the account and device rules, then the access and refresh
-//! tokens of a sign-on chain with the tenant's key ring.
+//! Token issue: the access and refresh tokens of a sign-on chain, signed
+//! with the tenant's key ring, and the one end every sign-on, refresh and
+//! activation shares ([`Identity::finish_sign_on`]; [`Identity::reissue`]
+//! for a chain that writes nothing).
 //!
-//! Must never: issue a token past its chain's `fixed_exp`.
+//! Must never: issue a token past its chain's `fixed_exp`, or for a
+//! transaction that did not commit.
 
 use crate::core::claims::SessionControl;
 use crate::core::claims::{self, Subject};

@@ -1,11 +1,11 @@
-//! Sign-on, refresh and sign-out (IAS v3): credentials against the store, account
-//! and device rules (§2.6 of the OPF reference), token issue with the tenant's
+//! Sign-on, refresh and sign-out: credentials against the store, the account
+//! and device rules (`plane::accounts::rules`), token issue with the tenant's
 //! key ring, and revocation through the change feed.
 //!
 //! Here: the entry points (password and managed-device sign-on); by concern,
 //! `policy.rs` (the settings the plane owns), `passwords.rs` (account passwords
 //! through the plane's one failure counter), `devices.rs` (which device
-//! a sign-on is for), `issue.rs` (account and device rules, token issue) and
+//! a sign-on is for), `issue.rs` (token issue and the one finish-sign-on path) and
 //! `chains.rs` (profile change, refresh, sign-out, single-use spending).
 //!
 //! Must never: tell a caller whether a username exists (unknown user and wrong
