@@ -1,6 +1,6 @@
 //! Account PINs (§2.8): operator-defined PIN types (format, attempts, lock
 //! time, mandatory or optional) and each account's PIN of each type, hashed
-//! with argon2id, checked through [`Self::check_secret`] so the lockout is
+//! with argon2id, checked through [`crate::plane::Base::check_secret`] so the lockout is
 //! stored per account and PIN type and shared by every device of the account.
 //!
 //! - Create: only while the PIN is UNSET (409 after; change it instead).
