@@ -169,7 +169,7 @@ pub fn endpoints(service: &AuthService) -> Vec<Endpoint> {
 
 /// What a sign-on or registration through the gateway produced.
 #[derive(Debug)]
-pub enum AgsOutcome {
+pub enum GatewayOutcome {
     Issued(Box<Issued>),
     /// The identity reaches several accounts: the client picks one and calls the
     /// subsequent endpoint with `user_account_token` as `User-Token`.
@@ -245,12 +245,12 @@ impl Identity {
         service: &str,
         params: &Parameters,
         device: DeviceChoice,
-    ) -> Result<AgsOutcome, PlaneError> {
+    ) -> Result<GatewayOutcome, PlaneError> {
         let policy = self.policy();
         let service = self.enabled_service(&tenant.id, service).await?;
         let accounts = self.authenticate_identity(&service, params, policy).await?;
         match <[Account; 1]>::try_from(accounts) {
-            Ok([account]) => Ok(AgsOutcome::Issued(Box::new(
+            Ok([account]) => Ok(GatewayOutcome::Issued(Box::new(
                 self.sign_on_account(tenant, &account, device, false, None)
                     .await?,
             ))),
@@ -266,7 +266,7 @@ impl Identity {
         service: &str,
         registration_type: &str,
         params: &Parameters,
-    ) -> Result<AgsOutcome, PlaneError> {
+    ) -> Result<GatewayOutcome, PlaneError> {
         let policy = self.policy();
         let service = self.enabled_service(&tenant.id, service).await?;
         let (_, key_param) = REGISTRATION_TYPES
@@ -278,7 +278,7 @@ impl Identity {
         validate::entity_id(key_param, &device_key)?;
         let accounts = self.authenticate_identity(&service, params, policy).await?;
         match <[Account; 1]>::try_from(accounts) {
-            Ok([account]) => Ok(AgsOutcome::Issued(Box::new(
+            Ok([account]) => Ok(GatewayOutcome::Issued(Box::new(
                 self.register_managed_device(tenant, &account, &device_key, None)
                     .await?,
             ))),
@@ -472,7 +472,7 @@ impl Identity {
         service: &AuthService,
         accounts: Vec<Account>,
         pending: Pending,
-    ) -> Result<AgsOutcome, PlaneError> {
+    ) -> Result<GatewayOutcome, PlaneError> {
         let now = self.base.now_s();
         let user_account_token = self.tenancy.sign_claims(
             tenant,
@@ -488,7 +488,7 @@ impl Identity {
                 account_id: None,
             },
         )?;
-        Ok(AgsOutcome::MultipleAccounts {
+        Ok(GatewayOutcome::MultipleAccounts {
             accounts,
             user_account_token,
         })

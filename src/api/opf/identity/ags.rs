@@ -19,7 +19,7 @@ use crate::api::extract::{
 use crate::api::opf::identity::ias::TokenResponse;
 use crate::app::AppState;
 use crate::plane::identity::gateway::{
-    endpoints, AgsOutcome, AuthServiceInput, Finishing, Parameters,
+    endpoints, AuthServiceInput, Finishing, GatewayOutcome, Parameters,
 };
 use crate::plane::identity::signon::DeviceChoice;
 use crate::store::identity::auth_services::AuthService;
@@ -173,14 +173,14 @@ struct MultipleAccountsOut {
 }
 
 /// 201 with tokens, or 300 with the accounts to choose from.
-fn outcome_response(outcome: AgsOutcome, now_s: i64) -> Response {
+fn outcome_response(outcome: GatewayOutcome, now_s: i64) -> Response {
     match outcome {
-        AgsOutcome::Issued(issued) => (
+        GatewayOutcome::Issued(issued) => (
             StatusCode::CREATED,
             Json(TokenResponse::new(*issued, now_s)),
         )
             .into_response(),
-        AgsOutcome::MultipleAccounts {
+        GatewayOutcome::MultipleAccounts {
             accounts,
             user_account_token,
         } => (
