@@ -12,7 +12,7 @@ use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::accounts::account::{self as accounts, Account, AccountProfile, UserProfile};
 use crate::store::accounts::devices::{self, Device};
-use crate::store::accounts::pins::{self, PinType};
+use crate::store::accounts::pins;
 use crate::store::catalogue::{self, Channel, Classification, Content, PpvEvent, Product};
 use crate::store::changes::ChangeKind;
 use crate::store::commerce::entitlements::{self, Entitlement};
@@ -294,22 +294,8 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     accounts::upsert_profile(tx.conn(), &two).await?;
     tx.record_change(TENANT, ChangeKind::AccountProfile, "*", now)
         .await?;
-    for t in crate::plane::tenancy::provisioning::DEFAULT_PIN_TYPES {
-        pins::insert_type(
-            tx.conn(),
-            TENANT,
-            &PinType {
-                id: t.0.into(),
-                description: t.1.into(),
-                min_length: 4,
-                max_length: 4,
-                digits_only: true,
-                max_attempts: 3,
-                lock_seconds: 900,
-                mandatory: t.2,
-            },
-        )
-        .await?;
+    for t in crate::plane::tenancy::provisioning::default_pin_types() {
+        pins::insert_type(tx.conn(), TENANT, &t).await?;
     }
     catalogue_rows(&mut tx, now).await?;
 

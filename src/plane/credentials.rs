@@ -42,6 +42,21 @@ async fn off_workers<T: Send + 'static>(
         .map_err(|e| PlaneError::Internal(format!("KDF task: {e}")))
 }
 
+/// `N` bytes from the system's secure random source.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], PlaneError> {
+    let mut out = [0u8; N];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut out)
+        .map_err(|_| PlaneError::Internal("system random source failed".into()))?;
+    Ok(out)
+}
+
+/// A new bearer secret a client keeps (device-flow tokens, operator keys):
+/// 32 random bytes, base64url without padding (43 characters).
+pub(crate) fn random_token() -> Result<String, PlaneError> {
+    use base64::Engine as _;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
+}
+
 /// [`hash_secret`] off the async workers.
 pub async fn hash_off_workers(secret: String) -> Result<String, PlaneError> {
     off_workers(move || hash_secret(&secret)).await
@@ -98,6 +113,16 @@ pub fn api_key_matches(presented: &str, stored_digest: &[u8; 32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn random_tokens_are_long_random_and_url_safe() {
+        let (a, b) = (random_token().unwrap(), random_token().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
 
     #[test]
     fn argon2id_round_trip() {

@@ -7,8 +7,9 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 
+use super::bearer_token;
 use crate::api::error::{codes, Adm, ApiError, FaceError};
 use crate::app::AppState;
 use crate::plane::credentials::{api_key_digest, api_key_matches};
@@ -33,20 +34,13 @@ impl FromRequestParts<AppState> for Platform {
             )
             .into());
         }
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    codes::UNAUTHENTICATED,
-                    "platform bearer key required",
-                )
-            })?;
+        let presented = bearer_token(&parts.headers).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                codes::UNAUTHENTICATED,
+                "platform bearer key required",
+            )
+        })?;
         if api_key_matches(presented, &api_key_digest(configured)) {
             Ok(Platform)
         } else {

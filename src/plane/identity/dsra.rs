@@ -6,8 +6,6 @@
 //! Must never: store a DSRA or activation token (only their SHA-256), accept an
 //! activation token twice, or let a code outlive its expiry.
 
-use ring::rand::{SecureRandom, SystemRandom};
-
 use crate::core::device_codes::{Flow, Status, Step};
 use crate::core::snapshot::TenantView;
 use crate::core::status::DeviceType;
@@ -16,7 +14,7 @@ use crate::store::accounts::devices::{self as device_store, ManagedId};
 use crate::store::identity::device_codes::{self, DeviceCode, Key, NewCode, StepRecord};
 
 use crate::plane::accounts::rules::{account_refusal, device_refusal};
-use crate::plane::credentials::api_key_digest;
+use crate::plane::credentials::{api_key_digest, random_bytes, random_token};
 use crate::plane::identity::signon::Carry;
 use crate::plane::identity::signon::Issued;
 use crate::plane::identity::Identity;
@@ -65,14 +63,6 @@ pub enum PollOutcome {
     },
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], PlaneError> {
-    let mut out = [0u8; N];
-    SystemRandom::new()
-        .fill(&mut out)
-        .map_err(|_| PlaneError::Internal("system random source failed".into()))?;
-    Ok(out)
-}
-
 /// A short code from an alphabet without look-alike characters (also used by
 /// device pairing).
 pub(crate) fn new_code() -> Result<String, PlaneError> {
@@ -81,11 +71,6 @@ pub(crate) fn new_code() -> Result<String, PlaneError> {
         .iter()
         .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
         .collect())
-}
-
-fn new_token() -> Result<String, PlaneError> {
-    use base64::Engine as _;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
 }
 
 fn digest(token: &str) -> String {
@@ -105,7 +90,7 @@ impl Identity {
         let code_ttl_s = self.settings.device_code_ttl_s;
         let polling_period_s = self.settings.device_code_polling_s;
         let now = self.base.now_s();
-        let dsra_token = new_token()?;
+        let dsra_token = random_token()?;
         let mut tx = self.base.store.write().await?;
         device_codes::purge_expired(tx.conn(), tenant, FLOW, now).await?;
         for _ in 0..5 {
@@ -272,7 +257,7 @@ impl Identity {
         if let Some(r) = device_refusal(&device) {
             return Err(r);
         }
-        let activation = new_token()?;
+        let activation = random_token()?;
         let activation_sha256 = digest(&activation);
         let record = StepRecord {
             device_id: Some(&device.id),
@@ -376,6 +361,6 @@ mod tests {
             assert_eq!(c.len(), CODE_LEN);
             assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{c}");
         }
-        assert_ne!(new_token().unwrap(), new_token().unwrap());
+        assert_ne!(random_token().unwrap(), random_token().unwrap());
     }
 }

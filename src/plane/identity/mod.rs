@@ -101,8 +101,4 @@ impl Identity {
     pub fn policy(&self) -> SignOnPolicy {
         self.settings.signon
     }
-
-    pub fn settings(&self) -> &IdentitySettings {
-        &self.settings
-    }
 }

@@ -7,15 +7,13 @@
 //! Must never: return or log an operator key except in the one answer that
 //! creates it, or let a tenant's operator key stand in for the platform key.
 
-use ring::rand::{SecureRandom, SystemRandom};
-
 use crate::core::snapshot::TenantStatus;
 use crate::store::accounts::pins::{self as pin_store, PinType};
 use crate::store::changes::ChangeKind;
 use crate::store::tenancy::keys::SigningKey;
 use crate::store::tenancy::tenants::{self, Tenant};
 
-use crate::plane::credentials::api_key_digest;
+use crate::plane::credentials::{api_key_digest, random_token};
 use crate::plane::tenancy::Tenancy;
 use crate::plane::PlaneError;
 
@@ -27,6 +25,23 @@ pub const DEFAULT_PIN_TYPES: [(&str, &str, bool); 2] = [
     ("PurchasePin", "Purchase PIN", false),
 ];
 
+/// [`DEFAULT_PIN_TYPES`] as the PIN-type records a new tenant gets.
+pub fn default_pin_types() -> Vec<PinType> {
+    DEFAULT_PIN_TYPES
+        .iter()
+        .map(|(id, description, mandatory)| PinType {
+            id: (*id).into(),
+            description: (*description).into(),
+            min_length: 4,
+            max_length: 4,
+            digits_only: true,
+            max_attempts: 3,
+            lock_seconds: 900,
+            mandatory: *mandatory,
+        })
+        .collect()
+}
+
 /// A tenant just created, with what is shown only now.
 #[derive(Debug, Clone)]
 pub struct Provisioned {
@@ -37,21 +52,11 @@ pub struct Provisioned {
     pub pin_types: Vec<String>,
 }
 
-/// A new operator key: 32 random bytes, base64url (43 characters).
-fn new_operator_key() -> Result<String, PlaneError> {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    SystemRandom::new()
-        .fill(&mut bytes)
-        .map_err(|_| PlaneError::Internal("system random source failed".into()))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
 impl Tenancy {
     /// Creates tenant `id` ready to serve, all in one transaction: nothing
     /// of it exists if any part fails. 409 if the id is taken.
     pub async fn provision_tenant(&self, id: &str, name: &str) -> Result<Provisioned, PlaneError> {
-        let operator_key = new_operator_key()?;
+        let operator_key = random_token()?;
         let mut tx = self.base.store.write().await?;
         if tenants::get(&mut *tx.conn(), id).await?.is_some() {
             return Err(PlaneError::Conflict(format!("tenant {id} exists")));
@@ -60,17 +65,7 @@ impl Tenancy {
             .create_tenant_in(&mut tx, id, name, Some(&operator_key))
             .await?;
         let signing_keys = self.first_keys_in(&mut tx, id).await?;
-        for (type_id, description, mandatory) in DEFAULT_PIN_TYPES {
-            let t = PinType {
-                id: type_id.into(),
-                description: description.into(),
-                min_length: 4,
-                max_length: 4,
-                digits_only: true,
-                max_attempts: 3,
-                lock_seconds: 900,
-                mandatory,
-            };
+        for t in default_pin_types() {
             pin_store::insert_type(tx.conn(), id, &t).await?;
         }
         self.base.commit(tx).await?;
@@ -118,7 +113,7 @@ impl Tenancy {
     /// Replaces the tenant's operator key with a new one, returned once; the
     /// old one stops working on every node with the change.
     pub async fn rotate_operator_key(&self, id: &str) -> Result<String, PlaneError> {
-        let key = new_operator_key()?;
+        let key = random_token()?;
         let now = self.base.now_s();
         let mut tx = self.base.store.write().await?;
         let digest = hex::encode(api_key_digest(&key));
@@ -128,20 +123,5 @@ impl Tenancy {
         tx.record_change(id, ChangeKind::Tenant, id, now).await?;
         self.base.commit(tx).await?;
         Ok(key)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn operator_keys_are_long_random_and_url_safe() {
-        let (a, b) = (new_operator_key().unwrap(), new_operator_key().unwrap());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert!(a
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
     }
 }
