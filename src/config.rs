@@ -31,8 +31,19 @@ pub struct Config {
     pub das: DasConfig,
     pub platform: PlatformConfig,
     pub network: NetworkConfig,
+    pub catalogue: CatalogueConfig,
     pub sessions: SessionsConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueConfig {
+    /// Largest catalogue ingest batch body accepted, in bytes.
+    pub max_ingest_bytes: usize,
+    /// `Cache-Control: max-age` of catalogue lists, in seconds (`cache=false`
+    /// on a request turns caching off for that answer).
+    pub cache_max_age_s: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -427,6 +438,15 @@ impl Config {
         }
         if !(100..=3_600_000).contains(&self.network.lists_poll_ms) {
             return Err(invalid("network.lists_poll_ms", "must be 100..=3600000"));
+        }
+        if !(1024..=256 << 20).contains(&self.catalogue.max_ingest_bytes) {
+            return Err(invalid(
+                "catalogue.max_ingest_bytes",
+                "must be 1024..=268435456",
+            ));
+        }
+        if self.catalogue.cache_max_age_s > 86_400 {
+            return Err(invalid("catalogue.cache_max_age_s", "must be 0..=86400"));
         }
         if !(1024..=512 << 20).contains(&self.network.max_list_bytes) {
             return Err(invalid(

@@ -4,6 +4,7 @@
 //! Must never: hold business rules (they live in `core` and `plane`), read the
 //! environment, or return an error outside its face's envelope.
 
+mod cacheable;
 mod edge;
 pub mod error;
 pub mod extract;

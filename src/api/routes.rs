@@ -191,7 +191,7 @@ fn rocket_row(
 #[rustfmt::skip]
 pub fn table() -> Vec<Route> {
     use Method as M;
-    vec![
+    let mut routes = vec![
         // Credential endpoints: IAS sign-on
         row(M::POST, "/ias/v3/token/actions/signOnByUserNamePassword", Identity, Secret, Credentials, |_| post(opf::identity::ias::sign_on_by_username_password)),
         row(M::POST, "/ias/v3/token/actions/signOnByCasn", Identity, Secret, Credentials, |_| post(opf::identity::ias::sign_on_by_casn)),
@@ -260,6 +260,13 @@ pub fn table() -> Vec<Route> {
         }),
         row(M::GET, "/adm/v1/network/lists/{kind}", Delivery, Operator, Admin, |_| get(opf::delivery::network::get_list)),
         row(M::DELETE, "/adm/v1/network/lists/{kind}", Delivery, Operator, Admin, |_| delete(opf::delivery::network::delete_list)),
+        // Catalogue ingest (proposed paths): batches up to catalogue.max_ingest_bytes
+        row(M::POST, "/metadata/operator/v1/catalogue/{kind}", Catalogue, Operator, Admin, |s| {
+            post(opf::catalogue::ingest::ingest).layer(axum::extract::DefaultBodyLimit::max(s.config.catalogue.max_ingest_bytes))
+        }),
+        row(M::GET, "/metadata/operator/v1/catalogue/{kind}/{id}", Catalogue, Operator, Admin, |_| get(opf::catalogue::ingest::get_record)),
+        // MDS changes (store-backed: deletes live there)
+        row(M::GET, "/metadata/delivery/changes", Catalogue, Public, Admin, |_| get(opf::catalogue::changes::list)),
         // RMG operator API
         row(M::POST, "/rmg/v1/operator/entitlements", Commerce, Operator, Admin, |_| post(opf::commerce::rmg_operator::create_entitlement)),
         row(M::GET, "/rmg/v1/operator/entitlements", Commerce, Operator, Admin, |_| get(opf::commerce::rmg_operator::list_entitlements)),
@@ -341,7 +348,12 @@ pub fn table() -> Vec<Route> {
         ops_row("/healthz", |_| get(ops::healthz)),
         ops_row("/readyz", |_| get(ops::readyz)),
         ops_row("/metrics", |_| get(ops::metrics)),
-    ]
+    ];
+    // MDS lists, from memory: one handler, one row per list of its table
+    routes.extend(opf::catalogue::mds::LISTS.iter().map(|(path, ..)| {
+        row(Method::GET, path, Catalogue, Public, Fast, |_| get(opf::catalogue::mds::list))
+    }));
+    routes
 }
 
 fn ops_row(path: &'static str, handler: fn(&AppState) -> MethodRouter<AppState>) -> Route {

@@ -24,6 +24,9 @@ pub enum ChangeKind {
     GuestRoom,
     /// A network list replaced or removed (key: the list kind).
     NetworkList,
+    /// A catalogue ingest batch (key: `*`); the records it wrote carry the
+    /// entry's id (`catalogue_records.change_id`).
+    Catalogue,
 }
 
 impl ChangeKind {
@@ -44,6 +47,7 @@ impl ChangeKind {
             Self::Revocation => "revocation",
             Self::GuestRoom => "guest_room",
             Self::NetworkList => "network_list",
+            Self::Catalogue => "catalogue",
         }
     }
 
@@ -64,6 +68,7 @@ impl ChangeKind {
             "revocation" => Self::Revocation,
             "guest_room" => Self::GuestRoom,
             "network_list" => Self::NetworkList,
+            "catalogue" => Self::Catalogue,
             _ => return None,
         })
     }

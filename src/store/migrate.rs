@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "secret_failures",
         include_str!("migrations/0014_secret_failures.sql"),
     ),
+    (
+        15,
+        "catalogue",
+        include_str!("migrations/0015_catalogue.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

@@ -22,6 +22,7 @@ pub(super) async fn full(store: &Store, now_s: i64) -> Result<Snapshot, StoreErr
         tenants: self::tenants(store).await?,
         revoked: Arc::new(revoked(store, now_s).await?),
         playback: super::playback::all(store, now_s).await?,
+        catalogue: super::catalogue::all(store).await?,
     })
 }
 

@@ -11,6 +11,7 @@
 //! retries on the next tick).
 
 mod build;
+mod catalogue;
 mod playback;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::core::catalogue::index::Catalogue;
 use crate::core::clock::Clock;
 use crate::core::snapshot::{Snapshot, SnapshotCell};
 use crate::store::changes::{self, ChangeKind};
@@ -62,6 +64,9 @@ impl Syncer {
         let head = changes::head(self.store.sync_pool()).await?;
         let mut snapshot = build::full(&self.store, self.clock.now_s()).await?;
         snapshot.version = head;
+        for c in snapshot.catalogue.values_mut() {
+            Arc::make_mut(c).version = head;
+        }
         snapshot.built_at_ms = self.clock.now_ms();
         self.publish(snapshot);
         Ok(())
@@ -93,6 +98,8 @@ impl Syncer {
                 snapshot.revoked = Arc::new(build::revoked(&self.store, self.clock.now_s()).await?);
             }
             self.apply_playback(&mut snapshot, &batch).await?;
+            self.apply_catalogue(&mut snapshot, &batch, from, last_id)
+                .await?;
             // Other kinds are folded in by the parts of the snapshot that read them
             // as those parts land; until then the version still advances past them.
             applied += batch.len();
@@ -156,7 +163,8 @@ impl Syncer {
                     ChangeKind::Product
                     | ChangeKind::Channel
                     | ChangeKind::Content
-                    | ChangeKind::PpvEvent,
+                    | ChangeKind::PpvEvent
+                    | ChangeKind::Catalogue,
                 ) => {
                     catalogue.insert(tenant);
                 }
@@ -236,6 +244,71 @@ impl Syncer {
                 let next = playback::with_account(&self.store, tenant, &current, &account).await?;
                 snapshot.playback.insert(tenant.into(), Arc::new(next));
             }
+        }
+        Ok(())
+    }
+
+    /// Folds a batch of changes into the catalogue part: an ingest entry
+    /// re-reads the records written by changes `from < id <= upto` for its
+    /// tenant; a tenant or classification change re-reads the tenant's
+    /// settings and rating levels (a new tenant is built whole).
+    async fn apply_catalogue(
+        &self,
+        snapshot: &mut Snapshot,
+        batch: &[changes::Change],
+        from: i64,
+        upto: i64,
+    ) -> Result<(), StoreError> {
+        use std::collections::BTreeSet;
+        let mut records = BTreeSet::new();
+        let mut settings = BTreeSet::new();
+        for c in batch {
+            match c.kind {
+                Some(ChangeKind::Catalogue) => {
+                    records.insert(c.tenant_id.as_str());
+                }
+                Some(ChangeKind::Tenant | ChangeKind::Classification) => {
+                    settings.insert(c.tenant_id.as_str());
+                }
+                _ => {}
+            }
+        }
+        for tenant in settings {
+            let Some(row) =
+                crate::store::tenancy::tenants::get(self.store.sync_pool(), tenant).await?
+            else {
+                snapshot.catalogue.remove(tenant);
+                continue;
+            };
+            let next = match snapshot.catalogue.get(tenant) {
+                Some(current) => {
+                    catalogue::with_settings(&self.store, tenant, current, &row.settings).await?
+                }
+                None => {
+                    records.remove(tenant);
+                    catalogue::tenant(&self.store, tenant, &row.settings).await?
+                }
+            };
+            snapshot.catalogue.insert(
+                tenant.into(),
+                Arc::new(Catalogue {
+                    version: upto,
+                    ..next
+                }),
+            );
+        }
+        for tenant in records {
+            let Some(current) = snapshot.catalogue.get(tenant).cloned() else {
+                continue;
+            };
+            let next = catalogue::apply(&self.store, tenant, &current, from, upto).await?;
+            snapshot.catalogue.insert(
+                tenant.into(),
+                Arc::new(Catalogue {
+                    version: upto,
+                    ..next
+                }),
+            );
         }
         Ok(())
     }

@@ -358,6 +358,9 @@ async fn catalogue(
         catalogue.products[idx as usize] = Some(rule);
     }
     let mut channel_index: HashMap<String, u32> = HashMap::new();
+    // A channel's technicals share its editorial id: an event on one of
+    // them is on all of them.
+    let mut channel_group: HashMap<String, Vec<u32>> = HashMap::new();
     for r in rows::items(pool, tenant_id).await? {
         let (kind, own) = if r.is_channel {
             (ItemKind::Channel, "CHANNEL")
@@ -371,6 +374,10 @@ async fn catalogue(
         let idx = catalogue.items.len() as u32;
         if r.is_channel {
             channel_index.insert(r.id.clone(), idx);
+            channel_group
+                .entry(r.editorial_id.clone())
+                .or_default()
+                .push(idx);
         }
         let drm_id = r.drm_id.clone().unwrap_or_else(|| r.id.clone());
         let location = location_rules(tenant_id, &r.id, &r.location).map(Box::new);
@@ -395,20 +402,29 @@ async fn catalogue(
             events: Box::new([]),
         });
     }
+    let group_of: HashMap<u32, &Vec<u32>> = channel_group
+        .values()
+        .flat_map(|g| g.iter().map(move |i| (*i, g)))
+        .collect();
     let mut events_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for e in rows::events(pool, tenant_id).await? {
         let Some(&item) = channel_index.get(&e.channel_id) else {
             continue;
         };
+        let items: Box<[u32]> = group_of
+            .get(&item)
+            .map_or_else(|| Box::from([item]), |g| g.as_slice().into());
         let idx = catalogue.events.len() as u32;
-        events_of.entry(item).or_default().push(idx);
+        for i in items.iter() {
+            events_of.entry(*i).or_default().push(idx);
+        }
         catalogue
             .events_by_id
             .insert(e.id.clone().into_boxed_str(), idx);
         catalogue.events.push(PpvEventRule {
             products: granted("EVENT", &e.id).into_boxed_slice(),
             id: e.id.into_boxed_str(),
-            item,
+            items,
             start: secs(e.start_at),
             end: secs(e.end_at),
         });

@@ -544,7 +544,7 @@ fn ppv<'s, T: Tracer>(
     let event = p
         .catalogue
         .event(event_id)
-        .filter(|e| item.kind == ItemKind::Channel && e.item == item_idx);
+        .filter(|e| item.kind == ItemKind::Channel && e.items.contains(&item_idx));
     let Some(event) = event else {
         trace.step(Rule::Event, Outcome::Fail, Detail::None);
         return Err(Denial::EventUnknown);

@@ -37,6 +37,9 @@ pub struct Snapshot {
     pub revoked: Arc<Revoked>,
     /// What the playback decision reads, per tenant.
     pub playback: HashMap<Box<str>, Arc<playback::Playback>>,
+    /// What catalogue lists read, per tenant (the same records the playback
+    /// rights above were derived from, at the same change id).
+    pub catalogue: HashMap<Box<str>, Arc<crate::core::catalogue::index::Catalogue>>,
 }
 
 impl Snapshot {

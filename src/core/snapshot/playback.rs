@@ -168,8 +168,9 @@ impl Item {
 #[derive(Debug, Clone)]
 pub struct PpvEventRule {
     pub id: Box<str>,
-    /// The channel's index in `Catalogue::items`.
-    pub item: u32,
+    /// The channel's items in `Catalogue::items`: every technical of the
+    /// channel the event is on.
+    pub items: Box<[u32]>,
     /// Products that grant the event.
     pub products: Box<[ProductIdx]>,
     pub start: u32,

@@ -1,9 +1,15 @@
-//! The catalogue context: the reads the faces need today (rating
-//! classifications and download flags). The metadata model, people and
-//! images join it.
+//! The catalogue context: operator ingest of the catalogue's records with
+//! the rights they imply ([`ingest`]), export, the changes list, and the
+//! store reads the faces need (rating classifications, download flags).
+//! Lists and lookups are answered from the in-memory index the snapshot
+//! holds (`core::catalogue::index`), not from here.
 //!
-//! Must never: write playback rules (rights live in commerce and the
-//! snapshot).
+//! Must never: write a rights row that no record implies, or write
+//! anything outside an ingest's one transaction.
+
+mod derive;
+pub mod ingest;
+pub mod reads;
 
 use crate::store::catalogue::{self, Classification};
 

@@ -1,5 +1,9 @@
 //! Products, the content they grant, channels, VOD contents, PPV events and rating
-//! classifications (tenant-scoped).
+//! classifications (tenant-scoped); the catalogue's records ([`records`]) and
+//! the rights rows ingest derives from them ([`rights`]).
+
+pub mod records;
+pub mod rights;
 
 use sqlx::{AnyConnection, Executor, Row};
 
@@ -234,6 +238,9 @@ pub struct Content {
     pub playback_url: Option<String>,
     pub cdn_token_required: bool,
     pub cdn_id: Option<String>,
+    /// The technical's own publishing window.
+    pub technical_start_at: Option<i64>,
+    pub technical_end_at: Option<i64>,
     pub created: i64,
 }
 

@@ -1,0 +1,114 @@
+//! Catalogue records and requests the catalogue tests share.
+
+use serde_json::{json, Value};
+
+use crate::harness::TestApp;
+
+pub(crate) const NOW: i64 = crate::harness::T0_MS / 1000;
+pub(crate) const DAY: i64 = 86_400;
+
+/// `POST /metadata/operator/v1/catalogue/{kind}` as the demo operator.
+pub(crate) async fn ingest(app: &TestApp, kind: &str, body: Value) -> reqwest::Response {
+    app.operator(
+        reqwest::Method::POST,
+        &format!("/metadata/operator/v1/catalogue/{kind}"),
+    )
+    .json(&body)
+    .send()
+    .await
+    .unwrap()
+}
+
+/// Ingests `records` of `kind`, expecting every one taken.
+pub(crate) async fn upsert(app: &TestApp, kind: &str, records: Value) {
+    let r = ingest(app, kind, json!({ "upsert": records })).await;
+    let status = r.status();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{kind}: {body}");
+}
+
+/// An MDS list (`path` after `/metadata/delivery`), with `query` pairs.
+pub(crate) async fn mds(app: &TestApp, path: &str, query: &[(&str, &str)]) -> reqwest::Response {
+    app.http
+        .get(app.url(&format!("/metadata/delivery{path}")))
+        .header("nv-tenant-id", "demo")
+        .query(query)
+        .send()
+        .await
+        .unwrap()
+}
+
+pub(crate) fn product(id: &str, kind: &str, end_validity: Option<i64>) -> Value {
+    json!({
+        "id": id, "type": kind,
+        "locales": { "en_GB": { "title": format!("{id} title") } },
+        "price": { "amount": 4.99, "currency": "GBP" },
+        "endValidity": end_validity,
+    })
+}
+
+pub(crate) fn editorial(id: &str, products: &[&str], nodes: &[&str]) -> Value {
+    json!({
+        "id": id, "type": "MOVIE", "year": 2001, "duration": 5400,
+        "productRefs": products, "nodeRefs": nodes,
+        "categories": ["Genre:Drama"],
+        "locales": {
+            "en_GB": { "title": format!("{id} in English"), "description": "A film." },
+            "fr_FR": { "title": format!("{id} en français") }
+        },
+        "technicals": [
+            { "id": format!("{id}-dash"), "drmId": format!("DRM_{id}_DASH"),
+              "deviceTypes": ["Android", "PC"], "drmInstanceName": "DASH_WV", "definition": "HD",
+              "uri": format!("https://cdn.example/vod/{id}.mpd") },
+            { "id": format!("{id}-hls"), "drmId": format!("DRM_{id}_HLS"),
+              "deviceTypes": ["iOS"], "drmInstanceName": "HLS_FP",
+              "uri": format!("https://cdn.example/vod/{id}.m3u8") }
+        ]
+    })
+}
+
+pub(crate) fn service(id: &str, number: i64, products: &[&str]) -> Value {
+    json!({
+        "id": id, "tvChannel": number, "productRefs": products,
+        "catchUpSupport": true,
+        "locales": { "en_GB": { "title": format!("{id} TV") } },
+        "technicals": [
+            { "id": format!("{id}-dash"), "drmId": format!("DRM_{id}_DASH"),
+              "deviceTypes": ["Android", "PC"], "drmInstanceName": "DASH_WV",
+              "networkLocation": format!("https://cdn.example/live/{id}.mpd"),
+              "startOverLocation": format!("https://cdn.example/so/{id}.mpd") },
+            { "id": format!("{id}-hls"), "drmId": format!("DRM_{id}_HLS"),
+              "deviceTypes": ["iOS"], "drmInstanceName": "HLS_FP",
+              "networkLocation": format!("https://cdn.example/live/{id}.m3u8") }
+        ]
+    })
+}
+
+pub(crate) fn programme(id: &str, service: &str, start: i64, minutes: i64) -> Value {
+    json!({
+        "id": id, "serviceRef": service,
+        "period": { "start": start, "end": start + minutes * 60 },
+        "locales": { "en_GB": { "title": format!("{id} show") } },
+    })
+}
+
+/// An entitlement of alice (`acc-active`) to `product`, valid a year.
+pub(crate) async fn entitle_alice(app: &TestApp, id: &str, product: &str) {
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let at = |s: i64| {
+        time::OffsetDateTime::from_unix_timestamp(s)
+            .unwrap()
+            .format(fmt)
+            .unwrap()
+    };
+    let r = app
+        .operator(reqwest::Method::POST, "/rmg/v1/operator/entitlements")
+        .json(
+            &json!({ "_id": id, "accountId": "acc-active", "productId": product,
+                       "validFrom": at(NOW - DAY), "expiryDate": at(NOW + 365 * DAY) }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
