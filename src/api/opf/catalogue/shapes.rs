@@ -348,7 +348,7 @@ fn copy(from: &Json, to: &mut Json, path: &[&str]) {
     };
     match from {
         Json::Array(items) => {
-            if !to.is_array() {
+            if to.as_array().is_none_or(|t| t.len() != items.len()) {
                 *to = Json::Array(vec![Json::Object(Map::new()); items.len()]);
             }
             let targets = to.as_array_mut().expect("an array");
