@@ -48,6 +48,8 @@ enum Command {
     Keys(KeysArgs),
     /// Create, list, disable or enable tenants, or give one a new operator key.
     Tenant(TenantArgs),
+    /// Import or export a tenant's catalogue as JSON lines.
+    Catalogue(CatalogueArgs),
     /// Sign a CDN URL path (support tool; the key from --key or PLAYGATE_CDN_KEY).
     SignUrl(cdn_cli::SignArgs),
     /// Verify a CDN signed URL or token for a path (and client address).
@@ -81,6 +83,10 @@ struct DemoArgs {
     /// Contents in the bulk catalogue (default: accounts / 10, 10..=100000).
     #[arg(long)]
     contents: Option<u64>,
+    /// Channels in the bulk catalogue, each with 14 days of hour-long
+    /// programmes (default: contents / 200, at most 500).
+    #[arg(long)]
+    channels: Option<u64>,
     /// Data directory (overrides storage.data_dir).
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -121,6 +127,33 @@ enum TenantAction {
     RotateOperatorKey {
         #[arg(long)]
         id: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CatalogueArgs {
+    #[command(subcommand)]
+    action: CatalogueAction,
+    /// Data directory (overrides storage.data_dir).
+    #[arg(long, value_name = "DIR", global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum CatalogueAction {
+    /// Apply a JSON-lines file (`{"kind", "record"}` or `{"kind", "delete"}`
+    /// per line; `-` reads standard input) in batches, each all or nothing;
+    /// stops at the first refused batch, naming its lines.
+    Import {
+        #[arg(long)]
+        tenant: String,
+        file: PathBuf,
+    },
+    /// Write every live record as JSON lines to standard output (in an
+    /// order `import` takes).
+    Export {
+        #[arg(long)]
+        tenant: String,
     },
 }
 
@@ -337,12 +370,15 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 Some(n) => {
                     let mut spec = playgate::demo::BulkSpec::new(&args.tenant, n, args.seed);
                     spec.contents = args.contents;
+                    spec.channels = args.channels;
                     let report = playgate::demo::generate(&plane, &spec).await?;
                     plane.tenancy.ensure_keys(&args.tenant).await?;
                     println!(
-                        "tenant {:?}: {} accounts, {} devices, {} entitlements, {} contents, {} products in {:.1} s",
+                        "tenant {:?}: {} accounts, {} devices, {} entitlements, {} contents, {} products, \
+                         {} channels, {} programmes in {:.1} s (catalogue ingest {:.1} s)",
                         args.tenant, report.accounts, report.devices, report.entitlements,
-                        report.contents, report.products, report.seconds
+                        report.contents, report.products, report.channels, report.programmes,
+                        report.seconds, report.catalogue_seconds
                     );
                 }
             }
@@ -385,6 +421,56 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 TenantAction::RotateOperatorKey { id } => {
                     let key = tenancy.rotate_operator_key(&id).await?;
                     println!("new operator key for {id} (shown only now): {key}");
+                }
+            }
+            Ok(())
+        }
+        Command::Catalogue(args) => {
+            let config = with_data_dir(config, args.data_dir);
+            let plane = cli_plane(&config).await?;
+            match args.action {
+                CatalogueAction::Import { tenant, file } => {
+                    use std::io::BufRead as _;
+                    let reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
+                        Box::new(std::io::BufReader::new(std::io::stdin()))
+                    } else {
+                        Box::new(std::io::BufReader::new(std::fs::File::open(&file)?))
+                    };
+                    let mut lines = Vec::new();
+                    for (i, line) in reader.lines().enumerate() {
+                        lines.push((i + 1, line?));
+                    }
+                    let done = plane.catalogue.import(&tenant, lines.into_iter()).await?;
+                    println!(
+                        "tenant {tenant:?}: {} records written, {} deleted",
+                        done.upserted, done.deleted
+                    );
+                    if !done.refused.is_empty() {
+                        for (line, reason) in &done.refused {
+                            eprintln!("line {line}: {reason}");
+                        }
+                        anyhow::bail!(
+                            "{} lines refused; the batch holding them was not written",
+                            done.refused.len()
+                        );
+                    }
+                }
+                CatalogueAction::Export { tenant } => {
+                    use std::io::Write as _;
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    let mut failed = None;
+                    plane
+                        .catalogue
+                        .export_lines(&tenant, |line| {
+                            if failed.is_none() {
+                                failed = writeln!(out, "{line}").err();
+                            }
+                        })
+                        .await?;
+                    if let Some(e) = failed {
+                        return Err(e.into());
+                    }
+                    out.flush()?;
                 }
             }
             Ok(())

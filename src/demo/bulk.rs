@@ -24,6 +24,10 @@ pub struct BulkSpec {
     pub seed: u64,
     /// Contents in the catalogue (default: accounts / 10, at least 10, at most 100 000).
     pub contents: Option<u64>,
+    /// Channels (default: contents / 200, at most 500), each with
+    /// hour-long programmes for `epg_days` days from the start of today.
+    pub channels: Option<u64>,
+    pub epg_days: u64,
     /// Entitlements per account.
     pub entitlements_per_account: u64,
     /// Password every generated account signs on with.
@@ -37,6 +41,8 @@ impl BulkSpec {
             accounts,
             seed,
             contents: None,
+            channels: None,
+            epg_days: 14,
             entitlements_per_account: 3,
             password: "load-test-password".into(),
         }
@@ -50,7 +56,11 @@ pub struct BulkReport {
     pub entitlements: u64,
     pub contents: u64,
     pub products: u64,
+    pub channels: u64,
+    pub programmes: u64,
     pub seconds: f64,
+    /// Of which the catalogue's ingest.
+    pub catalogue_seconds: f64,
 }
 
 const PRODUCTS: u64 = 50;
@@ -128,75 +138,26 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
         ..profile.clone()
     };
     crate::store::accounts::account::upsert_profile(tx.conn(), &limited).await?;
-    let mut products = Inserter::new(
-        "products",
-        &[
-            "tenant_id",
-            "id",
-            "name",
-            "product_type",
-            "created",
-            "modified",
-        ],
-    );
-    for p in 0..PRODUCTS {
-        products.push(vec![
-            t(tenant),
-            t(format!("prod-{p:03}")),
-            t(format!("Product {p}")),
-            t("SUBSCRIPTION"),
-            V::I(now),
-            V::I(now),
-        ]);
-    }
-    products.flush(&mut tx).await?;
-    let mut content_rows = Inserter::new(
-        "contents",
-        &[
-            "tenant_id",
-            "id",
-            "editorial_id",
-            "drm_id",
-            "title",
-            "duration_s",
-            "playback_url",
-            "created",
-            "modified",
-        ],
-    );
-    let mut grants = Inserter::new(
-        "product_grants",
-        &["tenant_id", "product_id", "target_kind", "target_id"],
-    );
-    for c in 0..contents {
-        let id = format!("vod-{c:06}");
-        content_rows.push(vec![
-            t(tenant),
-            t(id.clone()),
-            t(format!("ed-{c:06}")),
-            t(format!("DRM_{id}_DASH")),
-            t(format!("Title {c}")),
-            V::I(rng.gen_range(1200..9000)),
-            t(format!("https://cdn.load.playgate/vod/{id}/manifest.mpd")),
-            V::I(now),
-            V::I(now),
-        ]);
-        grants.push(vec![
-            t(tenant),
-            t(format!("prod-{:03}", c % PRODUCTS)),
-            t("CONTENT"),
-            t(id),
-        ]);
-        if content_rows.is_full() || grants.is_full() {
-            content_rows.flush(&mut tx).await?;
-            grants.flush(&mut tx).await?;
-        }
-    }
-    content_rows.flush(&mut tx).await?;
-    grants.flush(&mut tx).await?;
-    tx.record_change(tenant, ChangeKind::Content, "*", now)
+    tx.record_change(tenant, ChangeKind::AccountProfile, "*", now)
         .await?;
     plane.commit(tx).await?;
+
+    // The catalogue, ingested as an operator would (so its rights are
+    // derived as every tenant's are).
+    let catalogue_started = Instant::now();
+    let channels = spec.channels.unwrap_or((contents / 200).min(500));
+    report.channels = channels;
+    report.programmes = ingest_catalogue(
+        plane,
+        tenant,
+        contents,
+        channels,
+        spec.epg_days,
+        now,
+        &mut rng,
+    )
+    .await?;
+    report.catalogue_seconds = catalogue_started.elapsed().as_secs_f64();
 
     // Accounts with their credential, default profile, devices and entitlements.
     let mut accounts = Inserter::new(
@@ -379,4 +340,117 @@ pub async fn generate(plane: &Plane, spec: &BulkSpec) -> Result<BulkReport, Plan
     plane.commit(tx).await?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Ingests `contents` titles (technical `vod-NNNNNN`, DRM id
+/// `DRM_vod-NNNNNN_DASH`, sold by `prod-NNN`), `channels` channels
+/// (`ch-NNN`, every fifth free to air) and their EPG through the plane, in
+/// batches of the ingest's maximum. Returns the programmes written.
+async fn ingest_catalogue(
+    plane: &Plane,
+    tenant: &str,
+    contents: u64,
+    channels: u64,
+    days: u64,
+    now: i64,
+    rng: &mut ChaCha8Rng,
+) -> Result<u64, PlaneError> {
+    use crate::core::catalogue::Kind;
+    use crate::plane::catalogue::ingest::{Batch, MAX_BATCH};
+    use serde_json::json;
+
+    async fn put(
+        plane: &Plane,
+        tenant: &str,
+        kind: Kind,
+        records: Vec<serde_json::Value>,
+    ) -> Result<(), PlaneError> {
+        let batch = Batch {
+            upsert: records,
+            delete: Vec::new(),
+        };
+        match plane.catalogue.ingest(tenant, kind, batch).await? {
+            Ok(_) => Ok(()),
+            Err(refused) => Err(PlaneError::Internal(format!(
+                "bulk {} refused: {:?}",
+                kind.as_str(),
+                refused.first()
+            ))),
+        }
+    }
+    let products = (0..PRODUCTS)
+        .map(|p| {
+            json!({ "id": format!("prod-{p:03}"), "type": "SUBSCRIPTION",
+                    "locales": { "en_GB": { "title": format!("Product {p}") } } })
+        })
+        .collect();
+    put(plane, tenant, Kind::Product, products).await?;
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    for c in 0..contents {
+        let id = format!("vod-{c:06}");
+        batch.push(json!({
+            "id": format!("ed-{c:06}"), "type": "MOVIE",
+            "duration": rng.gen_range(1200..9000), "year": 1950 + (c % 75),
+            "nodeRefs": [format!("node-{:03}", c % 200)],
+            "productRefs": [format!("prod-{:03}", c % PRODUCTS)],
+            "locales": { "en_GB": { "title": format!("Title {c}") } },
+            "technicals": [{
+                "id": id, "drmId": format!("DRM_{id}_DASH"),
+                "deviceTypes": ["Android", "iOS", "PC", "SmartTV"],
+                "drmInstanceName": "DASH_WV",
+                "uri": format!("https://cdn.load.playgate/vod/{id}/manifest.mpd"),
+            }],
+        }));
+        if batch.len() == MAX_BATCH {
+            put(plane, tenant, Kind::Editorial, std::mem::take(&mut batch)).await?;
+        }
+    }
+    if !batch.is_empty() {
+        put(plane, tenant, Kind::Editorial, std::mem::take(&mut batch)).await?;
+    }
+    let services = (0..channels)
+        .map(|c| {
+            let id = format!("ch-{c:03}");
+            let products = if c % 5 == 0 {
+                vec![]
+            } else {
+                vec![format!("prod-{:03}", c % PRODUCTS)]
+            };
+            json!({
+                "id": format!("svc-{c:03}"), "tvChannel": c + 1, "productRefs": products,
+                "catchUpSupport": c % 2 == 0, "startOverSupport": c % 2 == 0,
+                "locales": { "en_GB": { "title": format!("Channel {c}") } },
+                "technicals": [{
+                    "id": id, "drmId": format!("DRM_{id}_DASH"),
+                    "deviceTypes": ["Android", "iOS", "PC", "SmartTV"],
+                    "drmInstanceName": "HLS_FP",
+                    "networkLocation": format!("https://cdn.load.playgate/live/{id}/index.m3u8"),
+                }],
+            })
+        })
+        .collect::<Vec<_>>();
+    for chunk in services.chunks(MAX_BATCH) {
+        put(plane, tenant, Kind::Service, chunk.to_vec()).await?;
+    }
+    let day0 = now - now.rem_euclid(86_400);
+    let mut programmes = 0;
+    for c in 0..channels {
+        for slot in 0..days * 24 {
+            let start = day0 + slot as i64 * 3600;
+            batch.push(json!({
+                "id": format!("ev-{c:03}-{slot:04}"), "serviceRef": format!("svc-{c:03}"),
+                "period": { "start": start, "end": start + 3600 },
+                "isCatchUp": c % 2 == 0, "isStartOver": c % 2 == 0,
+                "locales": { "en_GB": { "title": format!("Show {}", slot % 97) } },
+            }));
+            programmes += 1;
+            if batch.len() == MAX_BATCH {
+                put(plane, tenant, Kind::Programme, std::mem::take(&mut batch)).await?;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        put(plane, tenant, Kind::Programme, batch).await?;
+    }
+    Ok(programmes)
 }

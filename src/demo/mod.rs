@@ -7,6 +7,7 @@
 //! empty store, and only when `demo.seed_on_empty` is on).
 
 mod bulk;
+mod catalogue;
 mod small;
 
 pub use bulk::{generate, BulkReport, BulkSpec};

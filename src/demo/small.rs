@@ -5,15 +5,14 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use crate::core::status::{
-    AccountStatus, DeviceActivity, DeviceStatus, DeviceType, EntitlementStatus, GrantTarget,
-    ProductType,
+    AccountStatus, DeviceActivity, DeviceStatus, DeviceType, EntitlementStatus,
 };
 use crate::plane::credentials::hash_secret;
 use crate::plane::{Plane, PlaneError};
 use crate::store::accounts::account::{self as accounts, Account, AccountProfile, UserProfile};
 use crate::store::accounts::devices::{self, Device};
 use crate::store::accounts::pins;
-use crate::store::catalogue::{self, Channel, Classification, Content, PpvEvent, Product};
+use crate::store::catalogue::{self, Classification};
 use crate::store::changes::ChangeKind;
 use crate::store::commerce::entitlements::{self, Entitlement};
 use crate::store::identity::auth_services::{self, AuthService};
@@ -117,33 +116,7 @@ fn device(
     }
 }
 
-fn product(id: &str, name: &str, t: ProductType, now: i64) -> Product {
-    Product {
-        tenant_id: TENANT.into(),
-        id: id.into(),
-        name: name.into(),
-        product_type: Some(t),
-        created: now,
-        ..Product::default()
-    }
-}
-
-fn content(id: &str, title: &str, rating: &str, now: i64) -> Content {
-    Content {
-        tenant_id: TENANT.into(),
-        id: id.into(),
-        editorial_id: format!("ed-{id}"),
-        drm_id: format!("DRM_{id}_DASH"),
-        title: title.into(),
-        duration_s: Some(5400),
-        rating_code: Some(rating.into()),
-        playback_url: Some(format!("https://cdn.demo.playgate/vod/{id}/manifest.mpd")),
-        created: now,
-        ..Content::default()
-    }
-}
-
-async fn catalogue_rows(tx: &mut WriteTx, now: i64) -> Result<(), PlaneError> {
+async fn classifications(tx: &mut WriteTx, now: i64) -> Result<(), PlaneError> {
     for (code, level) in [
         ("fsk0", 0),
         ("fsk6", 1),
@@ -159,105 +132,8 @@ async fn catalogue_rows(tx: &mut WriteTx, now: i64) -> Result<(), PlaneError> {
         };
         catalogue::insert_classification(tx.conn(), TENANT, &c).await?;
     }
-    let mut d2go = product(
-        "prod-d2go",
-        "Download to Go",
-        ProductType::Subscription,
-        now,
-    );
-    d2go.d2go_allowed = true;
-    d2go.storage_duration_s = Some(30 * 86400);
-    d2go.storage_start_period_s = Some(7 * 86400);
-    for p in [
-        product("prod-basic", "Basic VOD", ProductType::Subscription, now),
-        product(
-            "prod-premium",
-            "Premium VOD",
-            ProductType::Subscription,
-            now,
-        ),
-        product(
-            "prod-sports",
-            "Sports channels",
-            ProductType::Subscription,
-            now,
-        ),
-        product("prod-ppv-final", "Cup final (PPV)", ProductType::Ppv, now),
-        d2go,
-    ] {
-        catalogue::insert_product(tx.conn(), &p).await?;
-    }
-    for c in [
-        content("vod-entitled", "The Entitled Film", "fsk12", now),
-        content("vod-premium", "The Premium Film", "fsk16", now),
-        content("vod-d2go", "The Offline Film", "fsk6", now),
-    ] {
-        catalogue::insert_content(tx.conn(), &c).await?;
-    }
-    for (product, content) in [
-        ("prod-basic", "vod-entitled"),
-        ("prod-premium", "vod-premium"),
-        ("prod-d2go", "vod-d2go"),
-    ] {
-        catalogue::insert_grant(tx.conn(), TENANT, product, GrantTarget::Content, content).await?;
-    }
-    for (id, name, number) in [
-        ("ch-news", "Demo News (free-to-air)", 1),
-        ("ch-sports", "Demo Sports", 2),
-    ] {
-        let ch = Channel {
-            tenant_id: TENANT.into(),
-            id: id.into(),
-            editorial_id: format!("ed-{id}"),
-            drm_id: Some(format!("DRM_{id}_DASH")),
-            name: name.into(),
-            tv_channel: Some(number),
-            playback_url: Some(format!("https://cdn.demo.playgate/live/{id}/index.m3u8")),
-            created: now,
-            ..Channel::default()
-        };
-        catalogue::insert_channel(tx.conn(), &ch).await?;
-    }
-    catalogue::insert_grant(
-        tx.conn(),
-        TENANT,
-        "prod-sports",
-        GrantTarget::Channel,
-        "ch-sports",
-    )
-    .await?;
-    let final_start = now + 7 * 86400;
-    catalogue::insert_ppv_event(
-        tx.conn(),
-        &PpvEvent {
-            tenant_id: TENANT.into(),
-            id: "ppv-final".into(),
-            channel_id: "ch-sports".into(),
-            product_id: "prod-ppv-final".into(),
-            title: "Cup final".into(),
-            start_at: final_start,
-            end_at: final_start + 3 * 3600,
-            created: now,
-        },
-    )
-    .await?;
-    catalogue::insert_grant(
-        tx.conn(),
-        TENANT,
-        "prod-ppv-final",
-        GrantTarget::Event,
-        "ppv-final",
-    )
-    .await?;
-    for kind in [
-        ChangeKind::Classification,
-        ChangeKind::Product,
-        ChangeKind::Content,
-        ChangeKind::Channel,
-        ChangeKind::PpvEvent,
-    ] {
-        tx.record_change(TENANT, kind, "*", now).await?;
-    }
+    tx.record_change(TENANT, ChangeKind::Classification, "*", now)
+        .await?;
     Ok(())
 }
 
@@ -274,6 +150,9 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     let kids_pin_hash = hash_secret(KIDS_PROFILE_PIN);
     let identity_hashes: Vec<String> = IDENTITIES.iter().map(|i| hash_secret(i.1)).collect();
 
+    // The catalogue first, as an operator would ingest it: entitlements
+    // below name its products.
+    super::catalogue::ingest(plane, TENANT, now).await?;
     let mut tx = plane.store().write().await?;
     let settings = serde_json::json!({
         "network": { "onNet": ON_NET },
@@ -297,7 +176,7 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     for t in crate::plane::tenancy::provisioning::default_pin_types() {
         pins::insert_type(tx.conn(), TENANT, &t).await?;
     }
-    catalogue_rows(&mut tx, now).await?;
+    classifications(&mut tx, now).await?;
 
     for ((id, username, _, status, profile_id), hash) in ACCOUNTS.iter().zip(&hashes) {
         let account = Account {

@@ -48,13 +48,13 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     );
     assert_eq!(
         scalar_in(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
-                   WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='vod-entitled'").await,
+                   WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='ed-vod-entitled'").await,
         1,
         "vod-entitled is in alice's subscription"
     );
     assert_eq!(
         scalar_in(s, "SELECT COUNT(*) FROM entitlements e JOIN product_grants g ON g.tenant_id=e.tenant_id AND g.product_id=e.product_id \
-                   WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='vod-premium'").await,
+                   WHERE e.tenant_id='demo' AND e.account_id='acc-active' AND g.target_id='ed-vod-premium'").await,
         0,
         "vod-premium is outside it"
     );
@@ -85,6 +85,28 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
         1
     );
     assert_eq!(scalar_in(s, "SELECT COUNT(*) FROM products WHERE tenant_id='demo' AND id='prod-d2go' AND d2go_allowed = 1").await, 1);
+    // The catalogue behind them, ingested like an operator's: 50 titles (3
+    // series of 2 seasons of 3 episodes), 10 channels with a 7-day EPG of
+    // 2-hour programmes plus the final, people, nodes, the 5 products.
+    for (kind, n) in [
+        ("editorials", 50),
+        ("series", 9),
+        ("services", 10),
+        ("programmes", 10 * 7 * 12 + 1),
+        ("people", 12),
+        ("nodes", 5),
+        ("products", 5),
+    ] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM catalogue_records WHERE tenant_id='demo' AND kind='{kind}' AND deleted = 0"
+        );
+        assert_eq!(scalar_in(s, &sql).await, n, "{kind}");
+    }
+    assert_eq!(
+        scalar_in(s, "SELECT COUNT(*) FROM contents WHERE tenant_id='demo'").await,
+        50,
+        "one playable content per title"
+    );
     assert_eq!(
         scalar_in(
             s,

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value as Json;
 
-use crate::core::catalogue::records::{Programme, Service};
+use crate::core::catalogue::records::{Editorial, Programme, Service};
 use crate::core::catalogue::{Entity, Kind};
 use crate::core::ids::is_valid_entity_id;
 use crate::core::status::{GrantTarget, ProductType};
@@ -140,11 +140,23 @@ impl Catalogue {
         let change = tx
             .record_change(tenant, ChangeKind::Catalogue, "*", now)
             .await?;
+        let bodies: Vec<(&str, String)> = records
+            .iter()
+            .map(|(_, e)| (e.id(), e.to_json().to_string()))
+            .collect();
+        stored::put_many(tx.conn(), tenant, kind.as_str(), &bodies, change, now).await?;
+        let mut not_ppv = Vec::new();
+        let mut editorials = Vec::new();
         for (_, e) in &records {
-            let body = e.to_json().to_string();
-            stored::put(tx.conn(), tenant, kind.as_str(), e.id(), &body, change, now).await?;
-            self.derive_rights(&mut tx, tenant, e, &checks, now).await?;
+            match e {
+                Entity::Programme(p) if !sells_event(p, &checks) => not_ppv.push(p.id.as_str()),
+                Entity::Editorial(ed) => editorials.push(ed),
+                _ => self.derive_rights(&mut tx, tenant, e, &checks, now).await?,
+            }
         }
+        derive_editorials(&mut tx, tenant, &editorials, now).await?;
+        // Programmes that sell no event: any event they sold before goes.
+        rights::delete_ppv_events(tx.conn(), tenant, &not_ppv).await?;
         let mut deleted = 0;
         for id in &batch.delete {
             if stored::delete(tx.conn(), tenant, kind.as_str(), id, change, now).await? {
@@ -181,6 +193,24 @@ impl Catalogue {
                 out.product_types.insert(id.to_owned(), t);
             }
         }
+        // Who holds each technical and DRM id the batch names, in both
+        // playable tables (a DRM id names one playable thing).
+        let ids: Vec<&str> = records.iter().flat_map(|(_, e)| technical_ids(e)).collect();
+        let mut holders: HashMap<String, (Playable, String, String)> = HashMap::new();
+        for table in [Playable::Contents, Playable::Channels] {
+            for (id, drm, holder) in rights::holders(tx.conn(), tenant, table, &ids).await? {
+                let what = format!("technical {id} (DRM id {drm})");
+                holders.insert(id, (table, holder.clone(), what.clone()));
+                holders.insert(drm, (table, holder, what));
+            }
+        }
+        // And within the batch: a technical or DRM id names one record.
+        let mut in_batch: HashMap<&str, &str> = HashMap::new();
+        for (_, e) in records {
+            for id in technical_ids(e) {
+                in_batch.entry(id).or_insert(e.id());
+            }
+        }
         for (index, e) in records {
             let refuse = |reason: String| Refused {
                 op: Op::Upsert,
@@ -198,36 +228,32 @@ impl Catalogue {
                 )));
                 continue;
             }
-            match e {
-                Entity::Editorial(ed) => {
-                    let ids: Vec<&str> = ed
-                        .technicals
-                        .iter()
-                        .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()])
-                        .collect();
-                    if let Some(reason) =
-                        taken(tx, tenant, &ids, &ed.id, Playable::Contents).await?
-                    {
-                        out.refused.push(refuse(reason));
-                    }
+            let own = match e {
+                Entity::Service(_) => Playable::Channels,
+                _ => Playable::Contents,
+            };
+            let taken = technical_ids(e).find_map(|id| {
+                holders
+                    .get(id)
+                    .filter(|(table, holder, _)| *table != own || holder != e.id())
+                    .map(|(_, holder, what)| format!("{what} belongs to {holder}"))
+            });
+            let taken = taken.or_else(|| {
+                technical_ids(e).find_map(|id| {
+                    let first = in_batch[id];
+                    (first != e.id()).then(|| {
+                        format!("technical or DRM id {id} is also {first}'s in this batch")
+                    })
+                })
+            });
+            if let Some(reason) = taken {
+                out.refused.push(refuse(reason));
+                continue;
+            }
+            if let Entity::Programme(p) = e {
+                if let Err(reason) = self.check_programme(tx, tenant, p, &mut out).await? {
+                    out.refused.push(refuse(reason));
                 }
-                Entity::Service(s) => {
-                    let ids: Vec<&str> = s
-                        .technicals
-                        .iter()
-                        .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()])
-                        .collect();
-                    if let Some(reason) = taken(tx, tenant, &ids, &s.id, Playable::Channels).await?
-                    {
-                        out.refused.push(refuse(reason));
-                    }
-                }
-                Entity::Programme(p) => {
-                    if let Err(reason) = self.check_programme(tx, tenant, p, &mut out).await? {
-                        out.refused.push(refuse(reason));
-                    }
-                }
-                _ => {}
             }
         }
         if kind == Kind::Product {
@@ -280,11 +306,7 @@ impl Catalogue {
                 p.service_ref
             )));
         };
-        let sells_event = p
-            .product_refs
-            .iter()
-            .any(|r| out.product_types.get(r) == Some(&ProductType::Ppv));
-        if sells_event && carrier.is_none() {
+        if sells_event(p, out) && carrier.is_none() {
             return Ok(Err(format!(
                 "service {} has no technical to carry a PPV event",
                 p.service_ref
@@ -306,25 +328,7 @@ impl Catalogue {
                 rights::put_product(tx.conn(), &derive::product(tenant, p, now), now).await?;
             }
             Entity::Editorial(ed) => {
-                let rows = derive::contents(tenant, ed, now);
-                let keep: HashSet<&str> = rows.iter().map(|c| c.id.as_str()).collect();
-                for old in rights::owned(tx.conn(), tenant, Playable::Contents, &ed.id).await? {
-                    if !keep.contains(old.as_str()) {
-                        rights::delete_playable(tx.conn(), tenant, Playable::Contents, &old)
-                            .await?;
-                    }
-                }
-                for c in &rows {
-                    rights::put_content(tx.conn(), c, now).await?;
-                }
-                rights::set_grants(
-                    tx.conn(),
-                    tenant,
-                    GrantTarget::Editorial,
-                    &ed.id,
-                    &ed.product_refs,
-                )
-                .await?;
+                derive_editorials(tx, tenant, &[ed], now).await?;
             }
             Entity::Service(s) => {
                 let rows = derive::channels(tenant, s, now);
@@ -411,6 +415,13 @@ impl Catalogue {
     }
 }
 
+/// Whether a programme names a PPV product (and so sells an event).
+fn sells_event(p: &Programme, checks: &Checks) -> bool {
+    p.product_refs
+        .iter()
+        .any(|r| checks.product_types.get(r) == Some(&ProductType::Ppv))
+}
+
 /// What the store checks found.
 #[derive(Debug, Default)]
 struct Checks {
@@ -422,23 +433,51 @@ struct Checks {
     services: HashMap<String, Option<Option<String>>>,
 }
 
-/// Whether any of `ids` (technical and DRM ids) is held by a row of another
-/// record, in either playable table (a DRM id names one playable thing).
-async fn taken(
+/// The contents and grants of VOD titles, a batch at a time: the rows
+/// their technicals make playable (rows of technicals they no longer have
+/// removed), and the products that grant each.
+async fn derive_editorials(
     tx: &mut WriteTx,
     tenant: &str,
-    ids: &[&str],
-    owner: &str,
-    own_table: Playable,
-) -> Result<Option<String>, PlaneError> {
-    for table in [Playable::Contents, Playable::Channels] {
-        for (id, drm, holder) in rights::holders(tx.conn(), tenant, table, ids).await? {
-            if table != own_table || holder != owner {
-                return Ok(Some(format!(
-                    "technical {id} (DRM id {drm}) belongs to {holder}"
-                )));
-            }
+    editorials: &[&Editorial],
+    now: i64,
+) -> Result<(), PlaneError> {
+    if editorials.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = editorials
+        .iter()
+        .flat_map(|ed| derive::contents(tenant, ed, now))
+        .collect();
+    let keep: HashSet<&str> = rows.iter().map(|c| c.id.as_str()).collect();
+    let owners: Vec<&str> = editorials.iter().map(|e| e.id.as_str()).collect();
+    for (old, _) in rights::owned_by(tx.conn(), tenant, Playable::Contents, &owners).await? {
+        if !keep.contains(old.as_str()) {
+            rights::delete_playable(tx.conn(), tenant, Playable::Contents, &old).await?;
         }
     }
-    Ok(None)
+    rights::put_contents(tx.conn(), &rows, now).await?;
+    let targets: Vec<(&str, &[String])> = editorials
+        .iter()
+        .map(|e| (e.id.as_str(), e.product_refs.as_slice()))
+        .collect();
+    rights::replace_grants(tx.conn(), tenant, GrantTarget::Editorial, &targets).await?;
+    Ok(())
+}
+
+/// The technical and DRM ids a record's technicals carry.
+fn technical_ids(e: &Entity) -> Box<dyn Iterator<Item = &str> + '_> {
+    match e {
+        Entity::Editorial(ed) => Box::new(
+            ed.technicals
+                .iter()
+                .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()]),
+        ),
+        Entity::Service(s) => Box::new(
+            s.technicals
+                .iter()
+                .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()]),
+        ),
+        _ => Box::new(std::iter::empty()),
+    }
 }

@@ -10,6 +10,7 @@
 mod derive;
 pub mod ingest;
 pub mod reads;
+pub mod transfer;
 
 use crate::store::catalogue::{self, Classification};
 

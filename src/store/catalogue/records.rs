@@ -18,30 +18,40 @@ pub struct StoredRecord {
     pub modified: i64,
 }
 
-/// Writes (or rewrites) a record under change `change_id`.
-pub async fn put(
+/// Writes (or rewrites) records of one kind under change `change_id`, many
+/// rows per statement.
+pub async fn put_many(
     conn: &mut AnyConnection,
     tenant: &str,
     kind: &str,
-    id: &str,
-    body: &str,
+    records: &[(&str, String)],
     change_id: i64,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO catalogue_records (tenant_id, kind, id, body, deleted, change_id, modified) \
-         VALUES ($1, $2, $3, $4, 0, $5, $6) \
-         ON CONFLICT (tenant_id, kind, id) DO UPDATE SET body = excluded.body, deleted = 0, \
-         change_id = excluded.change_id, modified = excluded.modified",
-    )
-    .bind(tenant)
-    .bind(kind)
-    .bind(id)
-    .bind(body)
-    .bind(change_id)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    // 2 bound values a row, 200 rows: well inside both stores' limits.
+    for chunk in records.chunks(200) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 2 + 5;
+                format!("($1, $2, ${b}, ${}, 0, $3, $4)", b + 1)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO catalogue_records (tenant_id, kind, id, body, deleted, change_id, modified) \
+             VALUES {} ON CONFLICT (tenant_id, kind, id) DO UPDATE SET body = excluded.body, \
+             deleted = 0, change_id = excluded.change_id, modified = excluded.modified",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(tenant)
+            .bind(kind)
+            .bind(change_id)
+            .bind(now);
+        for (id, body) in chunk {
+            q = q.bind(*id).bind(body.as_str());
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -141,36 +151,6 @@ where
     .fetch_all(executor)
     .await?;
     rows.iter().map(stored).collect()
-}
-
-/// Which of `ids` are live records of `kind`.
-pub async fn live_ids<'c, E>(
-    executor: E,
-    tenant: &str,
-    kind: &str,
-    ids: &[&str],
-) -> Result<Vec<String>, StoreError>
-where
-    E: Executor<'c, Database = sqlx::Any> + Copy,
-{
-    let mut found = Vec::new();
-    for chunk in ids.chunks(500) {
-        // ids are bound, never spliced: only the placeholder list is generated.
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
-        let sql = format!(
-            "SELECT id FROM catalogue_records WHERE tenant_id = $1 AND kind = $2 \
-             AND deleted = 0 AND id IN ({})",
-            list.join(", ")
-        );
-        let mut q = sqlx::query(&sql).bind(tenant).bind(kind);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for r in q.fetch_all(executor).await? {
-            found.push(r.try_get(0)?);
-        }
-    }
-    Ok(found)
 }
 
 /// One page of what changed since `since` (epoch seconds), oldest first,

@@ -166,15 +166,14 @@ pub async fn holders(
 ) -> Result<Vec<(String, String, String)>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(400) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let list = list.join(", ");
+        let list = bound_list(chunk.len(), 1);
         // ids are bound, never spliced; the table name is one of two constants.
         let sql = format!(
             "SELECT id, COALESCE(drm_id, id) AS drm, editorial_id FROM {} \
-             WHERE tenant_id = $1 AND (id IN ({list}) OR drm_id IN ({list}))",
+             WHERE tenant_id = $1 AND (id IN {list} OR drm_id IN {list})",
             table.table()
         );
-        let mut q = sqlx::query(&sql).bind(tenant);
+        let mut q = sqlx::query(&sql).persistent(false).bind(tenant);
         for id in chunk {
             q = q.bind(*id);
         }
@@ -233,56 +232,6 @@ pub async fn delete_playable(
         .bind(id)
         .execute(conn)
         .await?;
-    Ok(())
-}
-
-/// Writes a VOD content row, replacing the one of the same id.
-pub async fn put_content(
-    conn: &mut AnyConnection,
-    c: &Content,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO contents (tenant_id, id, editorial_id, drm_id, title, duration_s, rating_code, \
-         start_at, end_at, technical_start_at, technical_end_at, in_home_only, block_if_off_net, \
-         playback_url, cdn_token_required, cdn_id, created, modified, block_vpn, filtering_list, \
-         filtering_is_allow, blocking_list) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, \
-         $18, $19, $20, $21) \
-         ON CONFLICT (tenant_id, id) DO UPDATE SET editorial_id = excluded.editorial_id, \
-         drm_id = excluded.drm_id, title = excluded.title, duration_s = excluded.duration_s, \
-         rating_code = excluded.rating_code, start_at = excluded.start_at, \
-         end_at = excluded.end_at, technical_start_at = excluded.technical_start_at, \
-         technical_end_at = excluded.technical_end_at, in_home_only = excluded.in_home_only, \
-         block_if_off_net = excluded.block_if_off_net, playback_url = excluded.playback_url, \
-         cdn_token_required = excluded.cdn_token_required, cdn_id = excluded.cdn_id, \
-         modified = excluded.modified, block_vpn = excluded.block_vpn, \
-         filtering_list = excluded.filtering_list, \
-         filtering_is_allow = excluded.filtering_is_allow, blocking_list = excluded.blocking_list",
-    )
-    .bind(&c.tenant_id)
-    .bind(&c.id)
-    .bind(&c.editorial_id)
-    .bind(&c.drm_id)
-    .bind(&c.title)
-    .bind(c.duration_s)
-    .bind(c.rating_code.as_deref())
-    .bind(c.start_at)
-    .bind(c.end_at)
-    .bind(c.technical_start_at)
-    .bind(c.technical_end_at)
-    .bind(flag(c.in_home_only))
-    .bind(flag(c.block_if_off_net))
-    .bind(c.playback_url.as_deref())
-    .bind(flag(c.cdn_token_required))
-    .bind(c.cdn_id.as_deref())
-    .bind(now)
-    .bind(flag(c.location.block_vpn))
-    .bind(json_list(&c.location.filtering_list))
-    .bind(flag(c.location.filtering_is_allow))
-    .bind(json_list(&c.location.blocking_list))
-    .execute(conn)
-    .await?;
     Ok(())
 }
 
@@ -364,5 +313,178 @@ pub async fn delete_ppv_event(
         .bind(id)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Removes the PPV events (and their grants) of `ids`, where there are any.
+pub async fn delete_ppv_events(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    ids: &[&str],
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(400) {
+        let list = bound_list(chunk.len(), 1);
+        for sql in [
+            format!(
+                "DELETE FROM product_grants WHERE tenant_id = $1 AND target_kind = 'EVENT' \
+                 AND target_id IN {list}"
+            ),
+            format!("DELETE FROM ppv_events WHERE tenant_id = $1 AND id IN {list}"),
+        ] {
+            let mut q = sqlx::query(&sql).persistent(false).bind(tenant);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `($o+1, ..., $o+n)`: a list of `n` bound values to test `IN`. Queries
+/// with such lists run unprepared (`persistent(false)`): PostgreSQL's
+/// generic plan for a prepared statement reads the list as a filter over
+/// every row the rest of the condition finds (a tenant's whole table),
+/// where a plan made for the values looks each one up in the index.
+pub(crate) fn bound_list(n: usize, offset: usize) -> String {
+    let items: Vec<String> = (1..=n).map(|i| format!("${}", offset + i)).collect();
+    format!("({})", items.join(", "))
+}
+
+/// `($o+1, ..., $o+cols), (...)` for `rows` rows of `cols` bound values.
+fn values(rows: usize, cols: usize, offset: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=cols)
+                .map(|c| format!("${}", offset + r * cols + c))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows of `table` the `owners` (editorials or services) own, as
+/// (id, owner).
+pub async fn owned_by(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    table: Playable,
+    owners: &[&str],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in owners.chunks(500) {
+        let sql = format!(
+            "SELECT id, editorial_id FROM {} WHERE tenant_id = $1 AND editorial_id IN {}",
+            table.table(),
+            bound_list(chunk.len(), 1)
+        );
+        let mut q = sqlx::query(&sql).persistent(false).bind(tenant);
+        for o in chunk {
+            q = q.bind(*o);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            out.push((r.try_get(0)?, r.try_get(1)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Makes each target's grants exactly its products, for many targets of
+/// one kind: one delete and multi-row inserts.
+pub async fn replace_grants(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    kind: GrantTarget,
+    targets: &[(&str, &[String])],
+) -> Result<(), StoreError> {
+    for chunk in targets.chunks(500) {
+        let sql = format!(
+            "DELETE FROM product_grants WHERE tenant_id = $1 AND target_kind = $2 AND target_id IN {}",
+            bound_list(chunk.len(), 2)
+        );
+        let mut q = sqlx::query(&sql)
+            .persistent(false)
+            .bind(tenant)
+            .bind(kind.as_str());
+        for (t, _) in chunk {
+            q = q.bind(*t);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let pairs: Vec<(&str, &str)> = targets
+        .iter()
+        .flat_map(|(t, ps)| ps.iter().map(move |p| (*t, p.as_str())))
+        .collect();
+    for chunk in pairs.chunks(500) {
+        let sql = format!(
+            "INSERT INTO product_grants (tenant_id, target_kind, target_id, product_id) VALUES {} \
+             ON CONFLICT DO NOTHING",
+            values(chunk.len(), 4, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, p) in chunk {
+            q = q.bind(tenant).bind(kind.as_str()).bind(*t).bind(*p);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+const CONTENT_COLUMNS: &str =
+    "tenant_id, id, editorial_id, drm_id, title, duration_s, rating_code, \
+     start_at, end_at, technical_start_at, technical_end_at, in_home_only, block_if_off_net, \
+     playback_url, cdn_token_required, cdn_id, created, modified, block_vpn, filtering_list, \
+     filtering_is_allow, blocking_list";
+
+/// Writes VOD content rows, replacing those of the same ids, many a statement.
+pub async fn put_contents(
+    conn: &mut AnyConnection,
+    rows: &[Content],
+    now: i64,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(100) {
+        let sql = format!(
+            "INSERT INTO contents ({CONTENT_COLUMNS}) VALUES {} \
+             ON CONFLICT (tenant_id, id) DO UPDATE SET editorial_id = excluded.editorial_id, \
+             drm_id = excluded.drm_id, title = excluded.title, duration_s = excluded.duration_s, \
+             rating_code = excluded.rating_code, start_at = excluded.start_at, \
+             end_at = excluded.end_at, technical_start_at = excluded.technical_start_at, \
+             technical_end_at = excluded.technical_end_at, in_home_only = excluded.in_home_only, \
+             block_if_off_net = excluded.block_if_off_net, playback_url = excluded.playback_url, \
+             cdn_token_required = excluded.cdn_token_required, cdn_id = excluded.cdn_id, \
+             modified = excluded.modified, block_vpn = excluded.block_vpn, \
+             filtering_list = excluded.filtering_list, \
+             filtering_is_allow = excluded.filtering_is_allow, blocking_list = excluded.blocking_list",
+            values(chunk.len(), 22, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q
+                .bind(&c.tenant_id)
+                .bind(&c.id)
+                .bind(&c.editorial_id)
+                .bind(&c.drm_id)
+                .bind(&c.title)
+                .bind(c.duration_s)
+                .bind(c.rating_code.as_deref())
+                .bind(c.start_at)
+                .bind(c.end_at)
+                .bind(c.technical_start_at)
+                .bind(c.technical_end_at)
+                .bind(flag(c.in_home_only))
+                .bind(flag(c.block_if_off_net))
+                .bind(c.playback_url.as_deref())
+                .bind(flag(c.cdn_token_required))
+                .bind(c.cdn_id.as_deref())
+                .bind(now)
+                .bind(now)
+                .bind(flag(c.location.block_vpn))
+                .bind(json_list(&c.location.filtering_list))
+                .bind(flag(c.location.filtering_is_allow))
+                .bind(json_list(&c.location.blocking_list));
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }

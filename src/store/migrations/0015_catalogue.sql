@@ -17,3 +17,7 @@ CREATE TABLE catalogue_records (
 );
 CREATE INDEX catalogue_records_change ON catalogue_records (tenant_id, change_id);
 CREATE INDEX catalogue_records_modified ON catalogue_records (tenant_id, modified, kind);
+-- Ingest asks who holds a technical or DRM id and which rows a service
+-- owns, for every record of a batch (contents has both already).
+CREATE INDEX channels_drm ON channels (tenant_id, drm_id);
+CREATE INDEX channels_editorial ON channels (tenant_id, editorial_id);

@@ -7,31 +7,69 @@ use crate::harness::TestApp;
 pub(crate) const NOW: i64 = crate::harness::T0_MS / 1000;
 pub(crate) const DAY: i64 = 86_400;
 
-/// `POST /metadata/operator/v1/catalogue/{kind}` as the demo operator.
-pub(crate) async fn ingest(app: &TestApp, kind: &str, body: Value) -> reqwest::Response {
-    app.operator(
-        reqwest::Method::POST,
-        &format!("/metadata/operator/v1/catalogue/{kind}"),
-    )
-    .json(&body)
-    .send()
-    .await
-    .unwrap()
+/// A tenant and its operator key.
+#[derive(Clone, Copy)]
+pub(crate) struct Tenant<'a> {
+    pub id: &'a str,
+    pub key: &'a str,
 }
 
-/// Ingests `records` of `kind`, expecting every one taken.
+pub(crate) const DEMO: Tenant<'static> = Tenant {
+    id: "demo",
+    key: crate::harness::DEMO_KEY,
+};
+
+/// `POST /metadata/operator/v1/catalogue/{kind}` as the demo operator.
+pub(crate) async fn ingest(app: &TestApp, kind: &str, body: Value) -> reqwest::Response {
+    ingest_as(app, DEMO, kind, body).await
+}
+
+/// `POST /metadata/operator/v1/catalogue/{kind}` as `tenant`'s operator.
+pub(crate) async fn ingest_as(
+    app: &TestApp,
+    tenant: Tenant<'_>,
+    kind: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.http
+        .post(app.url(&format!("/metadata/operator/v1/catalogue/{kind}")))
+        .header("nv-tenant-id", tenant.id)
+        .bearer_auth(tenant.key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Ingests `records` of `kind` for the demo tenant, expecting every one taken.
 pub(crate) async fn upsert(app: &TestApp, kind: &str, records: Value) {
-    let r = ingest(app, kind, json!({ "upsert": records })).await;
+    upsert_as(app, DEMO, kind, records).await
+}
+
+/// Ingests `records` of `kind` for `tenant`, expecting every one taken.
+pub(crate) async fn upsert_as(app: &TestApp, tenant: Tenant<'_>, kind: &str, records: Value) {
+    let r = ingest_as(app, tenant, kind, json!({ "upsert": records })).await;
     let status = r.status();
     let body: Value = r.json().await.unwrap();
     assert_eq!(status, 200, "{kind}: {body}");
 }
 
-/// An MDS list (`path` after `/metadata/delivery`), with `query` pairs.
+/// An MDS list (`path` after `/metadata/delivery`) of the demo tenant,
+/// with `query` pairs.
 pub(crate) async fn mds(app: &TestApp, path: &str, query: &[(&str, &str)]) -> reqwest::Response {
+    mds_of(app, "demo", path, query).await
+}
+
+/// An MDS list of `tenant`.
+pub(crate) async fn mds_of(
+    app: &TestApp,
+    tenant: &str,
+    path: &str,
+    query: &[(&str, &str)],
+) -> reqwest::Response {
     app.http
         .get(app.url(&format!("/metadata/delivery{path}")))
-        .header("nv-tenant-id", "demo")
+        .header("nv-tenant-id", tenant)
         .query(query)
         .send()
         .await

@@ -213,6 +213,25 @@ async fn refused_entries_are_named_and_nothing_is_written(b: Backend) {
     assert_eq!(v2(&app, r#"{"id":"ed-new"}"#).await["total_records"], 0);
     assert_eq!(v2(&app, r#"{"id":"ed-one"}"#).await["total_records"], 1);
 
+    // Two records of one batch cannot share a technical's DRM id.
+    let mut twin = editorial("ed-twin", &[], &[]);
+    twin["technicals"][0]["drmId"] = json!("DRM_ed-first_DASH");
+    let body = json_of(
+        ingest(
+            &app,
+            "editorials",
+            json!({ "upsert": [editorial("ed-first", &[], &[]), twin] }),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(body["refused"][0]["index"], 1, "{body}");
+    assert!(body["refused"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ed-first"));
+
     // Programmes need their service; products in use cannot go.
     let body = json_of(
         ingest(
@@ -283,6 +302,8 @@ async fn refused_entries_are_named_and_nothing_is_written(b: Backend) {
 
 async fn deletes_reads_and_the_changes_list(b: Backend) {
     let app = TestApp::start(b).await;
+    // After the demo catalogue's seeding (at NOW).
+    app.clock.set_ms((NOW + 10) * 1000);
     upsert(
         &app,
         "products",
@@ -346,6 +367,7 @@ async fn deletes_reads_and_the_changes_list(b: Backend) {
     .await;
 
     let since = (NOW + 30).to_string();
+    let from = (NOW + 10).to_string();
     let later = json_of(
         mds(
             &app,
@@ -363,7 +385,7 @@ async fn deletes_reads_and_the_changes_list(b: Backend) {
         mds(
             &app,
             "/changes",
-            &[("since", "0"), ("limit", "2"), ("page", "2")],
+            &[("since", from.as_str()), ("limit", "2"), ("page", "2")],
         )
         .await,
         200,
@@ -372,7 +394,12 @@ async fn deletes_reads_and_the_changes_list(b: Backend) {
     assert_eq!(all["total_records"], 3, "{all}");
     assert_eq!(all["changes"].as_array().unwrap().len(), 1);
     let none = json_of(
-        mds(&app, "/changes", &[("since", "0"), ("type", "channel")]).await,
+        mds(
+            &app,
+            "/changes",
+            &[("since", from.as_str()), ("type", "channel")],
+        )
+        .await,
         200,
     )
     .await;

@@ -8,23 +8,47 @@
 
 use serde_json::{json, Value};
 
-use super::fixtures::{editorial, mds, product, programme, service, upsert, DAY, NOW};
+use super::fixtures::{
+    editorial, mds_of, product, programme, service, upsert_as, Tenant, DAY, NOW,
+};
 use crate::harness::{json_of, Backend, TestApp};
 
-/// Three services with six hour-long programmes each from NOW; nodes, a
-/// series with a season, four editorials (one hidden, one rated fsk16).
-async fn catalogue(app: &TestApp) {
+/// The tenant these lists run on: provisioned fresh, so the demo
+/// catalogue is not in them.
+const ACME: &str = "acme";
+
+async fn mds(app: &TestApp, path: &str, query: &[(&str, &str)]) -> reqwest::Response {
+    mds_of(app, ACME, path, query).await
+}
+
+/// Tenant `acme` with the demo's rating levels, three services with six
+/// hour-long programmes each from NOW; nodes, a series with a season, four
+/// editorials (one hidden, one rated fsk16). Returns acme's operator key.
+async fn catalogue(app: &TestApp) -> String {
+    let acme = app
+        .state
+        .plane
+        .tenancy
+        .provision_tenant(ACME, "Acme TV")
+        .await
+        .unwrap();
+    let key = acme.operator_key;
+    copy_classifications(app).await;
+    let t = Tenant {
+        id: ACME,
+        key: &key,
+    };
+    let upsert = |kind: &'static str, records: Value| upsert_as(app, t, kind, records);
     let mut ppv = product("prod-ppv", "PPV", None);
     ppv["domains"] = json!(["btv"]);
     let mut vod = product("prod-a", "SUBSCRIPTION", None);
     vod["domains"] = json!(["vod"]);
-    upsert(app, "products", json!([vod, ppv])).await;
+    upsert("products", json!([vod, ppv])).await;
     let node = |id: &str, parent: Option<&str>, order: i64| {
         json!({ "id": id, "parent": parent, "nodeOrder": order,
                 "locales": { "en_GB": { "title": id } } })
     };
     upsert(
-        app,
         "nodes",
         json!([
             node("n-root", None, 0),
@@ -34,7 +58,6 @@ async fn catalogue(app: &TestApp) {
     )
     .await;
     upsert(
-        app,
         "series",
         json!([
             { "id": "ser-1", "type": "SERIES", "domain": "vod",
@@ -54,13 +77,16 @@ async fn catalogue(app: &TestApp) {
     let mut rated = editorial("ed-4", &["prod-a"], &["n-films"]);
     rated["rating"] = json!("fsk16");
     upsert(
-        app,
         "editorials",
-        json!([editorial("ed-1", &["prod-a"], &["n-films"]), episode, hidden, rated]),
+        json!([
+            editorial("ed-1", &["prod-a"], &["n-films"]),
+            episode,
+            hidden,
+            rated
+        ]),
     )
     .await;
     upsert(
-        app,
         "services",
         json!([
             service("svc-1", 1, &[]),
@@ -75,7 +101,26 @@ async fn catalogue(app: &TestApp) {
             programmes.push(programme(&format!("{s}-p{h}"), s, NOW + h * 3600, 60));
         }
     }
-    upsert(app, "programmes", Value::Array(programmes)).await;
+    upsert("programmes", Value::Array(programmes)).await;
+    key
+}
+
+/// The demo's FSK levels for acme too (written as the classification API
+/// would, with its change entry).
+async fn copy_classifications(app: &TestApp) {
+    use playgate::store::changes::ChangeKind;
+    let mut tx = app.state.store.write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO classifications (tenant_id, code, system, name, level) \
+         SELECT 'acme', code, system, name, level FROM classifications WHERE tenant_id = 'demo'",
+    )
+    .execute(tx.conn())
+    .await
+    .unwrap();
+    tx.record_change(ACME, ChangeKind::Classification, "*", NOW)
+        .await
+        .unwrap();
+    app.state.plane.commit(tx).await.unwrap();
 }
 
 async fn list(app: &TestApp, path: &str, query: &[(&str, &str)]) -> Value {
@@ -98,13 +143,21 @@ async fn lists_answer_what_apps_send(b: Backend) {
     catalogue(&app).await;
 
     // Nodes: roots, children in order, the tree around each.
-    let roots = list(&app, "/GLOBAL/vod/nodes", &[("filter", r#"{"isRoot":true}"#)]).await;
+    let roots = list(
+        &app,
+        "/GLOBAL/vod/nodes",
+        &[("filter", r#"{"isRoot":true}"#)],
+    )
+    .await;
     assert_eq!(ids(&roots, "nodes"), ["n-root"]);
     assert_eq!(roots["nodes"][0]["children"], json!(["n-films", "n-kids"]));
     let children = list(
         &app,
         "/GLOBAL/vod/nodes",
-        &[("filter", r#"{"parent":"n-root"}"#), ("sort", r#"[["nodeOrder",1]]"#)],
+        &[
+            ("filter", r#"{"parent":"n-root"}"#),
+            ("sort", r#"[["nodeOrder",1]]"#),
+        ],
     )
     .await;
     assert_eq!(ids(&children, "nodes"), ["n-films", "n-kids"]);
@@ -122,10 +175,16 @@ async fn lists_answer_what_apps_send(b: Backend) {
             r#"{"$or":[{"seriesRef":{"$exists":false}},{"seasonRef":"sea-1"}],"nodeRefs":{"$in":["n-kids"]}}"#,
             vec!["ed-2"],
         ),
-        (r#"{"technical.deviceType":"iOS","productRefs":"prod-a"}"#, vec!["ed-1", "ed-2", "ed-4"]),
+        (
+            r#"{"technical.deviceType":"iOS","productRefs":"prod-a"}"#,
+            vec!["ed-1", "ed-2", "ed-4"],
+        ),
         (r#"{"technicals.deviceType":{"$in":["SmartTV"]}}"#, vec![]),
         (r#"{"Rating.precedence":{"$gte":3}}"#, vec!["ed-4"]),
-        (r#"{"$and":[{"Year":{"$gte":2001}},{"Year":{"$lt":2002}}],"type":"EPISODE"}"#, vec!["ed-2"]),
+        (
+            r#"{"$and":[{"Year":{"$gte":2001}},{"Year":{"$lt":2002}}],"type":"EPISODE"}"#,
+            vec!["ed-2"],
+        ),
         (r#"{"locale":"de_DE"}"#, vec![]),
     ] {
         let got = list(&app, V2, &[("filter", filter)]).await;
@@ -161,23 +220,48 @@ async fn lists_answer_what_apps_send(b: Backend) {
     let rows = list(
         &app,
         "/GLOBAL/vod/editorials",
-        &[("filter", r#"{"voditem.nodeRefs":"n-kids","technical.deviceType":{"$in":["PC"]}}"#)],
+        &[(
+            "filter",
+            r#"{"voditem.nodeRefs":"n-kids","technical.deviceType":{"$in":["PC"]}}"#,
+        )],
     )
     .await;
     assert_eq!(rows["total_records"], 1);
     let row = &rows["editorials"][0];
-    assert_eq!((row["e"].as_str(), row["t"].as_str(), row["p"].as_str()), (Some("ed-2"), Some("ed-2-dash"), Some("prod-a")));
+    assert_eq!(
+        (row["e"].as_str(), row["t"].as_str(), row["p"].as_str()),
+        (Some("ed-2"), Some("ed-2-dash"), Some("prod-a"))
+    );
     assert_eq!(row["voditem"]["contentRef"], "ed-2-dash");
     assert_eq!(row["isPurchasable"], true);
 
     // Series and products by domain.
-    let seasons = list(&app, "/GLOBAL/vod/series", &[("filter", r#"{"type":"SEASON"}"#)]).await;
+    let seasons = list(
+        &app,
+        "/GLOBAL/vod/series",
+        &[("filter", r#"{"type":"SEASON"}"#)],
+    )
+    .await;
     assert_eq!(ids(&seasons, "series"), ["sea-1"]);
-    assert_eq!(list(&app, "/GLOBAL/btv/series", &[]).await["total_records"], 0);
-    assert_eq!(ids(&list(&app, "/GLOBAL/vod/products", &[]).await, "products"), ["prod-a"]);
-    let ppv = list(&app, "/GLOBAL/btv/products", &[("filter", r#"{"type":"ppv"}"#)]).await;
+    assert_eq!(
+        list(&app, "/GLOBAL/btv/series", &[]).await["total_records"],
+        0
+    );
+    assert_eq!(
+        ids(&list(&app, "/GLOBAL/vod/products", &[]).await, "products"),
+        ["prod-a"]
+    );
+    let ppv = list(
+        &app,
+        "/GLOBAL/btv/products",
+        &[("filter", r#"{"type":"ppv"}"#)],
+    )
+    .await;
     assert_eq!(ids(&ppv, "products"), ["prod-ppv"]);
-    assert_eq!(ppv["products"][0]["price"], json!({"amount": 4.99, "currency": "GBP"}));
+    assert_eq!(
+        ppv["products"][0]["price"],
+        json!({"amount": 4.99, "currency": "GBP"})
+    );
 
     // Services: by number, the technical for the asked device.
     let services = list(
@@ -192,7 +276,10 @@ async fn lists_answer_what_apps_send(b: Backend) {
     assert_eq!(ids(&services, "services"), ["svc-3", "svc-2", "svc-1"]);
     let s = &services["services"][1];
     assert_eq!(s["technical"]["drmId"], "DRM_svc-2_HLS");
-    assert_eq!(s["technical"]["NetworkLocation"], "https://cdn.example/live/svc-2.m3u8");
+    assert_eq!(
+        s["technical"]["NetworkLocation"],
+        "https://cdn.example/live/svc-2.m3u8"
+    );
     assert_eq!(s["editorial"]["productRefs"], json!(["prod-a"]));
     assert_eq!(s["editorial"]["tvChannel"], 2);
 
@@ -214,11 +301,20 @@ async fn lists_answer_what_apps_send(b: Backend) {
     );
     let p = &epg["programmes"][0];
     assert_eq!(p["period"], json!({"start": NOW + 3600, "end": NOW + 7200}));
-    assert_eq!((p["serviceRef"].as_str(), p["duration"].as_i64()), (Some("svc-1"), Some(3600)));
+    assert_eq!(
+        (p["serviceRef"].as_str(), p["duration"].as_i64()),
+        (Some("svc-1"), Some(3600))
+    );
     let running = list(
         &app,
         "/GLOBAL/btv/programmes",
-        &[("filter", &format!(r#"{{"period.start":{{"$lte":{0}}},"period.end":{{"$gt":{0}}}}}"#, NOW + 90))],
+        &[(
+            "filter",
+            &format!(
+                r#"{{"period.start":{{"$lte":{0}}},"period.end":{{"$gt":{0}}}}}"#,
+                NOW + 90
+            ),
+        )],
     )
     .await;
     assert_eq!(running["total_records"], 3, "one running on each channel");
@@ -227,15 +323,28 @@ async fn lists_answer_what_apps_send(b: Backend) {
 
 async fn bad_input_caching_tenants_and_no_store(b: Backend) {
     let app = TestApp::start(b).await;
-    catalogue(&app).await;
+    let key = catalogue(&app).await;
     for (query, why) in [
         (vec![("filter", "{not json")], "malformed"),
-        (vec![("filter", r#"{"id":{"$regex":"x"}}"#)], "unknown operator"),
+        (
+            vec![("filter", r#"{"id":{"$regex":"x"}}"#)],
+            "unknown operator",
+        ),
         (vec![("filter", r#"{"colour":"x"}"#)], "unknown field"),
-        (vec![("filter", r#"{"period.start":{"$lt":"x"}}"#)], "wrong type"),
+        (
+            vec![("filter", r#"{"period.start":{"$lt":"x"}}"#)],
+            "wrong type",
+        ),
         (vec![("filter", r#"{"Year":"2001"}"#)], "wrong type"),
         (
-            vec![("filter", &*format!("{}{{\"id\":\"x\"}}{}", r#"{"$and":["#.repeat(10), "]}".repeat(10)))],
+            vec![(
+                "filter",
+                &*format!(
+                    "{}{{\"id\":\"x\"}}{}",
+                    r#"{"$and":["#.repeat(10),
+                    "]}".repeat(10)
+                ),
+            )],
             "too deep",
         ),
         (vec![("limit", "10001")], "limit"),
@@ -263,7 +372,7 @@ async fn bad_input_caching_tenants_and_no_store(b: Backend) {
     let again = app
         .http
         .get(app.url(&format!("/metadata/delivery{V2}")))
-        .header("nv-tenant-id", "demo")
+        .header("nv-tenant-id", ACME)
         .header("if-none-match", &tag)
         .send()
         .await
@@ -273,26 +382,41 @@ async fn bad_input_caching_tenants_and_no_store(b: Backend) {
     assert!(again.bytes().await.unwrap().is_empty());
     let uncached = mds(&app, V2, &[("cache", "false")]).await;
     assert_eq!(uncached.headers()["cache-control"], "no-store");
-    upsert(&app, "editorials", json!([editorial("ed-9", &[], &[])])).await;
+    let acme = Tenant {
+        id: ACME,
+        key: &key,
+    };
+    upsert_as(
+        &app,
+        acme,
+        "editorials",
+        json!([editorial("ed-9", &[], &[])]),
+    )
+    .await;
     let changed = mds(&app, V2, &[]).await;
     assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
 
-    // Another tenant sees none of it.
-    app.state
-        .plane
-        .tenancy
-        .provision_tenant("acme", "Acme TV")
-        .await
-        .unwrap();
-    let r = app
-        .http
-        .get(app.url(&format!("/metadata/delivery{V2}")))
-        .header("nv-tenant-id", "acme")
-        .send()
-        .await
-        .unwrap();
+    // Another tenant sees none of it, and its operator cannot write here.
+    let r = mds_of(
+        &app,
+        "demo",
+        V2,
+        &[("filter", r#"{"id":{"$in":["ed-1","ed-9"]}}"#)],
+    )
+    .await;
     let other = json_of(r, 200).await;
     assert_eq!(other["total_records"], 0, "{other}");
+    let r = super::fixtures::ingest_as(
+        &app,
+        Tenant {
+            id: "demo",
+            key: &key,
+        },
+        "editorials",
+        json!({ "delete": ["ed-vod-entitled"] }),
+    )
+    .await;
+    assert_eq!(r.status(), 401, "acme's key is not demo's");
 
     // From memory: the store closed, lists still answer.
     app.state.store.close().await;
@@ -301,4 +425,7 @@ async fn bad_input_caching_tenants_and_no_store(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(lists_answer_what_apps_send, bad_input_caching_tenants_and_no_store);
+crate::on_both_backends!(
+    lists_answer_what_apps_send,
+    bad_input_caching_tenants_and_no_store
+);
