@@ -16,8 +16,7 @@ const DAY: i64 = 86_400;
 const DEVICES: [&str; 5] = ["Android", "iOS", "PC", "SmartTV", "STB"];
 
 fn text(en: &str, de: &str) -> Value {
-    json!({ "en_GB": { "title": en, "description": format!("{en}: a playgate demo title.") },
-            "de_DE": { "title": de } })
+    json!({ "en_GB": { "title": en }, "de_DE": { "title": de } })
 }
 
 fn product(id: &str, kind: &str, en: &str, de: &str, extra: Value) -> Value {
@@ -136,7 +135,11 @@ fn title(id: &str, tech: &str, en: &str, de: &str, i: usize) -> Value {
         "categories": [genre],
         "rating": rating,
         "nodeRefs": ["n-movies"], "productRefs": ["prod-basic"],
-        "locales": text(en, de), "credits": credits(i),
+        "locales": {
+            "en_GB": { "title": en, "description": format!("{en}: a playgate demo title.") },
+            "de_DE": { "title": de, "description": format!("{de}: ein playgate-Demotitel.") }
+        },
+        "credits": credits(i),
         "technicals": [technical(tech, format!("https://cdn.demo.playgate/vod/{tech}/manifest.mpd"))],
     })
 }

@@ -76,9 +76,12 @@ fn credits(o: &mut Map<String, Json>, credits: &[Credit], cat: &Catalogue, ctx: 
                 .expect("an array")
                 .push(json!(n));
         }
-        list.push(json!({
-            "personRef": c.person_ref, "role": c.role, "character": c.character, "name": name,
-        }));
+        let mut credit = Map::new();
+        credit.insert("personRef".into(), json!(c.person_ref));
+        credit.insert("role".into(), json!(c.role));
+        put(&mut credit, "character", json!(c.character));
+        put(&mut credit, "name", json!(name));
+        list.push(Json::Object(credit));
     }
     o.extend(by_role);
     o.insert("credits".into(), Json::Array(list));
