@@ -349,6 +349,9 @@ pub fn table() -> Vec<Route> {
         ops_row("/readyz", |_| get(ops::readyz)),
         ops_row("/metrics", |_| get(ops::metrics)),
     ];
+    routes.push(row(Method::GET, "/metadata/delivery/{prov}/btv/blackout_programmes", Catalogue, Public, Fast, |_| {
+        get(opf::catalogue::mds::blackout_programmes)
+    }));
     // MDS lists, from memory: one handler, one row per list of its table
     routes.extend(opf::catalogue::mds::LISTS.iter().map(|(path, ..)| {
         row(Method::GET, path, Catalogue, Public, Fast, |_| get(opf::catalogue::mds::list))

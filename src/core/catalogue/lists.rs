@@ -296,3 +296,52 @@ pub fn people<'a>(c: &'a Catalogue, q: &Query, ctx: &'a Ctx<'a>) -> Listed<'a, P
         },
     )
 }
+
+/// Programmes running in `[start, end)` that a blackout rule names for
+/// `connection` (case-insensitive), in start order, each with the rule that
+/// applies (the first naming it).
+pub fn blackouts<'a>(
+    c: &'a Catalogue,
+    connection: &str,
+    start: i64,
+    end: i64,
+) -> Vec<(&'a Arc<Programme>, &'a super::records::Blackout)> {
+    let filter = Expr::And(vec![
+        Expr::Cmp {
+            field: views::programme::END,
+            op: Op::Gt,
+            value: Some(Scalar::Int(start)),
+        },
+        Expr::Cmp {
+            field: views::programme::START,
+            op: Op::Lt,
+            value: Some(Scalar::Int(end)),
+        },
+    ]);
+    let times = Times {
+        service: &views::programme::SERVICE,
+        start: views::programme::START,
+        end: views::programme::END,
+    };
+    let table = &c.programmes;
+    let candidates = table
+        .candidates(&filter, &[], Some(times))
+        .unwrap_or_else(|| (0..table.len() as u32).collect());
+    let mut out: Vec<_> = candidates
+        .into_iter()
+        .map(|i| table.row(i))
+        .filter(|p| p.end() > start && p.start() < end)
+        .filter_map(|p| {
+            p.blackouts
+                .iter()
+                .find(|b| {
+                    b.connection_types
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(connection))
+                })
+                .map(|b| (p, b))
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0.start(), &a.0.id).cmp(&(b.0.start(), &b.0.id)));
+    out
+}

@@ -101,6 +101,9 @@ async fn catalogue(app: &TestApp) -> String {
             programmes.push(programme(&format!("{s}-p{h}"), s, NOW + h * 3600, 60));
         }
     }
+    // svc-1-p1 (NOW+1h..NOW+2h) is blacked out on 4G, live and catch-up.
+    programmes[1]["blackouts"] =
+        json!([{ "connectionTypes": ["4G"], "live": true, "catchUp": true }]);
     upsert("programmes", Value::Array(programmes)).await;
     key
 }
@@ -318,6 +321,37 @@ async fn lists_answer_what_apps_send(b: Backend) {
     )
     .await;
     assert_eq!(running["total_records"], 3, "one running on each channel");
+
+    // MDS-7: what a connection type may not watch, over a window.
+    let path = "/GLOBAL/btv/blackout_programmes";
+    let banned = list(&app, path, &[("connection_type", "4g")]).await;
+    assert_eq!(banned["total_records"], 1, "{banned}");
+    assert_eq!(
+        banned["blackout_programmes"][0],
+        json!({"id": "svc-1-p1", "serviceRef": "svc-1", "live": true, "so": false, "cu": true,
+               "period": {"start": NOW + 3600, "end": NOW + 7200}})
+    );
+    assert_eq!(
+        list(&app, path, &[("connection_type", "WIFI")]).await["total_records"],
+        0
+    );
+    let later = (NOW + 3 * 3600).to_string();
+    assert_eq!(
+        list(
+            &app,
+            path,
+            &[("connection_type", "4G"), ("start", later.as_str())]
+        )
+        .await["total_records"],
+        0
+    );
+    for bad in [
+        vec![],
+        vec![("connection_type", "4G"), ("start", "100"), ("end", "50")],
+        vec![("connection_type", "4G"), ("limit", "0")],
+    ] {
+        json_of(mds(&app, path, &bad).await, 400).await;
+    }
     app.stop().await;
 }
 

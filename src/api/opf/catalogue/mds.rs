@@ -8,6 +8,9 @@
 //! Answers are `{"total_records": n, "<entity>": [...], "version": ".."}`
 //! with `ETag` and `Cache-Control` ([`crate::api::cacheable`]).
 //!
+//! MDS-7 (`blackout_programmes`) has its own parameters
+//! ([`blackout_programmes`]).
+//!
 //! Who may call: anyone naming the tenant (`nv-tenant-id` / `tenantId`) or
 //! holding one of its tokens; the catalogue is what every viewer browses,
 //! per-account data is not here. An unknown provider is 404.
@@ -345,4 +348,94 @@ fn asked_devices(query: &Query, field: usize) -> Vec<&str> {
         }
     }
     out
+}
+
+/// MDS-7's query string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlackoutParams {
+    connection_type: Option<String>,
+    start: Option<i64>,
+    end: Option<i64>,
+    page: Option<i64>,
+    limit: Option<i64>,
+    cache: Option<bool>,
+    pretty: Option<bool>,
+    #[allow(dead_code)]
+    token: Option<String>,
+}
+
+/// Longest window MDS-7 lists, in seconds (the default is the next 24 h).
+const MAX_BLACKOUT_WINDOW: i64 = 14 * 86_400;
+
+/// MDS-7 `GET /metadata/delivery/{prov}/btv/blackout_programmes`: the
+/// programmes running in `[start, end)` (epoch seconds; default the next
+/// 24 h) that a blackout rule names for `connection_type` (mandatory, e.g.
+/// `4G`), in start order, each with whether live (`live`), start-over
+/// (`so`) and catch-up (`cu`) are blacked out; paged by `page` (1-based)
+/// and `limit` (default 100, at most 1,000).
+pub async fn blackout_programmes(
+    State(state): State<AppState>,
+    tenant: Tenant<Opf>,
+    PathParam(provider, ..): PathParam<String, Opf>,
+    headers: HeaderMap,
+    QueryParams(p, ..): QueryParams<BlackoutParams, Opf>,
+) -> OpfResult<Response> {
+    let cat = catalogue_of(&tenant);
+    if !cat.has_provider(&provider) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            format!("unknown provider {provider}"),
+        )
+        .into());
+    }
+    let bad =
+        |m: &'static str| -> FaceError<Opf> { ApiError::bad_request(codes::BAD_QUERY, m).into() };
+    let connection = p
+        .connection_type
+        .as_deref()
+        .filter(|c| !c.is_empty() && c.len() <= 32)
+        .ok_or_else(|| bad("connection_type is required (e.g. 4G)"))?;
+    let now = state.clock.now_s();
+    let start = p.start.unwrap_or(now);
+    let end = p.end.unwrap_or(start + 86_400);
+    if start < 0 || end <= start || end - start > MAX_BLACKOUT_WINDOW {
+        return Err(bad("end must be after start, at most 14 days later"));
+    }
+    let limit = p.limit.unwrap_or(100);
+    let page = p.page.unwrap_or(1);
+    if !(1..=1000).contains(&limit) {
+        return Err(bad("limit must be 1-1000"));
+    }
+    if page < 1 {
+        return Err(bad("page must be 1 or more"));
+    }
+    let all = lists::blackouts(&cat, connection, start, end);
+    let skip = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);
+    let items: Vec<Json> = all
+        .iter()
+        .skip(skip)
+        .take(limit as usize)
+        .map(|(prog, rule)| {
+            json!({
+                "id": prog.id,
+                "serviceRef": prog.service_ref,
+                "period": { "start": prog.start(), "end": prog.end() },
+                "live": rule.live,
+                "so": rule.start_over,
+                "cu": rule.catch_up,
+            })
+        })
+        .collect();
+    let body = json!({
+        "total_records": all.len(),
+        "blackout_programmes": items,
+        "version": cat.version.to_string(),
+    });
+    Ok(cacheable::answer(
+        &headers,
+        to_bytes(&body, p.pretty),
+        policy(&state, p.cache),
+    ))
 }
