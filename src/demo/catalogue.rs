@@ -326,7 +326,8 @@ fn services() -> Vec<Value> {
 }
 
 /// Two-hour programmes on every channel for 7 days from the start of the
-/// seed day, and the cup final on `ch-sports` 7 days after seeding.
+/// seed day (live on `ch-sports` blacked out on 4G and 5G), and the cup
+/// final on `ch-sports` 7 days after seeding.
 fn programmes(now: i64) -> Vec<Value> {
     let day0 = now - now.rem_euclid(DAY);
     let shows = ["Morning", "Matinee", "Noon", "Afternoon", "Evening", "Late"];
@@ -341,6 +342,12 @@ fn programmes(now: i64) -> Vec<Value> {
                 "period": { "start": start, "end": start + 7200 },
                 "isCatchUp": replay, "isStartOver": replay,
                 "categories": [format!("Genre:{show}")],
+                // Sports rights exclude mobile networks for live viewing.
+                "blackouts": if *id == "ch-sports" {
+                    json!([{ "connectionTypes": ["4G", "5G"], "live": true }])
+                } else {
+                    json!([])
+                },
                 "locales": text(&format!("{show} on {id}"), &format!("{show} auf {id}")),
             }));
         }
