@@ -128,11 +128,9 @@ pub fn etpv<'a>(c: &'a Catalogue, q: &Query, ctx: &'a Ctx<'a>) -> (u64, Vec<Etpv
         (f::SEASON_REF, Key::Season),
         (f::PRODUCT_ID, Key::Product),
         (f::DEVICE_TYPE, Key::DeviceType),
-        (f::E, Key::Technical),
     ];
-    // `e` is the editorial id, not a technical: only the first five narrow.
     let table = &c.editorials;
-    let candidates = table.candidates(&q.filter, &hints[..5], None);
+    let candidates = table.candidates(&q.filter, &hints, None);
     let editorials: Box<dyn Iterator<Item = u32>> = match candidates {
         Some(list) => Box::new(list.into_iter()),
         None => Box::new(0..table.len() as u32),
