@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::core::query::eval::{compare, matches, Record};
 use crate::core::query::{Dir, Expr, Op, Query, Scalar};
 
-use super::records::{Editorial, Node, Person, Product, Programme, Series, Service};
+use super::records::{Editorial, Node, Person, Product, Programme, Series, Service, Technical};
 
 /// What a secondary index is keyed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -418,6 +418,22 @@ pub fn run<H: Copy, V: Record>(
     (total, page)
 }
 
+/// A record's technicals under their ids, DRM ids and device types; the
+/// record's keys sorted and deduplicated after.
+fn technical_keys<'a, T: Technical>(technicals: &'a [T], out: &mut Vec<(Key, &'a str)>) {
+    for t in technicals {
+        out.push((Key::Technical, t.id()));
+        out.push((Key::Technical, t.drm_id()));
+        out.extend(
+            t.device_types()
+                .iter()
+                .map(|d| (Key::DeviceType, d.as_str())),
+        );
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
 impl Indexed for Product {
     fn id(&self) -> &str {
         &self.id
@@ -468,13 +484,7 @@ impl Indexed for Editorial {
         }
         out.extend(self.node_refs.iter().map(|n| (Key::Node, n.as_str())));
         out.extend(self.product_refs.iter().map(|n| (Key::Product, n.as_str())));
-        for t in &self.technicals {
-            out.push((Key::Technical, &t.id));
-            out.push((Key::Technical, &t.drm_id));
-            out.extend(t.device_types.iter().map(|d| (Key::DeviceType, d.as_str())));
-        }
-        out.sort_unstable();
-        out.dedup();
+        technical_keys(&self.technicals, out);
     }
 }
 
@@ -484,13 +494,7 @@ impl Indexed for Service {
     }
     fn keys<'a>(&'a self, out: &mut Vec<(Key, &'a str)>) {
         out.extend(self.product_refs.iter().map(|n| (Key::Product, n.as_str())));
-        for t in &self.technicals {
-            out.push((Key::Technical, &t.id));
-            out.push((Key::Technical, &t.drm_id));
-            out.extend(t.device_types.iter().map(|d| (Key::DeviceType, d.as_str())));
-        }
-        out.sort_unstable();
-        out.dedup();
+        technical_keys(&self.technicals, out);
     }
 }
 

@@ -591,6 +591,65 @@ fn unique<'a>(field: &str, mut ids: impl Iterator<Item = &'a str>) -> Result<(),
     })
 }
 
+/// What VOD and channel technicals share: the ids that name them and the
+/// device types they play on.
+pub trait Technical {
+    fn id(&self) -> &str;
+    fn drm_id(&self) -> &str;
+    fn device_types(&self) -> &[String];
+    fn drm_instance_name(&self) -> &str;
+}
+
+impl Technical for VodTechnical {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn drm_id(&self) -> &str {
+        &self.drm_id
+    }
+    fn device_types(&self) -> &[String] {
+        &self.device_types
+    }
+    fn drm_instance_name(&self) -> &str {
+        &self.drm_instance_name
+    }
+}
+
+impl Technical for ChannelTechnical {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn drm_id(&self) -> &str {
+        &self.drm_id
+    }
+    fn device_types(&self) -> &[String] {
+        &self.device_types
+    }
+    fn drm_instance_name(&self) -> &str {
+        &self.drm_instance_name
+    }
+}
+
+/// A record's technicals: at most [`MAX_LIST`], technical and DRM ids
+/// unique, each with its shared checks, then its kind's (`own`).
+fn technicals<T: Technical>(
+    list: &[T],
+    own: impl Fn(&T) -> Result<(), Refusal>,
+) -> Result<(), Refusal> {
+    if list.len() > MAX_LIST {
+        return Err(format!("technicals lists more than {MAX_LIST} entries"));
+    }
+    unique("technical", list.iter().map(Technical::id))?;
+    unique("drmId", list.iter().map(Technical::drm_id))?;
+    list.iter().try_for_each(|t| {
+        id("technicals.id", t.id())?;
+        id("technicals.drmId", t.drm_id())?;
+        device_types(t.device_types())?;
+        id("technicals.drmInstanceName", t.drm_instance_name())?;
+        own(t)
+    })
+}
+
 /// A record's own checks.
 pub trait Record {
     fn id(&self) -> &str;
@@ -731,16 +790,7 @@ impl Record for Editorial {
         credits(&self.credits)?;
         ids("imageRefs", &self.image_refs)?;
         location(&self.location)?;
-        if self.technicals.len() > MAX_LIST {
-            return Err(format!("technicals lists more than {MAX_LIST} entries"));
-        }
-        unique("technical", self.technicals.iter().map(|t| t.id.as_str()))?;
-        unique("drmId", self.technicals.iter().map(|t| t.drm_id.as_str()))?;
-        for t in &self.technicals {
-            id("technicals.id", &t.id)?;
-            id("technicals.drmId", &t.drm_id)?;
-            device_types(&t.device_types)?;
-            id("technicals.drmInstanceName", &t.drm_instance_name)?;
+        technicals(&self.technicals, |t| {
             if let Some(d) = &t.definition {
                 one_of("technicals.definition", d, &["SD", "HD", "UHD", "3D"])?;
             }
@@ -751,8 +801,8 @@ impl Record for Editorial {
             if let Some(p) = &t.period {
                 window("technicals.period", p)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -775,16 +825,7 @@ impl Record for Service {
         seconds("catchUpWindow", self.catch_up_window)?;
         location(&self.location)?;
         ids("imageRefs", &self.image_refs)?;
-        if self.technicals.len() > MAX_LIST {
-            return Err(format!("technicals lists more than {MAX_LIST} entries"));
-        }
-        unique("technical", self.technicals.iter().map(|t| t.id.as_str()))?;
-        unique("drmId", self.technicals.iter().map(|t| t.drm_id.as_str()))?;
-        for t in &self.technicals {
-            id("technicals.id", &t.id)?;
-            id("technicals.drmId", &t.drm_id)?;
-            device_types(&t.device_types)?;
-            id("technicals.drmInstanceName", &t.drm_instance_name)?;
+        technicals(&self.technicals, |t| {
             uri("technicals.networkLocation", &t.network_location)?;
             if let Some(u) = &t.start_over_location {
                 uri("technicals.startOverLocation", u)?;
@@ -792,8 +833,8 @@ impl Record for Service {
             if let Some(c) = &t.cdn_id {
                 id("technicals.cdnId", c)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value as Json;
 
-use crate::core::catalogue::records::{Editorial, Programme, Service};
+use crate::core::catalogue::records::{Editorial, Programme, Service, Technical};
 use crate::core::catalogue::{Entity, Kind};
 use crate::core::ids::is_valid_entity_id;
 use crate::core::status::{GrantTarget, ProductType};
@@ -467,17 +467,12 @@ async fn derive_editorials(
 
 /// The technical and DRM ids a record's technicals carry.
 fn technical_ids(e: &Entity) -> Box<dyn Iterator<Item = &str> + '_> {
+    fn ids<T: Technical>(ts: &[T]) -> impl Iterator<Item = &str> {
+        ts.iter().flat_map(|t| [t.id(), t.drm_id()])
+    }
     match e {
-        Entity::Editorial(ed) => Box::new(
-            ed.technicals
-                .iter()
-                .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()]),
-        ),
-        Entity::Service(s) => Box::new(
-            s.technicals
-                .iter()
-                .flat_map(|t| [t.id.as_str(), t.drm_id.as_str()]),
-        ),
+        Entity::Editorial(ed) => Box::new(ids(&ed.technicals)),
+        Entity::Service(s) => Box::new(ids(&s.technicals)),
         _ => Box::new(std::iter::empty()),
     }
 }

@@ -7,7 +7,7 @@ pub mod rights;
 
 use sqlx::{AnyConnection, Executor, Row};
 
-use crate::core::status::{GrantTarget, ProductType};
+use crate::core::status::ProductType;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,44 +32,6 @@ pub struct Product {
     /// `{amount, currency}`; `Null` is stored as `{}` (no price).
     pub price: serde_json::Value,
     pub created: i64,
-}
-
-pub async fn insert_product(conn: &mut AnyConnection, p: &Product) -> Result<(), StoreError> {
-    let product_type = p
-        .product_type
-        .ok_or_else(|| StoreError::Conflict("product type is required".into()))?;
-    sqlx::query(
-        "INSERT INTO products (tenant_id, id, name, product_type, device_classes, \
-         usage_rules_profile_id, start_validity, end_validity, rental_period_s, play_period_s, \
-         max_plays, d2go_allowed, storage_duration_s, storage_start_period_s, start_purchase, \
-         end_purchase, price, created, modified) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)",
-    )
-    .bind(&p.tenant_id)
-    .bind(&p.id)
-    .bind(&p.name)
-    .bind(product_type.as_str())
-    .bind(serde_json::to_string(&p.device_classes).expect("strings serialise"))
-    .bind(p.usage_rules_profile_id.as_deref())
-    .bind(p.start_validity)
-    .bind(p.end_validity)
-    .bind(p.rental_period_s)
-    .bind(p.play_period_s)
-    .bind(p.max_plays)
-    .bind(crate::store::flag(p.d2go_allowed))
-    .bind(p.storage_duration_s)
-    .bind(p.storage_start_period_s)
-    .bind(p.start_purchase)
-    .bind(p.end_purchase)
-    .bind(if p.price.is_null() {
-        "{}".to_owned()
-    } else {
-        p.price.to_string()
-    })
-    .bind(p.created)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 pub async fn get_product<'c, E>(
@@ -136,26 +98,6 @@ where
         .collect()
 }
 
-/// Records that `product` grants `target`.
-pub async fn insert_grant(
-    conn: &mut AnyConnection,
-    tenant: &str,
-    product: &str,
-    target_kind: GrantTarget,
-    target_id: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO product_grants (tenant_id, product_id, target_kind, target_id) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(tenant)
-    .bind(product)
-    .bind(target_kind.as_str())
-    .bind(target_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Channel {
     pub tenant_id: String,
@@ -173,37 +115,6 @@ pub struct Channel {
     pub cdn_token_required: bool,
     pub cdn_id: Option<String>,
     pub created: i64,
-}
-
-pub async fn insert_channel(conn: &mut AnyConnection, c: &Channel) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO channels (tenant_id, id, editorial_id, drm_id, name, tv_channel, \
-         protection_mandatory, in_home_only, block_if_off_net, rating_code, playback_url, \
-         cdn_token_required, cdn_id, created, modified, \
-         block_vpn, filtering_list, filtering_is_allow, blocking_list) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18)",
-    )
-    .bind(&c.tenant_id)
-    .bind(&c.id)
-    .bind(&c.editorial_id)
-    .bind(c.drm_id.as_deref())
-    .bind(&c.name)
-    .bind(c.tv_channel)
-    .bind(crate::store::flag(c.protection_mandatory))
-    .bind(crate::store::flag(c.in_home_only))
-    .bind(crate::store::flag(c.block_if_off_net))
-    .bind(c.rating_code.as_deref())
-    .bind(c.playback_url.as_deref())
-    .bind(crate::store::flag(c.cdn_token_required))
-    .bind(c.cdn_id.as_deref())
-    .bind(c.created)
-    .bind(crate::store::flag(c.location.block_vpn))
-    .bind(json_list(&c.location.filtering_list))
-    .bind(crate::store::flag(c.location.filtering_is_allow))
-    .bind(json_list(&c.location.blocking_list))
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Where a content or channel may be played (ingest keys `blockVpn`,
@@ -242,37 +153,6 @@ pub struct Content {
     pub technical_start_at: Option<i64>,
     pub technical_end_at: Option<i64>,
     pub created: i64,
-}
-
-pub async fn insert_content(conn: &mut AnyConnection, c: &Content) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO contents (tenant_id, id, editorial_id, drm_id, title, duration_s, rating_code, \
-         start_at, end_at, in_home_only, block_if_off_net, playback_url, cdn_token_required, cdn_id, \
-         created, modified, block_vpn, filtering_list, filtering_is_allow, blocking_list) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18, $19)",
-    )
-    .bind(&c.tenant_id)
-    .bind(&c.id)
-    .bind(&c.editorial_id)
-    .bind(&c.drm_id)
-    .bind(&c.title)
-    .bind(c.duration_s)
-    .bind(c.rating_code.as_deref())
-    .bind(c.start_at)
-    .bind(c.end_at)
-    .bind(crate::store::flag(c.in_home_only))
-    .bind(crate::store::flag(c.block_if_off_net))
-    .bind(c.playback_url.as_deref())
-    .bind(crate::store::flag(c.cdn_token_required))
-    .bind(c.cdn_id.as_deref())
-    .bind(c.created)
-    .bind(crate::store::flag(c.location.block_vpn))
-    .bind(json_list(&c.location.filtering_list))
-    .bind(crate::store::flag(c.location.filtering_is_allow))
-    .bind(json_list(&c.location.blocking_list))
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// For each requested id (technical or editorial), whether some product that
@@ -326,24 +206,6 @@ pub struct PpvEvent {
     pub start_at: i64,
     pub end_at: i64,
     pub created: i64,
-}
-
-pub async fn insert_ppv_event(conn: &mut AnyConnection, e: &PpvEvent) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ppv_events (tenant_id, id, channel_id, product_id, title, start_at, end_at, \
-         created, modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(&e.tenant_id)
-    .bind(&e.id)
-    .bind(&e.channel_id)
-    .bind(&e.product_id)
-    .bind(&e.title)
-    .bind(e.start_at)
-    .bind(e.end_at)
-    .bind(e.created)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -137,7 +137,9 @@ pub(crate) async fn write(app: &TestApp, sql: &[&str], changes: &[(ChangeKind, &
 
 pub(crate) async fn add_product(app: &TestApp, p: Product) {
     let mut tx = app.state.store.write().await.unwrap();
-    catalogue::insert_product(tx.conn(), &p).await.unwrap();
+    catalogue::rights::put_product(tx.conn(), &p, p.created)
+        .await
+        .unwrap();
     tx.record_change("demo", ChangeKind::Product, &p.id, NOW)
         .await
         .unwrap();
@@ -147,9 +149,11 @@ pub(crate) async fn add_product(app: &TestApp, p: Product) {
 /// A VOD content `id` (DRM id `DRM_<id>`) granted by `product`.
 pub(crate) async fn add_content(app: &TestApp, c: Content, product: Option<&str>) {
     let mut tx = app.state.store.write().await.unwrap();
-    catalogue::insert_content(tx.conn(), &c).await.unwrap();
+    catalogue::rights::put_contents(tx.conn(), std::slice::from_ref(&c), c.created)
+        .await
+        .unwrap();
     if let Some(p) = product {
-        catalogue::insert_grant(tx.conn(), "demo", p, GrantTarget::Content, &c.id)
+        catalogue::rights::set_grants(tx.conn(), "demo", GrantTarget::Content, &c.id, &[p.into()])
             .await
             .unwrap();
     }

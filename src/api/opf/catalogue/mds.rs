@@ -198,6 +198,20 @@ pub fn catalogue_of(tenant: &Tenant<Opf>) -> Arc<Catalogue> {
         .unwrap_or_default()
 }
 
+/// The tenant's catalogue, if `provider` is one of its providers (404 if
+/// not).
+fn provider_catalogue(tenant: &Tenant<Opf>, provider: &str) -> Result<Arc<Catalogue>, ApiError> {
+    let cat = catalogue_of(tenant);
+    if !cat.has_provider(provider) {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            codes::NOT_FOUND,
+            format!("unknown provider {provider}"),
+        ));
+    }
+    Ok(cat)
+}
+
 pub async fn list(
     State(state): State<AppState>,
     tenant: Tenant<Opf>,
@@ -214,15 +228,7 @@ pub async fn list(
         )
         .into());
     };
-    let cat = catalogue_of(&tenant);
-    if !cat.has_provider(&provider) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            format!("unknown provider {provider}"),
-        )
-        .into());
-    }
+    let cat = provider_catalogue(&tenant, &provider)?;
     let schema = list.schema();
     let query = prepare(params.query(schema)?, list.defaults());
     let now = state.clock.now_s();
@@ -381,15 +387,7 @@ pub async fn blackout_programmes(
     headers: HeaderMap,
     QueryParams(p, ..): QueryParams<BlackoutParams, Opf>,
 ) -> OpfResult<Response> {
-    let cat = catalogue_of(&tenant);
-    if !cat.has_provider(&provider) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            format!("unknown provider {provider}"),
-        )
-        .into());
-    }
+    let cat = provider_catalogue(&tenant, &provider)?;
     let bad =
         |m: &'static str| -> FaceError<Opf> { ApiError::bad_request(codes::BAD_QUERY, m).into() };
     let connection = p
