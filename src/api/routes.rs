@@ -289,6 +289,17 @@ pub fn table() -> Vec<Route> {
         row(M::PUT, "/platform/v1/tenants/{tenant_id}/settings", Tenancy, Auth::Platform, Admin, |_| put(platform::settings::put)),
         // Rocket, admin plane
         rocket_row(M::GET, "/api/config", "getAppConfig", Catalogue, Public, Admin, |_| get(rocket::catalogue::config::get_app_config)),
+        // Rocket content: items, lists, schedules and plans from the in-memory catalogue
+        rocket_row(M::GET, "/api/items/{id}", "getItem", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_item)),
+        rocket_row(M::GET, "/api/items/{id}/children", "getItemChildrenList", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_children)),
+        rocket_row(M::GET, "/api/items/{id}/related", "getItemRelatedList", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_related)),
+        rocket_row(M::GET, "/api/items/{id}/next", "getAnonNextPlaybackItem", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_anon_next)),
+        rocket_row(M::GET, "/api/account/profile/items/{id}/next", "getNextPlaybackItem", Catalogue, User, Fast, |_| get(rocket::catalogue::items::get_next)),
+        rocket_row(M::GET, "/api/itv/itemsummary/{id}", "getItvItemsummaryExternalId", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::item_summary_redirect)),
+        rocket_row(M::GET, "/api/lists", "getLists", Catalogue, Public, Fast, |_| get(rocket::catalogue::lists::get_lists)),
+        rocket_row(M::GET, "/api/lists/{id}", "getList", Catalogue, Public, Fast, |_| get(rocket::catalogue::lists::get_list)),
+        rocket_row(M::GET, "/api/schedules", "getSchedules", Catalogue, Public, Fast, |_| get(rocket::catalogue::schedules::get_schedules)),
+        rocket_row(M::GET, "/api/plans/{id}", "getPlansId", Catalogue, Public, Fast, |_| get(rocket::catalogue::plans::get_plan)),
         rocket_row(M::POST, "/api/authorization/refresh", "refreshToken", Identity, User, Admin, |_| post(rocket::identity::authorization::refresh_token)),
         rocket_row(M::POST, "/api/authorization/sso", "singleSignOn", Identity, Secret, Admin, |_| post(rocket::identity::authorization::single_sign_on)),
         rocket_row(M::POST, "/api/authorization/device/code", "generateDeviceAuthorizationCode", Identity, Public, Admin, |_| post(rocket::identity::pairing::generate_code)),

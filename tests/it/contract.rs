@@ -16,12 +16,30 @@ use std::process::Command;
 
 use crate::harness::{repo_path, Backend, TestApp};
 
-/// Rocket operations playgate serves: every route table row with an
-/// OpenAPI `operationId`, so a new Rocket route is checked without a list.
-fn served() -> Vec<&'static str> {
+/// Rocket operations playgate serves, as schemathesis names them (`GET
+/// /items/{id}`): every Rocket row of the route table, so a new Rocket
+/// route is checked without a list. (Some documented operations have no
+/// `operationId`, and a path parameter's name may differ from the
+/// document's where two routes share a prefix, hence names by pattern.)
+fn served() -> Vec<String> {
     playgate::api::routes::table()
         .iter()
-        .filter_map(|r| r.operation)
+        .filter(|r| r.face == playgate::api::routes::Face::Rocket)
+        .map(|r| {
+            let path = r.path.strip_prefix("/api").unwrap_or(r.path);
+            let pattern: String = path
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with('{') {
+                        r"\{[^}]+\}".to_owned()
+                    } else {
+                        seg.replace('.', r"\.").replace('-', r"\-")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            format!("{} {pattern}", r.method)
+        })
         .collect()
 }
 
@@ -87,9 +105,8 @@ async fn rocket_face_conforms_to_its_openapi_document() {
         ]);
     let served = served();
     assert!(served.len() >= 14, "{served:?}");
-    for op in &served {
-        cmd.args(["--include-operation-id", op]);
-    }
+    // One pattern: schemathesis keeps only the last of several.
+    cmd.args(["--include-name-regex", &format!("^({})$", served.join("|"))]);
     let output = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .unwrap()

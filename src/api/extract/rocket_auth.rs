@@ -1,7 +1,7 @@
 //! Rocket bearer tokens with the type and scope an operation declares
-//! (`accountAuth` with one scope; scopes are not hierarchical). The
-//! `profileAuth` twin joins when the first Profile-scoped operation does. Missing or invalid token: 401; valid but of another type or
-//! scope: 403 `40303`.
+//! (`accountAuth` or `profileAuth`, with one scope; scopes are not
+//! hierarchical). Missing or invalid token: 401; valid but of another type
+//! or scope: 403 `40303`.
 
 use std::marker::PhantomData;
 
@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use super::{bearer_token, RocketTenant};
 use crate::api::error::{codes, ApiError, FaceError, Rocket};
 use crate::app::AppState;
-use crate::core::scoped_claims::{Scope, ScopedClaims, ACCOUNT_TYP};
+use crate::core::scoped_claims::{Scope, ScopedClaims, ACCOUNT_TYP, PROFILE_TYP};
 use crate::plane::identity::Identity;
 
 /// A scope as a type, so a handler's signature states what it needs.
@@ -86,6 +86,30 @@ impl<S: RequiredScope> FromRequestParts<AppState> for AccountAuth<S> {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let (tenant, claims) = checked(parts, state, ACCOUNT_TYP, S::SCOPE).await?;
+        Ok(Self {
+            tenant,
+            claims,
+            _scope: PhantomData,
+        })
+    }
+}
+
+/// A request carrying a Profile token of scope `S` (its claims name the
+/// profile).
+pub struct ProfileAuth<S: RequiredScope> {
+    pub tenant: RocketTenant,
+    pub claims: ScopedClaims,
+    _scope: PhantomData<S>,
+}
+
+impl<S: RequiredScope> FromRequestParts<AppState> for ProfileAuth<S> {
+    type Rejection = FaceError<Rocket>;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (tenant, claims) = checked(parts, state, PROFILE_TYP, S::SCOPE).await?;
         Ok(Self {
             tenant,
             claims,

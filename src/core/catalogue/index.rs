@@ -166,6 +166,15 @@ impl<T: Indexed> Table<T> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The programmes of one service, in start order (empty for a table
+    /// that is not of programmes).
+    pub fn on_service(&self, service: &str) -> &[u32] {
+        self.epg
+            .as_ref()
+            .and_then(|e| e.by_service.get(service))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The rows that can match `expr`, in id order, when a top-level term
     /// on an indexed field (`hints`: schema field → key) or a time range
     /// narrows them (`times`: the service, start and end fields); `None`

@@ -1,6 +1,7 @@
 //! The catalogue, pure: its records as the operator ingests them
 //! ([`records`]), one tagged value over every kind ([`Entity`]), and the
-//! in-memory index per tenant that MDS and Rocket read ([`index`]).
+//! in-memory index per tenant that MDS and Rocket read ([`index`]), and
+//! the item-page walks Rocket's content routes make over it ([`browse`]).
 //!
 //! Owns: what a catalogue record may hold and how it is checked on its
 //! own; how a tenant's records are held and queried in memory.
@@ -9,6 +10,7 @@
 //! rights the records imply are derived by the plane into the playback
 //! snapshot, which `decide` reads).
 
+pub mod browse;
 pub mod index;
 pub mod lists;
 pub mod records;

@@ -1,6 +1,6 @@
 //! Operator ingest over real HTTP: a title ingested is browsable through MDS
-//! and playable through the content token at once, and the end of its
-//! product's validity stops both; a PPV programme sells its event on every
+//! and Rocket and playable through the content token and Rocket's media
+//! route at once, and the end of its product's validity stops them all; a PPV programme sells its event on every
 //! technical of its service; a batch with any refused entry names each one
 //! and writes nothing; deletes and the changes list.
 
@@ -11,6 +11,21 @@ use super::fixtures::{
 };
 use crate::harness::{json_of, scalar, Backend, TestApp};
 use crate::playback::content_token::{alice, ask, token};
+
+/// An Account Catalog token of alice on the Rocket face.
+async fn rocket_alice(app: &TestApp) -> String {
+    let r = app
+        .http
+        .post(app.url("/api/authorization"))
+        .json(&json!({ "email": "alice@demo.playgate", "password": "alice-demo-pass", "scopes": ["Catalog"] }))
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await[0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
 
 async fn v2(app: &TestApp, filter: &str) -> Value {
     json_of(
@@ -70,9 +85,46 @@ async fn browsable_playable_and_ended_together(b: Backend) {
     let granted = json_of(token(&app, &access, &drm).await, 200).await;
     assert!(granted["content_token"].as_str().unwrap().contains('.'));
 
-    // The product's validity ends: both stop.
+    // The same record through Rocket: an item with its offer, playable by
+    // its item id for the entitled account.
+    let item = json_of(
+        app.http
+            .get(app.url("/api/items/ed-one"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(item["title"], "ed-one in English");
+    assert_eq!(item["offers"][0]["id"], "prod-films");
+    let rocket = rocket_alice(&app).await;
+    let videos = |token: String| {
+        app.http
+            .get(app.url("/api/account/items/ed-one/videos?delivery=stream&resolution=HD-1080"))
+            .bearer_auth(token)
+            .send()
+    };
+    let files = json_of(videos(rocket).await.unwrap(), 200).await;
+    assert_eq!(files[0]["url"], "https://cdn.example/vod/ed-one.mpd");
+
+    // The product's validity ends: all stop.
     app.clock.set_ms((NOW + 2 * DAY) * 1000);
     assert_eq!(token(&app, &access, &drm).await.status(), 403);
+    // (a new token: the first one has expired by now)
+    let rocket = rocket_alice(&app).await;
+    let refused = json_of(videos(rocket).await.unwrap(), 403).await;
+    assert!(refused["message"].is_string());
+    let item = json_of(
+        app.http
+            .get(app.url("/api/items/ed-one"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert!(item.get("offers").is_none(), "{item}");
     assert_eq!(v1(&app, r#"{"e":"ed-one"}"#).await["total_records"], 0);
     let invalid = v1(&app, r#"{"e":"ed-one","isValid":false}"#).await;
     assert_eq!(invalid["total_records"], 2);

@@ -1,7 +1,8 @@
 //! The catalogue context over real HTTP: operator ingest, MDS lists from
-//! memory, and the Rocket catalogue reads.
+//! memory, and the Rocket catalogue reads (items, lists, schedules, plans).
 
 pub(crate) mod fixtures;
 mod ingest;
 mod mds;
+pub(crate) mod rocket_items;
 pub(crate) mod rocket_reads;

@@ -1,3 +1,12 @@
-//! The Rocket face's catalogue handlers: app configuration.
+//! The Rocket face's catalogue handlers: app configuration, items and
+//! their children, related items and next episodes, lists (nodes),
+//! schedules and plans, rendered from the in-memory catalogue
+//! ([`shapes`]).
 
+pub mod browse;
 pub mod config;
+pub mod items;
+pub mod lists;
+pub mod plans;
+pub mod schedules;
+pub mod shapes;

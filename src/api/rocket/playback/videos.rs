@@ -13,6 +13,9 @@
 //! **403 `{code: 1}`** ("classification restricted"; the client switches to
 //! the guarded route with a Playback token), which serves it.
 //!
+//! The item is a catalogue title's or channel's id (its first technical
+//! plays) or a technical's own id (the item's `customId`).
+//!
 //! The files: the item's playback URL as one `MediaFile`, its format read
 //! from the URL's extension (`.m3u8` hls, `.mpd` mpd, `.mp4` mp4, anything
 //! else external) and delivered as a stream (mp4: progressive). `delivery`
@@ -34,6 +37,7 @@ use crate::api::extract::rocket_auth::{AccountAuth, Catalog, Playback as Playbac
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
 use crate::api::rocket::params::{csv_of, Common};
 use crate::app::AppState;
+use crate::core::catalogue::browse::Item;
 use crate::core::decide::{Purpose, Request};
 use crate::core::scoped_claims::ScopedClaims;
 
@@ -95,7 +99,7 @@ fn media_files(
     state: &AppState,
     tenant: &RocketTenant,
     claims: &ScopedClaims,
-    item_id: &str,
+    item_id_asked: &str,
     client_ip: Option<std::net::IpAddr>,
     q: &MediaQuery,
     guarded_route: bool,
@@ -113,6 +117,7 @@ fn media_files(
         .and_then(|r| RESOLUTIONS.iter().find(|k| **k == r))
         .ok_or_else(|| bad("resolution is required: HD-4K, HD-1080, HD-720, SD or External"))?;
     let formats = csv_of("formats", q.formats.as_deref(), FORMATS)?;
+    let item_id = item_id_asked;
     if item_id.is_empty() || item_id.len() > 256 || item_id.chars().any(char::is_control) {
         return Err(bad("the item id must be 1-256 printable characters"));
     }
@@ -123,6 +128,17 @@ fn media_files(
             "no media files match the request",
         )
     };
+    // An item id from the catalogue (a title or channel) plays its first
+    // technical; any other id is a technical's own (`customId`).
+    let item_id = tenant.snapshot.catalogue.get(tenant.id()).and_then(|cat| {
+        let first = match cat.item(item_id)? {
+            Item::Title(e) => e.technicals.first().map(|t| t.id.clone()),
+            Item::Channel(c) => c.technicals.first().map(|t| t.id.clone()),
+            _ => None,
+        };
+        first
+    });
+    let item_id = item_id.as_deref().unwrap_or(item_id_asked);
     let p = tenant
         .snapshot
         .playback
