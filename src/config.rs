@@ -44,6 +44,15 @@ pub struct CatalogueConfig {
     /// `Cache-Control: max-age` of catalogue lists, in seconds (`cache=false`
     /// on a request turns caching off for that answer).
     pub cache_max_age_s: u32,
+    /// Largest image upload accepted, in bytes.
+    pub max_image_bytes: usize,
+    /// Bytes of resized image variants kept on disk under the data dir
+    /// (least recently used go first).
+    pub image_cache_bytes: u64,
+    /// Resizes run at once (each on a blocking thread); 0: one per core.
+    pub image_resizes: usize,
+    /// `Cache-Control: max-age` of image answers, in seconds.
+    pub image_max_age_s: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -444,6 +453,21 @@ impl Config {
                 "catalogue.max_ingest_bytes",
                 "must be 1024..=268435456",
             ));
+        }
+        if !(1024..=64 << 20).contains(&self.catalogue.max_image_bytes) {
+            return Err(invalid(
+                "catalogue.max_image_bytes",
+                "must be 1024..=67108864",
+            ));
+        }
+        if self.catalogue.image_cache_bytes < 1 << 20 {
+            return Err(invalid(
+                "catalogue.image_cache_bytes",
+                "must be at least 1048576",
+            ));
+        }
+        if self.catalogue.image_resizes > 256 {
+            return Err(invalid("catalogue.image_resizes", "must be 0..=256"));
         }
         if self.catalogue.cache_max_age_s > 86_400 {
             return Err(invalid("catalogue.cache_max_age_s", "must be 0..=86400"));

@@ -265,6 +265,16 @@ pub fn table() -> Vec<Route> {
             post(opf::catalogue::ingest::ingest).layer(axum::extract::DefaultBodyLimit::max(s.config.catalogue.max_ingest_bytes))
         }),
         row(M::GET, "/metadata/operator/v1/catalogue/{kind}/{id}", Catalogue, Operator, Admin, |_| get(opf::catalogue::ingest::get_record)),
+        // Image uploads (proposed paths): bytes up to catalogue.max_image_bytes
+        row(M::PUT, "/metadata/operator/v1/images/{image_id}", Catalogue, Operator, Admin, |s| {
+            put(opf::catalogue::images::upload).layer(axum::extract::DefaultBodyLimit::max(s.config.catalogue.max_image_bytes))
+        }),
+        row(M::DELETE, "/metadata/operator/v1/images/{image_id}", Catalogue, Operator, Admin, |_| delete(opf::catalogue::images::delete)),
+        // Images: resized off the async workers, cached on disk
+        row(M::GET, "/images/v1/image/imageid/{image_id}", Catalogue, Public, Fast, |_| get(opf::catalogue::images::by_id)),
+        row(M::GET, "/images/v1/image/{content_type}/{id}/{image_type}", Catalogue, Public, Fast, |_| get(opf::catalogue::images::for_content)),
+        row(M::GET, "/ihs/v1/contents/{content_id}", Catalogue, Public, Fast, |_| get(opf::catalogue::images::image_host)),
+        row(M::GET, "/imagemetadata/v1/profile", Catalogue, User, Admin, |_| get(opf::catalogue::images::profile_icons)),
         // MDS changes (store-backed: deletes live there)
         row(M::GET, "/metadata/delivery/changes", Catalogue, Public, Admin, |_| get(opf::catalogue::changes::list)),
         // RMG operator API

@@ -362,17 +362,141 @@ fn programmes(now: i64) -> Vec<Value> {
     out
 }
 
-/// Ingests the demo catalogue into the `demo` tenant, kind by kind.
+/// A demo picture: a diagonal gradient between two colours with a band
+/// across it, as JPEG.
+fn picture(w: u32, h: u32, from: [u8; 3], to: [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let t = (x + y) as f32 / (w + h) as f32;
+        let band = (y * 5 / h) == 2;
+        let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t) as u8;
+        let px = [
+            mix(from[0], to[0]),
+            mix(from[1], to[1]),
+            mix(from[2], to[2]),
+        ];
+        image::Rgb(if band { px.map(|c| c / 2) } else { px })
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .expect("a demo picture encodes");
+    out
+}
+
+/// A demo picture: id, type, width, height, and its gradient's colours.
+type Picture = (&'static str, &'static str, u32, u32, [u8; 3], [u8; 3]);
+
+/// The demo's images: a poster and a backdrop per browsable node, a
+/// channel logo and two profile icons (id, type, width, height, colours).
+const PICTURES: &[Picture] = &[
+    (
+        "img-movies-poster",
+        "Poster",
+        400,
+        600,
+        [200, 40, 40],
+        [40, 20, 90],
+    ),
+    (
+        "img-movies-backdrop",
+        "Backdrop",
+        960,
+        540,
+        [200, 40, 40],
+        [250, 190, 60],
+    ),
+    (
+        "img-series-poster",
+        "Poster",
+        400,
+        600,
+        [30, 90, 200],
+        [10, 30, 60],
+    ),
+    (
+        "img-series-backdrop",
+        "Backdrop",
+        960,
+        540,
+        [30, 90, 200],
+        [120, 220, 230],
+    ),
+    (
+        "img-kids-poster",
+        "Poster",
+        400,
+        600,
+        [60, 190, 80],
+        [250, 220, 60],
+    ),
+    (
+        "img-kids-backdrop",
+        "Backdrop",
+        960,
+        540,
+        [60, 190, 80],
+        [170, 240, 250],
+    ),
+    (
+        "img-channel-logo",
+        "Logo",
+        256,
+        256,
+        [20, 20, 20],
+        [230, 230, 230],
+    ),
+    (
+        "img-profile-red",
+        "ProfileIcon",
+        128,
+        128,
+        [220, 40, 40],
+        [120, 10, 10],
+    ),
+    (
+        "img-profile-blue",
+        "ProfileIcon",
+        128,
+        128,
+        [40, 90, 220],
+        [10, 30, 120],
+    ),
+];
+
+/// Links each record to its first node's poster and backdrop.
+fn link_pictures(records: &mut [Value]) {
+    for r in records {
+        let node = r["nodeRefs"][0].as_str().unwrap_or("n-movies");
+        let key = node.trim_start_matches("n-").to_owned();
+        r["imageRefs"] = json!([format!("img-{key}-poster"), format!("img-{key}-backdrop")]);
+    }
+}
+
+/// Ingests the demo catalogue into the `demo` tenant, kind by kind, after
+/// its pictures (made here, uploaded like an operator's).
 pub async fn ingest(plane: &Plane, tenant: &str, now: i64) -> Result<(), PlaneError> {
-    let (series, episodes) = series_and_episodes();
+    for (id, kind, w, h, from, to) in PICTURES {
+        let bytes = picture(*w, *h, *from, *to);
+        plane
+            .catalogue
+            .upload_image(tenant, id, kind, None, bytes)
+            .await?;
+    }
+    let (mut series, episodes) = series_and_episodes();
     let mut editorial_records = editorials();
     editorial_records.extend(episodes);
+    link_pictures(&mut series);
+    link_pictures(&mut editorial_records);
+    let mut service_records = services();
+    for s in &mut service_records {
+        s["imageRefs"] = json!(["img-channel-logo"]);
+    }
     for (kind, records) in [
         (Kind::Product, products()),
         (Kind::Node, nodes()),
         (Kind::Person, people()),
         (Kind::Series, series),
-        (Kind::Service, services()),
+        (Kind::Service, service_records),
         (Kind::Editorial, editorial_records),
         (Kind::Programme, programmes(now)),
     ] {

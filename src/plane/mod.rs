@@ -117,12 +117,14 @@ impl Base {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub identity: identity::IdentitySettings,
+    pub images: catalogue::images::ImageSettings,
 }
 
 impl Settings {
     pub fn from_config(config: &crate::config::Config) -> Self {
         Self {
             identity: identity::IdentitySettings::from_config(config),
+            images: catalogue::images::ImageSettings::from_config(config),
         }
     }
 }
@@ -150,7 +152,7 @@ impl Plane {
     ) -> Self {
         let base = Base::new(store, clock, ids, sync);
         let tenancy = tenancy::Tenancy::new(base.clone());
-        let catalogue = catalogue::Catalogue::new(base.clone());
+        let catalogue = catalogue::Catalogue::new(base.clone(), &settings.images);
         let accounts = accounts::Accounts::new(base.clone());
         let commerce = commerce::Commerce::new(base.clone());
         let delivery = delivery::Delivery::new(base.clone());

@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "catalogue",
         include_str!("migrations/0015_catalogue.sql"),
     ),
+    (
+        16,
+        "catalogue_images",
+        include_str!("migrations/0016_catalogue_images.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.
@@ -85,8 +90,13 @@ pub(crate) fn render(sql: &str, dialect: Dialect) -> String {
         Dialect::Sqlite => "",
         Dialect::Postgres => "COLLATE \"C\"",
     };
+    let bytes = match dialect {
+        Dialect::Sqlite => "BLOB",
+        Dialect::Postgres => "BYTEA",
+    };
     sql.replace("{{SERIAL_PK}}", serial_pk)
         .replace("{{BYTE_ORDER}}", byte_order)
+        .replace("{{BYTES}}", bytes)
 }
 
 /// The migrations up to and including a version, for one dialect.

@@ -55,6 +55,7 @@ pub(super) async fn all(store: &Store) -> Result<HashMap<Box<str>, Arc<Catalogue
 /// Rows of each kind, parsed.
 #[derive(Default)]
 struct Parsed {
+    images: Vec<Arc<crate::core::catalogue::Image>>,
     products: Vec<Arc<crate::core::catalogue::Product>>,
     nodes: Vec<Arc<crate::core::catalogue::Node>>,
     people: Vec<Arc<crate::core::catalogue::Person>>,
@@ -86,6 +87,7 @@ impl Parsed {
             return;
         }
         match kind {
+            Kind::Image => self.images.extend(parse(tenant, &r)),
             Kind::Product => self.products.extend(parse(tenant, &r)),
             Kind::Node => self.nodes.extend(parse(tenant, &r)),
             Kind::Person => self.people.extend(parse(tenant, &r)),
@@ -119,6 +121,7 @@ pub(super) async fn tenant(
         default_locale: default_locale(settings),
         providers: providers(settings),
         ratings: ratings(store, tenant_id).await?,
+        images: Arc::new(Table::build(parsed.images)),
         products: Arc::new(Table::build(parsed.products)),
         nodes: Arc::new(Table::build(parsed.nodes)),
         people: Arc::new(Table::build(parsed.people)),
@@ -158,6 +161,7 @@ pub(super) async fn apply(
         default_locale: current.default_locale.clone(),
         providers: current.providers.clone(),
         ratings: current.ratings.clone(),
+        images: fold(&current.images, parsed.images.clone(), g(Kind::Image)),
         products: fold(&current.products, parsed.products.clone(), g(Kind::Product)),
         nodes: fold(&current.nodes, parsed.nodes.clone(), g(Kind::Node)),
         people: fold(&current.people, parsed.people.clone(), g(Kind::Person)),

@@ -122,6 +122,28 @@ pub fn text<'a>(locales: &'a Locales, lang: Option<&str>, default: &str) -> Opti
     locales.get(default).or_else(|| locales.values().next())
 }
 
+/// How well a record's locale answers an asked one, best first: 0 the
+/// same locale, 1 the same language, 2 no locale, 3 another. Asked for
+/// none: 0 no locale, 1 any.
+pub fn text_locale_rank(has: Option<&str>, asked: Option<&str>) -> u8 {
+    let norm = |s: &str| s.replace('-', "_").to_ascii_lowercase();
+    match (has, asked.filter(|a| !a.is_empty())) {
+        (None, None) => 0,
+        (Some(_), None) => 1,
+        (None, Some(_)) => 2,
+        (Some(h), Some(a)) => {
+            let (h, a) = (norm(h), norm(a));
+            if h == a {
+                0
+            } else if h.split('_').next() == a.split('_').next() {
+                1
+            } else {
+                3
+            }
+        }
+    }
+}
+
 impl Catalogue {
     /// The item with this id: titles first, then shows and seasons, then
     /// channels, then programmes (ids are unique within a kind only).

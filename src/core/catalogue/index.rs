@@ -17,7 +17,9 @@ use std::sync::Arc;
 use crate::core::query::eval::{compare, matches, Record};
 use crate::core::query::{Dir, Expr, Op, Query, Scalar};
 
-use super::records::{Editorial, Node, Person, Product, Programme, Series, Service, Technical};
+use super::records::{
+    Editorial, Image, Node, Person, Product, Programme, Series, Service, Technical,
+};
 
 /// What a secondary index is keyed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -443,6 +445,13 @@ fn technical_keys<'a, T: Technical>(technicals: &'a [T], out: &mut Vec<(Key, &'a
     out.dedup();
 }
 
+impl Indexed for Image {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn keys<'a>(&'a self, _: &mut Vec<(Key, &'a str)>) {}
+}
+
 impl Indexed for Product {
     fn id(&self) -> &str {
         &self.id
@@ -533,6 +542,7 @@ pub struct Catalogue {
     pub providers: Arc<[Box<str>]>,
     /// Classification code → level (MDS `Rating.precedence`).
     pub ratings: Arc<HashMap<Box<str>, i64>>,
+    pub images: Arc<Table<Image>>,
     pub products: Arc<Table<Product>>,
     pub nodes: Arc<Table<Node>>,
     pub people: Arc<Table<Person>>,

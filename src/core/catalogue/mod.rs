@@ -1,7 +1,8 @@
 //! The catalogue, pure: its records as the operator ingests them
 //! ([`records`]), one tagged value over every kind ([`Entity`]), and the
 //! in-memory index per tenant that MDS and Rocket read ([`index`]), and
-//! the item-page walks Rocket's content routes make over it ([`browse`]).
+//! the item-page walks Rocket's content routes make over it ([`browse`]),
+//! and the geometry of resized images ([`images`]).
 //!
 //! Owns: what a catalogue record may hold and how it is checked on its
 //! own; how a tenant's records are held and queried in memory.
@@ -11,6 +12,7 @@
 //! snapshot, which `decide` reads).
 
 pub mod browse;
+pub mod images;
 pub mod index;
 pub mod lists;
 pub mod records;
@@ -19,13 +21,14 @@ pub mod views;
 use serde_json::Value as Json;
 
 pub use records::{
-    Editorial, Node, Person, Product, Programme, Record as _, Refusal, Series, Service,
+    Editorial, Image, Node, Person, Product, Programme, Record as _, Refusal, Series, Service,
 };
 
 /// The kinds of catalogue record, in the order a batch is applied (a kind
 /// may name records of the kinds before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    Image,
     Product,
     Node,
     Person,
@@ -36,7 +39,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
+        Kind::Image,
         Kind::Product,
         Kind::Node,
         Kind::Person,
@@ -49,6 +53,7 @@ impl Kind {
     /// The name in ingest paths, export lines and the store.
     pub fn as_str(self) -> &'static str {
         match self {
+            Kind::Image => "images",
             Kind::Product => "products",
             Kind::Node => "nodes",
             Kind::Person => "people",
@@ -67,6 +72,7 @@ impl Kind {
 /// One record of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entity {
+    Image(Image),
     Product(Product),
     Node(Node),
     Person(Person),
@@ -89,6 +95,7 @@ impl Entity {
             Ok(record)
         }
         Ok(match kind {
+            Kind::Image => Entity::Image(read(json)?),
             Kind::Product => Entity::Product(read(json)?),
             Kind::Node => Entity::Node(read(json)?),
             Kind::Person => Entity::Person(read(json)?),
@@ -101,6 +108,7 @@ impl Entity {
 
     pub fn kind(&self) -> Kind {
         match self {
+            Entity::Image(_) => Kind::Image,
             Entity::Product(_) => Kind::Product,
             Entity::Node(_) => Kind::Node,
             Entity::Person(_) => Kind::Person,
@@ -114,6 +122,7 @@ impl Entity {
     pub fn id(&self) -> &str {
         use records::Record;
         match self {
+            Entity::Image(r) => r.id(),
             Entity::Product(r) => r.id(),
             Entity::Node(r) => r.id(),
             Entity::Person(r) => r.id(),
@@ -127,6 +136,7 @@ impl Entity {
     /// The record's canonical JSON (what the store keeps and export writes).
     pub fn to_json(&self) -> Json {
         let v = match self {
+            Entity::Image(r) => serde_json::to_value(r),
             Entity::Product(r) => serde_json::to_value(r),
             Entity::Node(r) => serde_json::to_value(r),
             Entity::Person(r) => serde_json::to_value(r),

@@ -416,6 +416,28 @@ pub struct Person {
     pub image_refs: Vec<String>,
 }
 
+/// An uploaded image: what it is for (`type`: `Poster`, `Backdrop`,
+/// `BannerMain`, `Logo`, `ProfileIcon`, ...; records link it through their
+/// `imageRefs`), its locale if it holds text, and what the upload found in
+/// its bytes (kept by `digest` in the store).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Image {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    /// `jpeg`, `png` or `webp`.
+    pub format: String,
+    /// SHA-256 of the bytes, lowercase hex.
+    pub digest: String,
+    /// The bytes' length.
+    pub size: u64,
+}
+
 /// Why a record is refused.
 pub type Refusal = String;
 
@@ -874,6 +896,42 @@ impl Record for Programme {
         self.blackouts
             .iter()
             .try_for_each(|b| words("blackouts.connectionTypes", &b.connection_types))
+    }
+}
+
+impl Record for Image {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn check(&self) -> Result<(), Refusal> {
+        id("id", &self.id)?;
+        let kind_ok = (1..=64).contains(&self.kind.len())
+            && self
+                .kind
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !kind_ok {
+            return Err("type must be 1-64 letters, digits, '-' or '_'".into());
+        }
+        if let Some(l) = &self.locale {
+            if !is_locale(l) {
+                return Err("locale must be a locale such as en_GB".into());
+            }
+        }
+        if self.width == 0 || self.height == 0 {
+            return Err("width and height must be above 0".into());
+        }
+        one_of("format", &self.format, &["jpeg", "png", "webp"])?;
+        let hex = self.digest.len() == 64
+            && self
+                .digest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            return Err("digest must be a SHA-256 in lowercase hex".into());
+        }
+        Ok(())
     }
 }
 

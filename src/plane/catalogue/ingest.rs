@@ -255,6 +255,18 @@ impl Catalogue {
                     out.refused.push(refuse(reason));
                 }
             }
+            if let Entity::Image(img) = e {
+                let kept =
+                    crate::store::catalogue::images::has_blob(tx.conn(), tenant, &img.digest)
+                        .await?;
+                if !kept {
+                    out.refused.push(refuse(format!(
+                        "no bytes with digest {} are uploaded: upload them with PUT \
+                         /metadata/operator/v1/images/{}",
+                        img.digest, img.id
+                    )));
+                }
+            }
         }
         if kind == Kind::Product {
             // Deletes of products: refused while sold or named.
@@ -374,7 +386,7 @@ impl Catalogue {
                     _ => rights::delete_ppv_event(tx.conn(), tenant, &p.id).await?,
                 }
             }
-            Entity::Node(_) | Entity::Person(_) | Entity::Series(_) => {}
+            Entity::Image(_) | Entity::Node(_) | Entity::Person(_) | Entity::Series(_) => {}
         }
         Ok(())
     }
@@ -409,7 +421,7 @@ impl Catalogue {
                 }
             }
             Kind::Programme => rights::delete_ppv_event(tx.conn(), tenant, id).await?,
-            Kind::Node | Kind::Person | Kind::Series => {}
+            Kind::Image | Kind::Node | Kind::Person | Kind::Series => {}
         }
         Ok(())
     }

@@ -1,13 +1,16 @@
 //! The catalogue context: operator ingest of the catalogue's records with
-//! the rights they imply ([`ingest`]), export, the changes list, and the
-//! store reads the faces need (rating classifications, download flags).
+//! the rights they imply ([`ingest`]), image uploads and resized variants
+//! ([`images`]), export, the changes list, and the store reads the faces
+//! need (rating classifications, download flags).
 //! Lists and lookups are answered from the in-memory index the snapshot
 //! holds (`core::catalogue::index`), not from here.
 //!
-//! Must never: write a rights row that no record implies, or write
-//! anything outside an ingest's one transaction.
+//! Must never: write a rights row that no record implies, or write a
+//! record outside an ingest's one transaction. (An image's bytes are
+//! written, by digest, before the ingest of the record that names them.)
 
 mod derive;
+pub mod images;
 pub mod ingest;
 pub mod reads;
 pub mod transfer;
@@ -21,11 +24,20 @@ use crate::core::ids::is_valid_entity_id;
 #[derive(Clone)]
 pub struct Catalogue {
     base: Base,
+    images: std::sync::Arc<images::Images>,
 }
 
 impl Catalogue {
-    pub fn new(base: Base) -> Self {
-        Self { base }
+    pub fn new(base: Base, images: &images::ImageSettings) -> Self {
+        Self {
+            base,
+            images: std::sync::Arc::new(images::Images::new(images)),
+        }
+    }
+
+    /// Bytes the resized image variants hold on disk.
+    pub fn image_cache_bytes(&self) -> u64 {
+        self.images.cached_bytes()
     }
 }
 

@@ -1,7 +1,9 @@
 //! Products, the content they grant, channels, VOD contents, PPV events and rating
-//! classifications (tenant-scoped); the catalogue's records ([`records`]) and
-//! the rights rows ingest derives from them ([`rights`]).
+//! classifications (tenant-scoped); the catalogue's records ([`records`]),
+//! the rights rows ingest derives from them ([`rights`]) and the bytes of
+//! its images ([`images`]).
 
+pub mod images;
 pub mod records;
 pub mod rights;
 

@@ -39,6 +39,7 @@ fn family(kind: Kind) -> &'static str {
         Kind::Service => "channel",
         Kind::Programme => "programme",
         Kind::Person => "person",
+        Kind::Image => "image",
         _ => "vod",
     }
 }

@@ -39,7 +39,7 @@ fn kind_of(name: &str) -> Result<Kind, ApiError> {
         ApiError::new(
             StatusCode::NOT_FOUND,
             codes::NOT_FOUND,
-            "unknown catalogue kind: products, nodes, people, series, services, editorials or programmes",
+            "unknown catalogue kind: images, products, nodes, people, series, services, editorials or programmes",
         )
     })
 }

@@ -1,8 +1,10 @@
 //! The catalogue's OPF routes: MDS lists from memory ([`mds`]), the
-//! changes list ([`changes`]) and operator ingest ([`ingest`]); record
-//! shapes beside them ([`shapes`]).
+//! changes list ([`changes`]), operator ingest ([`ingest`]) and images
+//! ([`images`]: uploads, IM-1, IM-2, the image host, IMD-1); record shapes
+//! beside them ([`shapes`]).
 
 pub mod changes;
+pub mod images;
 pub mod ingest;
 pub mod mds;
 mod shapes;

@@ -1,0 +1,526 @@
+//! The catalogue's images: an upload's bytes checked (JPEG, PNG or WebP
+//! that decode whole, within the size limits), kept by digest and named by
+//! an image record (one catalogue ingest, so every node sees it through the
+//! change feed); resized variants rendered off the async workers (at most
+//! `catalogue.image_resizes` at once) and kept on disk under the data dir,
+//! least recently used evicted past `catalogue.image_cache_bytes`.
+//!
+//! A variant's cache key is a digest of the tenant, the original's digest,
+//! the box and the format, so a new upload under the same image id gets
+//! new variants (and a new `ETag`) and tenants never share an entry.
+//!
+//! Must never: decode or encode pixels on an async worker, crop, keep an
+//! image record whose bytes are not stored, or let the cache grow past its
+//! bound.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbaImage};
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use super::ingest::Batch;
+use super::Catalogue;
+use crate::core::catalogue::images::Target;
+use crate::core::catalogue::records::{is_locale, Image};
+use crate::core::catalogue::Kind;
+use crate::plane::PlaneError;
+use crate::store::catalogue::images as blobs;
+
+/// Largest width or height of an uploaded image.
+pub const MAX_SOURCE_SIDE: u32 = 12_000;
+/// Most memory one decode may take.
+const MAX_DECODE_BYTES: u64 = 768 << 20;
+/// JPEG quality of resized variants.
+const JPEG_QUALITY: u8 = 85;
+
+/// Where and how much of the resized variants are kept, and how many
+/// resizes run at once.
+#[derive(Debug, Clone)]
+pub struct ImageSettings {
+    pub cache_dir: PathBuf,
+    pub cache_bytes: u64,
+    pub resizes: usize,
+}
+
+impl ImageSettings {
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        let resizes = match config.catalogue.image_resizes {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        Self {
+            cache_dir: config.data_dir().join("images"),
+            cache_bytes: config.catalogue.image_cache_bytes,
+            resizes,
+        }
+    }
+}
+
+/// The format of a served variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutFormat {
+    Jpeg,
+    WebP,
+}
+
+impl OutFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            OutFormat::Jpeg => "image/jpeg",
+            OutFormat::WebP => "image/webp",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            OutFormat::Jpeg => "jpeg",
+            OutFormat::WebP => "webp",
+        }
+    }
+}
+
+/// A resized variant, ready to serve.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub bytes: Vec<u8>,
+    pub format: OutFormat,
+    /// Padded to the asked aspect (the answer's `aspectMatch: false`).
+    pub letterboxed: bool,
+    /// A strong tag: the variant's cache key.
+    pub etag: String,
+}
+
+/// The variants on disk: size and last use of each file, the total, and
+/// the bound.
+struct DiskCache {
+    dir: PathBuf,
+    cap: u64,
+    state: Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    entries: HashMap<String, (u64, u64)>,
+    total: u64,
+    tick: u64,
+}
+
+impl DiskCache {
+    /// The cache in `dir`, with what an earlier run left there (oldest
+    /// first by modification time).
+    fn open(dir: PathBuf, cap: u64) -> Self {
+        let mut found: Vec<(std::time::SystemTime, String, u64)> = Vec::new();
+        if let Ok(shards) = std::fs::read_dir(&dir) {
+            for shard in shards.flatten() {
+                let Ok(files) = std::fs::read_dir(shard.path()) else {
+                    continue;
+                };
+                for f in files.flatten() {
+                    let name = f.file_name().to_string_lossy().into_owned();
+                    let Ok(meta) = f.metadata() else { continue };
+                    if name.len() == 64 && meta.is_file() {
+                        let at = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                        found.push((at, name, meta.len()));
+                    } else if name.ends_with(".tmp") {
+                        let _ = std::fs::remove_file(f.path());
+                    }
+                }
+            }
+        }
+        found.sort();
+        let mut state = CacheState::default();
+        for (_, key, size) in found {
+            state.tick += 1;
+            state.total += size;
+            state.entries.insert(key, (size, state.tick));
+        }
+        let cache = Self {
+            dir,
+            cap,
+            state: Mutex::new(state),
+        };
+        cache.evict();
+        cache
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(key)
+    }
+
+    async fn get(&self, key: &str) -> Option<Vec<u8>> {
+        {
+            let mut s = self.state.lock().expect("cache lock");
+            s.tick += 1;
+            let tick = s.tick;
+            s.entries.get_mut(key)?.1 = tick;
+        }
+        match tokio::fs::read(self.path(key)).await {
+            Ok(bytes) => Some(bytes),
+            Err(_) => {
+                // Removed under us (by hand, or a full disk): forget it.
+                let mut s = self.state.lock().expect("cache lock");
+                if let Some((size, _)) = s.entries.remove(key) {
+                    s.total -= size;
+                }
+                None
+            }
+        }
+    }
+
+    async fn put(&self, key: &str, bytes: &[u8]) {
+        let path = self.path(key);
+        let tmp = path.with_extension("tmp");
+        let written = async {
+            tokio::fs::create_dir_all(path.parent().expect("sharded path")).await?;
+            tokio::fs::write(&tmp, bytes).await?;
+            tokio::fs::rename(&tmp, &path).await
+        }
+        .await;
+        if let Err(e) = written {
+            // Serving goes on without the cache.
+            tracing::warn!(error = %e, "image variant not cached");
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return;
+        }
+        {
+            let mut s = self.state.lock().expect("cache lock");
+            s.tick += 1;
+            let tick = s.tick;
+            let size = bytes.len() as u64;
+            if let Some((old, _)) = s.entries.insert(key.to_owned(), (size, tick)) {
+                s.total -= old;
+            }
+            s.total += size;
+        }
+        self.evict();
+    }
+
+    /// Removes the least recently used files until the total fits.
+    fn evict(&self) {
+        let mut gone = Vec::new();
+        {
+            let mut s = self.state.lock().expect("cache lock");
+            while s.total > self.cap {
+                let Some(oldest) = s
+                    .entries
+                    .iter()
+                    .min_by_key(|(_, (_, tick))| *tick)
+                    .map(|(k, _)| k.clone())
+                else {
+                    break;
+                };
+                if let Some((size, _)) = s.entries.remove(&oldest) {
+                    s.total -= size;
+                }
+                gone.push(oldest);
+            }
+        }
+        for key in gone {
+            let _ = std::fs::remove_file(self.path(&key));
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.state.lock().expect("cache lock").total
+    }
+}
+
+/// Image work of the catalogue service: the cache and the resize slots.
+pub struct Images {
+    cache: DiskCache,
+    slots: Semaphore,
+}
+
+impl Images {
+    pub fn new(settings: &ImageSettings) -> Self {
+        Self {
+            cache: DiskCache::open(settings.cache_dir.clone(), settings.cache_bytes),
+            slots: Semaphore::new(settings.resizes.max(1)),
+        }
+    }
+
+    /// Bytes the cached variants hold now.
+    pub fn cached_bytes(&self) -> u64 {
+        self.cache.total()
+    }
+
+    /// Runs `work` on the blocking pool once a resize slot is free.
+    async fn off_workers<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PlaneError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| PlaneError::Internal(format!("resize slots: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| PlaneError::Internal(format!("resize task: {e}")))
+    }
+}
+
+fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+        ctx.update(&[0]);
+    }
+    hex::encode(ctx.finish().as_ref())
+}
+
+/// What an upload's bytes hold: format, width and height, once they have
+/// decoded whole within the limits.
+pub fn inspect(bytes: &[u8]) -> Result<(&'static str, u32, u32), String> {
+    let format = image::guess_format(bytes).map_err(|_| "the body is not an image".to_owned())?;
+    let name = match format {
+        ImageFormat::Jpeg => "jpeg",
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        _ => return Err("images are JPEG, PNG or WebP".into()),
+    };
+    let img = decode(bytes, format)?;
+    Ok((name, img.width(), img.height()))
+}
+
+fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, String> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SOURCE_SIDE);
+    limits.max_image_height = Some(MAX_SOURCE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| format!("the image does not decode: {e}"))?;
+    if img.width() == 0 || img.height() == 0 {
+        return Err("the image is empty".into());
+    }
+    Ok(img)
+}
+
+/// `original` resized into `target`, whole, letterboxed if its aspect
+/// differs (black for JPEG, transparent for WebP), encoded as `format`.
+pub fn render(
+    original: &[u8],
+    target: Target,
+    format: OutFormat,
+) -> Result<(Vec<u8>, bool), String> {
+    let source_format = image::guess_format(original).map_err(|e| e.to_string())?;
+    let img = decode(original, source_format)?;
+    let place = target.fit(img.width(), img.height());
+    let src = DynamicImage::ImageRgba8(img.into_rgba8());
+    let mut fitted = DynamicImage::ImageRgba8(RgbaImage::new(place.width, place.height));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&src, &mut fitted, &options)
+        .map_err(|e| format!("resize: {e}"))?;
+    let canvas = if place.letterboxed {
+        let fill = match format {
+            OutFormat::Jpeg => image::Rgba([0, 0, 0, 255]),
+            OutFormat::WebP => image::Rgba([0, 0, 0, 0]),
+        };
+        let mut canvas = RgbaImage::from_pixel(target.width, target.height, fill);
+        image::imageops::overlay(
+            &mut canvas,
+            &fitted.into_rgba8(),
+            i64::from(place.x),
+            i64::from(place.y),
+        );
+        canvas
+    } else {
+        fitted.into_rgba8()
+    };
+    let mut out = Vec::new();
+    match format {
+        OutFormat::Jpeg => {
+            let rgb = DynamicImage::ImageRgba8(canvas).into_rgb8();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                .encode_image(&rgb)
+                .map_err(|e| format!("encode: {e}"))?;
+        }
+        OutFormat::WebP => {
+            image::codecs::webp::WebPEncoder::new_lossless(&mut out)
+                .encode(
+                    canvas.as_raw(),
+                    canvas.width(),
+                    canvas.height(),
+                    image::ExtendedColorType::Rgba8,
+                )
+                .map_err(|e| format!("encode: {e}"))?;
+        }
+    }
+    Ok((out, place.letterboxed))
+}
+
+impl Catalogue {
+    /// Stores an uploaded image under `id`: its bytes by digest, then its
+    /// record through one catalogue ingest (so it reaches every node).
+    pub async fn upload_image(
+        &self,
+        tenant: &str,
+        id: &str,
+        kind: &str,
+        locale: Option<&str>,
+        bytes: Vec<u8>,
+    ) -> Result<Image, PlaneError> {
+        if let Some(l) = locale {
+            if !is_locale(l) {
+                return Err(PlaneError::BadRequest(
+                    "locale must be a locale such as en_GB".into(),
+                ));
+            }
+        }
+        let images = self.images.clone();
+        let (bytes, inspected) = images
+            .off_workers(move || {
+                let r = inspect(&bytes);
+                (bytes, r)
+            })
+            .await?;
+        let (format, width, height) = inspected.map_err(PlaneError::BadRequest)?;
+        let digest = hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
+        let record = json!({
+            "id": id, "type": kind, "locale": locale, "width": width, "height": height,
+            "format": format, "digest": digest, "size": bytes.len(),
+        });
+        let image: Image = serde_json::from_value(record.clone())
+            .map_err(|e| PlaneError::BadRequest(e.to_string()))?;
+        crate::core::catalogue::Entity::parse(Kind::Image, record.clone())
+            .map_err(PlaneError::BadRequest)?;
+        {
+            let mut tx = self.base.store.write().await?;
+            blobs::put_blob(tx.conn(), tenant, &digest, &bytes, self.base.now_s()).await?;
+            tx.commit().await?;
+        }
+        let batch = Batch {
+            upsert: vec![record],
+            delete: Vec::new(),
+        };
+        match self.ingest(tenant, Kind::Image, batch).await? {
+            Ok(_) => Ok(image),
+            Err(refused) => Err(PlaneError::BadRequest(
+                refused
+                    .into_iter()
+                    .map(|r| r.reason)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )),
+        }
+    }
+
+    /// `image` resized into `target` as `format`: from the disk cache, or
+    /// rendered from the stored bytes (then cached).
+    pub async fn image_variant(
+        &self,
+        tenant: &str,
+        image: &Image,
+        target: Target,
+        format: OutFormat,
+    ) -> Result<Variant, PlaneError> {
+        let size = format!("{}x{}", target.width, target.height);
+        let key = sha256_hex(&[
+            tenant.as_bytes(),
+            image.digest.as_bytes(),
+            size.as_bytes(),
+            format.name().as_bytes(),
+        ]);
+        let etag = format!("\"{}\"", &key[..32]);
+        if let Some(bytes) = self.images.cache.get(&key).await {
+            let place = target.fit(image.width, image.height);
+            return Ok(Variant {
+                bytes,
+                format,
+                letterboxed: place.letterboxed,
+                etag,
+            });
+        }
+        let original = {
+            let mut conn = self.base.store.acquire().await?;
+            blobs::blob(&mut conn, tenant, &image.digest).await?
+        }
+        .ok_or(PlaneError::NotFound("image bytes"))?;
+        let (bytes, letterboxed) = self
+            .images
+            .off_workers(move || render(&original, target, format))
+            .await?
+            .map_err(PlaneError::Internal)?;
+        self.images.cache.put(&key, &bytes).await;
+        Ok(Variant {
+            bytes,
+            format,
+            letterboxed,
+            etag,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalogue::images::{Aspect, Dominant};
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = RgbaImage::from_fn(w, h, |x, y| {
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, 128, 255])
+        });
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&DynamicImage::ImageRgba8(img).into_rgb8())
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn uploads_are_images_that_decode() {
+        assert_eq!(inspect(&jpeg(64, 36)).unwrap(), ("jpeg", 64, 36));
+        assert!(inspect(b"not an image at all").is_err());
+        let mut cut = jpeg(64, 36);
+        cut.truncate(cut.len() / 2);
+        assert!(inspect(&cut).is_err(), "a truncated JPEG does not decode");
+        let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+        assert_eq!(inspect(gif).unwrap_err(), "images are JPEG, PNG or WebP");
+    }
+
+    #[test]
+    fn renders_the_box_asked_for() {
+        let wide = Target::of(Some(450), None, Aspect::parse("16x9"), Dominant::Width).unwrap();
+        let (bytes, boxed) = render(&jpeg(1920, 1080), wide, OutFormat::Jpeg).unwrap();
+        assert!(!boxed);
+        let out = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((out.width(), out.height()), (450, 253));
+        // A portrait poster in a wide box: letterboxed, transparent in WebP.
+        let (bytes, boxed) = render(&jpeg(1000, 1500), wide, OutFormat::WebP).unwrap();
+        assert!(boxed);
+        let out = image::load_from_memory(&bytes).unwrap().into_rgba8();
+        assert_eq!((out.width(), out.height()), (450, 253));
+        assert_eq!(out.get_pixel(0, 0)[3], 0, "the padding is transparent");
+        assert_eq!(out.get_pixel(225, 126)[3], 255, "the image is not");
+    }
+
+    #[tokio::test]
+    async fn the_disk_cache_keeps_to_its_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::open(dir.path().to_path_buf(), 2500);
+        let key = |i: u8| format!("{i:02x}{}", "0".repeat(62));
+        for i in 0..3 {
+            cache.put(&key(i), &[i; 1000]).await;
+        }
+        assert_eq!(cache.total(), 2000, "the oldest went");
+        assert!(cache.get(&key(0)).await.is_none());
+        assert_eq!(cache.get(&key(1)).await.unwrap(), vec![1; 1000]);
+        // 1 was used last: 2 goes next.
+        cache.put(&key(3), &[3; 1000]).await;
+        assert!(cache.get(&key(2)).await.is_none());
+        assert!(cache.get(&key(1)).await.is_some());
+        // A restart finds what is on disk.
+        let again = DiskCache::open(dir.path().to_path_buf(), 2500);
+        assert_eq!(again.total(), 2000);
+        assert_eq!(again.get(&key(3)).await.unwrap(), vec![3; 1000]);
+    }
+}
