@@ -284,8 +284,21 @@ pub fn inspect(bytes: &[u8]) -> Result<(&'static str, u32, u32), String> {
         ImageFormat::WebP => "webp",
         _ => return Err("images are JPEG, PNG or WebP".into()),
     };
+    if format == ImageFormat::Jpeg && !jpeg_is_whole(bytes) {
+        return Err("the JPEG is cut short (no end of image after its scan)".into());
+    }
     let img = decode(bytes, format)?;
     Ok((name, img.width(), img.height()))
+}
+
+/// Whether a JPEG's last scan is followed by its end-of-image marker. The
+/// decoder fills a cut-short scan in rather than failing, so this is how an
+/// upload cut in transit is told apart. (Inside a scan a 0xFF byte is
+/// always stuffed, so the markers cannot appear in the data; an embedded
+/// thumbnail's end marker comes before the main scan.)
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
+    matches!((last(0xDA), last(0xD9)), (Some(scan), Some(end)) if end > scan)
 }
 
 fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, String> {

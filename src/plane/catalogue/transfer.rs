@@ -2,13 +2,16 @@
 //! import|export`: each line `{"kind": "<kind>", "record": {...}}` (an
 //! upsert) or `{"kind": "<kind>", "delete": "<id>"}`. Import applies every
 //! upsert kind by kind in the order a record may name an earlier kind
-//! (products, nodes, people, series, services, editorials, programmes),
+//! (images, products, nodes, people, series, services, editorials,
+//! programmes),
 //! then the deletes in the reverse order, in batches of the ingest's
 //! maximum. Each batch is all or nothing; an import stops at the first
 //! refused batch and names each refused line, and the batches before it
 //! stay written (an import is idempotent, so fixing the file and running
 //! it again completes it). Export writes every live record in that same
-//! order, so its output imports as it is.
+//! order, so its output imports as it is. Image lines carry an image's
+//! record, not its bytes: they import where the bytes were uploaded (the
+//! same store), and elsewhere are refused until the bytes are uploaded.
 
 use std::collections::BTreeMap;
 

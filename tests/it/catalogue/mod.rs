@@ -2,6 +2,7 @@
 //! memory, and the Rocket catalogue reads (items, lists, schedules, plans).
 
 pub(crate) mod fixtures;
+mod images;
 mod ingest;
 mod mds;
 pub(crate) mod rocket_items;
