@@ -12,34 +12,24 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use crate::core::catalogue::index::{Catalogue, Indexed, Table};
+use crate::core::catalogue::settings::{CatalogueSettings, RocketApp};
 use crate::core::catalogue::Kind;
 use crate::store::catalogue::records::{self as stored, StoredRecord};
 use crate::store::{tenancy::tenants, Store, StoreError};
 
-/// The locale records are shown in when a query names none, from the
-/// tenant's settings (`catalogue.defaultLocale`).
-pub const DEFAULT_LOCALE: &str = "en_GB";
-
-fn default_locale(settings: &serde_json::Value) -> Box<str> {
-    settings
-        .pointer("/catalogue/defaultLocale")
-        .and_then(|v| v.as_str())
-        .unwrap_or(DEFAULT_LOCALE)
-        .into()
-}
-
-/// The provider names of the tenant's MDS paths (`catalogue.providers`).
-fn providers(settings: &serde_json::Value) -> Arc<[Box<str>]> {
-    settings
-        .pointer("/catalogue/providers")
-        .and_then(|v| v.as_array())
-        .map(|list| {
-            list.iter()
-                .filter_map(|p| p.as_str())
-                .map(Box::from)
-                .collect()
-        })
-        .unwrap_or_default()
+/// The catalogue settings of a tenant (`catalogue`, `rocket`); a document
+/// that no longer passes its checks (written before them) falls back to the
+/// defaults, logged.
+fn settings_of(tenant: &str, settings: &serde_json::Value) -> (CatalogueSettings, Arc<RocketApp>) {
+    let catalogue = CatalogueSettings::of(settings).unwrap_or_else(|e| {
+        tracing::error!(tenant, error = %e, "catalogue settings unreadable; defaults used");
+        CatalogueSettings::default()
+    });
+    let app = RocketApp::of(settings).unwrap_or_else(|e| {
+        tracing::error!(tenant, error = %e, "rocket settings unreadable; defaults used");
+        RocketApp::default()
+    });
+    (catalogue, Arc::new(app))
 }
 
 /// Every tenant's catalogue.
@@ -116,10 +106,16 @@ pub(super) async fn tenant(
 ) -> Result<Catalogue, StoreError> {
     let mut parsed = Parsed::default();
     stored::for_each_live(store.sync_pool(), tenant_id, |r| parsed.push(tenant_id, r)).await?;
+    let (catalogue, app) = settings_of(tenant_id, settings);
     Ok(Catalogue {
         version: 0,
-        default_locale: default_locale(settings),
-        providers: providers(settings),
+        default_locale: catalogue.default_locale().into(),
+        providers: catalogue
+            .providers
+            .iter()
+            .map(|p| Box::from(p.as_str()))
+            .collect(),
+        app,
         ratings: ratings(store, tenant_id).await?,
         images: Arc::new(Table::build(parsed.images)),
         products: Arc::new(Table::build(parsed.products)),
@@ -160,6 +156,7 @@ pub(super) async fn apply(
         version: current.version,
         default_locale: current.default_locale.clone(),
         providers: current.providers.clone(),
+        app: current.app.clone(),
         ratings: current.ratings.clone(),
         images: fold(&current.images, parsed.images.clone(), g(Kind::Image)),
         products: fold(&current.products, parsed.products.clone(), g(Kind::Product)),
@@ -187,9 +184,15 @@ pub(super) async fn with_settings(
     current: &Catalogue,
     settings: &serde_json::Value,
 ) -> Result<Catalogue, StoreError> {
+    let (catalogue, app) = settings_of(tenant_id, settings);
     Ok(Catalogue {
-        default_locale: default_locale(settings),
-        providers: providers(settings),
+        default_locale: catalogue.default_locale().into(),
+        providers: catalogue
+            .providers
+            .iter()
+            .map(|p| Box::from(p.as_str()))
+            .collect(),
+        app,
         ratings: ratings(store, tenant_id).await?,
         ..current.clone()
     })

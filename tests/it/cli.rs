@@ -341,7 +341,11 @@ fn catalogue_export_and_import_round_trip() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 9 + 5 + 5 + 12 + 9 + 10 + 50 + 841, "every record");
+    assert_eq!(
+        lines.len(),
+        9 + 5 + 5 + 12 + 9 + 10 + 50 + 841,
+        "every record"
+    );
     assert_eq!(lines[0]["kind"], "images", "images first");
     assert_eq!(lines[9]["kind"], "products", "then products");
     assert_eq!(lines.last().unwrap()["kind"], "programmes");

@@ -540,6 +540,8 @@ pub struct Catalogue {
     pub default_locale: Box<str>,
     /// The provider names MDS paths may use (empty: [`DEFAULT_PROVIDER`]).
     pub providers: Arc<[Box<str>]>,
+    /// What Rocket's `GET /config` tells apps (tenant settings `rocket`).
+    pub app: Arc<super::settings::RocketApp>,
     /// Classification code → level (MDS `Rating.precedence`).
     pub ratings: Arc<HashMap<Box<str>, i64>>,
     pub images: Arc<Table<Image>>,

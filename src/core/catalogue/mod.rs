@@ -2,7 +2,8 @@
 //! ([`records`]), one tagged value over every kind ([`Entity`]), and the
 //! in-memory index per tenant that MDS and Rocket read ([`index`]), and
 //! the item-page walks Rocket's content routes make over it ([`browse`]),
-//! and the geometry of resized images ([`images`]).
+//! the geometry of resized images ([`images`]), and the tenant settings it
+//! reads ([`settings`]).
 //!
 //! Owns: what a catalogue record may hold and how it is checked on its
 //! own; how a tenant's records are held and queried in memory.
@@ -16,6 +17,7 @@ pub mod images;
 pub mod index;
 pub mod lists;
 pub mod records;
+pub mod settings;
 pub mod views;
 
 use serde_json::Value as Json;

@@ -4,7 +4,9 @@
 //!
 //! Sections: `operatorJwt` (the operator's identity provider), `network`
 //! (`onNet`, `blockVpn`, `geoBlocking`, `geoFiltering`), `guest`,
-//! `guestRooms`, `purchase` (`crm`), `inHomeDetection` (`enabled`).
+//! `guestRooms`, `purchase` (`crm`), `inHomeDetection` (`enabled`),
+//! `catalogue` (`defaultLocale`, `providers`) and `rocket` (`playback`,
+//! `general`: what Rocket's `GET /config` tells apps).
 //!
 //! Must never: show a secret the document holds (`purchase.crm.apiKey`), or
 //! store a document a reader would refuse.
@@ -31,6 +33,8 @@ const SECTIONS: &[&str] = &[
     "guestRooms",
     "purchase",
     "inHomeDetection",
+    "catalogue",
+    "rocket",
 ];
 
 fn only_keys(section: &str, value: &Value, allowed: &[&str]) -> Result<(), String> {
@@ -92,6 +96,12 @@ pub fn check(settings: &Value) -> Result<(), String> {
                 if !value.get("enabled").is_none_or(Value::is_boolean) {
                     return Err("inHomeDetection.enabled must be true or false".into());
                 }
+            }
+            "catalogue" => {
+                crate::core::catalogue::settings::CatalogueSettings::of(settings)?;
+            }
+            "rocket" => {
+                crate::core::catalogue::settings::RocketApp::of(settings)?;
             }
             other => {
                 return Err(format!(
