@@ -17,7 +17,7 @@ async fn app_config_lists_classifications(b: Backend) {
         cfg["classification"]["fsk16"],
         json!({ "code": "fsk16", "name": "FSK 16", "level": 3, "system": "FSK", "images": {} })
     );
-    let none = json_of(
+    let general = json_of(
         app.http
             .get(app.url("/api/config?include=general"))
             .send()
@@ -26,10 +26,14 @@ async fn app_config_lists_classifications(b: Backend) {
         200,
     )
     .await;
-    assert_eq!(none, json!({}));
+    assert_eq!(
+        general.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["general"],
+        "only the part asked for"
+    );
     let other_system = json_of(
         app.http
-            .get(app.url("/api/config?system=BBFC"))
+            .get(app.url("/api/config?include=classification&system=BBFC"))
             .send()
             .await
             .unwrap(),
@@ -40,7 +44,7 @@ async fn app_config_lists_classifications(b: Backend) {
     for odd in ["", "%7Bf%20x", "FSK%27%20OR%201%3D1"] {
         let r = app
             .http
-            .get(app.url(&format!("/api/config?system={odd}")))
+            .get(app.url(&format!("/api/config?include=classification&system={odd}")))
             .send()
             .await
             .unwrap();
@@ -135,4 +139,116 @@ async fn downloadable_items(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(app_config_lists_classifications, downloadable_items);
+/// Every part of `/api/config` from the catalogue and the tenant's
+/// settings, and the settings in force at once.
+async fn app_config_parts_and_settings(b: Backend) {
+    let app = crate::tenancy::provisioning::platform_app(b).await;
+    let config = |q: &'static str| {
+        let app = &app;
+        async move {
+            json_of(
+                app.http
+                    .get(app.url(&format!("/api/config{q}")))
+                    .send()
+                    .await
+                    .unwrap(),
+                200,
+            )
+            .await
+        }
+    };
+    let all = config("").await;
+    for part in [
+        "classification",
+        "playback",
+        "general",
+        "subscription",
+        "i18n",
+        "linear",
+        "display",
+        "navigation",
+        "sitemap",
+    ] {
+        assert!(all.get(part).is_some(), "{part} in {all}");
+    }
+    assert_eq!(
+        all["playback"]["viewEventPoints"],
+        json!([0.25, 0.5, 0.75, 1.0])
+    );
+    assert_eq!(all["general"]["currencyCode"], "EUR");
+    assert_eq!(all["general"]["maxUserRating"], 4);
+    assert_eq!(all["general"]["itemImageTypes"]["Poster"], "Poster");
+    let plans: Vec<&str> = all["subscription"]["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        plans.contains(&"prod-premium") && !plans.contains(&"ppv-final"),
+        "{plans:?}"
+    );
+    assert_eq!(all["i18n"]["languages"][0]["code"], "en-GB");
+    assert_eq!(all["i18n"]["languages"][1]["label"], "Deutsch");
+    assert_eq!(all["linear"]["scheduleCacheMaxAgeMinutes"], 10);
+    assert!(all["linear"]["viewingWindowDaysAfter"].as_i64().unwrap() >= 7);
+    let header = all["navigation"]["header"].as_array().unwrap();
+    assert_eq!(
+        header[0]["label"], "Movies",
+        "the home node's children lead"
+    );
+    assert_eq!(header[0]["path"], "/list/n-movies");
+    assert_eq!(all["sitemap"].as_array().unwrap().len(), 5);
+    assert_eq!(all["display"], json!({ "themes": [] }));
+
+    // The operator's settings: in force on the next request.
+    let put = |body: serde_json::Value| {
+        crate::tenancy::provisioning::platform(
+            &app,
+            reqwest::Method::PUT,
+            "/platform/v1/tenants/demo/settings",
+            crate::tenancy::provisioning::PLATFORM_KEY,
+        )
+        .json(&body)
+        .send()
+    };
+    for bad in [
+        json!({ "catalogue": { "defaultLocale": "Deutsch" } }),
+        json!({ "rocket": { "playback": { "viewEventPoints": [2] } } }),
+        json!({ "rocket": { "general": { "mandatorySignin": true } } }),
+    ] {
+        assert_eq!(put(bad.clone()).await.unwrap().status(), 400, "{bad}");
+    }
+    let settings = json!({
+        "catalogue": { "defaultLocale": "de_DE" },
+        "rocket": { "playback": { "chainPlayCountdown": 0 },
+                    "general": { "mandatorySignIn": true, "defaultTimeZone": "Europe/Berlin" } },
+    });
+    assert_eq!(put(settings).await.unwrap().status(), 200);
+    let after = config("?include=playback,general,i18n").await;
+    assert_eq!(after["playback"]["chainPlayCountdown"], 0);
+    assert_eq!(after["playback"]["heartbeatFrequency"], 60, "the rest kept");
+    assert_eq!(after["general"]["mandatorySignIn"], true);
+    assert_eq!(after["general"]["defaultTimeZone"], "Europe/Berlin");
+    assert_eq!(after["i18n"]["languages"][0]["code"], "de-DE");
+    let item = json_of(
+        app.http
+            .get(app.url("/api/items/ed-vod-entitled"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    assert_eq!(
+        item["title"], "Der berechtigte Film",
+        "the new default locale"
+    );
+    app.stop().await;
+}
+
+crate::on_both_backends!(
+    app_config_lists_classifications,
+    downloadable_items,
+    app_config_parts_and_settings
+);
