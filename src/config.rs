@@ -466,6 +466,9 @@ impl Config {
                 "must be at least 1048576",
             ));
         }
+        if self.catalogue.image_max_age_s > 31_536_000 {
+            return Err(invalid("catalogue.image_max_age_s", "must be 0..=31536000"));
+        }
         if self.catalogue.image_resizes > 256 {
             return Err(invalid("catalogue.image_resizes", "must be 0..=256"));
         }

@@ -275,6 +275,8 @@ pub fn table() -> Vec<Route> {
         row(M::GET, "/images/v1/image/{content_type}/{id}/{image_type}", Catalogue, Public, Fast, |_| get(opf::catalogue::images::for_content)),
         row(M::GET, "/ihs/v1/contents/{content_id}", Catalogue, Public, Fast, |_| get(opf::catalogue::images::image_host)),
         row(M::GET, "/imagemetadata/v1/profile", Catalogue, User, Admin, |_| get(opf::catalogue::images::profile_icons)),
+        // CCP: cast, crew and personas from memory (proposed path)
+        row(M::GET, "/ccp/v1/castcrewpersonas", Catalogue, Public, Fast, |_| get(opf::catalogue::people::list)),
         // MDS changes (store-backed: deletes live there)
         row(M::GET, "/metadata/delivery/changes", Catalogue, Public, Admin, |_| get(opf::catalogue::changes::list)),
         // RMG operator API

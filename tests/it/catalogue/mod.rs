@@ -5,5 +5,6 @@ pub(crate) mod fixtures;
 mod images;
 mod ingest;
 mod mds;
+mod people;
 pub(crate) mod rocket_items;
 pub(crate) mod rocket_reads;
