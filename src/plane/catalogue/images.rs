@@ -3,7 +3,8 @@
 //! an image record (one catalogue ingest, so every node sees it through the
 //! change feed); resized variants rendered off the async workers (at most
 //! `catalogue.image_resizes` at once) and kept on disk under the data dir,
-//! least recently used evicted past `catalogue.image_cache_bytes`.
+//! least recently used evicted past `catalogue.image_cache_bytes`, the most
+//! recently served also in memory (an eighth of that, at most 64 MiB).
 //!
 //! A variant's cache key is a digest of the tenant, the original's digest,
 //! the box and the format, so a new upload under the same image id gets
@@ -16,7 +17,9 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbaImage};
@@ -87,7 +90,7 @@ impl OutFormat {
 /// A resized variant, ready to serve.
 #[derive(Debug, Clone)]
 pub struct Variant {
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub format: OutFormat,
     /// Padded to the asked aspect (the answer's `aspectMatch: false`).
     pub letterboxed: bool,
@@ -230,8 +233,67 @@ impl DiskCache {
     }
 }
 
-/// Image work of the catalogue service: the cache and the resize slots.
+/// The most recently served variants in memory, so a hit reads no file
+/// (tokio reads files on the blocking pool: a thread hand-off per hit).
+/// Bounded by bytes; least recently used out first.
+struct HotCache {
+    cap: u64,
+    state: Mutex<HotState>,
+}
+
+#[derive(Default)]
+struct HotState {
+    entries: HashMap<String, (Bytes, Arc<str>, u64)>,
+    total: u64,
+    tick: u64,
+}
+
+impl HotCache {
+    /// The bytes and tag kept under `key`.
+    fn get(&self, key: &str) -> Option<(Bytes, Arc<str>)> {
+        let mut s = self.state.lock().expect("hot cache lock");
+        s.tick += 1;
+        let tick = s.tick;
+        let entry = s.entries.get_mut(key)?;
+        entry.2 = tick;
+        Some((entry.0.clone(), entry.1.clone()))
+    }
+
+    fn put(&self, key: &str, bytes: Bytes, etag: &str) {
+        let size = bytes.len() as u64;
+        // One variant may take at most a sixteenth of the tier.
+        if size > self.cap / 16 {
+            return;
+        }
+        let mut s = self.state.lock().expect("hot cache lock");
+        s.tick += 1;
+        let tick = s.tick;
+        if let Some((old, ..)) = s
+            .entries
+            .insert(key.to_owned(), (bytes, Arc::from(etag), tick))
+        {
+            s.total -= old.len() as u64;
+        }
+        s.total += size;
+        while s.total > self.cap {
+            let Some(oldest) = s
+                .entries
+                .iter()
+                .min_by_key(|(_, (.., t))| *t)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((gone, ..)) = s.entries.remove(&oldest) {
+                s.total -= gone.len() as u64;
+            }
+        }
+    }
+}
+
+/// Image work of the catalogue service: the caches and the resize slots.
 pub struct Images {
+    hot: HotCache,
     cache: DiskCache,
     slots: Semaphore,
 }
@@ -239,6 +301,10 @@ pub struct Images {
 impl Images {
     pub fn new(settings: &ImageSettings) -> Self {
         Self {
+            hot: HotCache {
+                cap: (settings.cache_bytes / 8).min(64 << 20),
+                state: Mutex::new(HotState::default()),
+            },
             cache: DiskCache::open(settings.cache_dir.clone(), settings.cache_bytes),
             slots: Semaphore::new(settings.resizes.max(1)),
         }
@@ -492,6 +558,24 @@ impl Catalogue {
         target: Target,
         format: OutFormat,
     ) -> Result<Variant, PlaneError> {
+        let letterboxed = target.fit(image.width, image.height).letterboxed;
+        // The memory tier is keyed by the plain parts (no digest to compute
+        // on a hit) and keeps the tag with the bytes.
+        let hot_key = format!(
+            "{tenant}\0{}\0{}x{}\0{}",
+            image.digest,
+            target.width,
+            target.height,
+            format.name()
+        );
+        if let Some((bytes, etag)) = self.images.hot.get(&hot_key) {
+            return Ok(Variant {
+                bytes,
+                format,
+                letterboxed,
+                etag: etag.to_string(),
+            });
+        }
         let size = format!("{}x{}", target.width, target.height);
         let key = sha256_hex(&[
             tenant.as_bytes(),
@@ -501,11 +585,12 @@ impl Catalogue {
         ]);
         let etag = format!("\"{}\"", &key[..32]);
         if let Some(bytes) = self.images.cache.get(&key).await {
-            let place = target.fit(image.width, image.height);
+            let bytes = Bytes::from(bytes);
+            self.images.hot.put(&hot_key, bytes.clone(), &etag);
             return Ok(Variant {
                 bytes,
                 format,
-                letterboxed: place.letterboxed,
+                letterboxed,
                 etag,
             });
         }
@@ -520,6 +605,8 @@ impl Catalogue {
             .await?
             .map_err(PlaneError::Internal)?;
         self.images.cache.put(&key, &bytes).await;
+        let bytes = Bytes::from(bytes);
+        self.images.hot.put(&hot_key, bytes.clone(), &etag);
         Ok(Variant {
             bytes,
             format,
@@ -570,6 +657,27 @@ mod tests {
         assert_eq!((out.width(), out.height()), (450, 253));
         assert_eq!(out.get_pixel(0, 0)[3], 0, "the padding is transparent");
         assert_eq!(out.get_pixel(225, 126)[3], 255, "the image is not");
+    }
+
+    #[test]
+    fn the_memory_tier_keeps_to_its_bound() {
+        let hot = HotCache {
+            cap: 3200,
+            state: Mutex::new(HotState::default()),
+        };
+        for i in 0..4u8 {
+            hot.put(&format!("k{i}"), Bytes::from(vec![i; 150]), "\"t\"");
+        }
+        assert!(hot.get("k0").is_some(), "600 of 3200 bytes: all kept");
+        hot.put("big", Bytes::from(vec![0; 201]), "\"t\"");
+        assert!(hot.get("big").is_none(), "over a sixteenth: not kept");
+        for i in 4..30u8 {
+            hot.put(&format!("k{i}"), Bytes::from(vec![i; 150]), "\"t\"");
+        }
+        let total = hot.state.lock().unwrap().total;
+        assert!(total <= 3200, "{total}");
+        assert!(hot.get("k1").is_none(), "the least recently used went");
+        assert_eq!(hot.get("k29").unwrap().0[0], 29);
     }
 
     #[tokio::test]
