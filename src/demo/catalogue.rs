@@ -9,6 +9,7 @@
 use serde_json::{json, Value};
 
 use crate::core::catalogue::Kind;
+use crate::plane::catalogue::images::Upload;
 use crate::plane::catalogue::ingest::Batch;
 use crate::plane::{Plane, PlaneError};
 
@@ -475,13 +476,25 @@ fn link_pictures(records: &mut [Value]) {
 /// Ingests the demo catalogue into the `demo` tenant, kind by kind, after
 /// its pictures (made here, uploaded like an operator's).
 pub async fn ingest(plane: &Plane, tenant: &str, now: i64) -> Result<(), PlaneError> {
-    for (id, kind, w, h, from, to) in PICTURES {
-        let bytes = picture(*w, *h, *from, *to);
-        plane
-            .catalogue
-            .upload_image(tenant, id, kind, None, bytes)
-            .await?;
-    }
+    // The same pictures every time: made once per process.
+    static BYTES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    let bytes = BYTES.get_or_init(|| {
+        PICTURES
+            .iter()
+            .map(|(_, _, w, h, from, to)| picture(*w, *h, *from, *to))
+            .collect()
+    });
+    let uploads = PICTURES
+        .iter()
+        .zip(bytes)
+        .map(|((id, kind, ..), bytes)| Upload {
+            id: (*id).to_owned(),
+            kind: (*kind).to_owned(),
+            locale: None,
+            bytes: bytes.clone(),
+        })
+        .collect();
+    plane.catalogue.upload_images(tenant, uploads).await?;
     let (mut series, episodes) = series_and_episodes();
     let mut editorial_records = editorials();
     editorial_records.extend(episodes);

@@ -87,6 +87,16 @@ impl OutFormat {
     }
 }
 
+/// An image an operator (or the demo) uploads.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub id: String,
+    /// The image type: `Poster`, `Backdrop`, ...
+    pub kind: String,
+    pub locale: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
 /// A resized variant, ready to serve.
 #[derive(Debug, Clone)]
 pub struct Variant {
@@ -504,41 +514,66 @@ impl Catalogue {
         locale: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<Image, PlaneError> {
-        if let Some(l) = locale {
-            if !is_locale(l) {
-                return Err(PlaneError::BadRequest(
-                    "locale must be a locale such as en_GB".into(),
-                ));
+        let upload = Upload {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            locale: locale.map(str::to_owned),
+            bytes,
+        };
+        let mut stored = self.upload_images(tenant, vec![upload]).await?;
+        Ok(stored.remove(0))
+    }
+
+    /// Stores several uploads: every one checked first (nothing is kept if
+    /// one is refused), their bytes in one transaction, their records in
+    /// one ingest batch.
+    pub async fn upload_images(
+        &self,
+        tenant: &str,
+        uploads: Vec<Upload>,
+    ) -> Result<Vec<Image>, PlaneError> {
+        let mut checked = Vec::with_capacity(uploads.len());
+        for u in uploads {
+            if let Some(l) = &u.locale {
+                if !is_locale(l) {
+                    return Err(PlaneError::BadRequest(
+                        "locale must be a locale such as en_GB".into(),
+                    ));
+                }
             }
+            let (bytes, inspected) = self
+                .images
+                .off_workers(move || {
+                    let r = inspect(&u.bytes);
+                    (u.bytes, r)
+                })
+                .await?;
+            let (format, width, height) = inspected.map_err(PlaneError::BadRequest)?;
+            let digest = hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
+            let record = json!({
+                "id": u.id, "type": u.kind, "locale": u.locale, "width": width, "height": height,
+                "format": format, "digest": digest, "size": bytes.len(),
+            });
+            let image: Image = serde_json::from_value(record.clone())
+                .map_err(|e| PlaneError::BadRequest(e.to_string()))?;
+            crate::core::catalogue::Entity::parse(Kind::Image, record.clone())
+                .map_err(PlaneError::BadRequest)?;
+            checked.push((image, record, bytes));
         }
-        let images = self.images.clone();
-        let (bytes, inspected) = images
-            .off_workers(move || {
-                let r = inspect(&bytes);
-                (bytes, r)
-            })
-            .await?;
-        let (format, width, height) = inspected.map_err(PlaneError::BadRequest)?;
-        let digest = hex::encode(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref());
-        let record = json!({
-            "id": id, "type": kind, "locale": locale, "width": width, "height": height,
-            "format": format, "digest": digest, "size": bytes.len(),
-        });
-        let image: Image = serde_json::from_value(record.clone())
-            .map_err(|e| PlaneError::BadRequest(e.to_string()))?;
-        crate::core::catalogue::Entity::parse(Kind::Image, record.clone())
-            .map_err(PlaneError::BadRequest)?;
         {
+            let now = self.base.now_s();
             let mut tx = self.base.store.write().await?;
-            blobs::put_blob(tx.conn(), tenant, &digest, &bytes, self.base.now_s()).await?;
+            for (image, _, bytes) in &checked {
+                blobs::put_blob(tx.conn(), tenant, &image.digest, bytes, now).await?;
+            }
             tx.commit().await?;
         }
         let batch = Batch {
-            upsert: vec![record],
+            upsert: checked.iter().map(|(_, r, _)| r.clone()).collect(),
             delete: Vec::new(),
         };
         match self.ingest(tenant, Kind::Image, batch).await? {
-            Ok(_) => Ok(image),
+            Ok(_) => Ok(checked.into_iter().map(|(i, ..)| i).collect()),
             Err(refused) => Err(PlaneError::BadRequest(
                 refused
                     .into_iter()
