@@ -27,21 +27,8 @@ cargo build --release -p playgate -p playgate-loadtest
 rm -rf "$work" && mkdir -p "$work"
 "$bin/playgate" demo-data --data-dir "$work/data" >/dev/null
 
-pid=
-stop() {
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=
-  fi
-}
-trap stop EXIT
-wait_ready() {
-  until curl -sf -o /dev/null "$1"; do
-    kill -0 "$pid" 2>/dev/null || { echo "server exited" >&2; exit 1; }
-    sleep 0.1
-  done
-}
+# shellcheck source=loadtest/lib.sh
+. "$root/loadtest/lib.sh"
 
 # bench NAME URL: warm-up, then the measured run; requests/s and latency.
 bench() {

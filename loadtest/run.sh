@@ -59,15 +59,8 @@ echo "== request files"
 "$bin/requests" write --data-dir "$data" --tenant load --out "$work/requests"
 files=(content_token url_builder_akamai url_builder_cat rmg_entitlements in_house token_validate)
 
-pid=
-stop() {
-  if [ -n "$pid" ]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=
-  fi
-}
-trap stop EXIT
+# shellcheck source=loadtest/lib.sh
+. "$root/loadtest/lib.sh"
 
 # port_free PORT: stop if something already answers there (a server left
 # from an earlier run would be measured instead of the one started).
@@ -76,14 +69,6 @@ port_free() {
     echo "127.0.0.1:$1 is already serving; stop that server first" >&2
     exit 1
   fi
-}
-
-wait_ready() {
-  local url=$1
-  until curl -sf "$url" >/dev/null; do
-    kill -0 "$pid" 2>/dev/null || { echo "server exited" >&2; exit 1; }
-    sleep 0.1
-  done
 }
 
 start_node() {

@@ -389,79 +389,17 @@ type Picture = (&'static str, &'static str, u32, u32, [u8; 3], [u8; 3]);
 
 /// The demo's images: a poster and a backdrop per browsable node, a
 /// channel logo and two profile icons (id, type, width, height, colours).
+#[rustfmt::skip]
 const PICTURES: &[Picture] = &[
-    (
-        "img-movies-poster",
-        "Poster",
-        400,
-        600,
-        [200, 40, 40],
-        [40, 20, 90],
-    ),
-    (
-        "img-movies-backdrop",
-        "Backdrop",
-        960,
-        540,
-        [200, 40, 40],
-        [250, 190, 60],
-    ),
-    (
-        "img-series-poster",
-        "Poster",
-        400,
-        600,
-        [30, 90, 200],
-        [10, 30, 60],
-    ),
-    (
-        "img-series-backdrop",
-        "Backdrop",
-        960,
-        540,
-        [30, 90, 200],
-        [120, 220, 230],
-    ),
-    (
-        "img-kids-poster",
-        "Poster",
-        400,
-        600,
-        [60, 190, 80],
-        [250, 220, 60],
-    ),
-    (
-        "img-kids-backdrop",
-        "Backdrop",
-        960,
-        540,
-        [60, 190, 80],
-        [170, 240, 250],
-    ),
-    (
-        "img-channel-logo",
-        "Logo",
-        256,
-        256,
-        [20, 20, 20],
-        [230, 230, 230],
-    ),
-    (
-        "img-profile-red",
-        "ProfileIcon",
-        128,
-        128,
-        [220, 40, 40],
-        [120, 10, 10],
-    ),
-    (
-        "img-profile-blue",
-        "ProfileIcon",
-        128,
-        128,
-        [40, 90, 220],
-        [10, 30, 120],
-    ),
+    ("img-movies-poster", "Poster", 400, 600, [200, 40, 40], [40, 20, 90]),
+    ("img-movies-backdrop", "Backdrop", 960, 540, [200, 40, 40], [250, 190, 60]),
+    ("img-series-poster", "Poster", 400, 600, [30, 90, 200], [10, 30, 60]),
+    ("img-series-backdrop", "Backdrop", 960, 540, [30, 90, 200], [120, 220, 230]),
+    ("img-kids-poster", "Poster", 400, 600, [60, 190, 80], [250, 220, 60]),
+    ("img-kids-backdrop", "Backdrop", 960, 540, [60, 190, 80], [170, 240, 250]),
+    ("img-channel-logo", "Logo", 256, 256, [20, 20, 20], [230, 230, 230]),
+    ("img-profile-red", "ProfileIcon", 128, 128, [220, 40, 40], [120, 10, 10]),
+    ("img-profile-blue", "ProfileIcon", 128, 128, [40, 90, 220], [10, 30, 120]),
 ];
 
 /// Links each record to its first node's poster and backdrop.

@@ -106,17 +106,8 @@ pub(super) async fn tenant(
 ) -> Result<Catalogue, StoreError> {
     let mut parsed = Parsed::default();
     stored::for_each_live(store.sync_pool(), tenant_id, |r| parsed.push(tenant_id, r)).await?;
-    let (catalogue, app) = settings_of(tenant_id, settings);
-    Ok(Catalogue {
+    let tables = Catalogue {
         version: 0,
-        default_locale: catalogue.default_locale().into(),
-        providers: catalogue
-            .providers
-            .iter()
-            .map(|p| Box::from(p.as_str()))
-            .collect(),
-        app,
-        ratings: ratings(store, tenant_id).await?,
         images: Arc::new(Table::build(parsed.images)),
         products: Arc::new(Table::build(parsed.products)),
         nodes: Arc::new(Table::build(parsed.nodes)),
@@ -125,7 +116,9 @@ pub(super) async fn tenant(
         services: Arc::new(Table::build(parsed.services)),
         editorials: Arc::new(Table::build(parsed.editorials)),
         programmes: Arc::new(Table::build(parsed.programmes)),
-    })
+        ..Catalogue::default()
+    };
+    with_settings(store, tenant_id, &tables, settings).await
 }
 
 fn fold<T: Indexed>(
@@ -177,7 +170,7 @@ pub(super) async fn apply(
     })
 }
 
-/// `current` with the tenant's settings and classifications read again.
+/// `current` with the tenant's settings and classifications read (again).
 pub(super) async fn with_settings(
     store: &Store,
     tenant_id: &str,

@@ -352,6 +352,13 @@ fn catalogue_export_and_import_round_trip() {
 
     // The export imports as it is (nothing changes), plus a new title and a delete.
     let file = dir.path().join("catalogue.jsonl");
+    let import = [
+        "catalogue",
+        "import",
+        "--tenant",
+        "demo",
+        file.to_str().unwrap(),
+    ];
     let new_title = serde_json::json!({"kind": "editorials", "record": {
         "id": "ed-imported", "type": "MOVIE", "productRefs": ["prod-basic"],
         "locales": {"en_GB": {"title": "Imported"}},
@@ -360,13 +367,7 @@ fn catalogue_export_and_import_round_trip() {
             "uri": "https://cdn.demo.playgate/vod/vod-imported/manifest.mpd"}]}});
     let delete = serde_json::json!({"kind": "editorials", "delete": "ed-movie-00"});
     std::fs::write(&file, format!("{text}{new_title}\n{delete}\n")).unwrap();
-    let out = run(&[
-        "catalogue",
-        "import",
-        "--tenant",
-        "demo",
-        file.to_str().unwrap(),
-    ]);
+    let out = run(&import);
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.status.success(),
@@ -382,24 +383,12 @@ fn catalogue_export_and_import_round_trip() {
     // A refused line is named; its batch is not written.
     let bad = "{\"kind\":\"editorials\",\"record\":{\"id\":\"ed-x\",\"type\":\"FILM\",\"locales\":{\"en_GB\":{\"title\":\"X\"}}}}";
     std::fs::write(&file, format!("{new_title}\n{bad}\n")).unwrap();
-    let out = run(&[
-        "catalogue",
-        "import",
-        "--tenant",
-        "demo",
-        file.to_str().unwrap(),
-    ]);
+    let out = run(&import);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("line 2") && err.contains("type"), "{err}");
     std::fs::write(&file, "not json\n").unwrap();
-    let out = run(&[
-        "catalogue",
-        "import",
-        "--tenant",
-        "demo",
-        file.to_str().unwrap(),
-    ]);
+    let out = run(&import);
     assert!(!out.status.success());
     assert!(String::from_utf8(out.stderr).unwrap().contains("line 1"));
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::index::{Catalogue, Key};
 use super::records::{Editorial, LocaleText, Locales, Programme, Series, Service};
+use super::Kind;
 
 /// A browsable item: a title (movie, episode, trailer), a show or season, a
 /// channel, or a programme.
@@ -106,41 +107,62 @@ impl Ceiling {
 /// same language, else the tenant's default, else the first.
 pub fn text<'a>(locales: &'a Locales, lang: Option<&str>, default: &str) -> Option<&'a LocaleText> {
     if let Some(lang) = lang.filter(|l| !l.is_empty()) {
-        let norm = |s: &str| s.replace('-', "_").to_ascii_lowercase();
-        let want = norm(lang);
-        let language = want.split('_').next().unwrap_or_default().to_owned();
-        if let Some(t) = locales.iter().find(|(k, _)| norm(k) == want) {
-            return Some(t.1);
-        }
-        if let Some(t) = locales
-            .iter()
-            .find(|(k, _)| norm(k).split('_').next() == Some(language.as_str()))
-        {
-            return Some(t.1);
+        let by = |m: Match| locales.iter().find(|(k, _)| matching(k, lang) == m);
+        if let Some((_, t)) = by(Match::Locale).or_else(|| by(Match::Language)) {
+            return Some(t);
         }
     }
     locales.get(default).or_else(|| locales.values().next())
+}
+
+/// How two locale tags (`en_GB`, `en-gb`, `en`) relate, in any case and
+/// with `-` or `_`, compared without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Locale,
+    Language,
+    Other,
+}
+
+fn matching(a: &str, b: &str) -> Match {
+    let same = |x: &str, y: &str| {
+        x.len() == y.len()
+            && x.bytes().zip(y.bytes()).all(|(p, q)| {
+                let fold = |c: u8| {
+                    if c == b'-' {
+                        b'_'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                };
+                fold(p) == fold(q)
+            })
+    };
+    fn language(x: &str) -> &str {
+        x.split(['_', '-']).next().unwrap_or_default()
+    }
+    if same(a, b) {
+        Match::Locale
+    } else if same(language(a), language(b)) {
+        Match::Language
+    } else {
+        Match::Other
+    }
 }
 
 /// How well a record's locale answers an asked one, best first: 0 the
 /// same locale, 1 the same language, 2 no locale, 3 another. Asked for
 /// none: 0 no locale, 1 any.
 pub fn text_locale_rank(has: Option<&str>, asked: Option<&str>) -> u8 {
-    let norm = |s: &str| s.replace('-', "_").to_ascii_lowercase();
     match (has, asked.filter(|a| !a.is_empty())) {
         (None, None) => 0,
         (Some(_), None) => 1,
         (None, Some(_)) => 2,
-        (Some(h), Some(a)) => {
-            let (h, a) = (norm(h), norm(a));
-            if h == a {
-                0
-            } else if h.split('_').next() == a.split('_').next() {
-                1
-            } else {
-                3
-            }
-        }
+        (Some(h), Some(a)) => match matching(h, a) {
+            Match::Locale => 0,
+            Match::Language => 1,
+            Match::Other => 3,
+        },
     }
 }
 
@@ -154,6 +176,20 @@ impl Catalogue {
             .or_else(|| self.series.get(id).map(Item::Series))
             .or_else(|| self.services.get(id).map(Item::Channel))
             .or_else(|| self.programmes.get(id).map(Item::Programme))
+    }
+
+    /// The image ids the record of `kind` with `id` links (`None`: no such
+    /// record, or a kind that links none).
+    pub fn image_refs(&self, kind: Kind, id: &str) -> Option<&[String]> {
+        match kind {
+            Kind::Editorial => self.editorials.get(id).map(|r| &r.image_refs[..]),
+            Kind::Series => self.series.get(id).map(|r| &r.image_refs[..]),
+            Kind::Service => self.services.get(id).map(|r| &r.image_refs[..]),
+            Kind::Programme => self.programmes.get(id).map(|r| &r.image_refs[..]),
+            Kind::Person => self.people.get(id).map(|r| &r.image_refs[..]),
+            Kind::Node => self.nodes.get(id).map(|r| &r.image_refs[..]),
+            Kind::Image | Kind::Product => None,
+        }
     }
 
     /// The item a custom id names: the title or channel holding a technical

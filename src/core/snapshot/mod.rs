@@ -46,6 +46,14 @@ impl Snapshot {
     pub fn tenant(&self, id: &str) -> Option<&Arc<TenantView>> {
         self.tenants.get(id)
     }
+
+    /// A tenant's catalogue; one shared empty catalogue for a tenant whose
+    /// first records have not arrived.
+    pub fn catalogue_of(&self, tenant: &str) -> Arc<crate::core::catalogue::index::Catalogue> {
+        static EMPTY: std::sync::LazyLock<Arc<crate::core::catalogue::index::Catalogue>> =
+            std::sync::LazyLock::new(Arc::default);
+        self.catalogue.get(tenant).unwrap_or(&EMPTY).clone()
+    }
 }
 
 /// The shared, atomically swapped snapshot plus a "first snapshot loaded" flag.

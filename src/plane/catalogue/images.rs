@@ -26,7 +26,7 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbaImage};
 use serde_json::json;
 use tokio::sync::Semaphore;
 
-use super::ingest::Batch;
+use super::ingest::{reasons, Batch};
 use super::Catalogue;
 use crate::core::catalogue::images::Target;
 use crate::core::catalogue::records::{is_locale, Image};
@@ -574,13 +574,7 @@ impl Catalogue {
         };
         match self.ingest(tenant, Kind::Image, batch).await? {
             Ok(_) => Ok(checked.into_iter().map(|(i, ..)| i).collect()),
-            Err(refused) => Err(PlaneError::BadRequest(
-                refused
-                    .into_iter()
-                    .map(|r| r.reason)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
+            Err(refused) => Err(PlaneError::BadRequest(reasons(&refused))),
         }
     }
 

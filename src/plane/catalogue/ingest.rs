@@ -53,6 +53,15 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// Every refusal's reason, in one line (for answers that name no index).
+pub fn reasons(refused: &[Refused]) -> String {
+    refused
+        .iter()
+        .map(|r| r.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// What a batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Applied {

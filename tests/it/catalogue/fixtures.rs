@@ -150,3 +150,33 @@ pub(crate) async fn entitle_alice(app: &TestApp, id: &str, product: &str) {
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 }
+
+/// Provisions tenant `id` and waits until this node serves it; its
+/// operator key.
+pub(crate) async fn second_tenant(app: &TestApp, id: &str) -> String {
+    let created = app
+        .state
+        .plane
+        .tenancy
+        .provision_tenant(id, "Second tenant")
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if get_as(app, id, "/api/config").await.status() == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(get_as(app, id, "/api/config").await.status(), 200);
+    created.operator_key
+}
+
+/// `GET path` as tenant `tenant`.
+pub(crate) async fn get_as(app: &TestApp, tenant: &str, path: &str) -> reqwest::Response {
+    app.http
+        .get(app.url(path))
+        .header("nv-tenant-id", tenant)
+        .send()
+        .await
+        .unwrap()
+}

@@ -8,7 +8,7 @@
 use image::{DynamicImage, GenericImageView, RgbImage};
 use serde_json::{json, Value};
 
-use super::fixtures::{ingest, upsert};
+use super::fixtures::{get_as, ingest, second_tenant, upsert};
 use crate::harness::{json_of, scalar, Backend, TestApp};
 use crate::playback::content_token::alice;
 
@@ -49,6 +49,12 @@ async fn get(app: &TestApp, path: &str) -> reqwest::Response {
         .unwrap()
 }
 
+/// The image at `path` (answered 200 as `content_type`), decoded, and its
+/// `aspectMatch` header.
+async fn fetched(app: &TestApp, path: &str, content_type: &str) -> (DynamicImage, String) {
+    picture(get(app, path).await, content_type).await
+}
+
 /// The answer's image, decoded, and its `aspectMatch` header.
 async fn picture(r: reqwest::Response, content_type: &str) -> (DynamicImage, String) {
     assert_eq!(r.status(), 200);
@@ -75,12 +81,9 @@ async fn uploads_resizes_and_caches(b: Backend) {
     assert_eq!(rec["type"], "Backdrop");
 
     // IM-1: the box asked for, in JPEG by default, filled (no padding).
-    let (img, aspect) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?width=450&height=253",
-        )
-        .await,
+    let (img, aspect) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?width=450&height=253",
         "image/jpeg",
     )
     .await;
@@ -92,33 +95,24 @@ async fn uploads_resizes_and_caches(b: Backend) {
         "the picture's colour: {centre:?}"
     );
     // width+aspect, height+aspect; WebP on request.
-    let (img, _) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?width=300&aspect=16x9",
-        )
-        .await,
+    let (img, _) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?width=300&aspect=16x9",
         "image/jpeg",
     )
     .await;
     assert_eq!(img.dimensions(), (300, 169));
-    let (img, _) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?height=90&aspect=16x9&imageFormat=webp",
-        )
-        .await,
+    let (img, _) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?height=90&aspect=16x9&imageFormat=webp",
         "image/webp",
     )
     .await;
     assert_eq!(img.dimensions(), (160, 90));
     // A square box: letterboxed, black in JPEG, transparent in WebP.
-    let (img, aspect) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?width=200&aspect=1x1",
-        )
-        .await,
+    let (img, aspect) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?width=200&aspect=1x1",
         "image/jpeg",
     )
     .await;
@@ -128,12 +122,9 @@ async fn uploads_resizes_and_caches(b: Backend) {
         corner[0] < 30 && corner[1] < 30 && corner[2] < 30,
         "black bars: {corner:?}"
     );
-    let (img, _) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?width=200&aspect=1x1&imageFormat=webp",
-        )
-        .await,
+    let (img, _) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?width=200&aspect=1x1&imageFormat=webp",
         "image/webp",
     )
     .await;
@@ -166,12 +157,9 @@ async fn uploads_resizes_and_caches(b: Backend) {
         .execute(app.state.store.pool())
         .await
         .unwrap();
-    let (img, _) = picture(
-        get(
-            &app,
-            "/images/v1/image/imageid/img-hero?width=450&height=253",
-        )
-        .await,
+    let (img, _) = fetched(
+        &app,
+        "/images/v1/image/imageid/img-hero?width=450&height=253",
         "image/jpeg",
     )
     .await;
@@ -208,21 +196,13 @@ async fn uploads_resizes_and_caches(b: Backend) {
     assert!(img.get_pixel(225, 126)[2] > 150, "the new picture");
 
     // Another tenant sees none of it.
-    app.state
-        .plane
-        .tenancy
-        .provision_tenant("acme", "Acme TV")
-        .await
-        .unwrap();
-    let acme = |path: &'static str| {
-        app.http
-            .get(app.url(path))
-            .header("nv-tenant-id", "acme")
-            .send()
-    };
-    let r = acme("/images/v1/image/imageid/img-hero?width=10&height=10")
-        .await
-        .unwrap();
+    second_tenant(&app, "acme").await;
+    let r = get_as(
+        &app,
+        "acme",
+        "/images/v1/image/imageid/img-hero?width=10&height=10",
+    )
+    .await;
     assert_eq!(json_of(r, 404).await["result"], "no such image");
     app.stop().await;
 }
@@ -263,28 +243,23 @@ fn walk(dir: &std::path::Path) -> usize {
 async fn content_images_and_profile_icons(b: Backend) {
     let app = TestApp::start(b).await;
     // The demo's pictures: a title's poster, letterboxed into a wide box.
-    let (img, aspect) = picture(
-        get(
-            &app,
-            "/images/v1/image/Movie/ed-vod-entitled/Poster?width=300&aspect=16x9",
-        )
-        .await,
+    let (img, aspect) = fetched(
+        &app,
+        "/images/v1/image/Movie/ed-vod-entitled/Poster?width=300&aspect=16x9",
         "image/jpeg",
     )
     .await;
     assert_eq!((img.dimensions(), aspect.as_str()), ((300, 169), "false"));
-    let (img, aspect) = picture(
-        get(
-            &app,
-            "/images/v1/image/series/ser-harbour/backdrop?width=480&height=270",
-        )
-        .await,
+    let (img, aspect) = fetched(
+        &app,
+        "/images/v1/image/series/ser-harbour/backdrop?width=480&height=270",
         "image/jpeg",
     )
     .await;
     assert_eq!((img.dimensions(), aspect.as_str()), ((480, 270), "true"));
-    let (img, _) = picture(
-        get(&app, "/ihs/v1/contents/ed-ch-news?width=64&height=64").await,
+    let (img, _) = fetched(
+        &app,
+        "/ihs/v1/contents/ed-ch-news?width=64&height=64",
         "image/jpeg",
     )
     .await;
@@ -306,18 +281,20 @@ async fn content_images_and_profile_icons(b: Backend) {
                  "imageRefs": ["img-de", "img-en", "img-wide"] }]),
     )
     .await;
-    let app_ref = &app;
-    let pick = |query: &'static str| async move {
-        let r = get(
-            app_ref,
-            &format!("/images/v1/image/Movie/ed-pics/Poster?{query}"),
-        )
-        .await;
-        picture(r, "image/jpeg").await
-    };
-    let (_, aspect) = pick("width=200&aspect=2x3&locale=de_DE").await;
+    let pick = |query: &str| format!("/images/v1/image/Movie/ed-pics/Poster?{query}");
+    let (_, aspect) = fetched(
+        &app,
+        &pick("width=200&aspect=2x3&locale=de_DE"),
+        "image/jpeg",
+    )
+    .await;
     assert_eq!(aspect, "true", "the German portrait poster");
-    let (_, aspect) = pick("width=320&aspect=16x9&locale=fr_FR").await;
+    let (_, aspect) = fetched(
+        &app,
+        &pick("width=320&aspect=16x9&locale=fr_FR"),
+        "image/jpeg",
+    )
+    .await;
     assert_eq!(aspect, "true", "no French one: the locale-free wide poster");
     assert_eq!(
         get(
@@ -354,11 +331,7 @@ async fn content_images_and_profile_icons(b: Backend) {
     assert_eq!(icons["count"], 2);
     assert_eq!(icons["results"][0]["aspect"], "1x1");
     let uri = icons["results"][0]["uri"].as_str().unwrap().to_owned();
-    let (img, _) = picture(
-        get(&app, &format!("{uri}?width=96&height=96")).await,
-        "image/jpeg",
-    )
-    .await;
+    let (img, _) = fetched(&app, &format!("{uri}?width=96&height=96"), "image/jpeg").await;
     assert_eq!(img.dimensions(), (96, 96));
     app.stop().await;
 }

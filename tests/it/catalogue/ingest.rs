@@ -27,6 +27,17 @@ async fn rocket_alice(app: &TestApp) -> String {
         .to_owned()
 }
 
+/// Rocket's `GET /api/items/{id}` of the demo tenant, answered 200.
+async fn rocket_item(app: &TestApp, id: &str) -> Value {
+    let r = app
+        .http
+        .get(app.url(&format!("/api/items/{id}")))
+        .send()
+        .await
+        .unwrap();
+    json_of(r, 200).await
+}
+
 async fn v2(app: &TestApp, filter: &str) -> Value {
     json_of(
         mds(app, "/v2/GLOBAL/vod/editorials", &[("filter", filter)]).await,
@@ -87,15 +98,7 @@ async fn browsable_playable_and_ended_together(b: Backend) {
 
     // The same record through Rocket: an item with its offer, playable by
     // its item id for the entitled account.
-    let item = json_of(
-        app.http
-            .get(app.url("/api/items/ed-one"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let item = rocket_item(&app, "ed-one").await;
     assert_eq!(item["title"], "ed-one in English");
     assert_eq!(item["offers"][0]["id"], "prod-films");
     let rocket = rocket_alice(&app).await;
@@ -115,15 +118,7 @@ async fn browsable_playable_and_ended_together(b: Backend) {
     let rocket = rocket_alice(&app).await;
     let refused = json_of(videos(rocket).await.unwrap(), 403).await;
     assert!(refused["message"].is_string());
-    let item = json_of(
-        app.http
-            .get(app.url("/api/items/ed-one"))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let item = rocket_item(&app, "ed-one").await;
     assert!(item.get("offers").is_none(), "{item}");
     assert_eq!(v1(&app, r#"{"e":"ed-one"}"#).await["total_records"], 0);
     let invalid = v1(&app, r#"{"e":"ed-one","isValid":false}"#).await;

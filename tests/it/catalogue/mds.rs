@@ -9,7 +9,7 @@
 use serde_json::{json, Value};
 
 use super::fixtures::{
-    editorial, mds_of, product, programme, service, upsert_as, Tenant, DAY, NOW,
+    editorial, mds_of, product, programme, second_tenant, service, upsert_as, Tenant, DAY, NOW,
 };
 use crate::harness::{json_of, Backend, TestApp};
 
@@ -25,14 +25,7 @@ async fn mds(app: &TestApp, path: &str, query: &[(&str, &str)]) -> reqwest::Resp
 /// hour-long programmes each from NOW; nodes, a series with a season, four
 /// editorials (one hidden, one rated fsk16). Returns acme's operator key.
 async fn catalogue(app: &TestApp) -> String {
-    let acme = app
-        .state
-        .plane
-        .tenancy
-        .provision_tenant(ACME, "Acme TV")
-        .await
-        .unwrap();
-    let key = acme.operator_key;
+    let key = second_tenant(app, ACME).await;
     copy_classifications(app).await;
     let t = Tenant {
         id: ACME,

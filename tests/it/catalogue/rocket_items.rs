@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use super::fixtures::{get_as, second_tenant};
 use crate::harness::{json_of, Backend, TestApp};
 
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
@@ -442,26 +443,8 @@ async fn answers_are_cacheable_and_per_tenant(b: Backend) {
         .unwrap();
     assert_eq!(again.status(), 304);
     // Another tenant's ids are not found in this one.
-    app.state
-        .plane
-        .tenancy
-        .provision_tenant("acme", "Acme TV")
-        .await
-        .unwrap();
-    let acme = |path: &'static str| {
-        app.http
-            .get(app.url(path))
-            .header("nv-tenant-id", "acme")
-            .send()
-    };
-    for _ in 0..200 {
-        if acme("/api/config").await.unwrap().status() == 200 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    assert_eq!(acme("/api/config").await.unwrap().status(), 200);
-    let r = acme("/api/items/ed-vod-entitled").await.unwrap();
+    second_tenant(&app, "acme").await;
+    let r = get_as(&app, "acme", "/api/items/ed-vod-entitled").await;
     assert_eq!(
         json_of(r, 404).await["code"],
         40402,

@@ -45,7 +45,7 @@ use crate::core::catalogue::index::Catalogue;
 use crate::core::catalogue::records::Image;
 use crate::core::catalogue::Kind;
 use crate::plane::catalogue::images::{OutFormat, Variant};
-use crate::plane::catalogue::ingest::Batch;
+use crate::plane::catalogue::ingest::{reasons, Batch};
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
 
@@ -116,12 +116,7 @@ pub async fn delete(
     {
         Ok(applied) if applied.deleted == 1 => Ok(StatusCode::NO_CONTENT),
         Ok(_) => Err(not_found("no such image").into()),
-        Err(refused) => Err(bad(refused
-            .into_iter()
-            .map(|r| r.reason)
-            .collect::<Vec<_>>()
-            .join("; "))
-        .into()),
+        Err(refused) => Err(bad(reasons(&refused)).into()),
     }
 }
 
@@ -235,33 +230,45 @@ pub async fn by_id(
     let image = cat
         .images
         .get(&id)
-        .ok_or_else(|| not_found("no such image"))?
-        .clone();
-    serve(&state, tenant.id(), &headers, &image, &q, target).await
+        .ok_or_else(|| not_found("no such image"))?;
+    serve(&state, tenant.id(), &headers, image, &q, target).await
 }
 
-/// The image ids a record of `content_type` with `id` links, if any.
-fn image_refs<'a>(
-    cat: &'a Catalogue,
-    content_type: &str,
-    id: &str,
-) -> Result<Option<&'a [String]>, ApiError> {
+/// The kind of record an IM-2 `contentType` names.
+fn content_kind(content_type: &str) -> Result<Kind, ApiError> {
     Ok(match content_type.to_ascii_lowercase().as_str() {
-        "movie" | "episode" | "content" | "vod" | "editorial" | "tv" => {
-            cat.editorials.get(id).map(|r| r.image_refs.as_slice())
-        }
-        "series" | "season" => cat.series.get(id).map(|r| r.image_refs.as_slice()),
-        "channel" | "service" => cat.services.get(id).map(|r| r.image_refs.as_slice()),
-        "programme" | "program" | "event" => {
-            cat.programmes.get(id).map(|r| r.image_refs.as_slice())
-        }
-        "person" | "cast" | "persona" => cat.people.get(id).map(|r| r.image_refs.as_slice()),
-        "node" => cat.nodes.get(id).map(|r| r.image_refs.as_slice()),
+        "movie" | "episode" | "content" | "vod" | "editorial" | "tv" => Kind::Editorial,
+        "series" | "season" => Kind::Series,
+        "channel" | "service" => Kind::Service,
+        "programme" | "program" | "event" => Kind::Programme,
+        "person" | "cast" | "persona" => Kind::Person,
+        "node" => Kind::Node,
         _ => {
             return Err(bad(
                 "contentType is Movie, Episode, Series, Season, Channel, Programme, Person or Node",
             ))
         }
+    })
+}
+
+/// The best of the linked images `refs` for the request (of `kind`, if
+/// given).
+fn best_linked<'a>(
+    cat: &'a Catalogue,
+    refs: &[String],
+    kind: Option<&str>,
+    q: &SizeQuery,
+    target: &Target,
+) -> Result<&'a Image, ApiError> {
+    best(
+        refs.iter().filter_map(|r| cat.images.get(r).map(|i| &**i)),
+        kind,
+        q.locale.as_deref(),
+        Some(target),
+    )
+    .ok_or_else(|| match kind {
+        Some(_) => not_found("the content has no image of that type"),
+        None => not_found("the content has no image"),
     })
 }
 
@@ -274,17 +281,13 @@ pub async fn for_content(
     QueryParams(q, ..): QueryParams<SizeQuery, Opf>,
 ) -> OpfResult<Response> {
     let target = q.target()?;
+    let kind = content_kind(&content_type)?;
     let cat = catalogue_of(&tenant);
-    let refs = image_refs(&cat, &content_type, &id)?.ok_or_else(|| not_found("no such content"))?;
-    let image = best(
-        refs.iter().filter_map(|r| cat.images.get(r).map(|i| &**i)),
-        Some(&image_type),
-        q.locale.as_deref(),
-        Some(&target),
-    )
-    .ok_or_else(|| not_found("the content has no image of that type"))?
-    .clone();
-    serve(&state, tenant.id(), &headers, &image, &q, target).await
+    let refs = cat
+        .image_refs(kind, &id)
+        .ok_or_else(|| not_found("no such content"))?;
+    let image = best_linked(&cat, refs, Some(&image_type), &q, &target)?;
+    serve(&state, tenant.id(), &headers, image, &q, target).await
 }
 
 /// `GET /ihs/v1/contents/{contentId}`.
@@ -297,19 +300,20 @@ pub async fn image_host(
 ) -> OpfResult<Response> {
     let target = q.target()?;
     let cat = catalogue_of(&tenant);
-    let refs = ["movie", "series", "channel", "programme", "person", "node"]
-        .iter()
-        .find_map(|t| image_refs(&cat, t, &id).ok().flatten())
+    let kinds = [
+        Kind::Editorial,
+        Kind::Series,
+        Kind::Service,
+        Kind::Programme,
+        Kind::Person,
+        Kind::Node,
+    ];
+    let refs = kinds
+        .into_iter()
+        .find_map(|k| cat.image_refs(k, &id))
         .ok_or_else(|| not_found("no such content"))?;
-    let image = best(
-        refs.iter().filter_map(|r| cat.images.get(r).map(|i| &**i)),
-        None,
-        q.locale.as_deref(),
-        Some(&target),
-    )
-    .ok_or_else(|| not_found("the content has no image"))?
-    .clone();
-    serve(&state, tenant.id(), &headers, &image, &q, target).await
+    let image = best_linked(&cat, refs, None, &q, &target)?;
+    serve(&state, tenant.id(), &headers, image, &q, target).await
 }
 
 #[derive(Debug, Serialize)]
@@ -332,10 +336,7 @@ pub async fn profile_icons(signed_on: SignedOn) -> OpfResult<Json<ProfileIcons>>
     let cat = signed_on
         .tenant
         .snapshot
-        .catalogue
-        .get(signed_on.tenant.id())
-        .cloned()
-        .unwrap_or_default();
+        .catalogue_of(signed_on.tenant.id());
     let results: Vec<ProfileIcon> = cat
         .images
         .rows()

@@ -190,12 +190,7 @@ pub fn to_bytes(value: &Json, pretty: Option<bool>) -> Vec<u8> {
 
 /// The tenant's catalogue (empty until its first records arrive).
 pub fn catalogue_of(tenant: &Tenant<Opf>) -> Arc<Catalogue> {
-    tenant
-        .snapshot
-        .catalogue
-        .get(tenant.id())
-        .cloned()
-        .unwrap_or_default()
+    tenant.snapshot.catalogue_of(tenant.id())
 }
 
 /// The tenant's catalogue, if `provider` is one of its providers (404 if

@@ -67,12 +67,7 @@ pub fn not_found(message: &'static str) -> ApiError {
 
 /// The tenant's catalogue (empty until its first records arrive).
 pub fn catalogue(tenant: &RocketTenant) -> Arc<Catalogue> {
-    tenant
-        .snapshot
-        .catalogue
-        .get(tenant.id())
-        .cloned()
-        .unwrap_or_default()
+    tenant.snapshot.catalogue_of(tenant.id())
 }
 
 /// An id from a path: 1-256 printable characters.

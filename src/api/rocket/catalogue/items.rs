@@ -105,13 +105,33 @@ fn parent<'a>(cat: &'a Catalogue, item: Item<'a>) -> Option<Item<'a>> {
     cat.series.get(id).map(Item::Series)
 }
 
+/// The lists under an item: its children and what is related to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Under {
+    Children,
+    Related,
+}
+
+impl Under {
+    /// The list's items, and what names it.
+    fn of<'a>(self, view: &View<'a>, item: Item<'a>) -> (Vec<Item<'a>>, ListMeta) {
+        let (items, name, title) = match self {
+            Under::Children => (view.cat.children(item), "children", None),
+            Under::Related => (view.cat.related(item), "related", Some("Related".into())),
+        };
+        let meta = ListMeta {
+            id: format!("{}-{name}", item.id()),
+            path: format!("/items/{}/{name}", item.id()),
+            title,
+            ..ListMeta::default()
+        };
+        (items, meta)
+    }
+}
+
 fn children_list(view: &View<'_>, item: Item<'_>, page: Page) -> ItemList {
-    let meta = ListMeta {
-        id: format!("{}-children", item.id()),
-        path: format!("/items/{}/children", item.id()),
-        ..ListMeta::default()
-    };
-    view.list(meta, view.cat.children(item), page)
+    let (items, meta) = Under::Children.of(view, item);
+    view.list(meta, items, page)
 }
 
 /// `item`'s detail with its children's list (shows and seasons).
@@ -212,6 +232,27 @@ pub async fn get_item(
     Ok(cached(&state, &headers, &expanded(&view, item, expand)))
 }
 
+/// One page of a list under an item (children: 404 when there are none).
+fn under(
+    state: &AppState,
+    tenant: &RocketTenant,
+    headers: &HeaderMap,
+    id: &str,
+    q: &ListQuery,
+    which: Under,
+) -> RocketResult<Response> {
+    let cat = catalogue(tenant);
+    let view = q.browse.view(&cat, state.clock.now_s())?;
+    let page = q.page.page()?;
+    let item = find(&view, checked_id(id)?, false)?;
+    let (items, meta) = which.of(&view, item);
+    let items = q.page.arrange(items)?;
+    if which == Under::Children && !items.iter().any(|c| view.admits(*c)) {
+        return Err(not_found("the item has no children").into());
+    }
+    Ok(cached(state, headers, &view.list(meta, items, page)))
+}
+
 /// `GET /api/items/{id}/children`.
 pub async fn get_children(
     State(state): State<AppState>,
@@ -220,20 +261,7 @@ pub async fn get_children(
     PathParam(id, ..): PathParam<String, Rocket>,
     QueryParams(q, ..): QueryParams<ListQuery, Rocket>,
 ) -> RocketResult<Response> {
-    let cat = catalogue(&tenant);
-    let view = q.browse.view(&cat, state.clock.now_s())?;
-    let page = q.page.page()?;
-    let item = find(&view, checked_id(&id)?, false)?;
-    let children = q.page.arrange(view.cat.children(item))?;
-    if !children.iter().any(|c| view.admits(*c)) {
-        return Err(not_found("the item has no children").into());
-    }
-    let meta = ListMeta {
-        id: format!("{}-children", item.id()),
-        path: format!("/items/{}/children", item.id()),
-        ..ListMeta::default()
-    };
-    Ok(cached(&state, &headers, &view.list(meta, children, page)))
+    under(&state, &tenant, &headers, &id, &q, Under::Children)
 }
 
 /// `GET /api/items/{id}/related`.
@@ -244,18 +272,7 @@ pub async fn get_related(
     PathParam(id, ..): PathParam<String, Rocket>,
     QueryParams(q, ..): QueryParams<ListQuery, Rocket>,
 ) -> RocketResult<Response> {
-    let cat = catalogue(&tenant);
-    let view = q.browse.view(&cat, state.clock.now_s())?;
-    let page = q.page.page()?;
-    let item = find(&view, checked_id(&id)?, false)?;
-    let related = q.page.arrange(view.cat.related(item))?;
-    let meta = ListMeta {
-        id: format!("{}-related", item.id()),
-        path: format!("/items/{}/related", item.id()),
-        title: Some("Related".into()),
-        ..ListMeta::default()
-    };
-    Ok(cached(&state, &headers, &view.list(meta, related, page)))
+    under(&state, &tenant, &headers, &id, &q, Under::Related)
 }
 
 #[derive(Debug, Serialize)]

@@ -23,9 +23,10 @@ use serde::{Deserialize, Serialize};
 
 use super::browse::{bad, catalogue, checked_id, BrowseQuery};
 use super::items::cached;
-use super::shapes::{date, ItemSummary};
+use super::shapes::ItemSummary;
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{QueryParams, RocketTenant};
+use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::catalogue::browse::Item;
 
@@ -128,15 +129,15 @@ pub async fn get_schedules(
                 .map(|p| ItemSchedule {
                     id: p.id.clone(),
                     channel_id: p.service_ref.clone(),
-                    start_date: date(p.start()),
-                    end_date: date(p.end()),
+                    start_date: iso(p.start()),
+                    end_date: iso(p.end()),
                     item: view.summary(Item::Programme(p)),
                 })
                 .collect();
             ItemScheduleList {
                 channel_id: (*channel).to_owned(),
-                start_date: date(from),
-                end_date: date(to),
+                start_date: iso(from),
+                end_date: iso(to),
                 schedules,
             }
         })

@@ -25,9 +25,10 @@
 
 use serde::Serialize;
 
+use crate::api::time_fmt::iso;
 use crate::core::catalogue::browse::{text, Ceiling, Item};
 use crate::core::catalogue::index::Catalogue;
-use crate::core::catalogue::records::{Credit as RecordCredit, Editorial, Product};
+use crate::core::catalogue::records::{Credit as RecordCredit, Editorial, LocaleText, Product};
 
 /// What one rendering needs: the snapshot, the asked language, the time
 /// (offers' availability) and the rating ceiling.
@@ -178,17 +179,6 @@ pub struct ItemList {
     parameter: Option<String>,
 }
 
-/// An epoch second as RFC 3339.
-pub fn date(t: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(t)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
 /// An item's Rocket type.
 pub fn kind_of(item: Item<'_>) -> &'static str {
     match item {
@@ -240,12 +230,6 @@ impl<'a> View<'a> {
         self.ceiling.admits(self.cat, item.rating())
     }
 
-    fn title(&self, item: Item<'_>) -> String {
-        text(item.locales(), self.lang, &self.cat.default_locale)
-            .and_then(|t| t.title.clone())
-            .unwrap_or_else(|| item.id().to_owned())
-    }
-
     fn offer(&self, p: &Product, definition: Option<&str>) -> Offer {
         let ownership = match p.kind.as_str() {
             "SUBSCRIPTION" => "Subscription",
@@ -282,8 +266,8 @@ impl<'a> View<'a> {
             rental_period: minutes(p.rental_period),
             play_period: minutes(p.play_period),
             max_plays: p.max_plays,
-            start_date: p.start_validity.map(date),
-            end_date: p.end_validity.map(date),
+            start_date: p.start_validity.map(iso),
+            end_date: p.end_validity.map(iso),
             subscription_code: (ownership == "Subscription").then(|| p.id.clone()),
         }
     }
@@ -304,19 +288,30 @@ impl<'a> View<'a> {
         text(&s.locales, self.lang, &self.cat.default_locale).and_then(|t| t.title.clone())
     }
 
+    /// `item`'s text in the asked language.
+    fn text_of<'i>(&self, item: Item<'i>) -> Option<&'i LocaleText> {
+        text(item.locales(), self.lang, &self.cat.default_locale)
+    }
+
     /// `item` as an `ItemSummary`.
     pub fn summary(&self, item: Item<'_>) -> ItemSummary {
+        self.summary_in(item, self.text_of(item))
+    }
+
+    /// `item` as an `ItemSummary`, with its text already chosen.
+    fn summary_in(&self, item: Item<'_>, txt: Option<&LocaleText>) -> ItemSummary {
         let kind = kind_of(item);
         let id = item.id().to_owned();
         let path = format!("/{kind}/{id}");
-        let txt = text(item.locales(), self.lang, &self.cat.default_locale);
         let watchable = !matches!(kind, "show" | "season");
         let mut s = ItemSummary {
             watch_path: watchable.then(|| format!("{path}/watch")),
             id,
             kind,
             path,
-            title: self.title(item),
+            title: txt
+                .and_then(|t| t.title.clone())
+                .unwrap_or_else(|| item.id().to_owned()),
             short_description: txt.and_then(|t| t.synopsis.clone()),
             classification: item.rating().map(|c| ClassificationSummary {
                 code: c.to_owned(),
@@ -414,14 +409,14 @@ impl<'a> View<'a> {
 
     /// `item` as an `ItemDetail` with nothing expanded.
     pub fn detail(&self, item: Item<'_>) -> ItemDetail {
-        let txt = text(item.locales(), self.lang, &self.cat.default_locale);
+        let txt = self.text_of(item);
         let (credits, event_date) = match item {
             Item::Title(e) => (self.credits(&e.credits), None),
-            Item::Programme(p) => (self.credits(&p.credits), Some(date(p.start()))),
+            Item::Programme(p) => (self.credits(&p.credits), Some(iso(p.start()))),
             _ => (Vec::new(), None),
         };
         ItemDetail {
-            summary: self.summary(item),
+            summary: self.summary_in(item, txt),
             description: txt.and_then(|t| t.description.clone()),
             credits,
             event_date,

@@ -37,7 +37,6 @@ use crate::api::extract::rocket_auth::{AccountAuth, Catalog, Playback as Playbac
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
 use crate::api::rocket::params::{csv_of, Common};
 use crate::app::AppState;
-use crate::core::catalogue::browse::Item;
 use crate::core::decide::{Purpose, Request};
 use crate::core::scoped_claims::ScopedClaims;
 
@@ -99,7 +98,7 @@ fn media_files(
     state: &AppState,
     tenant: &RocketTenant,
     claims: &ScopedClaims,
-    item_id_asked: &str,
+    item_id: &str,
     client_ip: Option<std::net::IpAddr>,
     q: &MediaQuery,
     guarded_route: bool,
@@ -117,7 +116,6 @@ fn media_files(
         .and_then(|r| RESOLUTIONS.iter().find(|k| **k == r))
         .ok_or_else(|| bad("resolution is required: HD-4K, HD-1080, HD-720, SD or External"))?;
     let formats = csv_of("formats", q.formats.as_deref(), FORMATS)?;
-    let item_id = item_id_asked;
     if item_id.is_empty() || item_id.len() > 256 || item_id.chars().any(char::is_control) {
         return Err(bad("the item id must be 1-256 printable characters"));
     }
@@ -130,15 +128,20 @@ fn media_files(
     };
     // An item id from the catalogue (a title or channel) plays its first
     // technical; any other id is a technical's own (`customId`).
-    let item_id = tenant.snapshot.catalogue.get(tenant.id()).and_then(|cat| {
-        let first = match cat.item(item_id)? {
-            Item::Title(e) => e.technicals.first().map(|t| t.id.clone()),
-            Item::Channel(c) => c.technicals.first().map(|t| t.id.clone()),
-            _ => None,
-        };
-        first
-    });
-    let item_id = item_id.as_deref().unwrap_or(item_id_asked);
+    let item_id = tenant
+        .snapshot
+        .catalogue
+        .get(tenant.id())
+        .and_then(|cat| {
+            cat.editorials
+                .get(item_id)
+                .and_then(|e| e.technicals.first().map(|t| t.id.as_str()))
+                .or_else(|| {
+                    let c = cat.services.get(item_id)?;
+                    c.technicals.first().map(|t| t.id.as_str())
+                })
+        })
+        .unwrap_or(item_id);
     let p = tenant
         .snapshot
         .playback
