@@ -52,6 +52,9 @@ pub enum Auth {
     User,
     /// The tenant's operator API key or operator JWT.
     Operator,
+    /// The operator (any account of the tenant), or a user token of the
+    /// account the path names.
+    OperatorOrUser,
     /// A CDN token (the edge authorizer).
     CdnToken,
     /// The platform key (`platform.api_key`), never a tenant's.
@@ -118,6 +121,7 @@ impl Auth {
             Auth::Secret => "secret in the request",
             Auth::User => "user token",
             Auth::Operator => "operator",
+            Auth::OperatorOrUser => "operator, or the account's user token",
             Auth::CdnToken => "CDN token",
             Auth::Platform => "platform key",
         }
@@ -135,7 +139,7 @@ impl Group {
     }
 }
 
-use Auth::{CdnToken, Operator, Public, Secret, User};
+use Auth::{CdnToken, Operator, OperatorOrUser, Public, Secret, User};
 use Context::{Accounts, Catalogue, Commerce, Delivery, Identity, Playback, Tenancy};
 use Group::{Admin, Credentials, Fast};
 
@@ -277,6 +281,11 @@ pub fn table() -> Vec<Route> {
         row(M::GET, "/imagemetadata/v1/profile", Catalogue, User, Admin, |_| get(opf::catalogue::images::profile_icons)),
         // CCP: cast, crew and personas from memory (proposed path)
         row(M::GET, "/ccp/v1/castcrewpersonas", Catalogue, Public, Fast, |_| get(opf::catalogue::people::list)),
+        // CCP users: the people a profile follows (store-backed, per account; proposed paths)
+        row(M::GET, "/ccp/v1/users", Accounts, OperatorOrUser, Admin, |_| get(opf::accounts::ccp_users::list_users)),
+        row(M::GET, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| get(opf::accounts::ccp_users::get_user)),
+        row(M::PUT, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| put(opf::accounts::ccp_users::put_user)),
+        row(M::DELETE, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| delete(opf::accounts::ccp_users::delete_user)),
         // MDS changes (store-backed: deletes live there)
         row(M::GET, "/metadata/delivery/changes", Catalogue, Public, Admin, |_| get(opf::catalogue::changes::list)),
         // RMG operator API

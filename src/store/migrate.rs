@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "catalogue_images",
         include_str!("migrations/0016_catalogue_images.sql"),
     ),
+    (
+        17,
+        "ccp_users",
+        include_str!("migrations/0017_ccp_users.sql"),
+    ),
 ];
 
 /// Renders the dialect placeholders of one migration.

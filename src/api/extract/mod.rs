@@ -1,6 +1,7 @@
 //! Request extractors whose rejections render in the face's own envelope:
 //! tenant, operator credential, JSON body, query and path.
 
+pub mod account_caller;
 mod bearer;
 mod body;
 pub mod client_addr;
@@ -11,6 +12,7 @@ pub mod platform;
 pub mod rocket_auth;
 pub(crate) mod tenant;
 
+pub use account_caller::AccountCaller;
 pub use bearer::{
     bearer_token, require_authorization_token, require_bearer, verify_access, SignedOn,
 };

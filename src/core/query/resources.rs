@@ -70,3 +70,27 @@ pub mod account {
         max_limit: 1000,
     };
 }
+
+/// CCP users: the people a user profile follows (CCP-5 list).
+pub mod ccp_user {
+    use super::*;
+
+    pub const ID: usize = 0;
+    pub const ACCOUNT_ID: usize = 1;
+    pub const CREATED: usize = 2;
+    pub const MODIFIED: usize = 3;
+
+    pub const FIELDS: &[FieldDef] = &[
+        FieldDef::new("userId", FieldType::Str),
+        FieldDef::new("accountId", FieldType::Str),
+        FieldDef::new("created", FieldType::Int),
+        FieldDef::new("modified", FieldType::Int),
+    ];
+
+    pub static SCHEMA: Schema = Schema {
+        fields: FIELDS,
+        id: ID,
+        default_limit: 100,
+        max_limit: 1000,
+    };
+}

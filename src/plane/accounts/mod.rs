@@ -1,11 +1,12 @@
 //! The accounts context: accounts, their devices and device approvals, PINs
-//! and parental thresholds, and the account and device rules other contexts
-//! apply (`rules`).
+//! and parental thresholds, the people a profile follows (`follows`, CCP
+//! users), and the account and device rules other contexts apply (`rules`).
 //!
 //! Must never: issue a token (identity does), or read another tenant's rows.
 
 pub mod account;
 pub mod device_approvals;
+pub mod follows;
 pub mod parental;
 pub mod pins;
 pub mod rules;

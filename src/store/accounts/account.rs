@@ -412,6 +412,23 @@ where
         .map_err(StoreError::from)
 }
 
+/// The account a user profile belongs to, if the profile exists.
+pub async fn profile_account<'c, E>(
+    executor: E,
+    tenant: &str,
+    profile: &str,
+) -> Result<Option<String>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT account_id FROM user_profiles WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant)
+        .bind(profile)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// A user profile's own PIN: (owning account, PIN hash if one is set, failures).
 pub async fn profile_pin(
     conn: &mut AnyConnection,

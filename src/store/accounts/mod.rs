@@ -4,4 +4,5 @@
 
 pub mod account;
 pub mod devices;
+pub mod follows;
 pub mod pins;

@@ -100,6 +100,32 @@ where
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// Which of `ids` name a live record of `kind` (in no particular order).
+pub async fn live_ids(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    kind: &str,
+    ids: &[String],
+) -> Result<Vec<String>, StoreError> {
+    let mut live = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT id FROM catalogue_records WHERE tenant_id = $1 AND kind = $2 \
+             AND deleted = 0 AND id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(tenant).bind(kind);
+        for id in chunk {
+            q = q.bind(id.as_str());
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            live.push(r.try_get(0)?);
+        }
+    }
+    Ok(live)
+}
+
 fn stored(r: &sqlx::any::AnyRow) -> Result<StoredRecord, StoreError> {
     Ok(StoredRecord {
         kind: r.try_get("kind")?,

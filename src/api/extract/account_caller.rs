@@ -1,0 +1,84 @@
+//! A caller that may act on one account's data: the tenant's operator (any
+//! account of the tenant) or a user signed on with an OPF access token
+//! (their own account only). Both present `Authorization: Bearer`; an
+//! access token of the tenant is tried first, then the operator
+//! credential.
+//!
+//! Must never: let a user token reach another account's rows (it gets
+//! the same 404 as an id that does not exist), or log the credential.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+
+use super::{Operator, SignedOn};
+use crate::api::error::{codes, ApiError, FaceError, Opf};
+use crate::app::AppState;
+
+pub enum AccountCaller {
+    Operator(Operator<Opf>),
+    User(SignedOn),
+}
+
+impl AccountCaller {
+    pub fn tenant_id(&self) -> &str {
+        match self {
+            AccountCaller::Operator(o) => o.tenant_id(),
+            AccountCaller::User(u) => u.tenant.id(),
+        }
+    }
+
+    /// The account a user caller is confined to (`None`: the operator, any).
+    pub fn own_account(&self) -> Option<&str> {
+        match self {
+            AccountCaller::Operator(_) => None,
+            AccountCaller::User(u) => Some(&u.claims.account_id),
+        }
+    }
+
+    /// Ok if the caller may act on `account`; else `not_found` (a user
+    /// learns nothing of another account, not even that it exists).
+    pub fn may_act_on(&self, account: &str, not_found: &'static str) -> Result<(), ApiError> {
+        match self.own_account() {
+            Some(own) if own != account => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::NOT_FOUND,
+                not_found,
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AccountCaller {
+    type Rejection = FaceError<Opf>;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user_refusal = match SignedOn::from_request_parts(parts, state).await {
+            Ok(user) => return Ok(AccountCaller::User(user)),
+            Err(e) => e,
+        };
+        let operator_refusal = match Operator::<Opf>::from_request_parts(parts, state).await {
+            Ok(operator) => return Ok(AccountCaller::Operator(operator)),
+            Err(e) => e,
+        };
+        // A JWT that is not an operator's (the tenant takes no operator JWTs)
+        // was meant as an access token: say why that failed.
+        let looks_like_jwt = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.bytes().filter(|b| *b == b'.').count() == 2);
+        let operator_jwts = super::Tenant::<Opf>::from_request_parts(parts, state)
+            .await
+            .is_ok_and(|t| t.view.operator_issuer.is_some());
+        Err(if looks_like_jwt && !operator_jwts {
+            user_refusal
+        } else {
+            operator_refusal
+        })
+    }
+}
