@@ -17,7 +17,7 @@ use crate::app::AppState;
 
 pub enum AccountCaller {
     Operator(Operator<Opf>),
-    User(SignedOn),
+    User(Box<SignedOn>),
 }
 
 impl AccountCaller {
@@ -58,7 +58,7 @@ impl FromRequestParts<AppState> for AccountCaller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let user_refusal = match SignedOn::from_request_parts(parts, state).await {
-            Ok(user) => return Ok(AccountCaller::User(user)),
+            Ok(user) => return Ok(AccountCaller::User(Box::new(user))),
             Err(e) => e,
         };
         let operator_refusal = match Operator::<Opf>::from_request_parts(parts, state).await {
