@@ -356,6 +356,7 @@ pub fn table() -> Vec<Route> {
         row(M::GET, "/urlbuilder/v1/playout/content/token", Playback, User, Fast, |_| get(opf::playback::url_builder::content)),
         row(M::GET, "/urlbuilder/v1/playout/ppvContent/token", Playback, User, Fast, |_| get(opf::playback::url_builder::ppv_content)),
         row(M::GET, "/urlbuilder/v1/playout/channel/{channel_id}", Playback, User, Fast, |_| get(opf::playback::url_builder::channel)),
+        rocket_row(M::GET, "/api/items/{id}/videos", "getPublicItemMediaFiles", Playback, Public, Fast, |_| get(rocket::playback::videos::get_public_item_media_files)),
         rocket_row(M::GET, "/api/account/items/{id}/videos", "getItemMediaFiles", Playback, User, Fast, |_| get(rocket::playback::videos::get_item_media_files)),
         rocket_row(M::GET, "/api/account/items/{id}/videos-guarded", "getItemMediaFilesGuarded", Playback, User, Fast, |_| get(rocket::playback::videos::get_item_media_files_guarded)),
         // Edge authorizer for nginx auth_request (CAT, EdgeAuth, ...)

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use crate::core::claims::SignOnClaims;
 use crate::core::clock::Clock;
 use crate::core::content_claims::{ContentClaims, ContentDevice, ContentRight, CONTENT_TYP};
-use crate::core::decide::{decide, Denial, Grant, Purpose, Request};
+use crate::core::decide::{decide, decide_public, Denial, Grant, Purpose, Request};
 use crate::core::ids::IdSource;
 use crate::core::jwt;
 use crate::core::sessions::{Lease, StreamLimits};
@@ -166,6 +166,18 @@ impl Issuer {
         check: impl FnOnce(&Grant<'s>) -> Result<T, E>,
     ) -> Result<T, E> {
         let grant = decide(playback, request, &mut ()).map_err(PlaybackError::from)?;
+        check(&grant)
+    }
+
+    /// [`Self::grant`] for a caller with no account: free-to-air only
+    /// ([`crate::core::decide::decide_public`]).
+    pub fn grant_public<'s, T, E: From<PlaybackError>>(
+        &self,
+        playback: &'s Playback,
+        request: &Request<'_>,
+        check: impl FnOnce(&Grant<'s>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let grant = decide_public(playback, request, &mut ()).map_err(PlaybackError::from)?;
         check(&grant)
     }
 

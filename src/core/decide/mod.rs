@@ -131,7 +131,7 @@ pub fn decide<'s, T: Tracer>(
             return Err(Denial::ContentUnknown);
         }
     };
-    let (start, end) = check_item(p, account, item, r, now, trace)?;
+    let (start, end) = check_item(p, Some(account), item, r, now, trace)?;
     if r.playback_guard {
         if p.catalogue
             .is_guarded(account.playback_guard(), item.rating)
@@ -257,6 +257,53 @@ fn first_granting<'s, T: Tracer>(
     Err(best)
 }
 
+/// The decision for a caller with no account (Rocket's public media
+/// files): the tenant's network policy, the content's own rules (an
+/// in-home-only item is never at an unknown caller's home), then
+/// free-to-air only; anything a product grants is [`Denial::NotEntitled`].
+/// `r.account_id`, `device_id`, `in_home_claim` and `playback_guard` are
+/// not read.
+pub fn decide_public<'s, T: Tracer>(
+    p: &'s Playback,
+    r: &Request<'_>,
+    trace: &mut T,
+) -> Result<Grant<'s>, Denial> {
+    let now = secs(r.now);
+    trace.step(Rule::Account, Outcome::Skip, Detail::None);
+    trace.step(Rule::Device, Outcome::Skip, Detail::None);
+    trace.step(Rule::Approval, Outcome::Skip, Detail::None);
+    check_network(p, r, trace)?;
+    let Some((_, item)) = p.catalogue.item(r.content_id) else {
+        trace.step(Rule::Content, Outcome::Fail, Detail::None);
+        return Err(Denial::ContentUnknown);
+    };
+    trace.step(Rule::Content, Outcome::Pass, Detail::None);
+    let public = Request {
+        in_home_claim: false,
+        ..*r
+    };
+    let (start, end) = check_item(p, None, item, &public, now, trace)?;
+    trace.step(Rule::PlaybackGuard, Outcome::Skip, Detail::None);
+    if !item.is_free_to_air() || r.purpose != Purpose::Play {
+        trace.step(Rule::FreeToAir, Outcome::Fail, Detail::None);
+        return Err(Denial::NotEntitled);
+    }
+    trace.step(Rule::FreeToAir, Outcome::Pass, Detail::None);
+    Ok(Grant {
+        item,
+        device: None,
+        basis: Basis::FreeToAir,
+        start,
+        end,
+        duration: None,
+        storable: false,
+        retention: None,
+        usage_rules_profile_id: None,
+        rule: None,
+        entitlement: None,
+    })
+}
+
 fn check_account<'s, T: Tracer>(
     p: &'s Playback,
     r: &Request<'_>,
@@ -351,7 +398,7 @@ fn check_network<T: Tracer>(p: &Playback, r: &Request<'_>, trace: &mut T) -> Res
 /// The content's own rules: windows, network, in-home. Returns the window.
 fn check_item<T: Tracer>(
     p: &Playback,
-    account: Account<'_>,
+    account: Option<Account<'_>>,
     item: &Item,
     r: &Request<'_>,
     now: u32,
@@ -392,7 +439,9 @@ fn check_item<T: Tracer>(
         trace.step(Rule::Network, Outcome::Skip, Detail::None);
     }
     if item.in_home_only {
-        let home = r.in_home_claim || r.client_ip.is_some_and(|ip| account.is_home(ip));
+        let home = r.in_home_claim
+            || r.client_ip
+                .is_some_and(|ip| account.is_some_and(|a| a.is_home(ip)));
         let detail = Detail::Flag { value: home };
         if !home {
             trace.step(Rule::InHome, Outcome::Fail, detail);

@@ -204,4 +204,70 @@ async fn the_guard_and_the_decision(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(the_guard_and_the_decision);
+async fn public(app: &TestApp, item: &str, query: &str) -> reqwest::Response {
+    app.http
+        .get(app.url(&format!("/api/items/{item}/videos?{query}")))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `/items/{id}/videos` without a token: free items' files only; what a
+/// product grants has none (404, like an unknown item); the content's own
+/// rules still refuse with their code.
+async fn public_files_are_the_free_ones(b: Backend) {
+    use crate::catalogue::fixtures::{editorial, product, upsert, DAY, NOW};
+    let app = TestApp::start(b).await;
+    let news = json_of(public(&app, "ch-news", QUERY).await, 200).await;
+    assert_eq!(news.as_array().unwrap().len(), 1, "{news}");
+    assert!(
+        news[0]["url"].as_str().unwrap().starts_with("http"),
+        "{news}"
+    );
+    assert_eq!(news[0]["deliveryType"], "Stream");
+    for sold in ["vod-entitled", "ch-sports", "no-such-item"] {
+        assert_eq!(
+            rocket_code(public(&app, sold, QUERY).await, 404).await,
+            playgate::api::error::codes::NOT_FOUND as i64,
+            "{sold}"
+        );
+    }
+
+    // A free title ingested now is public at once, until its window ends.
+    let mut free = editorial("ed-free", &[], &[]);
+    free["period"] = json!({ "start": NOW - DAY, "end": NOW + DAY });
+    upsert(&app, "editorials", json!([free.clone()])).await;
+    let files = json_of(public(&app, "ed-free", QUERY).await, 200).await;
+    assert_eq!(files[0]["url"], "https://cdn.example/vod/ed-free.mpd");
+    assert_eq!(files[0]["name"], "ed-free-dash");
+    app.clock.set_ms((NOW + 2 * DAY) * 1000);
+    let ended = rocket_code(public(&app, "ed-free", QUERY).await, 403).await;
+    assert_eq!(
+        ended,
+        playgate::api::error::codes::OUTSIDE_CONTENT_WINDOW as i64
+    );
+    // Sold from now on: no longer public.
+    app.clock.set_ms(NOW * 1000);
+    upsert(
+        &app,
+        "products",
+        json!([product("prod-free-no-more", "SUBSCRIPTION", None)]),
+    )
+    .await;
+    free["productRefs"] = json!(["prod-free-no-more"]);
+    upsert(&app, "editorials", json!([free])).await;
+    rocket_code(public(&app, "ed-free", QUERY).await, 404).await;
+
+    // Bad input: the account routes' rules.
+    for query in [
+        "resolution=HD-1080",
+        "delivery=stream",
+        "delivery=teleport&resolution=SD",
+    ] {
+        rocket_code(public(&app, "ch-news", query).await, 400).await;
+    }
+    rocket_code(public(&app, "ch%07news", QUERY).await, 400).await;
+    app.stop().await;
+}
+
+crate::on_both_backends!(the_guard_and_the_decision, public_files_are_the_free_ones);

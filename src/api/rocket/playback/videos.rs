@@ -3,9 +3,13 @@
 //! - `GET /api/account/items/{id}/videos` (getItemMediaFiles, Account
 //!   Catalog token);
 //! - `GET /api/account/items/{id}/videos-guarded` (getItemMediaFilesGuarded,
-//!   Account Playback token, which only `/itv/pinauthorization` issues).
+//!   Account Playback token, which only `/itv/pinauthorization` issues);
+//! - `GET /api/items/{id}/videos` (getPublicItemMediaFiles, anonymous): the
+//!   free files only ([`crate::core::decide::decide_public`]: the network
+//!   and the content's own rules, then free-to-air). An item a product
+//!   grants has no public files: 404, like one that does not exist.
 //!
-//! Both ask the playback use case for a grant
+//! The account routes ask the playback use case for a grant
 //! ([`crate::playback::Issuer::grant`], so [`crate::core::decide::decide`],
 //! with no device: Rocket's account tokens name none) and answer its refusals with the rule's code.
 //! On the Catalog route the decision applies the playback guard: an item
@@ -37,7 +41,7 @@ use crate::api::extract::rocket_auth::{AccountAuth, Catalog, Playback as Playbac
 use crate::api::extract::{ClientAddr, PathParam, QueryParams, RocketTenant};
 use crate::api::rocket::params::{csv_of, Common};
 use crate::app::AppState;
-use crate::core::decide::{Purpose, Request};
+use crate::core::decide::{Grant, Purpose, Request};
 use crate::core::scoped_claims::ScopedClaims;
 
 const DELIVERIES: &[&str] = &["stream", "progressive", "download"];
@@ -93,15 +97,34 @@ fn dimensions(resolution: &str) -> (i32, i32) {
     }
 }
 
-/// The item's files for an account, or the refusal.
+fn no_files() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        "no media files match the request",
+    )
+}
+
+/// Who asks for an item's files.
+#[derive(Clone, Copy)]
+enum Caller<'a> {
+    /// A signed-in account; `guarded_route` skips the playback guard.
+    Account {
+        claims: &'a ScopedClaims,
+        guarded_route: bool,
+    },
+    /// Anyone: free-to-air items only.
+    Public,
+}
+
+/// The item's files for the caller, or the refusal.
 fn media_files(
     state: &AppState,
     tenant: &RocketTenant,
-    claims: &ScopedClaims,
+    caller: Caller<'_>,
     item_id: &str,
     client_ip: Option<std::net::IpAddr>,
     q: &MediaQuery,
-    guarded_route: bool,
 ) -> Result<Vec<MediaFile>, ApiError> {
     q.common.validate()?;
     let delivery = csv_of("delivery", q.delivery.as_deref(), DELIVERIES)?;
@@ -119,13 +142,6 @@ fn media_files(
     if item_id.is_empty() || item_id.len() > 256 || item_id.chars().any(char::is_control) {
         return Err(bad("the item id must be 1-256 printable characters"));
     }
-    let not_found = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            "no media files match the request",
-        )
-    };
     // An item id from the catalogue (a title or channel) plays its first
     // technical; any other id is a technical's own (`customId`).
     let item_id = tenant
@@ -146,28 +162,50 @@ fn media_files(
         .snapshot
         .playback
         .get(tenant.id())
-        .ok_or_else(not_found)?;
+        .ok_or_else(no_files)?;
+    let (account_id, playback_guard) = match caller {
+        Caller::Account {
+            claims,
+            guarded_route,
+        } => (claims.account_id.as_str(), !guarded_route),
+        Caller::Public => ("", false),
+    };
     let request = Request {
-        account_id: &claims.account_id,
+        account_id,
         device_id: None,
         content_id: item_id,
         client_ip,
         in_home_claim: false,
-        playback_guard: !guarded_route,
+        playback_guard,
         purpose: Purpose::Play,
         now: state.clock.now_s(),
     };
-    let (item_id, url) = state.playback.grant(p, &request, |grant| {
-        let url = grant.item.playback_url.as_deref().ok_or_else(not_found)?;
-        Ok::<_, ApiError>((grant.item.id.to_string(), url))
-    })?;
+    fn files<'s>(grant: &Grant<'s>) -> Result<(String, &'s str), ApiError> {
+        let url = grant.item.playback_url.as_deref().ok_or_else(no_files)?;
+        Ok((grant.item.id.to_string(), url))
+    }
+    let (item_id, url) = match caller {
+        Caller::Account { .. } => state.playback.grant(p, &request, files)?,
+        // Public files are the free ones: an unknown item or one a product
+        // grants has none (404, as documented), where other refusals
+        // (window, location) keep their rule's answer.
+        Caller::Public => {
+            state
+                .playback
+                .grant_public(p, &request, files)
+                .map_err(|e: ApiError| match e.status {
+                    StatusCode::FORBIDDEN if e.code == codes::NOT_ENTITLED => no_files(),
+                    _ => e,
+                })?
+        }
+    };
     let format = format_of(url);
     let (delivery_type, wanted) = match format {
         "mp4" => ("Progressive", "progressive"),
         _ => ("Stream", "stream"),
     };
     if !delivery.contains(&wanted) || !(formats.is_empty() || formats.contains(&format)) {
-        return Err(not_found());
+        return Err(no_files());
     }
     let resolution = if format == "external" {
         "External"
@@ -199,11 +237,13 @@ pub async fn get_item_media_files(
     let files = media_files(
         &state,
         &auth.tenant,
-        &auth.claims,
+        Caller::Account {
+            claims: &auth.claims,
+            guarded_route: false,
+        },
         &id,
         client_ip,
         &q,
-        false,
     )?;
     Ok(Json(files))
 }
@@ -216,7 +256,23 @@ pub async fn get_item_media_files_guarded(
     PathParam(id, ..): PathParam<String, Rocket>,
     QueryParams(q, ..): QueryParams<MediaQuery, Rocket>,
 ) -> Result<Json<Vec<MediaFile>>, FaceError<Rocket>> {
-    let files = media_files(&state, &auth.tenant, &auth.claims, &id, client_ip, &q, true)?;
+    let caller = Caller::Account {
+        claims: &auth.claims,
+        guarded_route: true,
+    };
+    let files = media_files(&state, &auth.tenant, caller, &id, client_ip, &q)?;
+    Ok(Json(files))
+}
+
+/// `GET /api/items/{id}/videos` (getPublicItemMediaFiles, anonymous).
+pub async fn get_public_item_media_files(
+    State(state): State<AppState>,
+    tenant: RocketTenant,
+    ClientAddr(client_ip): ClientAddr,
+    PathParam(id, ..): PathParam<String, Rocket>,
+    QueryParams(q, ..): QueryParams<MediaQuery, Rocket>,
+) -> Result<Json<Vec<MediaFile>>, FaceError<Rocket>> {
+    let files = media_files(&state, &tenant, Caller::Public, &id, client_ip, &q)?;
     Ok(Json(files))
 }
 
