@@ -326,6 +326,7 @@ pub fn table() -> Vec<Route> {
         rocket_row(M::POST, "/api/authorization/device/code", "generateDeviceAuthorizationCode", Identity, Public, Admin, |_| post(rocket::identity::pairing::generate_code)),
         rocket_row(M::POST, "/api/account/devices/authorization", "authorizeDevice", Identity, User, Admin, |_| post(rocket::identity::pairing::authorize_device)),
         rocket_row(M::POST, "/api/register", "register", Accounts, Public, Admin, |_| post(rocket::accounts::register::register)),
+        rocket_row(M::POST, "/api/itv/items/clips", "getItemsMediaClipFiles", Playback, Public, Admin, |_| post(rocket::playback::clips::get_items_media_clip_files)),
         rocket_row(M::POST, "/api/itv/items/downloadable", "getItemDownloadables", Playback, Public, Admin, |_| post(rocket::playback::items::get_item_downloadables)),
         // IAS token actions on an existing sign-on
         row(M::POST, "/ias/v3/token/actions/changeUserProfile", Identity, User, Admin, |_| post(opf::identity::ias::change_user_profile)),

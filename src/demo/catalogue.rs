@@ -229,7 +229,27 @@ fn editorials() -> Vec<Value> {
     );
     d2go["rating"] = json!("fsk6");
     d2go["productRefs"] = json!(["prod-d2go"]);
+    // Each showcase title has a free trailer (Rocket `/itv/items/clips`).
+    let mut trailers = Vec::new();
+    for t in [&mut entitled, &mut premium, &mut d2go] {
+        let id = t["id"].as_str().unwrap_or_default().to_owned();
+        let tech = format!("{}-trailer", id.trim_start_matches("ed-"));
+        let (en, de) = (
+            &t["locales"]["en_GB"]["title"],
+            &t["locales"]["de_DE"]["title"],
+        );
+        trailers.push(json!({
+            "id": format!("{id}-trailer"), "type": "TRAILER", "duration": 120,
+            "locales": {
+                "en_GB": { "title": format!("{} (trailer)", en.as_str().unwrap_or_default()) },
+                "de_DE": { "title": format!("{} (Trailer)", de.as_str().unwrap_or_default()) }
+            },
+            "technicals": [technical(&tech, format!("https://cdn.demo.playgate/clips/{tech}.mp4"))],
+        }));
+        t["clipRefs"] = json!([format!("{id}-trailer")]);
+    }
     out.extend([entitled, premium, d2go]);
+    out.extend(trailers);
     let words = [
         "Silent", "Golden", "Last", "Hidden", "Northern", "Broken", "Paper", "Iron",
     ];

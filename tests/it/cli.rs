@@ -343,7 +343,7 @@ fn catalogue_export_and_import_round_trip() {
         .collect();
     assert_eq!(
         lines.len(),
-        9 + 5 + 5 + 12 + 9 + 10 + 50 + 841,
+        9 + 5 + 5 + 12 + 9 + 10 + 53 + 841,
         "every record"
     );
     assert_eq!(lines[0]["kind"], "images", "images first");

@@ -89,7 +89,8 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     // series of 2 seasons of 3 episodes), 10 channels with a 7-day EPG of
     // 2-hour programmes plus the final, people, nodes, the 5 products.
     for (kind, n) in [
-        ("editorials", 50),
+        // 50 titles and the trailers of the three showcase ones.
+        ("editorials", 53),
         ("series", 9),
         ("services", 10),
         ("programmes", 10 * 7 * 12 + 1),
@@ -104,8 +105,8 @@ async fn the_demo_tenant_has_what_the_readme_promises(b: Backend) {
     }
     assert_eq!(
         scalar_in(s, "SELECT COUNT(*) FROM contents WHERE tenant_id='demo'").await,
-        50,
-        "one playable content per title"
+        53,
+        "one playable content per title and trailer"
     );
     assert_eq!(
         scalar_in(

@@ -271,6 +271,10 @@ pub struct Editorial {
     pub credits: Vec<Credit>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_refs: Vec<String>,
+    /// Its clips (trailers, clips, extras: editorials of those types), in
+    /// the order players show them (Rocket `/itv/items/clips`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clip_refs: Vec<String>,
     #[serde(default)]
     pub location: Location,
     #[serde(default)]
@@ -811,6 +815,10 @@ impl Record for Editorial {
         locales(&self.locales, true)?;
         credits(&self.credits)?;
         ids("imageRefs", &self.image_refs)?;
+        ids("clipRefs", &self.clip_refs)?;
+        if self.clip_refs.contains(&self.id) {
+            return Err("clipRefs cannot name the title itself".into());
+        }
         location(&self.location)?;
         technicals(&self.technicals, |t| {
             if let Some(d) = &t.definition {

@@ -63,26 +63,35 @@ impl Catalogue {
         tenant: &str,
         csv_ids: &str,
     ) -> Result<Vec<(String, bool)>, PlaneError> {
-        let requested: Vec<&str> = csv_ids
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        if requested.len() > MAX_ITEMS_PER_REQUEST {
-            return Err(PlaneError::BadRequest(format!(
-                "ids lists at most {MAX_ITEMS_PER_REQUEST} items"
-            )));
-        }
-        let mut ids: Vec<String> = Vec::with_capacity(requested.len());
-        for id in requested {
-            if is_valid_entity_id(id) && !ids.iter().any(|seen| seen == id) {
-                ids.push(id.to_owned());
-            }
-        }
+        let ids = requested_item_ids(csv_ids)?;
         let found = catalogue::downloadable(self.base.store.pool(), tenant, &ids).await?;
         Ok(ids
             .iter()
             .filter_map(|id| found.iter().find(|(f, _)| f == id).cloned())
             .collect())
     }
+}
+
+/// The item ids of a Rocket `ItemDownloadableRequest` (`ids`, comma
+/// separated): at most [`MAX_ITEMS_PER_REQUEST`] (400 above), each once, in
+/// request order; strings that cannot be ids are left out, as unknown ids
+/// are.
+pub fn requested_item_ids(csv_ids: &str) -> Result<Vec<String>, PlaneError> {
+    let requested: Vec<&str> = csv_ids
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if requested.len() > MAX_ITEMS_PER_REQUEST {
+        return Err(PlaneError::BadRequest(format!(
+            "ids lists at most {MAX_ITEMS_PER_REQUEST} items"
+        )));
+    }
+    let mut ids: Vec<String> = Vec::with_capacity(requested.len());
+    for id in requested {
+        if is_valid_entity_id(id) && !ids.iter().any(|seen| seen == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    Ok(ids)
 }

@@ -216,13 +216,15 @@ async fn refused_entries_are_named_and_nothing_is_written(b: Backend) {
     demo_drm["technicals"][1]["drmId"] = json!("DRM_vod-entitled_DASH");
     let mut bad_uri = editorial("ed-10", &[], &[]);
     bad_uri["technicals"][0]["uri"] = json!("ftp://cdn.example/x");
+    let mut own_clip = editorial("ed-11", &[], &[]);
+    own_clip["clipRefs"] = json!(["ed-11"]);
     let batch = json!({
         "upsert": [
             editorial("ed-new", &["prod-films"], &[]),
             wrong_type, unknown_product, taken,
             editorial("ed-new", &[], &[]),
             unknown_field, backwards, bad_locale, no_title, demo_drm, bad_uri,
-            "not an object",
+            "not an object", own_clip,
         ],
         "delete": ["ed-one", "bad id"],
     });
@@ -238,7 +240,7 @@ async fn refused_entries_are_named_and_nothing_is_written(b: Backend) {
             )
         })
         .collect();
-    let mut expected: Vec<(String, u64)> = (1..=11).map(|i| ("upsert".to_owned(), i)).collect();
+    let mut expected: Vec<(String, u64)> = (1..=12).map(|i| ("upsert".to_owned(), i)).collect();
     expected.push(("delete".into(), 1));
     assert_eq!(named, expected, "{body}");
     let reason = |i: usize| refused[i]["reason"].as_str().unwrap().to_owned();
@@ -256,6 +258,7 @@ async fn refused_entries_are_named_and_nothing_is_written(b: Backend) {
         reason(8)
     );
     assert!(reason(9).contains("uri"));
+    assert!(reason(11).contains("clipRefs"), "{}", reason(11));
     assert_eq!(scalar(&app, count).await, before, "nothing written");
     assert_eq!(v2(&app, r#"{"id":"ed-new"}"#).await["total_records"], 0);
     assert_eq!(v2(&app, r#"{"id":"ed-one"}"#).await["total_records"], 1);

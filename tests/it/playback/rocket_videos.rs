@@ -270,4 +270,116 @@ async fn public_files_are_the_free_ones(b: Backend) {
     app.stop().await;
 }
 
-crate::on_both_backends!(the_guard_and_the_decision, public_files_are_the_free_ones);
+async fn clips(app: &TestApp, body: Value) -> reqwest::Response {
+    app.http
+        .post(app.url("/api/itv/items/clips"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `/itv/items/clips`: each title's clips in `clipRefs` order, only the
+/// files the public decision grants; unknown ids left out.
+async fn clips_of_items(b: Backend) {
+    use crate::catalogue::fixtures::{editorial, product, upsert, DAY, NOW};
+    let app = TestApp::start(b).await;
+    let demo = json_of(
+        clips(
+            &app,
+            json!({ "ids": "ed-vod-premium,nobody,bad id,ed-vod-entitled,ed-vod-premium" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let items = demo["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{demo}");
+    assert_eq!(items[0]["id"], "ed-vod-premium");
+    let trailer = &items[1]["clips"][0];
+    assert_eq!(items[1]["id"], "ed-vod-entitled");
+    assert_eq!(
+        trailer["url"],
+        "https://cdn.demo.playgate/clips/vod-entitled-trailer.mp4"
+    );
+    assert_eq!(
+        (
+            &trailer["deliveryType"],
+            &trailer["format"],
+            &trailer["resolution"],
+            &trailer["width"]
+        ),
+        (
+            &json!("Progressive"),
+            &json!("mp4"),
+            &json!("HD-1080"),
+            &json!(1920)
+        )
+    );
+
+    // Sold clips and ended ones are not public; order is clipRefs'.
+    upsert(
+        &app,
+        "products",
+        json!([product("prod-extras", "SUBSCRIPTION", None)]),
+    )
+    .await;
+    let clip = |id: &str, products: &[&str], end: i64| {
+        let mut c = editorial(id, products, &[]);
+        c["type"] = json!("TRAILER");
+        c["period"] = json!({ "start": NOW - DAY, "end": end });
+        c
+    };
+    let mut title = editorial("ed-with-clips", &[], &[]);
+    title["clipRefs"] = json!(["clip-late", "clip-sold", "clip-free", "clip-missing"]);
+    upsert(
+        &app,
+        "editorials",
+        json!([
+            clip("clip-free", &[], NOW + DAY),
+            clip("clip-late", &[], NOW + 3 * DAY),
+            clip("clip-sold", &["prod-extras"], NOW + DAY),
+            title
+        ]),
+    )
+    .await;
+    let names = |v: &Value| -> Vec<String> {
+        v["items"][0]["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let now = json_of(clips(&app, json!({ "ids": "ed-with-clips" })).await, 200).await;
+    assert_eq!(
+        names(&now),
+        [
+            "clip-late-dash",
+            "clip-late-hls",
+            "clip-free-dash",
+            "clip-free-hls"
+        ]
+    );
+    app.clock.set_ms((NOW + 2 * DAY) * 1000);
+    let later = json_of(clips(&app, json!({ "ids": "ed-with-clips" })).await, 200).await;
+    assert_eq!(names(&later), ["clip-late-dash", "clip-late-hls"]);
+
+    // Bad bodies.
+    let many: Vec<String> = (0..501).map(|i| format!("i{i}")).collect();
+    for body in [
+        json!({ "ids": many.join(",") }),
+        json!({}),
+        json!({ "ids": "a", "colour": "red" }),
+        json!({ "ids": 7 }),
+    ] {
+        rocket_code(clips(&app, body.clone()).await, 400).await;
+    }
+    app.stop().await;
+}
+
+crate::on_both_backends!(
+    the_guard_and_the_decision,
+    public_files_are_the_free_ones,
+    clips_of_items
+);

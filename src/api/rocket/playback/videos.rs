@@ -71,6 +71,36 @@ pub struct MediaFile {
     language: &'static str,
 }
 
+impl MediaFile {
+    /// The file a playback URL is: its format read from the extension,
+    /// delivered as a stream (mp4: progressive), at `resolution` with its
+    /// nominal size (an external format: `External`, 0×0).
+    pub(super) fn of(name: String, url: &str, resolution: &'static str, drm: &'static str) -> Self {
+        let format = format_of(url);
+        let delivery_type = match format {
+            "mp4" => "Progressive",
+            _ => "Stream",
+        };
+        let resolution = if format == "external" {
+            "External"
+        } else {
+            resolution
+        };
+        let (width, height) = dimensions(resolution);
+        MediaFile {
+            name,
+            delivery_type,
+            url: url.to_owned(),
+            drm,
+            format,
+            resolution,
+            width,
+            height,
+            language: "und",
+        }
+    }
+}
+
 fn bad(message: &'static str) -> ApiError {
     ApiError::bad_request(codes::BAD_QUERY, message)
 }
@@ -97,7 +127,7 @@ fn dimensions(resolution: &str) -> (i32, i32) {
     }
 }
 
-fn no_files() -> ApiError {
+pub(super) fn no_files() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         codes::NOT_FOUND,
@@ -199,31 +229,14 @@ fn media_files(
                 })?
         }
     };
-    let format = format_of(url);
-    let (delivery_type, wanted) = match format {
-        "mp4" => ("Progressive", "progressive"),
-        _ => ("Stream", "stream"),
-    };
-    if !delivery.contains(&wanted) || !(formats.is_empty() || formats.contains(&format)) {
+    let file = MediaFile::of(item_id, url, resolution, "SSP");
+    let wanted = file.delivery_type.to_ascii_lowercase();
+    if !delivery.contains(&wanted.as_str())
+        || !(formats.is_empty() || formats.contains(&file.format))
+    {
         return Err(no_files());
     }
-    let resolution = if format == "external" {
-        "External"
-    } else {
-        *resolution
-    };
-    let (width, height) = dimensions(resolution);
-    Ok(vec![MediaFile {
-        name: item_id,
-        delivery_type,
-        url: url.to_owned(),
-        drm: "SSP",
-        format,
-        resolution,
-        width,
-        height,
-        language: "und",
-    }])
+    Ok(vec![file])
 }
 
 /// `GET /api/account/items/{id}/videos`.
