@@ -316,6 +316,7 @@ pub fn table() -> Vec<Route> {
         rocket_row(M::GET, "/api/items/{id}/related", "getItemRelatedList", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_related)),
         rocket_row(M::GET, "/api/items/{id}/next", "getAnonNextPlaybackItem", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::get_anon_next)),
         rocket_row(M::GET, "/api/account/profile/items/{id}/next", "getNextPlaybackItem", Catalogue, User, Fast, |_| get(rocket::catalogue::items::get_next)),
+        rocket_row(M::GET, "/api/samsung-preview", "getPublicPreview", Catalogue, Public, Fast, |_| get(rocket::catalogue::samsung::get_public_preview)),
         rocket_row(M::GET, "/api/itv/itemsummary/{id}", "getItvItemsummaryExternalId", Catalogue, Public, Fast, |_| get(rocket::catalogue::items::item_summary_redirect)),
         rocket_row(M::GET, "/api/lists", "getLists", Catalogue, Public, Fast, |_| get(rocket::catalogue::lists::get_lists)),
         rocket_row(M::GET, "/api/lists/{id}", "getList", Catalogue, Public, Fast, |_| get(rocket::catalogue::lists::get_list)),

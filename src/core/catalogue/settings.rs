@@ -2,7 +2,8 @@
 //! section `catalogue` (`defaultLocale`, `providers`: how MDS renders and
 //! which provider names its paths take) and section `rocket` (what Rocket's
 //! `GET /config` tells apps: `playback` chain-play and view-event timings,
-//! `general` sign-in, time zone, currency and site).
+//! `general` sign-in, time zone, currency and site; `samsungPreview`: the
+//! Samsung Smart Hub public preview).
 //!
 //! Must never: accept a key it does not read (a typo is refused, naming
 //! it), or a value an app could not use.
@@ -78,12 +79,95 @@ impl Default for AppGeneral {
     }
 }
 
+/// The Samsung Smart Hub public preview (`GET /samsung-preview`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SamsungPreview {
+    /// The absolute http(s) base the TV fetches tile images from: a host
+    /// that serves this tenant's `/images/v1/image/imageid/...` (TVs send
+    /// no `nv-tenant-id`, so it is the operator's image host or CDN, which
+    /// adds it). Unset: the preview is not offered (404).
+    pub image_base_url: Option<String>,
+    /// The rows: catalogue lists (node ids), in order. Empty: the
+    /// top-level lists (the root nodes' children, in `nodeOrder`).
+    pub rows: Vec<String>,
+    /// Tile aspect: `16:9` (default), `4:3`, `1:1` or `2:3`.
+    pub image_ratio: Option<String>,
+    /// The image type tiles show (default: `Poster` for 2:3, else `Backdrop`).
+    pub image_type: Option<String>,
+    /// When set, `expires` is this many minutes ahead (10 to 10,080: a
+    /// week at most); unset, TVs refresh on their own schedule.
+    pub refresh_minutes: Option<i64>,
+}
+
+/// The tile aspects Smart Hub takes, with the tile width at its 250 px
+/// height.
+pub const SAMSUNG_RATIOS: [(&str, u32); 4] =
+    [("16:9", 444), ("4:3", 333), ("1:1", 250), ("2:3", 167)];
+
+impl SamsungPreview {
+    /// The tile aspect and its width at 250 px.
+    pub fn ratio(&self) -> (&'static str, u32) {
+        let asked = self.image_ratio.as_deref().unwrap_or("16:9");
+        SAMSUNG_RATIOS
+            .into_iter()
+            .find(|(r, _)| *r == asked)
+            .unwrap_or(SAMSUNG_RATIOS[0])
+    }
+
+    /// The image type tiles show.
+    pub fn image_type(&self) -> &str {
+        match (&self.image_type, self.ratio().0) {
+            (Some(t), _) => t,
+            (None, "2:3") => "Poster",
+            (None, _) => "Backdrop",
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let Some(u) = &self.image_base_url {
+            if !is_http_url(u) || u.ends_with('/') || u.contains(['?', '#']) {
+                return Err("rocket.samsungPreview.imageBaseUrl must be an http(s) URL without a trailing slash, query or fragment".into());
+            }
+        }
+        if self.rows.len() > 40 || self.rows.iter().any(|r| !is_valid_entity_id(r)) {
+            return Err("rocket.samsungPreview.rows are at most 40 list ids".into());
+        }
+        if let Some(r) = &self.image_ratio {
+            if !SAMSUNG_RATIOS.iter().any(|(k, _)| k == r) {
+                return Err("rocket.samsungPreview.imageRatio is 16:9, 4:3, 1:1 or 2:3".into());
+            }
+        }
+        if let Some(t) = &self.image_type {
+            if !is_valid_entity_id(t) {
+                return Err(
+                    "rocket.samsungPreview.imageType must be an image type such as Poster".into(),
+                );
+            }
+        }
+        if self
+            .refresh_minutes
+            .is_some_and(|m| !(10..=10_080).contains(&m))
+        {
+            return Err("rocket.samsungPreview.refreshMinutes is 10 to 10080".into());
+        }
+        Ok(())
+    }
+}
+
+fn is_http_url(u: &str) -> bool {
+    (u.starts_with("https://") || u.starts_with("http://"))
+        && u.len() <= 2048
+        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// Section `rocket`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RocketApp {
     pub playback: AppPlayback,
     pub general: AppGeneral,
+    pub samsung_preview: SamsungPreview,
 }
 
 fn section<T: serde::de::DeserializeOwned + Default>(
@@ -148,13 +232,11 @@ impl RocketApp {
             }
         }
         if let Some(u) = &g.website_url {
-            let ok = (u.starts_with("https://") || u.starts_with("http://"))
-                && u.len() <= 2048
-                && !u.chars().any(|c| c.is_control() || c.is_whitespace());
-            if !ok {
+            if !is_http_url(u) {
                 return Err("rocket.general.websiteUrl must be an http(s) URL".into());
             }
         }
+        s.samsung_preview.check()?;
         Ok(s)
     }
 }
@@ -184,6 +266,10 @@ mod tests {
             app.playback.heartbeat_frequency, 60,
             "the rest keep their defaults"
         );
+        let preview = json!({"rocket": {"samsungPreview": {"imageRatio": "2:3"}}});
+        let p = RocketApp::of(&preview).unwrap().samsung_preview;
+        assert_eq!((p.ratio(), p.image_type()), (("2:3", 167), "Poster"));
+        assert_eq!(SamsungPreview::default().image_type(), "Backdrop");
         for bad in [
             json!({"catalogue": {"defaultLocale": "German"}}),
             json!({"catalogue": {"defaultLocal": "de_DE"}}),
@@ -193,6 +279,11 @@ mod tests {
             json!({"rocket": {"general": {"currencyCode": "euro"}}}),
             json!({"rocket": {"general": {"websiteUrl": "javascript:alert(1)"}}}),
             json!({"rocket": {"colours": {}}}),
+            json!({"rocket": {"samsungPreview": {"imageBaseUrl": "https://img.example/"}}}),
+            json!({"rocket": {"samsungPreview": {"imageBaseUrl": "ftp://img.example"}}}),
+            json!({"rocket": {"samsungPreview": {"imageRatio": "21:9"}}}),
+            json!({"rocket": {"samsungPreview": {"refreshMinutes": 5}}}),
+            json!({"rocket": {"samsungPreview": {"rows": ["bad id"]}}}),
         ] {
             let refused = CatalogueSettings::of(&bad)
                 .err()

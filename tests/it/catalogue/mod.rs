@@ -8,3 +8,4 @@ mod mds;
 mod people;
 pub(crate) mod rocket_items;
 pub(crate) mod rocket_reads;
+mod samsung;
