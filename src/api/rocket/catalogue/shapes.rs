@@ -216,7 +216,9 @@ fn role(r: &str) -> &'static str {
     ROLES.iter().find(|k| **k == r).copied().unwrap_or("other")
 }
 
-fn resolution(definition: Option<&str>) -> &'static str {
+/// A technical's definition as Rocket's resolution (`SD`, `HD-1080`,
+/// `HD-4K`, else `Unknown`).
+pub fn resolution(definition: Option<&str>) -> &'static str {
     match definition.map(str::to_ascii_uppercase).as_deref() {
         Some("SD") => "SD",
         Some("HD") | Some("FHD") => "HD-1080",

@@ -8,7 +8,7 @@
 //! ([`crate::core::decide::decide_public`]: free to air, inside their
 //! windows, where the content's location rules allow), one `ItemClipFile`
 //! each, shaped as the media routes shape files, its resolution from the
-//! technical's definition (SD, HD → HD-1080, UHD → HD-4K, else Unknown)
+//! technical's definition as item offers read it (SD, HD → HD-1080, UHD → HD-4K, else Unknown)
 //! and `drm` `SSP` as on the media routes (every technical names a DRM
 //! instance). It reads a body, so it sits behind the admin layers (body
 //! deadline and limits) though it answers from memory. Unknown items, and ids that
@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::videos::MediaFile;
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{ClientAddr, JsonBody, QueryParams, RocketTenant};
+use crate::api::rocket::catalogue::shapes::resolution;
 use crate::api::rocket::params::Common;
 use crate::app::AppState;
 use crate::core::decide::{decide_public, Purpose, Request};
@@ -46,15 +47,6 @@ pub struct ItemClipFiles {
 #[derive(Debug, Serialize)]
 pub struct ItemClipFilesList {
     items: Vec<ItemClipFiles>,
-}
-
-fn resolution_of(definition: Option<&str>) -> &'static str {
-    match definition {
-        Some("SD") => "SD",
-        Some("HD") => "HD-1080",
-        Some("UHD") => "HD-4K",
-        _ => "Unknown",
-    }
 }
 
 /// `POST /api/itv/items/clips`.
@@ -95,7 +87,7 @@ pub async fn get_items_media_clip_files(
                     Some(MediaFile::of(
                         t.id.clone(),
                         url,
-                        resolution_of(t.definition.as_deref()),
+                        resolution(t.definition.as_deref()),
                         "SSP",
                     ))
                 })
