@@ -158,8 +158,8 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
         "network": { "onNet": ON_NET },
         "guest": { "enabled": true, "allowedCountries": GUEST_COUNTRIES },
         // The operator's image host (a made-up one, like the demo's CDN).
-        "rocket": { "samsungPreview": {
-            "imageBaseUrl": "https://images.demo.playgate", "refreshMinutes": 60 } },
+        "rocket": { "imageBaseUrl": "https://images.demo.playgate",
+                    "samsungPreview": { "refreshMinutes": 60 } },
     });
     crate::store::tenancy::tenants::set_settings(tx.conn(), TENANT, &settings).await?;
     let mut default = profile("default", "Default", now);

@@ -2,8 +2,9 @@
 //! section `catalogue` (`defaultLocale`, `providers`: how MDS renders and
 //! which provider names its paths take) and section `rocket` (what Rocket's
 //! `GET /config` tells apps: `playback` chain-play and view-event timings,
-//! `general` sign-in, time zone, currency and site; `samsungPreview`: the
-//! Samsung Smart Hub public preview).
+//! `general` sign-in, time zone, currency and site; `imageBaseUrl`, where
+//! clients fetch images; `samsungPreview`: the Samsung Smart Hub public
+//! preview).
 //!
 //! Must never: accept a key it does not read (a typo is refused, naming
 //! it), or a value an app could not use.
@@ -83,11 +84,6 @@ impl Default for AppGeneral {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct SamsungPreview {
-    /// The absolute http(s) base the TV fetches tile images from: a host
-    /// that serves this tenant's `/images/v1/image/imageid/...` (TVs send
-    /// no `nv-tenant-id`, so it is the operator's image host or CDN, which
-    /// adds it). Unset: the preview is not offered (404).
-    pub image_base_url: Option<String>,
     /// The rows: catalogue lists (node ids), in order. Empty: the
     /// top-level lists (the root nodes' children, in `nodeOrder`).
     pub rows: Vec<String>,
@@ -125,11 +121,6 @@ impl SamsungPreview {
     }
 
     fn check(&self) -> Result<(), String> {
-        if let Some(u) = &self.image_base_url {
-            if !is_http_url(u) || u.ends_with('/') || u.contains(['?', '#']) {
-                return Err("rocket.samsungPreview.imageBaseUrl must be an http(s) URL without a trailing slash, query or fragment".into());
-            }
-        }
         if self.rows.len() > 40 || self.rows.iter().any(|r| !is_valid_entity_id(r)) {
             return Err("rocket.samsungPreview.rows are at most 40 list ids".into());
         }
@@ -167,6 +158,12 @@ fn is_http_url(u: &str) -> bool {
 pub struct RocketApp {
     pub playback: AppPlayback,
     pub general: AppGeneral,
+    /// The absolute http(s) base Rocket clients fetch images from: a host
+    /// that serves this tenant's `/images/v1/image/imageid/...` (TVs and
+    /// `<img>` tags send no `nv-tenant-id`, so it is the operator's image
+    /// host or CDN, which adds it). Unset: items carry no `images` and the
+    /// Samsung preview is not offered.
+    pub image_base_url: Option<String>,
     pub samsung_preview: SamsungPreview,
 }
 
@@ -236,6 +233,11 @@ impl RocketApp {
                 return Err("rocket.general.websiteUrl must be an http(s) URL".into());
             }
         }
+        if let Some(u) = &s.image_base_url {
+            if !is_http_url(u) || u.ends_with('/') || u.contains(['?', '#']) {
+                return Err("rocket.imageBaseUrl must be an http(s) URL without a trailing slash, query or fragment".into());
+            }
+        }
         s.samsung_preview.check()?;
         Ok(s)
     }
@@ -279,8 +281,9 @@ mod tests {
             json!({"rocket": {"general": {"currencyCode": "euro"}}}),
             json!({"rocket": {"general": {"websiteUrl": "javascript:alert(1)"}}}),
             json!({"rocket": {"colours": {}}}),
-            json!({"rocket": {"samsungPreview": {"imageBaseUrl": "https://img.example/"}}}),
-            json!({"rocket": {"samsungPreview": {"imageBaseUrl": "ftp://img.example"}}}),
+            json!({"rocket": {"imageBaseUrl": "https://img.example/"}}),
+            json!({"rocket": {"imageBaseUrl": "ftp://img.example"}}),
+            json!({"rocket": {"samsungPreview": {"imageBaseUrl": "https://img.example"}}}),
             json!({"rocket": {"samsungPreview": {"imageRatio": "21:9"}}}),
             json!({"rocket": {"samsungPreview": {"refreshMinutes": 5}}}),
             json!({"rocket": {"samsungPreview": {"rows": ["bad id"]}}}),

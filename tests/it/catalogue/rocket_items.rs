@@ -43,6 +43,14 @@ async fn items_and_expansions(b: Backend) {
     assert_eq!(m["offers"][0]["ownership"], "Subscription");
     assert_eq!(m["offers"][0]["availability"], "Available");
     assert_eq!(m["classification"]["code"], "fsk12");
+    // Its images by Rocket type, under the demo's image host.
+    assert_eq!(
+        m["images"],
+        json!({
+            "poster": "https://images.demo.playgate/images/v1/image/imageid/img-movies-poster",
+            "wallpaper": "https://images.demo.playgate/images/v1/image/imageid/img-movies-backdrop",
+        })
+    );
     let credits = m["credits"].as_array().unwrap();
     assert_eq!(credits.len(), 3);
     assert_eq!(credits[0]["role"], "director");

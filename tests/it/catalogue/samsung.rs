@@ -94,8 +94,8 @@ async fn the_public_preview(b: Backend) {
     assert_eq!(again.status(), 304);
 
     // The operator's rows and ratio, at once: posters of shows.
-    let rows = json!({ "rocket": { "samsungPreview": {
-        "imageBaseUrl": BASE, "rows": ["n-series", "n-nowhere"], "imageRatio": "2:3" } } });
+    let rows = json!({ "rocket": { "imageBaseUrl": BASE, "samsungPreview": {
+        "rows": ["n-series", "n-nowhere"], "imageRatio": "2:3" } } });
     assert_eq!(settings(&app, rows).await, 200);
     let r = preview(&app).await;
     let series = json_of(r, 200).await;
@@ -115,7 +115,7 @@ async fn the_public_preview(b: Backend) {
 
     // Bad settings are refused; without an image host there is no preview.
     for bad in [
-        json!({ "rocket": { "samsungPreview": { "imageBaseUrl": "images.demo" } } }),
+        json!({ "rocket": { "imageBaseUrl": "images.demo" } }),
         json!({ "rocket": { "samsungPreview": { "imageRatio": "21:9" } } }),
         json!({ "rocket": { "samsungPreview": { "refreshMinutes": 20000 } } }),
     ] {
@@ -124,6 +124,14 @@ async fn the_public_preview(b: Backend) {
     assert_eq!(settings(&app, json!({})).await, 200);
     let none = json_of(preview(&app).await, 404).await;
     assert!(none["message"].as_str().unwrap().contains("not configured"));
+    // Nor do items carry images: a relative URL is no URI.
+    let item = app
+        .http
+        .get(app.url("/api/items/ed-vod-entitled"))
+        .send()
+        .await
+        .unwrap();
+    assert!(json_of(item, 200).await.get("images").is_none());
     app.stop().await;
 }
 

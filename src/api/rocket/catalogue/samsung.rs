@@ -11,13 +11,13 @@
 //! - A tile is an item of the list (its shows and non-episode titles)
 //!   that links an image of the configured type and whose window has not
 //!   ended: `image_url` is IM-1 for that image at the tile's size (250 px
-//!   high, the ratio's width) under `imageBaseUrl`; `action_data` is JSON
+//!   high, the ratio's width) under `rocket.imageBaseUrl`; `action_data` is JSON
 //!   `{"id", "path"}` for the app's deep link; `is_playable` for titles and
 //!   channels; `display_from`/`display_until` the title's window; the
 //!   subtitle its year.
 //! - `expires` (UNIX seconds) when `refreshMinutes` is set.
 //!
-//! Without `imageBaseUrl` the preview is not offered: 404 (a relative
+//! Without `rocket.imageBaseUrl` the preview is not offered: 404 (a relative
 //! image URL is no use to a TV).
 //!
 //! Must never: touch the store, or list more than 40 tiles.
@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use super::browse::{catalogue, not_found};
 use super::items::cached;
-use super::shapes::kind_of;
+use super::shapes::{kind_of, record_kind};
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::RocketTenant;
 use crate::api::time_fmt::iso;
@@ -37,7 +37,6 @@ use crate::app::AppState;
 use crate::core::catalogue::browse::{text, Item};
 use crate::core::catalogue::index::Catalogue;
 use crate::core::catalogue::settings::SamsungPreview;
-use crate::core::catalogue::Kind;
 
 /// Most tiles a preview holds.
 pub const MAX_TILES: usize = 40;
@@ -76,16 +75,6 @@ pub struct Tile {
     position: i32,
 }
 
-/// The record kind an item's images hang on.
-fn kind(item: Item<'_>) -> Kind {
-    match item {
-        Item::Title(_) => Kind::Editorial,
-        Item::Series(_) => Kind::Series,
-        Item::Channel(_) => Kind::Service,
-        Item::Programme(_) => Kind::Programme,
-    }
-}
-
 /// The rows the preview shows: the configured ones, else the top-level
 /// lists (the children of each root node, in `nodeOrder`; a root with no
 /// children is a list itself), as a home page lays them out.
@@ -120,7 +109,7 @@ fn tile(cat: &Catalogue, p: &SamsungPreview, base: &str, item: Item<'_>, now: i6
     let (ratio, width) = p.ratio();
     let wanted = p.image_type();
     let image = cat
-        .image_refs(kind(item), item.id())?
+        .image_refs(record_kind(item), item.id())?
         .iter()
         .find(|id| cat.images.get(id).is_some_and(|i| i.kind == wanted))?;
     let window = match item {
@@ -165,7 +154,8 @@ pub async fn get_public_preview(
 ) -> Result<Response, FaceError<Rocket>> {
     let cat = catalogue(&tenant);
     let p = &cat.app.samsung_preview;
-    let base = p
+    let base = cat
+        .app
         .image_base_url
         .as_deref()
         .ok_or_else(|| not_found("the Samsung preview is not configured"))?;

@@ -23,12 +23,18 @@
 //! Must never: show an item above the ceiling it is given, or read
 //! anything but the catalogue snapshot.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::api::time_fmt::iso;
 use crate::core::catalogue::browse::{text, Ceiling, Item};
+use crate::core::catalogue::images;
 use crate::core::catalogue::index::Catalogue;
-use crate::core::catalogue::records::{Credit as RecordCredit, Editorial, LocaleText, Product};
+use crate::core::catalogue::records::{
+    Credit as RecordCredit, Editorial, Image, LocaleText, Product,
+};
+use crate::core::catalogue::Kind;
 
 /// What one rendering needs: the snapshot, the asked language, the time
 /// (offers' availability) and the rating ceiling.
@@ -85,6 +91,10 @@ pub struct ItemSummary {
     classification: Option<ClassificationSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     offers: Vec<Offer>,
+    /// Image type (`poster`, `wallpaper`, ...) → URL, under
+    /// `rocket.imageBaseUrl`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    images: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     duration: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +187,33 @@ pub struct ItemList {
     item_types: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     parameter: Option<String>,
+}
+
+/// The record kind an item's images hang on.
+pub fn record_kind(item: Item<'_>) -> Kind {
+    match item {
+        Item::Title(_) => Kind::Editorial,
+        Item::Series(_) => Kind::Series,
+        Item::Channel(_) => Kind::Service,
+        Item::Programme(_) => Kind::Programme,
+    }
+}
+
+/// An image type as Rocket names it: `Poster` → `poster`, `Backdrop` →
+/// `wallpaper`, `Thumbnail` → `tile`, `Hero` → `hero3x1`; any other
+/// in lower case.
+fn rocket_image_type(kind: &str) -> String {
+    const NAMES: [(&str, &str); 4] = [
+        ("poster", "poster"),
+        ("backdrop", "wallpaper"),
+        ("thumbnail", "tile"),
+        ("hero", "hero3x1"),
+    ];
+    let lower = kind.to_ascii_lowercase();
+    NAMES
+        .iter()
+        .find(|(k, _)| *k == lower)
+        .map_or(lower, |(_, v)| (*v).to_owned())
 }
 
 /// An item's Rocket type.
@@ -300,6 +337,34 @@ impl<'a> View<'a> {
         self.summary_in(item, self.text_of(item))
     }
 
+    /// The item's images by Rocket image type, each the best of that type
+    /// for the asked language ([`images::best`]), as IM-1 URLs under the
+    /// tenant's `rocket.imageBaseUrl` (none without one: a relative URL
+    /// would not be a URI).
+    fn images(&self, item: Item<'_>) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Some(base) = self.cat.app.image_base_url.as_deref() else {
+            return out;
+        };
+        let linked: Vec<&Image> = self
+            .cat
+            .image_refs(record_kind(item), item.id())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.cat.images.get(id).map(|i| &**i))
+            .collect();
+        for img in &linked {
+            let key = rocket_image_type(&img.kind);
+            if out.contains_key(&key) {
+                continue;
+            }
+            let best = images::best(linked.iter().copied(), Some(&img.kind), self.lang, None)
+                .unwrap_or(img);
+            out.insert(key, format!("{base}/images/v1/image/imageid/{}", best.id));
+        }
+        out
+    }
+
     /// `item` as an `ItemSummary`, with its text already chosen.
     fn summary_in(&self, item: Item<'_>, txt: Option<&LocaleText>) -> ItemSummary {
         let kind = kind_of(item);
@@ -320,6 +385,7 @@ impl<'a> View<'a> {
                 name: c.to_owned(),
             }),
             offers: Vec::new(),
+            images: self.images(item),
             duration: None,
             show_id: None,
             season_id: None,
