@@ -104,8 +104,8 @@ pub struct Variant {
     pub format: OutFormat,
     /// Padded to the asked aspect (the answer's `aspectMatch: false`).
     pub letterboxed: bool,
-    /// A strong tag: the variant's cache key.
-    pub etag: String,
+    /// A strong tag: the variant's cache key (shared with the memory tier).
+    pub etag: Arc<str>,
 }
 
 /// The variants on disk: size and last use of each file, the total, and
@@ -251,25 +251,89 @@ struct HotCache {
     state: Mutex<HotState>,
 }
 
+/// What a served variant is, as a hit names it: looked up by these parts
+/// borrowed from the request ([`VariantRef`]), so a hit builds no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct VariantKey {
+    tenant: Box<str>,
+    digest: Box<str>,
+    width: u32,
+    height: u32,
+    format: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct VariantRef<'a> {
+    tenant: &'a str,
+    digest: &'a str,
+    width: u32,
+    height: u32,
+    format: &'static str,
+}
+
+impl std::hash::Hash for VariantKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_ref().hash(h);
+    }
+}
+
+impl std::hash::Hash for VariantRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.tenant, self.digest, self.width, self.height, self.format).hash(h);
+    }
+}
+
+impl VariantKey {
+    fn as_ref(&self) -> VariantRef<'_> {
+        VariantRef {
+            tenant: &self.tenant,
+            digest: &self.digest,
+            width: self.width,
+            height: self.height,
+            format: self.format,
+        }
+    }
+}
+
+impl hashbrown::Equivalent<VariantKey> for VariantRef<'_> {
+    fn equivalent(&self, key: &VariantKey) -> bool {
+        let k = key.as_ref();
+        (self.tenant, self.digest, self.width, self.height, self.format)
+            == (k.tenant, k.digest, k.width, k.height, k.format)
+    }
+}
+
+impl VariantRef<'_> {
+    fn owned(&self) -> VariantKey {
+        VariantKey {
+            tenant: self.tenant.into(),
+            digest: self.digest.into(),
+            width: self.width,
+            height: self.height,
+            format: self.format,
+        }
+    }
+}
+
 #[derive(Default)]
 struct HotState {
-    entries: HashMap<String, (Bytes, Arc<str>, u64)>,
+    entries: hashbrown::HashMap<VariantKey, (Bytes, Arc<str>, u64), std::hash::RandomState>,
     total: u64,
     tick: u64,
 }
 
 impl HotCache {
     /// The bytes and tag kept under `key`.
-    fn get(&self, key: &str) -> Option<(Bytes, Arc<str>)> {
+    fn get(&self, key: VariantRef<'_>) -> Option<(Bytes, Arc<str>)> {
         let mut s = self.state.lock().expect("hot cache lock");
         s.tick += 1;
         let tick = s.tick;
-        let entry = s.entries.get_mut(key)?;
+        let entry = s.entries.get_mut(&key)?;
         entry.2 = tick;
         Some((entry.0.clone(), entry.1.clone()))
     }
 
-    fn put(&self, key: &str, bytes: Bytes, etag: &str) {
+    fn put(&self, key: VariantRef<'_>, bytes: Bytes, etag: Arc<str>) {
         let size = bytes.len() as u64;
         // One variant may take at most a sixteenth of the tier.
         if size > self.cap / 16 {
@@ -278,10 +342,7 @@ impl HotCache {
         let mut s = self.state.lock().expect("hot cache lock");
         s.tick += 1;
         let tick = s.tick;
-        if let Some((old, ..)) = s
-            .entries
-            .insert(key.to_owned(), (bytes, Arc::from(etag), tick))
-        {
+        if let Some((old, ..)) = s.entries.insert(key.owned(), (bytes, etag, tick)) {
             s.total -= old.len() as u64;
         }
         s.total += size;
@@ -588,21 +649,22 @@ impl Catalogue {
         format: OutFormat,
     ) -> Result<Variant, PlaneError> {
         let letterboxed = target.fit(image.width, image.height).letterboxed;
-        // The memory tier is keyed by the plain parts (no digest to compute
-        // on a hit) and keeps the tag with the bytes.
-        let hot_key = format!(
-            "{tenant}\0{}\0{}x{}\0{}",
-            image.digest,
-            target.width,
-            target.height,
-            format.name()
-        );
-        if let Some((bytes, etag)) = self.images.hot.get(&hot_key) {
+        // The memory tier is keyed by the plain parts, borrowed (no key to
+        // build or digest to compute on a hit), and keeps the tag with the
+        // bytes.
+        let hot_key = VariantRef {
+            tenant,
+            digest: &image.digest,
+            width: target.width,
+            height: target.height,
+            format: format.name(),
+        };
+        if let Some((bytes, etag)) = self.images.hot.get(hot_key) {
             return Ok(Variant {
                 bytes,
                 format,
                 letterboxed,
-                etag: etag.to_string(),
+                etag,
             });
         }
         let size = format!("{}x{}", target.width, target.height);
@@ -612,10 +674,10 @@ impl Catalogue {
             size.as_bytes(),
             format.name().as_bytes(),
         ]);
-        let etag = format!("\"{}\"", &key[..32]);
+        let etag: Arc<str> = format!("\"{}\"", &key[..32]).into();
         if let Some(bytes) = self.images.cache.get(&key).await {
             let bytes = Bytes::from(bytes);
-            self.images.hot.put(&hot_key, bytes.clone(), &etag);
+            self.images.hot.put(hot_key, bytes.clone(), etag.clone());
             return Ok(Variant {
                 bytes,
                 format,
@@ -635,7 +697,7 @@ impl Catalogue {
             .map_err(PlaneError::Internal)?;
         self.images.cache.put(&key, &bytes).await;
         let bytes = Bytes::from(bytes);
-        self.images.hot.put(&hot_key, bytes.clone(), &etag);
+        self.images.hot.put(hot_key, bytes.clone(), etag.clone());
         Ok(Variant {
             bytes,
             format,
@@ -694,19 +756,29 @@ mod tests {
             cap: 3200,
             state: Mutex::new(HotState::default()),
         };
+        let key = |w: u32| VariantRef {
+            tenant: "t",
+            digest: "d",
+            width: w,
+            height: 1,
+            format: "jpeg",
+        };
+        let tag: Arc<str> = "\"t\"".into();
         for i in 0..4u8 {
-            hot.put(&format!("k{i}"), Bytes::from(vec![i; 150]), "\"t\"");
+            hot.put(key(i.into()), Bytes::from(vec![i; 150]), tag.clone());
         }
-        assert!(hot.get("k0").is_some(), "600 of 3200 bytes: all kept");
-        hot.put("big", Bytes::from(vec![0; 201]), "\"t\"");
-        assert!(hot.get("big").is_none(), "over a sixteenth: not kept");
+        assert!(hot.get(key(0)).is_some(), "600 of 3200 bytes: all kept");
+        let other_tenant = VariantRef { tenant: "u", ..key(0) };
+        assert!(hot.get(other_tenant).is_none(), "keyed by every part");
+        hot.put(key(999), Bytes::from(vec![0; 201]), tag.clone());
+        assert!(hot.get(key(999)).is_none(), "over a sixteenth: not kept");
         for i in 4..30u8 {
-            hot.put(&format!("k{i}"), Bytes::from(vec![i; 150]), "\"t\"");
+            hot.put(key(i.into()), Bytes::from(vec![i; 150]), tag.clone());
         }
         let total = hot.state.lock().unwrap().total;
         assert!(total <= 3200, "{total}");
-        assert!(hot.get("k1").is_none(), "the least recently used went");
-        assert_eq!(hot.get("k29").unwrap().0[0], 29);
+        assert!(hot.get(key(1)).is_none(), "the least recently used went");
+        assert_eq!(hot.get(key(29)).unwrap().0[0], 29);
     }
 
     #[tokio::test]

@@ -173,6 +173,22 @@ impl SizeQuery {
 }
 
 /// A variant as an answer (or 304).
+/// `public, max-age=<max_age>`, made once for the configured lifetime
+/// (every image answer carries it).
+fn cache_control(max_age: u32) -> Option<HeaderValue> {
+    static MADE: std::sync::OnceLock<(u32, HeaderValue)> = std::sync::OnceLock::new();
+    if let Some((age, v)) = MADE.get() {
+        if *age == max_age {
+            return Some(v.clone());
+        }
+    }
+    let v = HeaderValue::from_str(&format!("public, max-age={max_age}")).ok()?;
+    // The first lifetime asked is kept; another (a second app in one
+    // process, in tests) is made each time.
+    let _ = MADE.set((max_age, v.clone()));
+    Some(v)
+}
+
 fn answer(state: &AppState, headers: &HeaderMap, v: Variant) -> Response {
     let not_modified = crate::api::cacheable::matches(headers, &v.etag);
     let mut r = if not_modified {
@@ -189,8 +205,7 @@ fn answer(state: &AppState, headers: &HeaderMap, v: Variant) -> Response {
     if let Ok(tag) = HeaderValue::from_str(&v.etag) {
         h.insert(header::ETAG, tag);
     }
-    let max_age = state.config.catalogue.image_max_age_s;
-    if let Ok(cc) = HeaderValue::from_str(&format!("public, max-age={max_age}")) {
+    if let Some(cc) = cache_control(state.config.catalogue.image_max_age_s) {
         h.insert(header::CACHE_CONTROL, cc);
     }
     h.insert(
