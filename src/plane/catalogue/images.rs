@@ -279,7 +279,14 @@ impl std::hash::Hash for VariantKey {
 
 impl std::hash::Hash for VariantRef<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        (self.tenant, self.digest, self.width, self.height, self.format).hash(h);
+        (
+            self.tenant,
+            self.digest,
+            self.width,
+            self.height,
+            self.format,
+        )
+            .hash(h);
     }
 }
 
@@ -298,8 +305,13 @@ impl VariantKey {
 impl hashbrown::Equivalent<VariantKey> for VariantRef<'_> {
     fn equivalent(&self, key: &VariantKey) -> bool {
         let k = key.as_ref();
-        (self.tenant, self.digest, self.width, self.height, self.format)
-            == (k.tenant, k.digest, k.width, k.height, k.format)
+        (
+            self.tenant,
+            self.digest,
+            self.width,
+            self.height,
+            self.format,
+        ) == (k.tenant, k.digest, k.width, k.height, k.format)
     }
 }
 
@@ -768,7 +780,10 @@ mod tests {
             hot.put(key(i.into()), Bytes::from(vec![i; 150]), tag.clone());
         }
         assert!(hot.get(key(0)).is_some(), "600 of 3200 bytes: all kept");
-        let other_tenant = VariantRef { tenant: "u", ..key(0) };
+        let other_tenant = VariantRef {
+            tenant: "u",
+            ..key(0)
+        };
         assert!(hot.get(other_tenant).is_none(), "keyed by every part");
         hot.put(key(999), Bytes::from(vec![0; 201]), tag.clone());
         assert!(hot.get(key(999)).is_none(), "over a sixteenth: not kept");

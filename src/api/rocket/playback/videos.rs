@@ -127,7 +127,7 @@ fn dimensions(resolution: &str) -> (i32, i32) {
     }
 }
 
-pub(super) fn no_files() -> ApiError {
+fn no_files() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         codes::NOT_FOUND,
