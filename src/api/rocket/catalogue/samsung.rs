@@ -15,7 +15,8 @@
 //!   `{"id", "path"}` for the app's deep link; `is_playable` for titles and
 //!   channels; `display_from`/`display_until` the title's window; the
 //!   subtitle its year.
-//! - `expires` (UNIX seconds) when `refreshMinutes` is set.
+//! - `expires` (UNIX seconds) when `refreshMinutes` is set: the next
+//!   multiple of that period, so the answer stays the same in between.
 //!
 //! Without `rocket.imageBaseUrl` the preview is not offered: 404 (a relative
 //! image URL is no use to a TV).
@@ -140,6 +141,14 @@ fn tile(cat: &Catalogue, p: &SamsungPreview, base: &str, item: Item<'_>, now: i6
     })
 }
 
+/// The next refresh boundary after `now`, every `minutes`: in the future
+/// and at most `minutes` ahead, and the same for every request in between
+/// (so the answer, and its ETag, stay put until then).
+fn expires(now: i64, minutes: i64) -> i64 {
+    let step = minutes.max(1) * 60;
+    (now.div_euclid(step) + 1) * step
+}
+
 /// Tile budgets for `n` sections: even shares, the remainder to the first.
 fn shares(n: usize) -> impl Iterator<Item = usize> {
     let (each, extra) = (MAX_TILES / n.max(1), MAX_TILES % n.max(1));
@@ -197,7 +206,7 @@ pub async fn get_public_preview(
         })
         .collect();
     let preview = Preview {
-        expires: p.refresh_minutes.map(|m| now + m * 60),
+        expires: p.refresh_minutes.map(|m| expires(now, m)),
         sections,
     };
     Ok(cached(&state, &headers, &preview))
@@ -213,5 +222,13 @@ mod tests {
         assert_eq!(shares(1).collect::<Vec<_>>(), [40]);
         assert_eq!(shares(40).sum::<usize>(), 40);
         assert_eq!(shares(7).sum::<usize>(), MAX_TILES);
+    }
+
+    #[test]
+    fn expires_at_the_next_boundary() {
+        assert_eq!(expires(3_600, 60), 7_200, "on a boundary: the next one");
+        assert_eq!(expires(3_601, 60), 7_200);
+        assert_eq!(expires(7_199, 60), 7_200);
+        assert_eq!(expires(7_199, 10), 7_200);
     }
 }
