@@ -80,6 +80,9 @@ pub const CDN_TOKEN_REFUSED: u32 = 40304;
 pub const OUTSIDE_PLAYBACK_LOCATION: u32 = 40305;
 /// OPF: the tenant header names another tenant than the bearer token (403).
 pub const TENANT_MISMATCH: u32 = 40306;
+/// OPF: the path names another account than the user token's (403; the
+/// operator may name any account of its tenant).
+pub const ACCOUNT_MISMATCH: u32 = 40307;
 /// Rocket: single sign-on with a third-party provider is not configured (401).
 pub const SSO_UNAVAILABLE: u32 = 6000;
 /// OPF sign-in refusals 20001 (account cancelled), 20002 (suspended), 20003

@@ -4,8 +4,12 @@
 //! access token of the tenant is tried first, then the operator
 //! credential.
 //!
-//! Must never: let a user token reach another account's rows (it gets
-//! the same 404 as an id that does not exist), or log the credential.
+//! A user naming another account in the path gets 403
+//! [`codes::ACCOUNT_MISMATCH`] in the OPF envelope, before anything is
+//! read, so the answer says nothing of that account.
+//!
+//! Must never: let a user token reach another account's rows, or log the
+//! credential.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -36,14 +40,14 @@ impl AccountCaller {
         }
     }
 
-    /// Ok if the caller may act on `account`; else `not_found` (a user
-    /// learns nothing of another account, not even that it exists).
-    pub fn may_act_on(&self, account: &str, not_found: &'static str) -> Result<(), ApiError> {
+    /// Ok if the caller may act on `account`; a user naming another
+    /// account: 403, whether that account exists or not.
+    pub fn may_act_on(&self, account: &str) -> Result<(), ApiError> {
         match self.own_account() {
             Some(own) if own != account => Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                codes::NOT_FOUND,
-                not_found,
+                StatusCode::FORBIDDEN,
+                codes::ACCOUNT_MISMATCH,
+                "the token is not for this account",
             )),
             _ => Ok(()),
         }

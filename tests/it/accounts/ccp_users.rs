@@ -1,7 +1,8 @@
 //! CCP-2…5 over real HTTP: the people a profile follows, written whole by
 //! the operator or the account's own user; ids checked against the
-//! catalogue; another account's or tenant's ids answer 404 (a list:
-//! nothing); bad input answered 400 with nothing written.
+//! catalogue; a user token naming another account answers
+//! 403 40307; another tenant's operator finds nothing (404); bad input
+//! answered 400 with nothing written.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -234,26 +235,26 @@ async fn a_user_reaches_only_their_own_account(b: Backend) {
         200
     );
 
-    // Fay's existing record and a made-up one answer alike: 404, no data.
-    for method in [Method::GET, Method::DELETE] {
-        let r = call(&app, method.clone(), fay_path, &alice, None).await;
-        assert_eq!(r.status(), 404, "{method}");
-        assert!(!r.text().await.unwrap().contains("person-05"));
+    // Fay's account and a made-up one answer alike: 403 40307, no data.
+    let made_up = "/ccp/v1/users/account/acc-nobody/user/acc-nobody-main";
+    for path in [fay_path, made_up] {
+        for method in [Method::GET, Method::DELETE] {
+            let r = call(&app, method.clone(), path, &alice, None).await;
+            let body = json_of(r, 403).await;
+            assert_eq!(body["resultCode"], "40307:403", "{method} {path}");
+            assert!(!body.to_string().contains("person-05"));
+        }
+        assert_eq!(put(&app, path, &alice, json!([])).await.status(), 403);
     }
-    assert_eq!(put(&app, fay_path, &alice, json!([])).await.status(), 404);
-    let listed = json_of(
-        call(
-            &app,
-            Method::GET,
-            "/ccp/v1/users?accountId=acc-full",
-            &alice,
-            None,
-        )
-        .await,
-        200,
+    let listed = call(
+        &app,
+        Method::GET,
+        "/ccp/v1/users?accountId=acc-full",
+        &alice,
+        None,
     )
     .await;
-    assert_eq!(listed, json!({ "users": [], "totalRecords": 0 }));
+    assert_eq!(json_of(listed, 403).await["resultCode"], "40307:403");
     let own = json_of(
         call(&app, Method::GET, "/ccp/v1/users", &alice, None).await,
         200,

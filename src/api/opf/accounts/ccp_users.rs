@@ -13,8 +13,9 @@
 //!   only), `page` from 0 as in CCP-1.
 //!
 //! Who may call: the tenant's operator (any account), or a user signed on
-//! to the account named (their own account's profiles only; another
-//! account's ids answer 404, and the list is confined to their account).
+//! to the account named (their own account's profiles only: a path naming
+//! another account answers 403 40307, whether it exists or not; the list
+//! is confined to their account, and asking for another's answers 403 too).
 //! Answers are per-account data: `Cache-Control: private, no-store`.
 //!
 //! Must never: answer another account's rows to a user token.
@@ -32,8 +33,6 @@ use crate::app::AppState;
 use crate::store::accounts::follows::CcpUser;
 
 type OpfResult<T> = Result<T, FaceError<Opf>>;
-
-const NOT_FOUND: &str = "user not found";
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -97,7 +96,7 @@ pub async fn get_user(
     caller: AccountCaller,
     PathParam((account, user), ..): PathParam<(String, String), Opf>,
 ) -> OpfResult<Response> {
-    caller.may_act_on(&account, NOT_FOUND)?;
+    caller.may_act_on(&account)?;
     let u = state
         .plane
         .accounts
@@ -113,7 +112,7 @@ pub async fn put_user(
     PathParam((account, user), ..): PathParam<(String, String), Opf>,
     JsonBody(body, ..): JsonBody<CcpUserIn, Opf>,
 ) -> OpfResult<Response> {
-    caller.may_act_on(&account, NOT_FOUND)?;
+    caller.may_act_on(&account)?;
     if body.account_id.as_deref().is_some_and(|a| a != account)
         || body.user_id.as_deref().is_some_and(|u| u != user)
     {
@@ -137,7 +136,7 @@ pub async fn delete_user(
     caller: AccountCaller,
     PathParam((account, user), ..): PathParam<(String, String), Opf>,
 ) -> OpfResult<StatusCode> {
-    caller.may_act_on(&account, NOT_FOUND)?;
+    caller.may_act_on(&account)?;
     state
         .plane
         .accounts
@@ -168,17 +167,10 @@ pub async fn list_users(
     if page < 0 {
         return Err(bad("page is a page number from 0").into());
     }
-    let account = match (caller.own_account(), account) {
-        (Some(own), Some(asked)) if own != asked => {
-            // Another account's list: as empty as one that does not exist.
-            return Ok(private(Json(CcpUsersOut {
-                users: Vec::new(),
-                total_records: 0,
-            })));
-        }
-        (Some(own), _) => Some(own.to_owned()),
-        (None, asked) => asked,
-    };
+    if let Some(asked) = &account {
+        caller.may_act_on(asked)?;
+    }
+    let account = account.or_else(|| caller.own_account().map(str::to_owned));
     let found = state
         .plane
         .accounts
