@@ -315,6 +315,26 @@ pub async fn tvs_claims(app: &TestApp, token: &str) -> serde_json::Value {
 }
 
 /// The body as JSON, asserting the status first.
+/// A request to the demo tenant with `bearer` (an access token or the
+/// operator key), with a JSON body if given.
+pub async fn demo_call(
+    app: &TestApp,
+    bearer: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut r = app
+        .http
+        .request(method, app.url(path))
+        .header("nv-tenant-id", "demo")
+        .bearer_auth(bearer);
+    if let Some(body) = body {
+        r = r.json(&body);
+    }
+    r.send().await.unwrap()
+}
+
 pub async fn json_of(response: reqwest::Response, status: u16) -> serde_json::Value {
     let got = response.status().as_u16();
     let text = response.text().await.unwrap();

@@ -108,6 +108,31 @@ pub struct Grant<'s> {
     pub entitlement: Option<&'s EntitlementEntry>,
 }
 
+impl<'s> Grant<'s> {
+    /// A grant no product gives (free to air, a guest room): no rule, no
+    /// entitlement, not storable, for the window `(start, end)`.
+    fn unsold(
+        item: &'s Item,
+        device: Option<Device<'s>>,
+        basis: Basis,
+        (start, end): (u32, u32),
+    ) -> Self {
+        Grant {
+            item,
+            device,
+            basis,
+            start,
+            end,
+            duration: None,
+            storable: false,
+            retention: None,
+            usage_rules_profile_id: None,
+            rule: None,
+            entitlement: None,
+        }
+    }
+}
+
 /// The playback decision. `trace` receives every step.
 pub fn decide<'s, T: Tracer>(
     p: &'s Playback,
@@ -153,19 +178,7 @@ pub fn decide<'s, T: Tracer>(
             return Err(Denial::NotStorable);
         }
         trace.step(Rule::FreeToAir, Outcome::Pass, Detail::None);
-        return Ok(Grant {
-            item,
-            device,
-            basis: Basis::FreeToAir,
-            start,
-            end,
-            duration: None,
-            storable: false,
-            retention: None,
-            usage_rules_profile_id: None,
-            rule: None,
-            entitlement: None,
-        });
+        return Ok(Grant::unsold(item, device, Basis::FreeToAir, (start, end)));
     }
     trace.step(Rule::FreeToAir, Outcome::Skip, Detail::None);
     let owned = first_granting(account, &item.products, trace, |e, trace| {
@@ -216,19 +229,12 @@ fn guest<'s, T: Tracer>(
         now,
     };
     trace.step(Rule::GuestRoom, Outcome::Pass, room);
-    Some(Grant {
+    Some(Grant::unsold(
         item,
         device,
-        basis: Basis::Guest { pass: i },
-        start: window.0.max(pass.start),
-        end: window.1.min(pass.end),
-        duration: None,
-        storable: false,
-        retention: None,
-        usage_rules_profile_id: None,
-        rule: None,
-        entitlement: None,
-    })
+        Basis::Guest { pass: i },
+        (window.0.max(pass.start), window.1.min(pass.end)),
+    ))
 }
 
 /// The first of the account's entitlements to `products` that `grant`
@@ -289,19 +295,7 @@ pub fn decide_public<'s, T: Tracer>(
         return Err(Denial::NotEntitled);
     }
     trace.step(Rule::FreeToAir, Outcome::Pass, Detail::None);
-    Ok(Grant {
-        item,
-        device: None,
-        basis: Basis::FreeToAir,
-        start,
-        end,
-        duration: None,
-        storable: false,
-        retention: None,
-        usage_rules_profile_id: None,
-        rule: None,
-        entitlement: None,
-    })
+    Ok(Grant::unsold(item, None, Basis::FreeToAir, (start, end)))
 }
 
 fn check_account<'s, T: Tracer>(

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::catalogue::fixtures::second_tenant;
-use crate::harness::{json_of, scalar, Backend, TestApp, DEMO_KEY};
+use crate::harness::{demo_call, json_of, scalar, Backend, TestApp, DEMO_KEY};
 use crate::playback::content_token::{alice, fay};
 
 const ALICE_MAIN: &str = "/ccp/v1/users/account/acc-active/user/acc-active-main";
@@ -20,15 +20,7 @@ async fn call(
     bearer: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
-    let mut r = app
-        .http
-        .request(method, app.url(path))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(bearer);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    r.send().await.unwrap()
+    demo_call(app, bearer, method, path, body).await
 }
 
 async fn put(app: &TestApp, path: &str, bearer: &str, followed: Value) -> reqwest::Response {

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, tvs_claims, Backend, TestApp};
+use crate::harness::{demo_call, json_of, tvs_claims, Backend, TestApp};
 use crate::playback::content_token::alice;
 
 const BASE: &str = "/adm/v1/user/accounts/parentalControl";
@@ -17,15 +17,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
-    let mut r = app
-        .http
-        .request(method, app.url(&format!("{BASE}{path}")))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(access);
-    if let Some(body) = body {
-        r = r.json(&body);
-    }
-    r.send().await.unwrap()
+    demo_call(app, access, method, &format!("{BASE}{path}"), body).await
 }
 
 async fn thresholds(app: &TestApp, access: &str) -> Value {

@@ -7,26 +7,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json_of, scalar, Backend, TestApp};
+use crate::harness::{demo_call as call, json_of, scalar, Backend, TestApp};
 use crate::playback::content_token::{alice, sign_on};
-
-async fn call(
-    app: &TestApp,
-    access: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut r = app
-        .http
-        .request(method, app.url(path))
-        .header("nv-tenant-id", "demo")
-        .bearer_auth(access);
-    if let Some(body) = body {
-        r = r.json(&body);
-    }
-    r.send().await.unwrap()
-}
 
 async fn validate(app: &TestApp, access: &str, pin_type: &str, value: &str) -> reqwest::Response {
     call(

@@ -4,8 +4,8 @@
 //! Body: `{"ids": "a,b,c"}` (`ItemDownloadableRequest`; at most 500 ids,
 //! each once, in request order). An item is a catalogue title; its clips
 //! are the editorials its `clipRefs` names, in that order. A clip's files
-//! are its technicals that the public decision grants
-//! ([`crate::core::decide::decide_public`]: free to air, inside their
+//! are its technicals that the public decision grants (the playback use
+//! case's `grant_public`, so [`crate::core::decide::decide_public`]: free to air, inside their
 //! windows, where the content's location rules allow), one `ItemClipFile`
 //! each, shaped as the media routes shape files, its resolution from the
 //! technical's definition as item offers read it (SD, HD → HD-1080, UHD → HD-4K, else Unknown)
@@ -20,23 +20,18 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::items::ItemDownloadableRequest;
 use super::videos::MediaFile;
 use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::{ClientAddr, JsonBody, QueryParams, RocketTenant};
 use crate::api::rocket::catalogue::shapes::resolution;
 use crate::api::rocket::params::Common;
 use crate::app::AppState;
-use crate::core::decide::{decide_public, Purpose, Request};
+use crate::core::decide::{Purpose, Request};
 use crate::plane::catalogue::requested_item_ids;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClipsRequest {
-    /// Comma-separated item ids.
-    ids: String,
-}
+use crate::playback::PlaybackError;
 
 #[derive(Debug, Serialize)]
 pub struct ItemClipFiles {
@@ -55,7 +50,7 @@ pub async fn get_items_media_clip_files(
     tenant: RocketTenant,
     ClientAddr(client_ip): ClientAddr,
     QueryParams(common, ..): QueryParams<Common, Rocket>,
-    JsonBody(body, ..): JsonBody<ClipsRequest, Rocket>,
+    JsonBody(body, ..): JsonBody<ItemDownloadableRequest, Rocket>,
 ) -> Result<Json<ItemClipFilesList>, FaceError<Rocket>> {
     common.validate()?;
     let ids = requested_item_ids(&body.ids)?;
@@ -82,8 +77,13 @@ pub async fn get_items_media_clip_files(
                         purpose: Purpose::Play,
                         now,
                     };
-                    let grant = decide_public(playback?, &request, &mut ()).ok()?;
-                    let url = grant.item.playback_url.as_deref()?;
+                    let url = state
+                        .playback
+                        .grant_public(playback?, &request, |g| {
+                            Ok::<_, PlaybackError>(g.item.playback_url.as_deref())
+                        })
+                        .ok()
+                        .flatten()?;
                     Some(MediaFile::of(
                         t.id.clone(),
                         url,

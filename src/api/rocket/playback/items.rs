@@ -10,11 +10,13 @@ use crate::api::extract::{JsonBody, QueryParams, RocketTenant};
 use crate::api::rocket::params::Common;
 use crate::app::AppState;
 
+/// `ItemDownloadableRequest`: the body of the downloadable and clips
+/// routes.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemDownloadableRequest {
     /// Comma-separated item ids.
-    ids: String,
+    pub(super) ids: String,
 }
 
 #[derive(Debug, Serialize)]
