@@ -123,6 +123,10 @@ impl NodeBuilder {
             plane.commerce.clone(),
             self.config.tokens.rental_same_play_s,
             queued_plays,
+            shutdown_rx.clone(),
+        );
+        let activity_task = plane.activity.start_workers(
+            Duration::from_secs(self.config.activity.sweep_interval_s),
             shutdown_rx,
         );
 
@@ -190,6 +194,7 @@ impl NodeBuilder {
             shutdown_tx,
             sync_task,
             plays_task,
+            activity_task,
             lists_task,
         })
     }
@@ -201,13 +206,15 @@ pub struct Node {
     shutdown_tx: watch::Sender<bool>,
     sync_task: JoinHandle<()>,
     plays_task: JoinHandle<()>,
+    /// The activity write-behind writer and sweep.
+    activity_task: JoinHandle<()>,
     /// The list-file watcher, when `network.lists_dir` is set.
     lists_task: Option<JoinHandle<()>>,
 }
 
 impl Node {
     /// Serves HTTP on `listener` until `shutdown` resolves; then drains in-flight
-    /// requests, writes the queued rental plays, stops the sync loop and closes
+    /// requests, writes the queued rental plays and pending activity writes, stops the sync loop and closes
     /// the store.
     pub async fn serve(
         self,
@@ -242,6 +249,7 @@ impl Node {
         .await;
         let _ = self.shutdown_tx.send(true);
         let _ = self.plays_task.await;
+        let _ = self.activity_task.await;
         if let Some(task) = self.lists_task {
             let _ = task.await;
         }

@@ -32,6 +32,7 @@ pub struct Config {
     pub platform: PlatformConfig,
     pub network: NetworkConfig,
     pub catalogue: CatalogueConfig,
+    pub activity: ActivityConfig,
     pub sessions: SessionsConfig,
     pub log: LogConfig,
 }
@@ -53,6 +54,19 @@ pub struct CatalogueConfig {
     pub image_resizes: usize,
     /// `Cache-Control: max-age` of image answers, in seconds.
     pub image_max_age_s: u32,
+}
+
+/// The collection engine's node settings (the per-tenant limits are tenant
+/// settings, section `activity`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityConfig {
+    /// Longest a write-behind write (bookmarks, watched status) waits in
+    /// memory before its batch is written, in milliseconds: also the most
+    /// a crash can lose.
+    pub write_behind_ms: u64,
+    /// How often expired records are swept, in seconds.
+    pub sweep_interval_s: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -289,6 +303,12 @@ impl Config {
         }
         if self.server.max_headers == 0 || self.server.max_headers > 1024 {
             return Err(invalid("server.max_headers", "must be 1..=1024"));
+        }
+        if !(10..=60_000).contains(&self.activity.write_behind_ms) {
+            return Err(invalid("activity.write_behind_ms", "must be 10..=60000"));
+        }
+        if !(1..=86_400).contains(&self.activity.sweep_interval_s) {
+            return Err(invalid("activity.sweep_interval_s", "must be 1..=86400"));
         }
         if !self.server.ops_listen.is_empty() {
             self.server

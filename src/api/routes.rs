@@ -31,6 +31,8 @@ pub enum Face {
 pub enum Context {
     Identity,
     Accounts,
+    /// The collection engine (bookmarks, lists, history, reminders, ...).
+    Activity,
     Commerce,
     Catalogue,
     Delivery,
@@ -104,6 +106,7 @@ impl Context {
         match self {
             Context::Identity => "identity",
             Context::Accounts => "accounts",
+            Context::Activity => "activity",
             Context::Commerce => "commerce",
             Context::Catalogue => "catalogue",
             Context::Delivery => "delivery",
@@ -386,6 +389,11 @@ pub fn table() -> Vec<Route> {
     ];
     routes.push(row(Method::GET, "/metadata/delivery/{prov}/btv/blackout_programmes", Catalogue, Public, Fast, |_| {
         get(opf::catalogue::mds::blackout_programmes)
+    }));
+    // OPF clientdata (UAV and the Activity Gateway's writes): one handler,
+    // one row per operation of the kinds table, per scope and service
+    routes.extend(opf::activity::clientdata::ENDPOINTS.iter().map(|e| {
+        row(e.method.clone(), e.path, Context::Activity, OperatorOrUser, Admin, opf::activity::clientdata::handler(&e.method))
     }));
     // MDS lists, from memory: one handler, one row per list of its table
     routes.extend(opf::catalogue::mds::LISTS.iter().map(|(path, ..)| {

@@ -8,6 +8,7 @@
 //! `hyper`, `sqlx`, `tokio::net`). A test in `tests/it/layout.rs` fails the build's
 //! tests if it does.
 
+pub mod activity;
 pub mod catalogue;
 pub mod cdn;
 pub mod claims;

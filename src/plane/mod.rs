@@ -12,6 +12,7 @@
 //! only through that context's public methods.
 
 pub mod accounts;
+pub mod activity;
 pub mod catalogue;
 pub mod commerce;
 pub mod credentials;
@@ -118,6 +119,8 @@ impl Base {
 pub struct Settings {
     pub identity: identity::IdentitySettings,
     pub images: catalogue::images::ImageSettings,
+    /// The write-behind flush delay (`activity.write_behind_ms`).
+    pub write_behind: Duration,
 }
 
 impl Settings {
@@ -125,6 +128,7 @@ impl Settings {
         Self {
             identity: identity::IdentitySettings::from_config(config),
             images: catalogue::images::ImageSettings::from_config(config),
+            write_behind: Duration::from_millis(config.activity.write_behind_ms),
         }
     }
 }
@@ -135,6 +139,7 @@ impl Settings {
 pub struct Plane {
     pub identity: identity::Identity,
     pub accounts: accounts::Accounts,
+    pub activity: activity::Activity,
     pub commerce: commerce::Commerce,
     pub catalogue: catalogue::Catalogue,
     pub delivery: delivery::Delivery,
@@ -154,6 +159,7 @@ impl Plane {
         let tenancy = tenancy::Tenancy::new(base.clone());
         let catalogue = catalogue::Catalogue::new(base.clone(), &settings.images);
         let accounts = accounts::Accounts::new(base.clone());
+        let activity = activity::Activity::new(base.clone(), settings.write_behind);
         let commerce = commerce::Commerce::new(base.clone());
         let delivery = delivery::Delivery::new(base.clone());
         let identity = identity::Identity::new(
@@ -165,6 +171,7 @@ impl Plane {
         Self {
             identity,
             accounts,
+            activity,
             commerce,
             catalogue,
             delivery,

@@ -83,6 +83,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "ccp_users",
         include_str!("migrations/0017_ccp_users.sql"),
     ),
+    (18, "activity", include_str!("migrations/0018_activity.sql")),
 ];
 
 /// Renders the dialect placeholders of one migration.

@@ -9,6 +9,7 @@
 //! `WHERE` clause (except the tenant table itself and the change feed).
 
 pub mod accounts;
+pub mod activity;
 pub mod bulk;
 pub mod catalogue;
 pub mod changes;

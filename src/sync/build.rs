@@ -169,6 +169,11 @@ pub(super) async fn tenants(
         let keys: Vec<&SigningKey> = all_keys.iter().filter(|k| k.tenant_id == t.id).collect();
         let operator_issuer = operator_issuer(&t.id, &t.settings);
         let cdns = Arc::new(cdns(&t.id, &cdn_rows, &cdn_keys));
+        let activity = crate::core::activity::settings::ActivitySettings::of(&t.settings)
+            .unwrap_or_else(|e| {
+                tracing::error!(tenant = %t.id, error = %e, "activity settings unreadable; defaults used");
+                Default::default()
+            });
         map.insert(
             t.id.clone().into_boxed_str(),
             Arc::new(TenantView {
@@ -182,6 +187,7 @@ pub(super) async fn tenants(
                 in_home_keys: Arc::new(in_home_ring(&keys)),
                 operator_issuer,
                 cdns,
+                activity: Arc::new(activity),
             }),
         );
     }

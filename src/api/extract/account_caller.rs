@@ -32,6 +32,26 @@ impl AccountCaller {
         }
     }
 
+    /// The tenant the caller acts in.
+    pub fn tenant_view(&self) -> &std::sync::Arc<crate::core::snapshot::TenantView> {
+        match self {
+            AccountCaller::Operator(o) => &o.tenant.view,
+            AccountCaller::User(u) => &u.tenant.view,
+        }
+    }
+
+    /// Whether the caller's token itself names `account` and `profile`
+    /// (empty: the account's own scope), so neither needs looking up.
+    pub fn vouches_for(&self, account: &str, profile: &str) -> bool {
+        match self {
+            AccountCaller::Operator(_) => false,
+            AccountCaller::User(u) => {
+                u.claims.account_id == account
+                    && (profile.is_empty() || u.claims.user_id == profile)
+            }
+        }
+    }
+
     /// The account a user caller is confined to (`None`: the operator, any).
     pub fn own_account(&self) -> Option<&str> {
         match self {

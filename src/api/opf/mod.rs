@@ -2,6 +2,7 @@
 //! results into OPF's documented shapes.
 
 pub mod accounts;
+pub mod activity;
 pub mod catalogue;
 pub mod commerce;
 pub mod delivery;

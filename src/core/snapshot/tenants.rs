@@ -51,6 +51,9 @@ pub struct TenantView {
     pub operator_issuer: Option<Arc<crate::core::operator_jwt::OperatorIssuer>>,
     /// The CDNs the tenant signs playback URLs for, keys built.
     pub cdns: Arc<crate::core::cdn::registry::TenantCdns>,
+    /// The collection engine's limits and default expiry (settings
+    /// `activity`).
+    pub activity: Arc<crate::core::activity::settings::ActivitySettings>,
 }
 
 impl TenantView {
@@ -67,6 +70,7 @@ impl TenantView {
             in_home_keys: Arc::default(),
             operator_issuer: None,
             cdns: Arc::default(),
+            activity: Arc::default(),
         }
     }
 }

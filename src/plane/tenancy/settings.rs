@@ -35,6 +35,7 @@ const SECTIONS: &[&str] = &[
     "inHomeDetection",
     "catalogue",
     "rocket",
+    "activity",
 ];
 
 fn only_keys(section: &str, value: &Value, allowed: &[&str]) -> Result<(), String> {
@@ -102,6 +103,9 @@ pub fn check(settings: &Value) -> Result<(), String> {
             }
             "rocket" => {
                 crate::core::catalogue::settings::RocketApp::of(settings)?;
+            }
+            "activity" => {
+                crate::core::activity::settings::ActivitySettings::of(settings)?;
             }
             other => {
                 return Err(format!(
