@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod activity;
 mod catalogue;
 mod commerce;
 mod delivery;

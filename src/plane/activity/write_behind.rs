@@ -50,7 +50,9 @@ struct Pending {
     limit: u32,
 }
 
-type Writes = HashMap<ScopeKey, HashMap<String, Pending>>;
+/// A scope's pending writes by item.
+type ScopeWrites = HashMap<String, Pending>;
+type Writes = HashMap<ScopeKey, ScopeWrites>;
 
 #[derive(Default)]
 struct Buffers {
@@ -276,7 +278,7 @@ impl WriteBehind {
 /// Writes `writes` (grouped by tenant, one transaction each) and trims the
 /// scopes they touched to their limits.
 async fn write_batch(base: &Base, writes: &Writes) -> Result<(), PlaneError> {
-    let mut by_tenant: HashMap<&str, Vec<(&ScopeKey, &HashMap<String, Pending>)>> = HashMap::new();
+    let mut by_tenant: HashMap<&str, Vec<(&ScopeKey, &ScopeWrites)>> = HashMap::new();
     for (k, items) in writes {
         by_tenant.entry(&k.tenant).or_default().push((k, items));
     }

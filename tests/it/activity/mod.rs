@@ -1,0 +1,7 @@
+//! The activity context over real HTTP: the collection engine behind the
+//! OPF clientdata and Activity Gateway routes, write-behind, limits and
+//! expiry.
+
+mod clientdata;
+mod fixtures;
+mod write_behind;
