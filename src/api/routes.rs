@@ -395,6 +395,14 @@ pub fn table() -> Vec<Route> {
     routes.extend(opf::activity::clientdata::ENDPOINTS.iter().map(|e| {
         row(e.method.clone(), e.path, Context::Activity, OperatorOrUser, Admin, opf::activity::clientdata::handler(&e.method))
     }));
+    // Rocket profile collections (watched, bookmarks, ratings): one handler,
+    // one row per operation of the kinds table's Rocket families
+    routes.extend(rocket::activity::profile::ENDPOINTS.iter().map(|e| {
+        rocket_row(e.method.clone(), e.path, e.operation, Context::Activity, User, Admin, rocket::activity::profile::handler(&e.method))
+    }));
+    routes.push(rocket_row(Method::GET, "/api/account/profile/continue-watching/list", "getContinueWatchingList", Context::Activity, User, Admin, |_| {
+        get(rocket::activity::continue_watching::get_list)
+    }));
     // MDS lists, from memory: one handler, one row per list of its table
     routes.extend(opf::catalogue::mds::LISTS.iter().map(|(path, ..)| {
         row(Method::GET, path, Catalogue, Public, Fast, |_| get(opf::catalogue::mds::list))

@@ -2,6 +2,7 @@
 //! `ServiceError {message, code}`.
 
 pub mod accounts;
+pub mod activity;
 pub mod catalogue;
 pub mod identity;
 pub(crate) mod params;

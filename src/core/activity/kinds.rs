@@ -105,6 +105,26 @@ impl Op {
     }
 }
 
+/// A kind Rocket serves under `/account/profile/{segment}` (a map of
+/// item ids, one item, a write, deletes, and a list of item summaries),
+/// with the OpenAPI document's operation ids.
+#[derive(Debug)]
+pub struct RocketFamily {
+    pub segment: &'static str,
+    /// `GET {segment}`: item id → value.
+    pub map: &'static str,
+    /// `GET {segment}/{itemId}`.
+    pub get: &'static str,
+    /// `PUT {segment}/{itemId}`.
+    pub put: &'static str,
+    /// `DELETE {segment}/{itemId}`.
+    pub delete_one: Option<&'static str>,
+    /// `DELETE {segment}?item_ids=`: the listed items, or every one.
+    pub delete_many: Option<&'static str>,
+    /// `GET {segment}/list`: the items as an `ItemList`.
+    pub list: &'static str,
+}
+
 /// One row of the table.
 #[derive(Debug)]
 pub struct Kind {
@@ -127,6 +147,8 @@ pub struct Kind {
     pub write_behind: bool,
     /// The OPF clientdata operations.
     pub ops: &'static [Op],
+    /// The Rocket profile routes, if Rocket serves the kind.
+    pub rocket: Option<RocketFamily>,
 }
 
 use Op::*;
@@ -145,6 +167,15 @@ pub static KINDS: [Kind; 9] = [
         full: Full::EvictOldest,
         write_behind: true,
         ops: &[List, Get, Put, Delete, DeleteWhere, DeleteTag],
+        rocket: Some(RocketFamily {
+            segment: "watched",
+            map: "getWatched",
+            get: "getItemWatchedStatus",
+            put: "setItemWatchedStatus",
+            delete_one: None,
+            delete_many: Some("deleteWatched"),
+            list: "getWatchedList",
+        }),
     },
     Kind {
         id: KindId::History,
@@ -158,6 +189,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::EvictOldest,
         write_behind: false,
         ops: &[List, Create, Delete],
+        rocket: None,
     },
     Kind {
         id: KindId::FavouritesList,
@@ -171,6 +203,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[List, Create, Entries, UpdateList, DeleteList],
+        rocket: None,
     },
     Kind {
         id: KindId::Favourite,
@@ -184,6 +217,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[GetEntry, PutEntry, DeleteEntry],
+        rocket: None,
     },
     Kind {
         id: KindId::Playlist,
@@ -197,6 +231,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[List, Create, Entries, UpdateList, DeleteList],
+        rocket: None,
     },
     Kind {
         id: KindId::PlaylistEntry,
@@ -210,6 +245,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[PutEntry, DeleteEntry],
+        rocket: None,
     },
     Kind {
         id: KindId::Reminder,
@@ -223,6 +259,7 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[List, Create, Delete],
+        rocket: None,
     },
     Kind {
         id: KindId::Watchlist,
@@ -236,6 +273,15 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[],
+        rocket: Some(RocketFamily {
+            segment: "bookmarks",
+            map: "getBookmarks",
+            get: "getItemBookmark",
+            put: "bookmarkItem",
+            delete_one: Some("deleteItemBookmark"),
+            delete_many: None,
+            list: "getBookmarkList",
+        }),
     },
     Kind {
         id: KindId::Rating,
@@ -249,6 +295,15 @@ pub static KINDS: [Kind; 9] = [
         full: Full::Refuse,
         write_behind: false,
         ops: &[],
+        rocket: Some(RocketFamily {
+            segment: "ratings",
+            map: "getRatings",
+            get: "getItemRating",
+            put: "rateItem",
+            delete_one: None,
+            delete_many: None,
+            list: "getRatingsList",
+        }),
     },
 ];
 

@@ -68,6 +68,8 @@ pub enum Match {
     ModifiedFrom(i64),
     ModifiedTo(i64),
     Tag(String),
+    /// These items.
+    Items(Vec<String>),
 }
 
 impl Match {
@@ -79,6 +81,7 @@ impl Match {
             Match::ModifiedFrom(t) => r.modified >= *t,
             Match::ModifiedTo(t) => r.modified <= *t,
             Match::Tag(t) => r.tags().any(|x| x == t),
+            Match::Items(ids) => ids.contains(&r.item),
         }
     }
 }
@@ -445,6 +448,32 @@ impl Activity {
             .take(usize::try_from(ask.limit).unwrap_or(0))
             .collect();
         Ok((page, total))
+    }
+
+    /// Every record of `kind` of the scope (bounded by the kind's limit),
+    /// this node's pending writes included, most recently modified first.
+    pub async fn all(&self, t: &Target<'_>, kind: KindId) -> Result<Vec<Record>, PlaneError> {
+        self.check(t).await?;
+        let now = self.now();
+        let stored = store::all(
+            self.base.store.pool(),
+            t.tenant,
+            kind,
+            &t.scope.account,
+            Some(&t.scope.profile),
+            Some(""),
+            now,
+        )
+        .await?;
+        let mut all = if kind.kind().write_behind {
+            self.pending
+                .overlay(&Self::key(t, kind), &stored)
+                .unwrap_or(stored)
+        } else {
+            stored
+        };
+        sort(&mut all, Order::ModifiedDesc);
+        Ok(all)
     }
 
     /// Deletes one record (at account scope: the account's and every

@@ -4,4 +4,5 @@
 
 mod clientdata;
 mod fixtures;
+mod rocket;
 mod write_behind;

@@ -51,10 +51,10 @@ pub struct BrowseQuery {
 /// Paging and ordering of a list route.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct PageQuery {
-    pub(super) page: Option<String>,
-    pub(super) page_size: Option<String>,
-    pub(super) order: Option<String>,
-    pub(super) item_type: Option<String>,
+    pub(crate) page: Option<String>,
+    pub(crate) page_size: Option<String>,
+    pub(crate) order: Option<String>,
+    pub(crate) item_type: Option<String>,
 }
 
 pub fn bad(message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
