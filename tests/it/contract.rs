@@ -50,6 +50,46 @@ fn schemathesis_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// One schemathesis run over `ops` with `bearer`; its report, and whether
+/// it passed and tested every operation.
+fn run(
+    spec: &std::path::Path,
+    url: &str,
+    bearer: &str,
+    ops: &[String],
+    max_time: &str,
+) -> (String, bool) {
+    // schemathesis keeps a cache in its working directory: keep it out of the tree.
+    let workdir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("st");
+    cmd.current_dir(workdir.path())
+        .arg("run")
+        .arg(spec)
+        .args(["--url", url])
+        .args(["--header", bearer])
+        .args([
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "negative_data_rejection,positive_data_acceptance",
+        ])
+        .args([
+            "--max-time",
+            max_time,
+            "--workers",
+            "1",
+            "--seed",
+            "20261122",
+            "--no-color",
+        ]);
+    // One pattern: schemathesis keeps only the last of several.
+    cmd.args(["--include-name-regex", &format!("^({})$", ops.join("|"))]);
+    let output = cmd.output().unwrap();
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
+    let ok = output.status.success() && report.contains(&format!("Tested: {}", ops.len()));
+    (report, ok)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rocket_face_conforms_to_its_openapi_document() {
     let spec = repo_path("../shared/specs/rocket-openapi.yaml");
@@ -80,45 +120,39 @@ async fn rocket_face_conforms_to_its_openapi_document() {
         "Authorization: Bearer {}",
         signed_in[0]["value"].as_str().unwrap()
     );
-    // schemathesis keeps a cache in its working directory: keep it out of the tree.
-    let workdir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new("st");
-    cmd.current_dir(workdir.path())
-        .arg("run")
-        .arg(&spec)
-        .args(["--url", &app.url("/api")])
-        .args(["--header", &bearer])
-        .args([
-            "--checks",
-            "all",
-            "--exclude-checks",
-            "negative_data_rejection,positive_data_acceptance",
-        ])
-        .args([
-            "--max-time",
-            "90",
-            "--workers",
-            "1",
-            "--seed",
-            "20261122",
-            "--no-color",
-        ]);
-    let served = served();
-    assert!(served.len() >= 14, "{served:?}");
-    // One pattern: schemathesis keeps only the last of several.
-    cmd.args(["--include-name-regex", &format!("^({})$", served.join("|"))]);
-    let output = tokio::task::spawn_blocking(move || cmd.output())
+    // Profile-scoped operations get a Profile Catalog token of alice's main
+    // profile (with an Account token they could only answer 403).
+    let profile_token: serde_json::Value = app
+        .http
+        .post(app.url("/api/authorization/profile"))
+        .bearer_auth(signed_in[0]["value"].as_str().unwrap())
+        .json(&serde_json::json!({ "profileId": "acc-active-main", "scopes": ["Catalog"] }))
+        .send()
         .await
         .unwrap()
+        .json()
+        .await
         .unwrap();
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "schemathesis found problems:\n{report}"
+    let profile_bearer = format!(
+        "Authorization: Bearer {}",
+        profile_token[0]["value"].as_str().unwrap()
     );
-    assert!(
-        report.contains(&format!("Tested: {}", served.len())),
-        "{report}"
-    );
+    let (profile_ops, account_ops): (Vec<String>, Vec<String>) = served()
+        .into_iter()
+        .partition(|op| op.contains(r" /account/profile/") || op.ends_with(r" /account/profile"));
+    assert!(account_ops.len() >= 14, "{account_ops:?}");
+    assert!(profile_ops.len() >= 10, "{profile_ops:?}");
+    let url = app.url("/api");
+    for (ops, bearer, max_time) in [
+        (account_ops, bearer, "90"),
+        (profile_ops, profile_bearer, "45"),
+    ] {
+        let (spec, url) = (spec.clone(), url.clone());
+        let (report, ok) =
+            tokio::task::spawn_blocking(move || run(&spec, &url, &bearer, &ops, max_time))
+                .await
+                .unwrap();
+        assert!(ok, "schemathesis found problems:\n{report}");
+    }
     app.stop().await;
 }
