@@ -143,7 +143,7 @@ impl Group {
 }
 
 use Auth::{CdnToken, Operator, OperatorOrUser, Public, Secret, User};
-use Context::{Accounts, Catalogue, Commerce, Delivery, Identity, Playback, Tenancy};
+use Context::{Accounts, Activity, Catalogue, Commerce, Delivery, Identity, Playback, Tenancy};
 use Group::{Admin, Credentials, Fast};
 
 /// A row; the face follows from the path (`/api` Rocket, `/adm` ADM,
@@ -289,6 +289,25 @@ pub fn table() -> Vec<Route> {
         row(M::GET, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| get(opf::accounts::ccp_users::get_user)),
         row(M::PUT, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| put(opf::accounts::ccp_users::put_user)),
         row(M::DELETE, "/ccp/v1/users/account/{account_id}/user/{user_id}", Accounts, OperatorOrUser, Admin, |_| delete(opf::accounts::ccp_users::delete_user)),
+        // User activity: events and ratings (written behind, 202), their reads and aggregates
+        row(M::POST, "/useractivityvault/v1/useractivity/rating", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::rate)),
+        row(M::POST, "/activitygateway/v1/useractivity/rating", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::rate)),
+        row(M::POST, "/useractivityvault/v1/useractivity/{activity_name}", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::report)),
+        row(M::POST, "/activitygateway/v1/useractivity/{activity_name}", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::report)),
+        row(M::GET, "/useractivityvault/v1/useractivity/account/{account_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::account_events)),
+        row(M::GET, "/useractivityvault/v1/useractivity/account/{account_id}/user/{user_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::profile_events)),
+        row(M::GET, "/useractivityvault/v1/ratings/account/{account_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::account_ratings)),
+        row(M::GET, "/useractivityvault/v1/ratings/account/{account_id}/user/{user_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::profile_ratings)),
+        row(M::GET, "/useractivityvault/v1/ratings/content/{content_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::content_ratings)),
+        row(M::GET, "/useractivityvault/v1/ratings/content/{content_id}/average", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::average)),
+        row(M::GET, "/useractivityvault/v1/ratings/content/{content_id}/account/{account_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::content_account_ratings)),
+        row(M::GET, "/useractivityvault/v1/ratings/content/{content_id}/account/{account_id}/user/{user_id}", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::content_profile_ratings)),
+        row(M::GET, "/useractivityvault/v1/notifications/viewcounts", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::view_counts)),
+        row(M::GET, "/useractivityvault/v1/notifications/averageratings", Activity, OperatorOrUser, Admin, |_| get(opf::activity::events::average_ratings)),
+        row(M::POST, "/contentdiscovery/v2/bookmarks/account/{account_id}", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::cdg_bookmark)),
+        row(M::POST, "/contentdiscovery/v2/ratings/account/{account_id}", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::cdg_rate)),
+        row(M::POST, "/contentdiscovery/v2/useractivity/{activity_name}/account/{account_id}", Activity, OperatorOrUser, Admin, |_| post(opf::activity::events::cdg_report)),
+        row(M::POST, "/recommendations/v1/useractivity", Activity, User, Admin, |_| post(opf::activity::events::recommendation_report)),
         // MDS changes (store-backed: deletes live there)
         row(M::GET, "/metadata/delivery/changes", Catalogue, Public, Admin, |_| get(opf::catalogue::changes::list)),
         // RMG operator API
@@ -393,14 +412,14 @@ pub fn table() -> Vec<Route> {
     // OPF clientdata (UAV and the Activity Gateway's writes): one handler,
     // one row per operation of the kinds table, per scope and service
     routes.extend(opf::activity::clientdata::ENDPOINTS.iter().map(|e| {
-        row(e.method.clone(), e.path, Context::Activity, OperatorOrUser, Admin, opf::activity::clientdata::handler(&e.method))
+        row(e.method.clone(), e.path, Activity, OperatorOrUser, Admin, opf::activity::clientdata::handler(&e.method))
     }));
     // Rocket profile collections (watched, bookmarks, ratings): one handler,
     // one row per operation of the kinds table's Rocket families
     routes.extend(rocket::activity::profile::ENDPOINTS.iter().map(|e| {
-        rocket_row(e.method.clone(), e.path, e.operation, Context::Activity, User, Admin, rocket::activity::profile::handler(&e.method))
+        rocket_row(e.method.clone(), e.path, e.operation, Activity, User, Admin, rocket::activity::profile::handler(&e.method))
     }));
-    routes.push(rocket_row(Method::GET, "/api/account/profile/continue-watching/list", "getContinueWatchingList", Context::Activity, User, Admin, |_| {
+    routes.push(rocket_row(Method::GET, "/api/account/profile/continue-watching/list", "getContinueWatchingList", Activity, User, Admin, |_| {
         get(rocket::activity::continue_watching::get_list)
     }));
     // MDS lists, from memory: one handler, one row per list of its table

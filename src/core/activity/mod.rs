@@ -8,6 +8,7 @@
 //! the bodies carry.
 
 pub mod body;
+pub mod events;
 pub mod kinds;
 pub mod settings;
 

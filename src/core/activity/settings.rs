@@ -1,7 +1,8 @@
 //! A tenant's activity settings (section `activity` of its settings
 //! document): each kind's limit per scope (`limits`, by the kinds'
 //! `limit_name`) and the default lifetime of a record written without
-//! `expires` (`defaultExpiresS`, one year).
+//! `expires` (`defaultExpiresS`, one year) and how long activity events
+//! are kept (`eventsRetentionS`, 90 days).
 //!
 //! Must never: accept a key it does not read, or a limit of 0.
 
@@ -15,6 +16,8 @@ use super::kinds::{KindId, KINDS};
 pub const DEFAULT_EXPIRES_S: i64 = 365 * 86_400;
 /// Longest lifetime a write may ask for: ten years.
 pub const MAX_EXPIRES_S: i64 = 10 * 365 * 86_400;
+/// How long activity events are kept by default: 90 days.
+pub const DEFAULT_EVENTS_RETENTION_S: i64 = 90 * 86_400;
 /// Highest limit a tenant may set for a kind.
 pub const MAX_LIMIT: u32 = 100_000;
 
@@ -25,6 +28,8 @@ struct Section {
     limits: HashMap<String, u32>,
     #[serde(default)]
     default_expires_s: Option<i64>,
+    #[serde(default)]
+    events_retention_s: Option<i64>,
 }
 
 /// What the collection engine applies for one tenant.
@@ -32,6 +37,8 @@ struct Section {
 pub struct ActivitySettings {
     limits: [u32; KINDS.len()],
     pub default_expires_s: i64,
+    /// How long activity events are kept (`eventsRetentionS`).
+    pub events_retention_s: i64,
 }
 
 impl Default for ActivitySettings {
@@ -39,6 +46,7 @@ impl Default for ActivitySettings {
         Self {
             limits: std::array::from_fn(|i| KINDS[i].default_limit),
             default_expires_s: DEFAULT_EXPIRES_S,
+            events_retention_s: DEFAULT_EVENTS_RETENTION_S,
         }
     }
 }
@@ -68,6 +76,14 @@ impl ActivitySettings {
                 ));
             }
             out.default_expires_s = s;
+        }
+        if let Some(s) = section.events_retention_s {
+            if !(3600..=MAX_EXPIRES_S).contains(&s) {
+                return Err(format!(
+                    "activity.eventsRetentionS must be 3600-{MAX_EXPIRES_S}"
+                ));
+            }
+            out.events_retention_s = s;
         }
         Ok(out)
     }

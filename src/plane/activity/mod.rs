@@ -14,6 +14,7 @@
 //! named, write part of a refused request, or let a list grow past a
 //! `Refuse` limit.
 
+mod events;
 mod sweep;
 pub mod write_behind;
 
@@ -28,6 +29,7 @@ use crate::core::activity::settings::{ActivitySettings, MAX_EXPIRES_S};
 use crate::core::activity::{Record, Scope};
 use crate::plane::{Base, PlaneError};
 use crate::store::accounts::account as account_store;
+use crate::store::activity::aggregates;
 use crate::store::activity::records::{self as store, Order};
 use write_behind::{ScopeKey, WriteBehind};
 
@@ -138,6 +140,12 @@ impl Activity {
         }
     }
 
+    /// [`Activity::check`] for callers outside the context (404 unless the
+    /// profile is the account's and the account exists).
+    pub async fn check_target(&self, t: &Target<'_>) -> Result<(), PlaneError> {
+        self.check(t).await
+    }
+
     fn expires(&self, t: &Target<'_>, asked: Option<i64>) -> Result<i64, PlaneError> {
         let s = match asked {
             None => t.settings.default_expires_s,
@@ -242,6 +250,15 @@ impl Activity {
             if n >= u64::from(limit) {
                 return Err(full(kind));
             }
+        }
+        if kind == KindId::Rating {
+            // The content's total and count follow every rating write.
+            let rating = |r: &Record| r.body.get("rating").and_then(Value::as_i64).unwrap_or(0);
+            let (delta, added) = match &existing {
+                Some(old) => (rating(&record) - rating(old), 0),
+                None => (rating(&record), 1),
+            };
+            aggregates::add_rating(tx.conn(), t.tenant, &record.item, delta, added, now).await?;
         }
         if upsert {
             store::upsert(tx.conn(), t.tenant, std::slice::from_ref(&record)).await?;

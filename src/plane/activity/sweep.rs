@@ -1,5 +1,6 @@
 //! The sweep of the collection engine: every `activity.sweep_interval_s`,
-//! each tenant's expired records go (a bounded number per round), and
+//! each tenant's expired records go (a bounded number per round), its
+//! events older than its retention go, and
 //! once an hour the records of profiles that no longer exist (a
 //! write-behind write that landed after its profile was deleted).
 //!
@@ -11,6 +12,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::Activity;
+use crate::core::activity::settings::ActivitySettings;
+use crate::store::activity::events;
 use crate::store::activity::records as store;
 use crate::store::tenancy::tenants;
 
@@ -28,6 +31,10 @@ impl Activity {
         for t in tenants::list(self.base.store.pool()).await? {
             let mut tx = self.base.store.write().await?;
             gone += store::sweep_expired(tx.conn(), &t.id, now, PER_ROUND).await?;
+            let retention = ActivitySettings::of(&t.settings)
+                .unwrap_or_default()
+                .events_retention_s;
+            gone += events::sweep(tx.conn(), &t.id, now - retention).await?;
             if orphans {
                 gone += store::sweep_orphans(tx.conn(), &t.id).await?;
             }

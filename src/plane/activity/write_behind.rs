@@ -31,9 +31,11 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
+use crate::core::activity::events::VIEW_NAMES;
 use crate::core::activity::{KindId, Record, Scope};
 use crate::plane::{Base, PlaneError};
-use crate::store::activity::records as store;
+use crate::store::activity::events::{self as event_store, Event};
+use crate::store::activity::{aggregates, records as store};
 
 /// Whose records, of which kind, in which tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -54,12 +56,18 @@ struct Pending {
 type ScopeWrites = HashMap<String, Pending>;
 type Writes = HashMap<ScopeKey, ScopeWrites>;
 
+/// Events waiting for their batch, with their tenant.
+type Events = Vec<(Arc<str>, Event)>;
+
 #[derive(Default)]
 struct Buffers {
     /// Taken but not yet written.
     pending: Writes,
     /// The batch being written.
     in_flight: Writes,
+    /// Activity events taken but not yet written (appended, never
+    /// coalesced).
+    events: Events,
 }
 
 /// The buffer of one node. Cheap to share.
@@ -108,6 +116,18 @@ impl WriteBehind {
             }
             scope.insert(record.item.clone(), Pending { record, limit });
             b.pending.len()
+        };
+        if backlog >= EARLY_FLUSH {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Takes an activity event; the store has it within the flush delay.
+    pub fn report(&self, tenant: &str, event: Event) {
+        let backlog = {
+            let mut b = self.buffers();
+            b.events.push((Arc::from(tenant), event));
+            b.events.len()
         };
         if backlog >= EARLY_FLUSH {
             self.wake.notify_one();
@@ -183,17 +203,22 @@ impl WriteBehind {
                 .collect()
         };
         if !taken.is_empty() {
-            if let Err(e) = write_batch(base, &taken).await {
-                self.restore(taken);
+            if let Err(e) = write_batch(base, &taken, &[]).await {
+                self.restore(taken, Vec::new());
                 return Err(e);
             }
         }
         Ok(guard)
     }
 
-    /// Puts writes back as pending, unless a newer write of the key came.
-    fn restore(&self, writes: Writes) {
+    /// Puts writes back as pending, unless a newer write of the key came;
+    /// events go back before the ones taken since.
+    fn restore(&self, writes: Writes, events: Events) {
         let mut b = self.buffers();
+        if !events.is_empty() {
+            let newer = std::mem::replace(&mut b.events, events);
+            b.events.extend(newer);
+        }
         for (key, items) in writes {
             let scope = b.pending.entry(key).or_default();
             for (item, p) in items {
@@ -205,19 +230,19 @@ impl WriteBehind {
     /// Writes everything pending now (one batch per tenant).
     pub async fn flush(&self, base: &Base) {
         let _guard = self.flush_lock.lock().await;
-        let batch = {
+        let (batch, events) = {
             let mut b = self.buffers();
             let taken = std::mem::take(&mut b.pending);
             b.in_flight = taken.clone();
-            taken
+            (taken, std::mem::take(&mut b.events))
         };
-        if batch.is_empty() {
+        if batch.is_empty() && events.is_empty() {
             return;
         }
         let mut backoff = Duration::from_millis(50);
         let mut failed = None;
         for attempt in 1..=ATTEMPTS {
-            match write_batch(base, &batch).await {
+            match write_batch(base, &batch, &events).await {
                 Ok(()) => {
                     failed = None;
                     break;
@@ -240,7 +265,7 @@ impl WriteBehind {
                 scopes = batch.len(),
                 "write-behind batch kept for the next flush"
             );
-            self.restore(batch);
+            self.restore(batch, events);
         }
     }
 
@@ -269,18 +294,28 @@ impl WriteBehind {
         })
     }
 
-    /// Pending writes (scopes) this node holds.
+    /// Pending writes (scopes) and events this node holds.
     pub fn backlog(&self) -> usize {
-        self.buffers().pending.len()
+        let b = self.buffers();
+        b.pending.len() + b.events.len()
     }
 }
 
-/// Writes `writes` (grouped by tenant, one transaction each) and trims the
-/// scopes they touched to their limits.
-async fn write_batch(base: &Base, writes: &Writes) -> Result<(), PlaneError> {
+/// Writes `writes` and `events` (grouped by tenant, one transaction each),
+/// trims the scopes written to their limits and counts the events' views.
+async fn write_batch(
+    base: &Base,
+    writes: &Writes,
+    events: &[(Arc<str>, Event)],
+) -> Result<(), PlaneError> {
     let mut by_tenant: HashMap<&str, Vec<(&ScopeKey, &ScopeWrites)>> = HashMap::new();
     for (k, items) in writes {
         by_tenant.entry(&k.tenant).or_default().push((k, items));
+    }
+    let mut events_by_tenant: HashMap<&str, Vec<Event>> = HashMap::new();
+    for (tenant, e) in events {
+        by_tenant.entry(tenant).or_default();
+        events_by_tenant.entry(tenant).or_default().push(e.clone());
     }
     for (tenant, scopes) in by_tenant {
         let records: Vec<Record> = scopes
@@ -290,6 +325,21 @@ async fn write_batch(base: &Base, writes: &Writes) -> Result<(), PlaneError> {
         let mut tx = base.store.write().await?;
         let dialect = tx.dialect();
         store::upsert(tx.conn(), tenant, &records).await?;
+        if let Some(events) = events_by_tenant.get(tenant) {
+            event_store::insert(tx.conn(), tenant, events).await?;
+            let mut views: std::collections::BTreeMap<&str, (i64, i64)> = Default::default();
+            for e in events
+                .iter()
+                .filter(|e| !e.key.is_empty() && VIEW_NAMES.contains(&e.name.as_str()))
+            {
+                let v = views.entry(&e.key).or_insert((0, e.received));
+                v.0 += 1;
+                v.1 = v.1.max(e.received);
+            }
+            for (content, (n, at)) in views {
+                aggregates::add_views(tx.conn(), tenant, content, n, at).await?;
+            }
+        }
         // Scopes by (kind, limit), for one over-limit query each.
         let mut groups: HashMap<(KindId, u32), Vec<&Scope>> = HashMap::new();
         for (k, items) in &scopes {

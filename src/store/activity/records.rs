@@ -259,6 +259,29 @@ where
     rows.iter().map(from_row).collect()
 }
 
+/// Every live rating of one content, across the tenant's accounts (read
+/// through the partial index of ratings).
+pub async fn ratings_of<'c, E>(
+    executor: E,
+    tenant: &str,
+    item: &str,
+    now: i64,
+) -> Result<Vec<Record>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM activity_records WHERE tenant_id = $1 AND kind = 'rating' \
+         AND item_id = $2 AND expires > $3 ORDER BY account_id, profile_id LIMIT 10000"
+    ))
+    .bind(tenant)
+    .bind(item)
+    .bind(now)
+    .fetch_all(executor)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Removes records of `kind` of an account by key: of one profile (or
 /// `None`: of the account and every profile), of one list (or `None`: any),
 /// of one item (or `None`: every item). Returns how many live ones went.

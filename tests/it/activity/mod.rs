@@ -3,6 +3,7 @@
 //! expiry.
 
 mod clientdata;
+mod events;
 mod fixtures;
 mod rocket;
 mod write_behind;

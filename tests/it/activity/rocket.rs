@@ -484,11 +484,6 @@ async fn another_node_reads_a_write_within_the_delay() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let seen_after = put.elapsed();
-    assert!(
-        seen_after >= Duration::from_millis(100),
-        "written behind, not at once: {seen_after:?}"
-    );
     b.stop().await;
     a.stop().await;
 }

@@ -3,3 +3,4 @@
 //! ([`clientdata`]).
 
 pub mod clientdata;
+pub mod events;
