@@ -8,7 +8,7 @@
 //! Must never: hold a route the router does not serve, or a handler's logic.
 
 use axum::http::Method;
-use axum::routing::{delete, get, post, put, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 
 use super::{edge, opf, ops, platform, rocket};
 use crate::app::AppState;
@@ -227,6 +227,17 @@ pub fn table() -> Vec<Route> {
         rocket_row(M::POST, "/api/authorization/profile", "getProfileToken", Identity, User, Credentials, |_| post(rocket::identity::authorization::get_profile_token)),
         rocket_row(M::POST, "/api/authorization/device", "getAccountTokenByCode", Identity, Secret, Credentials, |_| post(rocket::identity::pairing::token_by_code)),
         rocket_row(M::POST, "/api/itv/pinauthorization", "getAccountTokenWithPin", Identity, User, Credentials, |_| post(rocket::identity::pin_authorization::get_account_token_with_pin)),
+        // User profiles: UPS (the user's account) and Rocket (account and profile tokens)
+        row(M::GET, "/userprofiles/v1/user/userprofiles", Accounts, User, Admin, |_| get(opf::accounts::ups::list)),
+        row(M::POST, "/userprofiles/v1/user/userprofiles", Accounts, User, Admin, |_| post(opf::accounts::ups::create)),
+        row(M::GET, "/userprofiles/v1/user/userprofiles/{profile_id}", Accounts, User, Admin, |_| get(opf::accounts::ups::get_one)),
+        row(M::PUT, "/userprofiles/v1/user/userprofiles/{profile_id}", Accounts, User, Admin, |_| put(opf::accounts::ups::update)),
+        row(M::DELETE, "/userprofiles/v1/user/userprofiles/{profile_id}", Accounts, User, Admin, |_| delete(opf::accounts::ups::delete)),
+        rocket_row(M::POST, "/api/account/profiles", "createProfile", Accounts, User, Admin, |_| post(rocket::accounts::profiles::create)),
+        rocket_row(M::GET, "/api/account/profiles/{id}", "getProfileWithId", Accounts, User, Admin, |_| get(rocket::accounts::profiles::get_one)),
+        rocket_row(M::PATCH, "/api/account/profiles/{id}", "updateProfileWithId", Accounts, User, Admin, |_| patch(rocket::accounts::profiles::update)),
+        rocket_row(M::DELETE, "/api/account/profiles/{id}", "deleteProfileWithId", Accounts, User, Admin, |_| delete(rocket::accounts::profiles::delete)),
+        rocket_row(M::GET, "/api/account/profile", "getProfile", Accounts, User, Admin, |_| get(rocket::accounts::profiles::active)),
         // ADM accounts (operator)
         row(M::POST, "/adm/v1/accounts", Accounts, Operator, Admin, |_| post(opf::accounts::adm_accounts::create_account)),
         row(M::GET, "/adm/v1/accounts", Accounts, Operator, Admin, |_| get(opf::accounts::adm_accounts::list_accounts)),

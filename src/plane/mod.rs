@@ -158,8 +158,8 @@ impl Plane {
         let base = Base::new(store, clock, ids, sync);
         let tenancy = tenancy::Tenancy::new(base.clone());
         let catalogue = catalogue::Catalogue::new(base.clone(), &settings.images);
-        let accounts = accounts::Accounts::new(base.clone());
         let activity = activity::Activity::new(base.clone(), settings.write_behind);
+        let accounts = accounts::Accounts::new(base.clone(), activity.clone());
         let commerce = commerce::Commerce::new(base.clone());
         let delivery = delivery::Delivery::new(base.clone());
         let identity = identity::Identity::new(

@@ -84,6 +84,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0017_ccp_users.sql"),
     ),
     (18, "activity", include_str!("migrations/0018_activity.sql")),
+    (19, "profiles", include_str!("migrations/0019_profiles.sql")),
 ];
 
 /// Renders the dialect placeholders of one migration.

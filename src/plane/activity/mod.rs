@@ -619,6 +619,39 @@ impl Activity {
     }
 }
 
+impl Activity {
+    /// Everything of a profile being deleted, inside the caller's
+    /// transaction: this node's pending writes are dropped, its records and
+    /// events deleted, its ratings taken out of their contents' averages.
+    pub async fn forget_profile(
+        &self,
+        tx: &mut crate::store::WriteTx,
+        tenant: &str,
+        account: &str,
+        profile: &str,
+    ) -> Result<(), PlaneError> {
+        self.pending.discard(tenant, account, profile);
+        let now = self.now();
+        let ratings = store::all(
+            &mut *tx.conn(),
+            tenant,
+            KindId::Rating,
+            account,
+            Some(profile),
+            Some(""),
+            now,
+        )
+        .await?;
+        for r in &ratings {
+            let rating = r.body.get("rating").and_then(Value::as_i64).unwrap_or(0);
+            aggregates::add_rating(tx.conn(), tenant, &r.item, -rating, -1, now).await?;
+        }
+        store::delete_profile(tx.conn(), tenant, account, profile).await?;
+        crate::store::activity::events::delete_profile(tx.conn(), tenant, account, profile).await?;
+        Ok(())
+    }
+}
+
 fn sort(records: &mut [Record], order: Order) {
     match order {
         Order::Item => records.sort_by(|a, b| a.item.cmp(&b.item)),

@@ -211,6 +211,19 @@ impl WriteBehind {
         Ok(guard)
     }
 
+    /// Drops this node's pending writes of one profile (it is being
+    /// deleted); a batch already in flight may still land, and the orphan
+    /// sweep removes it.
+    pub fn discard(&self, tenant: &str, account: &str, profile: &str) {
+        let mut b = self.buffers();
+        b.pending.retain(|k, _| {
+            !(&*k.tenant == tenant && k.scope.account == account && k.scope.profile == profile)
+        });
+        b.events.retain(|(t, e)| {
+            !(&**t == tenant && e.account_id == account && e.profile_id == profile)
+        });
+    }
+
     /// Puts writes back as pending, unless a newer write of the key came;
     /// events go back before the ones taken since.
     fn restore(&self, writes: Writes, events: Events) {

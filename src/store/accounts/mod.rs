@@ -6,3 +6,4 @@ pub mod account;
 pub mod devices;
 pub mod follows;
 pub mod pins;
+pub mod profiles;

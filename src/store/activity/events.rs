@@ -136,6 +136,24 @@ pub async fn page(
     Ok((events, total as u64))
 }
 
+/// Removes every event of one profile (the profile is being deleted).
+pub async fn delete_profile(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    account: &str,
+    profile: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM activity_events WHERE tenant_id = $1 AND account_id = $2 AND profile_id = $3",
+    )
+    .bind(tenant)
+    .bind(account)
+    .bind(profile)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Removes a tenant's events received before `before`.
 pub async fn sweep(conn: &mut AnyConnection, tenant: &str, before: i64) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM activity_events WHERE tenant_id = $1 AND received < $2")

@@ -7,3 +7,4 @@ pub(crate) mod cluster_approvals;
 pub(crate) mod device_approvals;
 pub(crate) mod parental;
 pub(crate) mod pins;
+mod profiles;

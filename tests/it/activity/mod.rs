@@ -5,5 +5,5 @@
 mod clientdata;
 mod events;
 mod fixtures;
-mod rocket;
+pub(crate) mod rocket;
 mod write_behind;

@@ -431,6 +431,14 @@ async fn switching_user_profile(b: Backend) {
     assert_eq!(before["userId"], "acc-active-main");
     assert_eq!(after["userId"], "alice-kids");
     assert_eq!(after["sid"], before["sid"], "same sign-on chain");
+    // From a child profile there is no changing profiles.
+    let r = change(
+        new_access.to_owned(),
+        json!({ "newUserProfileId": "acc-active-main" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(json_of(r, 403).await["resultCode"], "40320:403");
     let r = change(
         access.to_owned(),
         json!({ "newUserProfileId": "acc-full-main" }),

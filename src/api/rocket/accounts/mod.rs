@@ -1,3 +1,4 @@
-//! The Rocket face's accounts handlers: accounts, devices and approvals, PINs, parental thresholds.
+//! The Rocket face's accounts handlers: accounts, devices and approvals, PINs, parental thresholds, profiles.
 
+pub mod profiles;
 pub mod register;

@@ -20,7 +20,8 @@ pub(super) fn token_refusal(e: TokenError) -> PlaneError {
 
 impl Identity {
     /// `changeUserProfile`: a new access token for another user profile of the
-    /// same account, in the same sign-on chain.
+    /// same account, in the same sign-on chain; refused (403 40320) when the
+    /// current profile is a child profile.
     pub async fn change_user_profile(
         &self,
         tenant: &TenantView,
@@ -35,6 +36,17 @@ impl Identity {
                 .await?;
         if !profiles.iter().any(|p| p.id == new_profile_id) {
             return Err(PlaneError::NotFound("user profile"));
+        }
+        // A child profile cannot change profiles (UPS rules, rows 62/63).
+        if new_profile_id != current.user_id
+            && profiles
+                .iter()
+                .any(|p| p.id == current.user_id && p.child_profile)
+        {
+            return Err(PlaneError::Refused {
+                code: crate::plane::accounts::profiles::refusal::CHILD_PROFILE,
+                message: "a child profile cannot change profiles",
+            });
         }
         let (account, device) = self
             .recheck_chain(tenant_id, &current.account_id, &current.device_id)
