@@ -276,7 +276,7 @@ fn editorials() -> Vec<Value> {
     out
 }
 
-const CHANNELS: [(&str, &str, &str, &[&str], bool); 10] = [
+pub(super) const CHANNELS: [(&str, &str, &str, &[&str], bool); 10] = [
     (
         "ch-news",
         "Demo News (free-to-air)",

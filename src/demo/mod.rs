@@ -6,6 +6,7 @@
 //! Must never: run against a store without being asked (`serve` seeds only an
 //! empty store, and only when `demo.seed_on_empty` is on).
 
+mod activity;
 mod bulk;
 mod catalogue;
 mod small;

@@ -373,7 +373,8 @@ pub async fn seed(plane: &Plane) -> Result<(), PlaneError> {
     plane
         .delivery
         .add_cdn_key(TENANT, DEMO_CDN, "demo-1", &hex::encode(secret), true)
-        .await
+        .await?;
+    super::activity::seed(plane, now).await
 }
 
 /// The demo tenant's CDN (the default; serves `https://cdn.demo.playgate`).

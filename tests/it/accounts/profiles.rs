@@ -41,6 +41,7 @@ async fn as_profile(app: &TestApp, token: &str, profile: &str) -> String {
 
 async fn ups_profiles(b: Backend) {
     let app = TestApp::start(b).await;
+    crate::activity::fixtures::without_demo_activity(&app).await;
     let main = alice(&app).await;
     let listed = json_of(call(&app, &main, Method::GET, UPS, None).await, 200).await;
     assert_eq!(listed["totalRecords"], 2);
@@ -307,6 +308,7 @@ async fn rocket(
 
 async fn rocket_profiles(b: Backend) {
     let app = TestApp::start(b).await;
+    crate::activity::fixtures::without_demo_activity(&app).await;
     let account = alice_catalog(&app).await;
     let created = json_of(rocket(&app, &account, Method::POST, "/account/profiles", Some(json!({"name": "Den", "pinEnabled": true, "segments": ["kids"], "languageCode": "de"}))).await, 201).await;
     let id = created["id"].as_str().unwrap().to_owned();

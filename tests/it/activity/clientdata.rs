@@ -28,6 +28,7 @@ fn opf_error(v: &Value, code: &str) {
 
 async fn bookmarks_upsert_list_and_bulk_delete(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let token = alice(&app).await;
     let p = format!("{UAV}{ALICE_MAIN}/bookmarks");
     let mut body = bookmark(120);
@@ -268,6 +269,7 @@ async fn bookmarks_upsert_list_and_bulk_delete(b: Backend) {
 
 async fn lists_entries_history_and_reminders(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let token = alice(&app).await;
     let base = format!("{UAV}{ALICE_MAIN}");
     let list = json_of(
@@ -591,6 +593,7 @@ async fn lists_entries_history_and_reminders(b: Backend) {
 
 async fn limits_and_expiry(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let token = alice(&app).await;
     set_activity_settings(
         &app,
@@ -739,6 +742,7 @@ async fn limits_and_expiry(b: Backend) {
 
 async fn who_may_touch_what(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let alice = alice(&app).await;
     let fay = fay(&app, "dev-fay-1").await;
     let path = format!("{UAV}{ALICE_MAIN}/bookmarks/vod-1");
@@ -852,6 +856,7 @@ async fn who_may_touch_what(b: Backend) {
 
 async fn bad_input_is_refused_and_writes_nothing(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let token = alice(&app).await;
     let base = format!("{UAV}{ALICE_MAIN}");
     let put = |path: String, body: Value| {

@@ -20,6 +20,7 @@ async fn accepted(app: &TestApp, bearer: &str, path: &str, body: Value) {
 
 async fn events_are_accepted_queried_and_counted(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let alice = alice(&app).await;
     accepted(
         &app,
@@ -224,6 +225,7 @@ async fn events_are_accepted_queried_and_counted(b: Backend) {
 
 async fn ratings_and_averages(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let alice = alice(&app).await;
     accepted(
         &app,

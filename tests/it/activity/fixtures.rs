@@ -38,3 +38,19 @@ pub async fn set_activity_settings(app: &TestApp, section: Value) {
 pub fn bookmark(position: i64) -> Value {
     serde_json::json!({ "position": position, "metadata": { "contentDuration": 3600 } })
 }
+
+/// Removes the demo's activity (alice's bookmarks, list, history, ratings,
+/// reminder), so a test starts from none and counts exactly what it wrote.
+pub async fn without_demo_activity(app: &TestApp) {
+    for table in [
+        "activity_records",
+        "activity_events",
+        "activity_averages",
+        "activity_view_counts",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(app.state.store.pool())
+            .await
+            .unwrap();
+    }
+}

@@ -4,6 +4,6 @@
 
 mod clientdata;
 mod events;
-mod fixtures;
+pub(crate) mod fixtures;
 pub(crate) mod rocket;
 mod write_behind;

@@ -50,6 +50,7 @@ fn ids(list: &Value) -> Vec<&str> {
 
 async fn one_record_for_both_faces(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let opf = alice(&app).await;
     let main = profile_token(&app, "acc-active-main", None).await;
     let uav = format!("{UAV}{ALICE_MAIN}/bookmarks");
@@ -266,6 +267,7 @@ async fn one_record_for_both_faces(b: Backend) {
 
 async fn bookmarks_and_ratings(b: Backend) {
     let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
     let main = profile_token(&app, "acc-active-main", None).await;
     let saved = json_of(
         rocket(
@@ -448,6 +450,7 @@ async fn another_node_reads_a_write_within_the_delay() {
     }
     let db = Arc::new(TestDb::new(Backend::Postgres).await);
     let a = TestApp::start_with(db.clone(), test_config(&db)).await;
+    super::fixtures::without_demo_activity(&a).await;
     let mut config = test_config(&db);
     config.demo.seed_on_empty = false;
     let b = TestApp::start_with(db.clone(), config).await;
@@ -489,3 +492,115 @@ async fn another_node_reads_a_write_within_the_delay() {
 }
 
 crate::on_both_backends!(one_record_for_both_faces, bookmarks_and_ratings);
+
+/// The demo tenant's alice has activity the README's curls show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_alices_activity() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let opf = alice(&app).await;
+    let main = profile_token(&app, "acc-active-main", None).await;
+    let bookmarks = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            &format!("{UAV}{ALICE_MAIN}/bookmarks"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(bookmarks["totalRecords"], 2);
+    let cw = json_of(
+        rocket(
+            &app,
+            &main,
+            Method::GET,
+            "/account/profile/continue-watching/list",
+        )
+        .await,
+        200,
+    )
+    .await;
+    let mut got = ids(&cw);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        ["ed-vod-entitled", "ser-harbour-s1e2"],
+        "in progress, and the episode after the finished one"
+    );
+    let reminders = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            &format!("{UAV}{ALICE_MAIN}/reminders"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(reminders["reminders"][0]["contentId"], "ev-ch-news-010");
+    let lists = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            &format!("{UAV}{ALICE_MAIN}/favouriteslists"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(lists["favouritesLists"][0]["name"], "Weekend films");
+    let id = lists["favouritesLists"][0]["id"].as_str().unwrap();
+    let entries = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            &format!("{UAV}{ALICE_MAIN}/favouriteslists/{id}"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(entries["totalRecords"], 2);
+    let history = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            &format!("{UAV}{ALICE_MAIN}/history"),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(history["totalRecords"], 1);
+    let avg = json_of(
+        call(
+            &app,
+            &opf,
+            Method::GET,
+            "/useractivityvault/v1/ratings/content/ed-vod-entitled/average",
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(avg["average"], 8.0);
+    let me = json_of(
+        rocket(&app, &main, Method::GET, "/account/profile").await,
+        200,
+    )
+    .await;
+    assert_eq!(me["rated"]["ser-harbour"], 9);
+    app.stop().await;
+}

@@ -22,6 +22,7 @@ async fn slow_node(db: Arc<TestDb>) -> TestApp {
 async fn read_your_writes_and_shutdown_flush(b: Backend) {
     let db = Arc::new(TestDb::new(b).await);
     let mut app = slow_node(db.clone()).await;
+    super::fixtures::without_demo_activity(&app).await;
     let token = alice(&app).await;
     let p = format!("{UAV}{ALICE_MAIN}/bookmarks");
     for (c, pos) in [("vod-1", 10), ("vod-1", 20), ("vod-2", 30)] {
