@@ -1,5 +1,6 @@
 -- wrk script: walks a request file written by `requests write`
--- (PLAYGATE_REQUESTS names it), one line after another on each connection,
+-- (PLAYGATE_REQUESTS names it), one line after another on each connection
+-- (a line may end with a JSON body, sent as application/json),
 -- and counts every answer's status.
 --
 --   PLAYGATE_REQUESTS=FILE wrk -t1 -c64 -d30s -s loadtest/wrk/requests.lua URL
@@ -31,7 +32,7 @@ function init(args)
     if line:sub(1, 1) == "#" then
       tenant = line:match("^#tenant (%S+)") or tenant
     else
-      local method, target, status, token = line:match("^(%S+) (%S+) (%d+) (%S+)$")
+      local method, target, status, token, body = line:match("^(%S+) (%S+) (%d+) (%S+) ?(%S*)$")
       if not method then
         error("not a request line: " .. line:sub(1, 80))
       end
@@ -39,10 +40,14 @@ function init(args)
         ["nv-tenant-id"] = tenant,
         ["Authorization"] = "Bearer " .. token,
       }
-      if method == "POST" then
+      if body ~= "" then
+        headers["Content-Type"] = "application/json"
+      elseif method == "POST" then
         headers["Content-Length"] = "0"
+      else
+        body = nil
       end
-      requests[#requests + 1] = wrk.format(method, target, headers)
+      requests[#requests + 1] = wrk.format(method, target, headers, body)
       expected[tonumber(status)] = true
     end
   end

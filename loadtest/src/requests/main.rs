@@ -12,12 +12,16 @@
 //!   unless each answer has the status the store predicted (no free stream,
 //!   no false denial in anything the benchmark then measures).
 //!
+//! - `requests activity --data-dir DIR --out OUT`: the activity load
+//!   test's files (bookmark writes with a JSON body, recent-bookmark reads).
+//!
 //! A file is text: `#tenant <id>` and `#endpoint <name>` headers, then one
 //! request per line, `METHOD PATH_AND_QUERY EXPECTED_STATUS BEARER_TOKEN`.
 //!
 //! Must never: write a line whose expected status came from anything but
 //! the store's data (the check pass is only as honest as that oracle).
 
+mod activity;
 mod cdns;
 mod check;
 mod dataset;
@@ -41,6 +45,8 @@ enum Command {
     Write(files::WriteArgs),
     /// Send every request of the files once; fail on any unexpected status.
     Check(check::CheckArgs),
+    /// Write the activity load test's files (bookmark writes and reads).
+    Activity(activity::ActivityArgs),
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -48,6 +54,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Write(args) => files::write(args).await,
         Command::Check(args) => check::run(args).await,
+        Command::Activity(args) => activity::write(args).await,
     }
 }
 
