@@ -72,7 +72,9 @@ pub async fn write(args: ActivityArgs) -> anyhow::Result<()> {
         for _ in 0..args.lines {
             let v = *indices.choose(&mut rng).expect("viewers");
             let account = encode(&ds.viewers[v].account.id);
-            let scope = format!("/useractivityvault/v1/clientdata/account/{account}/user/{account}-main/bookmarks");
+            let scope = format!(
+                "/useractivityvault/v1/clientdata/account/{account}/user/{account}-main/bookmarks"
+            );
             if write {
                 let content = &ds.contents[rng.gen_range(0..ds.contents.len())];
                 let position = rng.gen_range(0..3600);
@@ -83,12 +85,20 @@ pub async fn write(args: ActivityArgs) -> anyhow::Result<()> {
                     ds.viewers[v].device.id,
                 ));
             } else {
-                text.push_str(&format!("GET {scope}?sort=modifiedDateDesc&limit=50 200 {}\n", tokens[v]));
+                text.push_str(&format!(
+                    "GET {scope}?sort=modifiedDateDesc&limit=50 200 {}\n",
+                    tokens[v]
+                ));
             }
         }
         let path = args.out.join(format!("{name}.txt"));
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("{}: {} requests over {} profiles", path.display(), args.lines, ds.viewers.len());
+        println!(
+            "{}: {} requests over {} profiles",
+            path.display(),
+            args.lines,
+            ds.viewers.len()
+        );
     }
     Ok(())
 }

@@ -371,7 +371,10 @@ impl Activity {
         self.write_one(t, record, true).await
     }
 
-    /// One record (this node's pending write first).
+    /// One record (this node's pending write first, with the stored
+    /// record's creation date). A write-behind PUT answers its own time as
+    /// `creationDate` when this node holds no earlier write of the record:
+    /// reading the store on every write would undo write-behind.
     pub async fn get(
         &self,
         t: &Target<'_>,
@@ -380,12 +383,12 @@ impl Activity {
         item: &str,
     ) -> Result<Record, PlaneError> {
         self.check(t).await?;
-        if kind.kind().write_behind {
-            if let Some(r) = self.pending.get(&Self::key(t, kind), item) {
-                return Ok(r);
-            }
-        }
-        store::get(
+        let pending = if kind.kind().write_behind {
+            self.pending.get(&Self::key(t, kind), item)
+        } else {
+            None
+        };
+        let stored = store::get(
             self.base.store.pool(),
             t.tenant,
             kind,
@@ -394,8 +397,18 @@ impl Activity {
             item,
             self.now(),
         )
-        .await?
-        .ok_or(PlaneError::NotFound("record"))
+        .await?;
+        match (pending, stored) {
+            // This node's newer write, with the stored creation date (as the
+            // upsert keeps it).
+            (Some(p), Some(s)) => Ok(Record {
+                created: s.created.min(p.created),
+                ..p
+            }),
+            (Some(p), None) => Ok(p),
+            (None, Some(s)) => Ok(s),
+            (None, None) => Err(PlaneError::NotFound("record")),
+        }
     }
 
     /// A page of the scope's records of `kind` (in list `parent`; a list

@@ -157,11 +157,18 @@ impl WriteBehind {
         if newer.is_empty() {
             return None;
         }
-        let mut out: Vec<Record> = stored
-            .iter()
-            .filter(|r| !newer.contains_key(r.item.as_str()))
-            .cloned()
-            .collect();
+        let mut out: Vec<Record> = Vec::with_capacity(stored.len() + newer.len());
+        for r in stored {
+            match newer.remove(r.item.as_str()) {
+                // The stored record's creation date stands (as the upsert
+                // keeps it).
+                Some(n) => out.push(Record {
+                    created: r.created.min(n.created),
+                    ..n.clone()
+                }),
+                None => out.push(r.clone()),
+            }
+        }
         out.extend(newer.into_values().cloned());
         Some(out)
     }

@@ -82,6 +82,41 @@ async fn read_your_writes_and_shutdown_flush(b: Backend) {
         404
     );
 
+    // A newer write held in memory keeps the stored creation date, on a
+    // read of the record and of the list.
+    let stored = json_of(
+        call(&app, &token, Method::GET, &format!("{p}/vod-1"), None).await,
+        200,
+    )
+    .await;
+    app.clock.advance_ms(60_000);
+    json_of(
+        call(
+            &app,
+            &token,
+            Method::PUT,
+            &format!("{p}/vod-1"),
+            Some(bookmark(25)),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let newer = json_of(
+        call(&app, &token, Method::GET, &format!("{p}/vod-1"), None).await,
+        200,
+    )
+    .await;
+    assert_eq!(newer["position"], 25);
+    assert_eq!(newer["creationDate"], stored["creationDate"]);
+    assert_ne!(newer["modifiedDate"], stored["modifiedDate"]);
+    let listed = json_of(call(&app, &token, Method::GET, &p, None).await, 200).await;
+    assert_eq!(
+        listed["bookmarks"][0]["creationDate"],
+        stored["creationDate"]
+    );
+    assert_eq!(listed["bookmarks"][0]["position"], 25);
+
     // A graceful stop writes what is pending.
     json_of(
         call(
