@@ -125,8 +125,10 @@ impl Dataset {
 
         let mut product_index: HashMap<String, usize> = HashMap::new();
         let mut granted_by: HashMap<String, Vec<usize>> = HashMap::new();
+        // A content is granted by a product that names it, or names its
+        // editorial (catalogue ingest derives the latter).
         for (product, kind, target) in playgate::store::playback::grants(pool, tenant).await? {
-            if kind != "CONTENT" {
+            if kind != "CONTENT" && kind != "EDITORIAL" {
                 continue;
             }
             let next = product_index.len();
@@ -134,7 +136,7 @@ impl Dataset {
             granted_by.entry(target).or_default().push(p);
         }
         let rows = sqlx::query(
-            "SELECT id, drm_id, playback_url FROM contents WHERE tenant_id = $1 \
+            "SELECT id, drm_id, playback_url, editorial_id FROM contents WHERE tenant_id = $1 \
              AND kind = 'VOD' AND in_home_only = 0 AND block_if_off_net = 0 AND block_vpn = 0 \
              AND rating_code IS NULL AND start_at IS NULL AND end_at IS NULL \
              AND technical_start_at IS NULL AND technical_end_at IS NULL \
@@ -149,9 +151,14 @@ impl Dataset {
         let mut products = vec![Vec::new(); product_index.len()];
         for r in rows {
             let id: String = r.try_get(0)?;
-            let Some(by) = granted_by.remove(&id) else {
+            let editorial: Option<String> = r.try_get(3)?;
+            let mut by = granted_by.remove(&id).unwrap_or_default();
+            if let Some(e) = editorial.as_ref().and_then(|e| granted_by.get(e)) {
+                by.extend(e.iter().copied());
+            }
+            if by.is_empty() {
                 continue;
-            };
+            }
             for p in &by {
                 products[*p].push(contents.len());
             }
