@@ -1,6 +1,7 @@
 -- wrk script: walks a request file written by `requests write`
 -- (PLAYGATE_REQUESTS names it), one line after another on each connection
--- (a line may end with a JSON body, sent as application/json),
+-- (a line may end with a JSON body, the rest of the line, sent as
+-- application/json),
 -- and counts every answer's status.
 --
 --   PLAYGATE_REQUESTS=FILE wrk -t1 -c64 -d30s -s loadtest/wrk/requests.lua URL
@@ -32,7 +33,7 @@ function init(args)
     if line:sub(1, 1) == "#" then
       tenant = line:match("^#tenant (%S+)") or tenant
     else
-      local method, target, status, token, body = line:match("^(%S+) (%S+) (%d+) (%S+) ?(%S*)$")
+      local method, target, status, token, body = line:match("^(%S+) (%S+) (%d+) (%S+) ?(.*)$")
       if not method then
         error("not a request line: " .. line:sub(1, 80))
       end

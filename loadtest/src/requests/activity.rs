@@ -6,7 +6,7 @@
 //! body) and read their 50 most recent back (`bookmarks_recent`).
 //!
 //! A line is `METHOD PATH_AND_QUERY EXPECTED_STATUS BEARER_TOKEN [BODY]`
-//! (the body without spaces).
+//! (the body: the rest of the line).
 //!
 //! Must never: write a token for a profile the account does not have.
 
