@@ -252,11 +252,25 @@ impl Activity {
             }
         }
         if kind == KindId::Rating {
-            // The content's total and count follow every rating write.
-            let rating = |r: &Record| r.body.get("rating").and_then(Value::as_i64).unwrap_or(0);
-            let (delta, added) = match &existing {
-                Some(old) => (rating(&record) - rating(old), 0),
-                None => (rating(&record), 1),
+            // The content's total and count follow every rating write; an
+            // expired rating not yet swept still counts, and is replaced.
+            let previous = match &existing {
+                Some(e) => Some(e.clone()),
+                None => {
+                    store::get_any(
+                        &mut *tx.conn(),
+                        t.tenant,
+                        kind,
+                        &t.scope,
+                        &record.parent,
+                        &record.item,
+                    )
+                    .await?
+                }
+            };
+            let (delta, added) = match &previous {
+                Some(old) => (rating_of(&record) - rating_of(old), 0),
+                None => (rating_of(&record), 1),
             };
             aggregates::add_rating(tx.conn(), t.tenant, &record.item, delta, added, now).await?;
         }
@@ -645,6 +659,7 @@ impl Activity {
     ) -> Result<(), PlaneError> {
         self.pending.discard(tenant, account, profile);
         let now = self.now();
+        // Expired ratings too: they count until the sweep takes them out.
         let ratings = store::all(
             &mut *tx.conn(),
             tenant,
@@ -652,17 +667,21 @@ impl Activity {
             account,
             Some(profile),
             Some(""),
-            now,
+            i64::MIN,
         )
         .await?;
         for r in &ratings {
-            let rating = r.body.get("rating").and_then(Value::as_i64).unwrap_or(0);
-            aggregates::add_rating(tx.conn(), tenant, &r.item, -rating, -1, now).await?;
+            aggregates::add_rating(tx.conn(), tenant, &r.item, -rating_of(r), -1, now).await?;
         }
         store::delete_profile(tx.conn(), tenant, account, profile).await?;
         crate::store::activity::events::delete_profile(tx.conn(), tenant, account, profile).await?;
         Ok(())
     }
+}
+
+/// A rating record's value.
+pub(crate) fn rating_of(r: &Record) -> i64 {
+    r.body.get("rating").and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn sort(records: &mut [Record], order: Order) {

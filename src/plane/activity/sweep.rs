@@ -1,5 +1,6 @@
 //! The sweep of the collection engine: every `activity.sweep_interval_s`,
-//! each tenant's expired records go (a bounded number per round), its
+//! each tenant's expired records go (a bounded number per round; expired
+//! ratings leave their contents' averages first), its
 //! events older than its retention go, and
 //! once an hour the records of profiles that no longer exist (a
 //! write-behind write that landed after its profile was deleted).
@@ -13,8 +14,8 @@ use tokio::task::JoinHandle;
 
 use super::Activity;
 use crate::core::activity::settings::ActivitySettings;
-use crate::store::activity::events;
 use crate::store::activity::records as store;
+use crate::store::activity::{aggregates, events};
 use crate::store::tenancy::tenants;
 
 /// Expired records removed per tenant per round at most.
@@ -30,6 +31,14 @@ impl Activity {
         let mut gone = 0;
         for t in tenants::list(self.base.store.pool()).await? {
             let mut tx = self.base.store.write().await?;
+            // Expired ratings leave their contents' averages as they go.
+            let ratings = store::expired_ratings(tx.conn(), &t.id, now, PER_ROUND).await?;
+            for r in &ratings {
+                aggregates::add_rating(tx.conn(), &t.id, &r.item, -super::rating_of(r), -1, now)
+                    .await?;
+            }
+            store::delete_records(tx.conn(), &t.id, &ratings).await?;
+            gone += ratings.len() as u64;
             gone += store::sweep_expired(tx.conn(), &t.id, now, PER_ROUND).await?;
             let retention = ActivitySettings::of(&t.settings)
                 .unwrap_or_default()

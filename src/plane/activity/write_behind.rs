@@ -205,12 +205,19 @@ impl WriteBehind {
                 })
                 .cloned()
                 .collect();
-            keys.into_iter()
+            let taken: Writes = keys
+                .into_iter()
                 .filter_map(|k| b.pending.remove_entry(&k))
-                .collect()
+                .collect();
+            // Readers keep finding them while they are written (no batch is
+            // in flight: the flush lock is held).
+            b.in_flight = taken.clone();
+            taken
         };
         if !taken.is_empty() {
-            if let Err(e) = write_batch(base, &taken, &[]).await {
+            let written = write_batch(base, &taken, &[]).await;
+            self.buffers().in_flight.clear();
+            if let Err(e) = written {
                 self.restore(taken, Vec::new());
                 return Err(e);
             }

@@ -175,6 +175,52 @@ where
     row.as_ref().map(from_row).transpose()
 }
 
+/// One record, live or expired (not yet swept).
+pub async fn get_any<'c, E>(
+    executor: E,
+    tenant: &str,
+    kind: KindId,
+    scope: &Scope,
+    parent: &str,
+    item: &str,
+) -> Result<Option<Record>, StoreError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM activity_records WHERE tenant_id = $1 AND account_id = $2 \
+         AND profile_id = $3 AND kind = $4 AND parent_id = $5 AND item_id = $6"
+    ))
+    .bind(tenant)
+    .bind(&scope.account)
+    .bind(&scope.profile)
+    .bind(kind.as_str())
+    .bind(parent)
+    .bind(item)
+    .fetch_optional(executor)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Up to `max` of a tenant's ratings that expired by `now`.
+pub async fn expired_ratings(
+    conn: &mut AnyConnection,
+    tenant: &str,
+    now: i64,
+    max: i64,
+) -> Result<Vec<Record>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM activity_records WHERE tenant_id = $1 AND kind = 'rating' \
+         AND expires <= $2 LIMIT $3"
+    ))
+    .bind(tenant)
+    .bind(now)
+    .bind(max)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// One page of a scope's live records of `kind` (in list `parent`), and
 /// how many there are.
 #[allow(clippy::too_many_arguments)]

@@ -411,5 +411,53 @@ async fn ratings_and_averages(b: Backend) {
 
 crate::on_both_backends!(
     events_are_accepted_queried_and_counted,
-    ratings_and_averages
+    ratings_and_averages,
+    expired_ratings_leave_the_averages,
 );
+
+/// Ratings expire like every record: an expired rating rewritten is
+/// replaced, not counted twice, and the sweep takes expired ones out of
+/// their contents' averages.
+async fn expired_ratings_leave_the_averages(b: Backend) {
+    let app = TestApp::start(b).await;
+    super::fixtures::without_demo_activity(&app).await;
+    let rate = |bearer: String, body: Value| {
+        let app = &app;
+        async move { accepted(app, &bearer, &format!("{UA}/rating"), body).await }
+    };
+    rate(DEMO_KEY.into(), json!({"accountId": "acc-active", "userId": "acc-active-main", "contentId": "c1", "rating": 4})).await;
+    rate(DEMO_KEY.into(), json!({"accountId": "acc-active", "userId": "acc-active-kids", "contentId": "c1", "rating": 2})).await;
+    app.clock.advance_ms(366 * 86_400 * 1000);
+    let average = || {
+        let app = &app;
+        async move {
+            json_of(
+                call(
+                    app,
+                    DEMO_KEY,
+                    Method::GET,
+                    "/useractivityvault/v1/ratings/content/c1/average",
+                    None,
+                )
+                .await,
+                200,
+            )
+            .await
+        }
+    };
+    // Rewritten after expiry: replaced, the count stays 2 until the sweep.
+    rate(DEMO_KEY.into(), json!({"accountId": "acc-active", "userId": "acc-active-main", "contentId": "c1", "rating": 8})).await;
+    let a = average().await;
+    assert_eq!(
+        (a["average"].as_f64(), a["count"].as_i64()),
+        (Some(5.0), Some(2))
+    );
+    app.state.plane.activity.sweep(false).await.unwrap();
+    let a = average().await;
+    assert_eq!(
+        (a["average"].as_f64(), a["count"].as_i64()),
+        (Some(8.0), Some(1)),
+        "the kids' expired 2 went"
+    );
+    app.stop().await;
+}
