@@ -14,6 +14,7 @@ pub mod middleware;
 mod opf;
 mod ops;
 mod platform;
+mod private_answer;
 mod rocket;
 pub mod routes;
 pub mod server;

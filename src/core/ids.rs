@@ -69,6 +69,22 @@ pub fn is_valid_tenant_id(id: &str) -> bool {
 
 /// Entity ids (accounts, devices, products, contents, ...): 1-128 of
 /// `[A-Za-z0-9_.:-]`, so they are safe in paths, logs and CDN ACLs.
+/// An id of [`IdSource::new_id`] (32 hex digits) as a UUID's 8-4-4-4-12
+/// groups; any other text as it is.
+pub fn as_uuid(hex: &str) -> String {
+    if hex.len() != 32 || !hex.is_ascii() {
+        return hex.to_owned();
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 pub fn is_valid_entity_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.bytes().all(is_id_char) && id != "." && id != ".."
 }

@@ -302,16 +302,8 @@ impl Accounts {
                 "the account has a profile of that name".into(),
             ));
         }
-        let hex = self.base.ids.new_id();
         let mut p = Profile {
-            id: format!(
-                "{}-{}-{}-{}-{}",
-                &hex[..8],
-                &hex[8..12],
-                &hex[12..16],
-                &hex[16..20],
-                &hex[20..32]
-            ),
+            id: crate::core::ids::as_uuid(&self.base.ids.new_id()),
             account_id: account.to_owned(),
             is_default: existing.is_empty(),
             ratings_thresholds: "[]".into(),

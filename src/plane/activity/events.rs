@@ -25,7 +25,7 @@ impl Activity {
     /// Takes an event for `scope`'s account (and profile); returns its id.
     pub fn report(&self, tenant: &str, scope: &Scope, e: EventIn) -> String {
         let now = self.base.now_s();
-        let id = super::uuid(&self.base.ids.new_id());
+        let id = crate::core::ids::as_uuid(&self.base.ids.new_id());
         self.pending.report(
             tenant,
             Event {

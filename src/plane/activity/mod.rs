@@ -27,6 +27,7 @@ use crate::core::activity::body::Parsed;
 use crate::core::activity::kinds::{Full, Key, KindId};
 use crate::core::activity::settings::{ActivitySettings, MAX_EXPIRES_S};
 use crate::core::activity::{Record, Scope};
+use crate::core::ids::as_uuid;
 use crate::plane::{Base, PlaneError};
 use crate::store::accounts::account as account_store;
 use crate::store::activity::aggregates;
@@ -310,7 +311,7 @@ impl Activity {
         self.check(t).await?;
         match kind.kind().key {
             Key::Server => {
-                let id = uuid(&self.base.ids.new_id());
+                let id = as_uuid(&self.base.ids.new_id());
                 let record = self.record(t, kind, parent, &id, body.fields, expires);
                 self.write_one(t, record, false).await
             }
@@ -697,19 +698,4 @@ fn sort(records: &mut [Record], order: Order) {
             records.sort_by(|a, b| (a.created, &a.item).cmp(&(b.created, &b.item)))
         }
     }
-}
-
-/// 32 hex digits as a UUID's 8-4-4-4-12 groups.
-fn uuid(hex: &str) -> String {
-    if hex.len() != 32 || !hex.is_ascii() {
-        return hex.to_owned();
-    }
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
 }

@@ -21,13 +21,14 @@
 //! Must never: answer another account's rows to a user token.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{AccountCaller, JsonBody, PathParam};
+use crate::api::private_answer::private;
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::store::accounts::follows::CcpUser;
@@ -75,15 +76,6 @@ pub struct CcpUserIn {
 pub struct CcpUsersOut {
     users: Vec<CcpUserOut>,
     total_records: u64,
-}
-
-fn private(body: impl IntoResponse) -> Response {
-    let mut r = body.into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
 }
 
 fn bad(message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {

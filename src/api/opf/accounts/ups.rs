@@ -17,14 +17,15 @@
 //! Must never: reach a profile of another account.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{JsonBody, PathParam, SignedOn};
+use crate::api::private_answer::private;
 use crate::app::AppState;
 use crate::plane::accounts::profiles::{Actor, ProfileFields, Property, Threshold};
 use crate::store::accounts::profiles::Profile;
@@ -112,15 +113,6 @@ pub fn ups(p: &Profile) -> Value {
     })
 }
 
-fn private(status: StatusCode, body: Value) -> Response {
-    let mut r = (status, Json(body)).into_response();
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
-}
-
 fn actor(user: &SignedOn) -> Actor<'_> {
     Actor {
         current_profile: Some(&user.claims.user_id),
@@ -180,10 +172,10 @@ pub async fn list(
         .take(limit.unwrap_or(usize::MAX))
         .map(ups)
         .collect();
-    Ok(private(
+    Ok(private((
         StatusCode::OK,
-        json!({"totalRecords": total, "resourceSet": shown}),
-    ))
+        Json(json!({"totalRecords": total, "resourceSet": shown})),
+    )))
 }
 
 /// Row 60 `POST /userprofiles/v1/user/userprofiles`.
@@ -199,7 +191,7 @@ pub async fn create(
         .accounts
         .create_profile(user.tenant.id(), &account, fields, actor(&user))
         .await?;
-    Ok(private(StatusCode::CREATED, ups(&p)))
+    Ok(private((StatusCode::CREATED, Json(ups(&p)))))
 }
 
 /// Row 61 `GET /userprofiles/v1/user/userprofiles/{profileId}`.
@@ -213,7 +205,7 @@ pub async fn get_one(
         .accounts
         .profile(user.tenant.id(), &user.claims.account_id, checked(&id)?)
         .await?;
-    Ok(private(StatusCode::OK, ups(&p)))
+    Ok(private((StatusCode::OK, Json(ups(&p)))))
 }
 
 /// Row 62 `PUT /userprofiles/v1/user/userprofiles/{profileId}`.
@@ -230,7 +222,7 @@ pub async fn update(
         .accounts
         .update_profile(user.tenant.id(), &account, &id, fields, actor(&user))
         .await?;
-    Ok(private(StatusCode::OK, ups(&p)))
+    Ok(private((StatusCode::OK, Json(ups(&p)))))
 }
 
 /// Row 63 `DELETE /userprofiles/v1/user/userprofiles/{profileId}`.
@@ -249,8 +241,8 @@ pub async fn delete(
             actor(&user),
         )
         .await?;
-    Ok(private(
+    Ok(private((
         StatusCode::CREATED,
-        json!({"matchedCount": 1, "deletedCount": 1}),
-    ))
+        Json(json!({"matchedCount": 1, "deletedCount": 1})),
+    )))
 }

@@ -33,13 +33,14 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::extract::{MatchedPath, RawQuery, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde_json::{Map, Value};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{AccountCaller, OptionalJsonBody, PathParam};
+use crate::api::private_answer::private;
 use crate::api::time_fmt::{iso, parse_iso};
 use crate::app::AppState;
 use crate::core::activity::body::{self, PathIds};
@@ -215,18 +216,6 @@ pub fn render(r: &Record, fields: Option<&[String]>) -> Value {
     Value::Object(m)
 }
 
-fn private(status: StatusCode, body: Option<Value>) -> Response {
-    let mut r = match body {
-        Some(b) => (status, Json(b)).into_response(),
-        None => status.into_response(),
-    };
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
-}
-
 fn collection(kind: KindId, records: &[Record], total: u64, fields: Option<&[String]>) -> Value {
     let mut m = Map::new();
     m.insert(
@@ -334,31 +323,31 @@ pub async fn serve(
     let out = match e.op {
         Op::List => {
             let (records, total) = plane.list(&t, kind, "", page).await?;
-            private(
+            private((
                 StatusCode::OK,
-                Some(collection(kind, &records, total, fields)),
-            )
+                Json(collection(kind, &records, total, fields)),
+            ))
         }
         Op::Entries => {
             let entries = kind.entries().unwrap_or(kind);
             let (records, total) = plane
                 .list(&t, entries, list.unwrap_or_default(), page)
                 .await?;
-            private(
+            private((
                 StatusCode::OK,
-                Some(collection(entries, &records, total, fields)),
-            )
+                Json(collection(entries, &records, total, fields)),
+            ))
         }
         Op::Get => {
             let r = plane.get(&t, kind, "", item.unwrap_or_default()).await?;
-            private(StatusCode::OK, Some(render(&r, fields)))
+            private((StatusCode::OK, Json(render(&r, fields))))
         }
         Op::GetEntry => {
             // UAV-29: the group of favourites of that content in the list.
             let r = plane
                 .get(&t, kind, list.unwrap_or_default(), item.unwrap_or_default())
                 .await?;
-            private(StatusCode::OK, Some(collection(kind, &[r], 1, fields)))
+            private((StatusCode::OK, Json(collection(kind, &[r], 1, fields))))
         }
         Op::Put => {
             let r = plane
@@ -370,7 +359,7 @@ pub async fn serve(
                     ask.expires,
                 )
                 .await?;
-            private(StatusCode::OK, Some(render(&r, None)))
+            private((StatusCode::OK, Json(render(&r, None))))
         }
         Op::PutEntry => {
             let r = plane
@@ -383,13 +372,13 @@ pub async fn serve(
                     ask.expires,
                 )
                 .await?;
-            private(StatusCode::OK, Some(render(&r, None)))
+            private((StatusCode::OK, Json(render(&r, None))))
         }
         Op::Create => {
             let r = plane
                 .create(&t, kind, "", parse(kind)?, ask.expires)
                 .await?;
-            private(StatusCode::CREATED, Some(render(&r, None)))
+            private((StatusCode::CREATED, Json(render(&r, None))))
         }
         Op::UpdateList => {
             let r = plane
@@ -401,23 +390,23 @@ pub async fn serve(
                     ask.expires,
                 )
                 .await?;
-            private(StatusCode::OK, Some(render(&r, None)))
+            private((StatusCode::OK, Json(render(&r, None))))
         }
         Op::Delete => {
             plane.delete(&t, kind, "", item.unwrap_or_default()).await?;
-            private(StatusCode::OK, None)
+            private(StatusCode::OK)
         }
         Op::DeleteEntry => {
             plane
                 .delete(&t, kind, list.unwrap_or_default(), item.unwrap_or_default())
                 .await?;
-            private(StatusCode::OK, None)
+            private(StatusCode::OK)
         }
         Op::DeleteList => {
             plane
                 .delete_list(&t, kind, list.unwrap_or_default())
                 .await?;
-            private(StatusCode::OK, None)
+            private(StatusCode::OK)
         }
         Op::DeleteWhere | Op::DeleteTag => {
             let m = match (e.op, tag) {
@@ -425,7 +414,7 @@ pub async fn serve(
                 _ => ask.matching.clone().unwrap_or(Match::All),
             };
             let n = plane.delete_where(&t, kind, &m).await?;
-            private(StatusCode::OK, Some(collection(kind, &[], n, None)))
+            private((StatusCode::OK, Json(collection(kind, &[], n, None))))
         }
     };
     Ok(out)

@@ -30,13 +30,14 @@
 //! act on.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
 use crate::api::error::{codes, ApiError, FaceError, Opf};
 use crate::api::extract::{AccountCaller, JsonBody, PathParam};
+use crate::api::private_answer::private;
 use crate::api::time_fmt::iso;
 use crate::app::AppState;
 use crate::core::activity::body::{self, PathIds};
@@ -56,20 +57,8 @@ fn bad_query(message: impl Into<std::borrow::Cow<'static, str>>) -> ApiError {
     ApiError::bad_request(codes::BAD_QUERY, message)
 }
 
-fn private(status: StatusCode, body: Option<Value>) -> Response {
-    let mut r = match body {
-        Some(b) => (status, Json(b)).into_response(),
-        None => status.into_response(),
-    };
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
-}
-
 fn accepted() -> Response {
-    private(StatusCode::ACCEPTED, None)
+    private(StatusCode::ACCEPTED)
 }
 
 /// The target of a write that names its account in the body (or, for a
@@ -106,6 +95,21 @@ fn token_profile(caller: &AccountCaller) -> Option<&str> {
     }
 }
 
+/// A body's `contentId` (required).
+fn content_id(body: &Value) -> Result<&str, ApiError> {
+    body.get("contentId")
+        .and_then(Value::as_str)
+        .filter(|c| body::is_item_id(c))
+        .ok_or_else(|| bad("contentId is required"))
+}
+
+/// A body's `rating` (required; its range is the plane's).
+fn rating_of(body: &Value) -> Result<i64, ApiError> {
+    body.get("rating")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| bad("rating is a whole number from 1 to 10"))
+}
+
 /// UAV-12 / AG-2 `POST .../useractivity/{activityName}`.
 pub async fn report(
     State(state): State<AppState>,
@@ -140,15 +144,7 @@ pub async fn rate(
     JsonBody(body, ..): JsonBody<Value, Opf>,
 ) -> OpfResult<Response> {
     let e = checks::parse(&body, "rating").map_err(bad)?;
-    let content = body
-        .get("contentId")
-        .and_then(Value::as_str)
-        .filter(|c| body::is_item_id(c))
-        .ok_or_else(|| bad("contentId is required"))?;
-    let rating = body
-        .get("rating")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| bad("rating is a whole number from 1 to 10"))?;
+    let (content, rating) = (content_id(&body)?, rating_of(&body)?);
     let view = caller.tenant_view().clone();
     let t = target_of(
         &caller,
@@ -172,15 +168,7 @@ pub async fn cdg_rate(
     PathParam(account, ..): PathParam<String, Opf>,
     JsonBody(body, ..): JsonBody<Value, Opf>,
 ) -> OpfResult<Response> {
-    let content = body
-        .get("contentId")
-        .and_then(Value::as_str)
-        .filter(|c| body::is_item_id(c))
-        .ok_or_else(|| bad("contentId is required"))?;
-    let rating = body
-        .get("rating")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| bad("rating is a whole number from 1 to 10"))?;
+    let (content, rating) = (content_id(&body)?, rating_of(&body)?);
     let view = caller.tenant_view().clone();
     let t = target_of(&caller, &view, Some(&account), token_profile(&caller))?;
     state.plane.activity.rate(&t, content, rating, None).await?;
@@ -210,12 +198,7 @@ pub async fn cdg_bookmark(
 ) -> OpfResult<Response> {
     let view = caller.tenant_view().clone();
     let t = target_of(&caller, &view, Some(&account), token_profile(&caller))?;
-    let content = body
-        .get("contentId")
-        .and_then(Value::as_str)
-        .filter(|c| body::is_item_id(c))
-        .ok_or_else(|| bad("contentId is required"))?
-        .to_owned();
+    let content = content_id(&body)?.to_owned();
     // The CDG body carries `deviceType`; the record keeps bookmark fields.
     let mut kept = body.clone();
     if let Some(o) = kept.as_object_mut() {
@@ -360,12 +343,12 @@ async fn events_of(
         .activity
         .events(&t, p.name.as_deref(), p.limit, p.offset)
         .await?;
-    Ok(private(
+    Ok(private((
         StatusCode::OK,
-        Some(
+        Json(
             json!({"activities": events.iter().map(event_out).collect::<Vec<_>>(), "totalRecords": total}),
         ),
-    ))
+    )))
 }
 
 /// UAV-11 `GET /useractivityvault/v1/useractivity/account/{accountId}`.
@@ -413,10 +396,10 @@ fn ratings_page(records: &[Record], p: &Paging) -> Result<Response, ApiError> {
         .take(usize::try_from(p.limit).unwrap_or(0))
         .map(rating_out)
         .collect();
-    Ok(private(
+    Ok(private((
         StatusCode::OK,
-        Some(json!({"ratings": page, "totalRecords": records.len()})),
-    ))
+        Json(json!({"ratings": page, "totalRecords": records.len()})),
+    )))
 }
 
 async fn ratings_of(
@@ -553,7 +536,7 @@ pub async fn average(
         .activity
         .average(caller.tenant_id(), &content)
         .await?;
-    Ok(private(StatusCode::OK, Some(average_out(&a))))
+    Ok(private((StatusCode::OK, Json(average_out(&a)))))
 }
 
 async fn changed(
@@ -577,7 +560,7 @@ async fn changed(
             "totalRecords": found.len(),
         })
     };
-    Ok(private(StatusCode::OK, Some(body)))
+    Ok(private((StatusCode::OK, Json(body))))
 }
 
 /// UAV-1 `GET /useractivityvault/v1/notifications/viewcounts?startDate=`.

@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -26,6 +26,7 @@ use crate::api::error::{FaceError, Rocket};
 use crate::api::extract::rocket_auth::{AccountAuth, Catalog, ProfileAuth};
 use crate::api::extract::{JsonBody, PathParam};
 use crate::api::opf::accounts::ups::present;
+use crate::api::private_answer::private;
 use crate::api::rocket::activity::profile::{target, watched};
 use crate::api::rocket::catalogue::browse::{bad, checked_id};
 use crate::api::time_fmt::iso;
@@ -107,18 +108,6 @@ pub fn summary(p: &Profile) -> Value {
     v
 }
 
-fn private(status: StatusCode, body: Option<Value>) -> Response {
-    let mut r = match body {
-        Some(b) => (status, Json(b)).into_response(),
-        None => status.into_response(),
-    };
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
-}
-
 fn detail(p: &Profile, watched: Value, rated: Value, bookmarked: Value) -> Value {
     let mut v = summary(p);
     v["watched"] = watched;
@@ -144,10 +133,10 @@ pub async fn create(
             Actor::default(),
         )
         .await?;
-    Ok(private(
+    Ok(private((
         StatusCode::CREATED,
-        Some(detail(&p, json!({}), json!({}), json!({}))),
-    ))
+        Json(detail(&p, json!({}), json!({}), json!({}))),
+    )))
 }
 
 /// `GET /api/account/profiles/{id}` (getProfileWithId).
@@ -161,7 +150,7 @@ pub async fn get_one(
         .accounts
         .profile(auth.tenant.id(), &auth.claims.account_id, checked_id(&id)?)
         .await?;
-    Ok(private(StatusCode::OK, Some(summary(&p))))
+    Ok(private((StatusCode::OK, Json(summary(&p)))))
 }
 
 /// `PATCH /api/account/profiles/{id}` (updateProfileWithId).
@@ -183,7 +172,7 @@ pub async fn update(
             Actor::default(),
         )
         .await?;
-    Ok(private(StatusCode::NO_CONTENT, None))
+    Ok(private(StatusCode::NO_CONTENT))
 }
 
 /// `DELETE /api/account/profiles/{id}` (deleteProfileWithId).
@@ -202,7 +191,7 @@ pub async fn delete(
             Actor::default(),
         )
         .await?;
-    Ok(private(StatusCode::NO_CONTENT, None))
+    Ok(private(StatusCode::NO_CONTENT))
 }
 
 /// `GET /api/account/profile` (getProfile): the active profile.
@@ -251,5 +240,5 @@ pub async fn active(
         serde_json::to_value(rated).unwrap_or_default(),
         serde_json::to_value(bookmarked).unwrap_or_default(),
     );
-    Ok(private(StatusCode::OK, Some(body)))
+    Ok(private((StatusCode::OK, Json(body))))
 }

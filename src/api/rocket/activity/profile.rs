@@ -27,8 +27,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use axum::extract::{MatchedPath, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -36,6 +36,7 @@ use serde_json::{Map, Value};
 use crate::api::error::{ApiError, FaceError, Rocket};
 use crate::api::extract::rocket_auth::{Catalog, ProfileAuth};
 use crate::api::extract::{PathParam, QueryParams};
+use crate::api::private_answer::private;
 use crate::api::rocket::catalogue::browse::{bad, catalogue, not_found, BrowseQuery, PageQuery};
 use crate::api::rocket::catalogue::shapes::{ListMeta, View};
 use crate::api::time_fmt::iso;
@@ -193,18 +194,6 @@ fn map_value(kind: KindId, r: &Record) -> Value {
     }
 }
 
-fn private(status: StatusCode, body: Option<Value>) -> Response {
-    let mut r = match body {
-        Some(b) => (status, Json(b)).into_response(),
-        None => status.into_response(),
-    };
-    r.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    r
-}
-
 fn whole(name: &str, v: Option<&str>, min: i64, max: i64) -> Result<i64, ApiError> {
     v.and_then(|v| v.parse::<i64>().ok())
         .filter(|n| (min..=max).contains(n))
@@ -255,17 +244,17 @@ pub async fn serve(
                 .iter()
                 .map(|r| (r.item.as_str(), map_value(kind, r)))
                 .collect();
-            private(
+            private((
                 StatusCode::OK,
-                Some(serde_json::to_value(map).unwrap_or_default()),
-            )
+                Json(serde_json::to_value(map).unwrap_or_default()),
+            ))
         }
         RocketOp::Get => {
             let r = plane
                 .get(&t, kind, "", item)
                 .await
                 .map_err(|_| not_found("no such record"))?;
-            private(StatusCode::OK, Some(one(kind, &r)))
+            private((StatusCode::OK, Json(one(kind, &r))))
         }
         RocketOp::Put => {
             let mut body = Map::new();
@@ -294,14 +283,14 @@ pub async fn serve(
                 content_id: None,
             };
             let r = plane.put(&t, kind, item, parsed, None).await?;
-            private(StatusCode::OK, Some(one(kind, &r)))
+            private((StatusCode::OK, Json(one(kind, &r))))
         }
         RocketOp::DeleteOne => {
             plane
                 .delete(&t, kind, "", item)
                 .await
                 .map_err(|_| not_found("no such record"))?;
-            private(StatusCode::NO_CONTENT, None)
+            private(StatusCode::NO_CONTENT)
         }
         RocketOp::DeleteMany => {
             let m = match q.item_ids.as_deref() {
@@ -315,12 +304,12 @@ pub async fn serve(
                 }
             };
             plane.delete_where(&t, kind, &m).await?;
-            private(StatusCode::NO_CONTENT, None)
+            private(StatusCode::NO_CONTENT)
         }
         RocketOp::List => {
             let all = plane.all(&t, kind).await?;
             let list = item_list(&state, &auth, &q, kind, e, all)?;
-            private(StatusCode::OK, Some(list))
+            private((StatusCode::OK, Json(list)))
         }
     })
 }
